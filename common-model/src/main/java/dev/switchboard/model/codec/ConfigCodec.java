@@ -1,0 +1,162 @@
+package dev.switchboard.model.codec;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.switchboard.model.config.SwitchboardConfig;
+import dev.switchboard.model.secret.SecretJson;
+import dev.switchboard.model.secret.SecretSealer;
+import dev.switchboard.model.snapshot.ConfigSnapshot;
+import dev.switchboard.model.validation.ConfigError;
+import dev.switchboard.model.validation.ConfigException;
+import dev.switchboard.model.validation.ConfigValidator;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Reads and writes the config (YAML, the standalone file; JSON, the API and the wire) and the snapshot document.
+ * Names are snake_case as on the wire. Reading fails with a {@link ConfigException} whose errors carry field paths;
+ * unknown fields are errors, so a typo never silently falls back to a default.
+ */
+public final class ConfigCodec {
+
+    private static final ObjectMapper JSON = configure(new ObjectMapper());
+    private static final ObjectMapper YAML = configure(new ObjectMapper(new YAMLFactory()
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+            .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)));
+
+    private ConfigCodec() {
+    }
+
+    private static ObjectMapper configure(ObjectMapper mapper) {
+        return mapper
+                .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                .setSerializationInclusion(JsonInclude.Include.NON_EMPTY)
+                .registerModule(new JavaTimeModule())
+                .registerModule(SecretJson.module())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    }
+
+    /** The mapper for JSON with the config's conventions, for callers that embed config objects in their own JSON. */
+    public static ObjectMapper jsonMapper() {
+        return JSON;
+    }
+
+    public static SwitchboardConfig readYaml(String yaml) {
+        return read(YAML, yaml, SwitchboardConfig.class);
+    }
+
+    public static SwitchboardConfig readJson(String json) {
+        return read(JSON, json, SwitchboardConfig.class);
+    }
+
+    /** Parses and validates; the one way a config file becomes a usable snapshot. */
+    public static ConfigSnapshot loadYaml(String yaml, long revision, Instant createdAt) {
+        return validated(readYaml(yaml), revision, createdAt);
+    }
+
+    public static ConfigSnapshot validated(SwitchboardConfig config, long revision, Instant createdAt) {
+        List<ConfigError> errors = ConfigValidator.validate(config);
+        if (!errors.isEmpty()) {
+            throw new ConfigException(errors);
+        }
+        return new ConfigSnapshot(revision, createdAt, config);
+    }
+
+    /** Writes YAML; clear secrets are sealed with {@code sealer}, and writing fails if there are some and it is null. */
+    public static String writeYaml(SwitchboardConfig config, SecretSealer sealer) {
+        return write(YAML, config, sealer);
+    }
+
+    public static String writeJson(SwitchboardConfig config, SecretSealer sealer) {
+        return write(JSON, config, sealer);
+    }
+
+    /** The snapshot as it travels between planes: revision, creation time and the config, secrets sealed. */
+    public static byte[] writeSnapshot(ConfigSnapshot snapshot, SecretSealer sealer) {
+        try {
+            return JSON.writer().withAttribute(SecretJson.SEALER_ATTRIBUTE, sealer)
+                    .writeValueAsBytes(new SnapshotDocument(snapshot.revision(), snapshot.createdAt(), snapshot.config()));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(e.getOriginalMessage(), e);
+        }
+    }
+
+    /** Reads and validates a snapshot document written by {@link #writeSnapshot}. */
+    public static ConfigSnapshot readSnapshot(byte[] json) {
+        SnapshotDocument doc;
+        try {
+            doc = JSON.readValue(json, SnapshotDocument.class);
+        } catch (JsonMappingException e) {
+            throw new ConfigException(List.of(new ConfigError(JsonPaths.of(e), messageOf(e))));
+        } catch (IOException e) {
+            throw new ConfigException(List.of(new ConfigError("", "not valid JSON: " + e.getMessage())));
+        }
+        return validated(doc.config(), doc.revision(), doc.createdAt());
+    }
+
+    record SnapshotDocument(long revision, Instant createdAt, SwitchboardConfig config) {
+        SnapshotDocument {
+            config = config == null ? SwitchboardConfig.EMPTY : config;
+        }
+    }
+
+    private static <T> T read(ObjectMapper mapper, String text, Class<T> type) {
+        try {
+            T value = mapper.readValue(text, type);
+            if (value == null) {
+                throw new ConfigException(List.of(new ConfigError("", "config is empty")));
+            }
+            return value;
+        } catch (JsonMappingException e) {
+            throw new ConfigException(List.of(new ConfigError(JsonPaths.of(e), messageOf(e))));
+        } catch (JsonProcessingException e) {
+            String where = e.getLocation() == null ? ""
+                    : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+            throw new ConfigException(List.of(new ConfigError("", "not valid " + formatOf(mapper) + where + ": "
+                    + e.getOriginalMessage())));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String messageOf(JsonMappingException e) {
+        if (e instanceof UnrecognizedPropertyException u) {
+            return "unknown field '" + u.getPropertyName() + "'";
+        }
+        Throwable cause = e.getCause();
+        // Our own validation inside creators (SubjectRef.parse) says exactly what is wrong; Jackson's wrapper does not.
+        if (cause instanceof IllegalArgumentException && cause.getMessage() != null) {
+            return cause.getMessage();
+        }
+        String message = e.getOriginalMessage();
+        int cut = message.indexOf(" (through reference chain");
+        return cut > 0 ? message.substring(0, cut) : message;
+    }
+
+    private static String formatOf(ObjectMapper mapper) {
+        return mapper == YAML ? "YAML" : "JSON";
+    }
+
+    private static String write(ObjectMapper mapper, Object value, SecretSealer sealer) {
+        try {
+            return mapper.writer().withAttribute(SecretJson.SEALER_ATTRIBUTE, sealer).writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(e.getOriginalMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package dev.switchboard.model.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/** The kind of upstream a provider account talks to; decides the adapter and the auth it accepts. */
+public enum ProviderType {
+    @JsonProperty("openai") OPENAI("https://api.openai.com/v1"),
+    @JsonProperty("openai-compatible") OPENAI_COMPATIBLE(null),
+    @JsonProperty("anthropic") ANTHROPIC("https://api.anthropic.com"),
+    @JsonProperty("databricks") DATABRICKS(null);
+
+    private final String defaultBaseUrl;
+
+    ProviderType(String defaultBaseUrl) {
+        this.defaultBaseUrl = defaultBaseUrl;
+    }
+
+    /** The public endpoint, for the providers that have one; null where the user must give the URL. */
+    public String defaultBaseUrl() {
+        return defaultBaseUrl;
+    }
+}

@@ -1,0 +1,56 @@
+package dev.switchboard.model.config;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
+/** Names a user, a team or a service account, written {@code user:alice}, {@code team:ml}, {@code service_account:ci}. */
+public record SubjectRef(Kind kind, String name) {
+
+    public enum Kind {
+        USER("user"), TEAM("team"), SERVICE_ACCOUNT("service_account");
+
+        private final String prefix;
+
+        Kind(String prefix) {
+            this.prefix = prefix;
+        }
+
+        public String prefix() {
+            return prefix;
+        }
+    }
+
+    public static SubjectRef user(String name) {
+        return new SubjectRef(Kind.USER, name);
+    }
+
+    public static SubjectRef team(String name) {
+        return new SubjectRef(Kind.TEAM, name);
+    }
+
+    public static SubjectRef serviceAccount(String name) {
+        return new SubjectRef(Kind.SERVICE_ACCOUNT, name);
+    }
+
+    /** Parses {@code kind:name}; throws IllegalArgumentException with the accepted forms otherwise. */
+    @JsonCreator
+    public static SubjectRef parse(String text) {
+        int colon = text == null ? -1 : text.indexOf(':');
+        if (colon > 0 && colon < text.length() - 1) {
+            String prefix = text.substring(0, colon);
+            for (Kind kind : Kind.values()) {
+                if (kind.prefix.equals(prefix)) {
+                    return new SubjectRef(kind, text.substring(colon + 1));
+                }
+            }
+        }
+        throw new IllegalArgumentException(
+                "must be user:<name>, team:<name> or service_account:<name>, got '" + text + "'");
+    }
+
+    @JsonValue
+    @Override
+    public String toString() {
+        return kind.prefix + ":" + name;
+    }
+}

@@ -1,0 +1,603 @@
+package dev.switchboard.model.validation;
+
+import dev.switchboard.model.config.AccessRule;
+import dev.switchboard.model.config.ApiKey;
+import dev.switchboard.model.config.Budget;
+import dev.switchboard.model.config.Guardrail;
+import dev.switchboard.model.config.HealthPolicy;
+import dev.switchboard.model.config.IdentityProvider;
+import dev.switchboard.model.config.LatencyConfig;
+import dev.switchboard.model.config.LoadBalanceTarget;
+import dev.switchboard.model.config.McpServer;
+import dev.switchboard.model.config.Model;
+import dev.switchboard.model.config.ProviderAccount;
+import dev.switchboard.model.config.ProviderAuth;
+import dev.switchboard.model.config.ProviderType;
+import dev.switchboard.model.config.RateLimit;
+import dev.switchboard.model.config.RetryConfig;
+import dev.switchboard.model.config.RoutingConfig;
+import dev.switchboard.model.config.RoutingType;
+import dev.switchboard.model.config.SlaCutoff;
+import dev.switchboard.model.config.StickyConfig;
+import dev.switchboard.model.config.SubjectRef;
+import dev.switchboard.model.config.SwitchboardConfig;
+import dev.switchboard.model.config.Team;
+import dev.switchboard.model.config.Timeouts;
+import dev.switchboard.model.config.ToolPolicy;
+import dev.switchboard.model.config.VirtualMcpServer;
+import dev.switchboard.model.config.VirtualModel;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * Checks a whole config and returns every error with its path, never just the first: field values, names, references
+ * between sections and routing rules. An empty list means the config can be used.
+ */
+public final class ConfigValidator {
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+    private static final Pattern MODEL_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@/-]{0,255}");
+    private static final Pattern KEY_HASH = Pattern.compile("sha256:[0-9a-f]{64}");
+    private static final Pattern STATUS_PATTERN = Pattern.compile("[1-5](xx|[0-9]{2})");
+
+    private final SwitchboardConfig config;
+    private final List<ConfigError> errors = new ArrayList<>();
+    private final Set<String> modelNames = new HashSet<>();
+    private final Set<String> accountNames = new HashSet<>();
+    private final Set<String> virtualModelNames = new HashSet<>();
+    private final Set<SubjectRef> subjects = new HashSet<>();
+    private final Set<String> mcpServerNames = new HashSet<>();
+
+    private ConfigValidator(SwitchboardConfig config) {
+        this.config = config;
+    }
+
+    public static List<ConfigError> validate(SwitchboardConfig config) {
+        ConfigValidator v = new ConfigValidator(config);
+        v.run();
+        return List.copyOf(v.errors);
+    }
+
+    private void run() {
+        providerAccounts();
+        subjects();
+        virtualModels();
+        healthPolicy("health_policy", config.healthPolicy());
+        identityProviders();
+        apiKeys();
+        accessRules();
+        rateLimitsAndBudgets();
+        mcp();
+        guardrails();
+    }
+
+    // ---- providers and models
+
+    private void providerAccounts() {
+        uniqueNames("provider_accounts", config.providerAccounts(), ProviderAccount::name);
+        for (int i = 0; i < config.providerAccounts().size(); i++) {
+            ProviderAccount a = config.providerAccounts().get(i);
+            String p = "provider_accounts[" + i + "]";
+            name(p + ".name", a.name());
+            if (a.name() != null) {
+                accountNames.add(a.name());
+            }
+            if (a.type() == null) {
+                error(p + ".type", "is required (openai, openai-compatible, anthropic or databricks)");
+            } else if (a.effectiveBaseUrl() == null) {
+                error(p + ".base_url", "is required for type " + wire(a.type()));
+            }
+            if (a.baseUrl() != null) {
+                httpUrl(p + ".base_url", a.baseUrl());
+            }
+            providerAuth(p + ".auth", a.type(), a.auth());
+            timeouts(p + ".timeouts", a.timeouts());
+            uniqueNames(p + ".models", a.models(), Model::id);
+            for (int j = 0; j < a.models().size(); j++) {
+                Model m = a.models().get(j);
+                String mp = p + ".models[" + j + "]";
+                if (m.id() == null || m.id().isBlank()) {
+                    error(mp + ".id", "is required");
+                } else if (!MODEL_ID.matcher(m.id()).matches()) {
+                    error(mp + ".id", "must start with a letter or digit and contain only letters, digits and . _ : @ / -");
+                } else if (a.name() != null) {
+                    modelNames.add(a.name() + "/" + m.id());
+                }
+                if (m.price().inputPerMillionUsd().signum() < 0) {
+                    error(mp + ".price.input_per_million_usd", "must be >= 0");
+                }
+                if (m.price().outputPerMillionUsd().signum() < 0) {
+                    error(mp + ".price.output_per_million_usd", "must be >= 0");
+                }
+                timeouts(mp + ".timeouts", m.timeouts());
+            }
+        }
+    }
+
+    private void providerAuth(String p, ProviderType type, ProviderAuth auth) {
+        if (auth.type() == null) {
+            error(p + ".type", "is required (none, api-key, databricks-pat or databricks-service-principal)");
+            return;
+        }
+        boolean databricksAuth = auth.type() == ProviderAuth.Type.DATABRICKS_PAT
+                || auth.type() == ProviderAuth.Type.DATABRICKS_SERVICE_PRINCIPAL;
+        if (type == ProviderType.DATABRICKS && !databricksAuth) {
+            error(p + ".type", "must be databricks-pat or databricks-service-principal for a databricks account");
+        } else if (type != null && type != ProviderType.DATABRICKS && databricksAuth) {
+            error(p + ".type", "databricks auth is only for a databricks account");
+        }
+        switch (auth.type()) {
+            case API_KEY -> required(p + ".api_key", auth.apiKey());
+            case DATABRICKS_PAT -> required(p + ".token", auth.token());
+            case DATABRICKS_SERVICE_PRINCIPAL -> {
+                required(p + ".client_id", auth.clientId());
+                required(p + ".client_secret", auth.clientSecret());
+            }
+            case NONE -> { }
+        }
+    }
+
+    private void timeouts(String p, Timeouts t) {
+        if (t == null) {
+            return;
+        }
+        positive(p + ".connect_ms", t.connectMs());
+        positive(p + ".first_byte_ms", t.firstByteMs());
+        positive(p + ".idle_ms", t.idleMs());
+    }
+
+    // ---- virtual models and routing
+
+    private void virtualModels() {
+        uniqueNames("virtual_models", config.virtualModels(), VirtualModel::name);
+        for (int i = 0; i < config.virtualModels().size(); i++) {
+            VirtualModel vm = config.virtualModels().get(i);
+            String p = "virtual_models[" + i + "]";
+            name(p + ".name", vm.name());
+            if (vm.name() != null) {
+                virtualModelNames.add(vm.name());
+            }
+            if (vm.routingConfig() == null) {
+                error(p + ".routing_config", "is required");
+            } else {
+                routing(p + ".routing_config", vm.routingConfig());
+            }
+            if (vm.healthPolicy() != null) {
+                healthPolicy(p + ".health_policy", vm.healthPolicy());
+            }
+        }
+    }
+
+    private void routing(String p, RoutingConfig r) {
+        if (r.type() == null) {
+            error(p + ".type", "is required (weight-based-routing, priority-based-routing or latency-based-routing)");
+        }
+        List<LoadBalanceTarget> targets = r.loadBalanceTargets();
+        if (targets.isEmpty()) {
+            error(p + ".load_balance_targets", "must name at least one target");
+        }
+        Set<String> seen = new HashSet<>();
+        int weightSum = 0;
+        boolean weightsComplete = true;
+        for (int j = 0; j < targets.size(); j++) {
+            LoadBalanceTarget t = targets.get(j);
+            String tp = p + ".load_balance_targets[" + j + "]";
+            if (t.target() == null || t.target().isBlank()) {
+                error(tp + ".target", "is required");
+            } else if (!modelNames.contains(t.target())) {
+                error(tp + ".target", "names no model: '" + t.target() + "' (write <provider-account>/<model-id>)");
+            } else if (!seen.add(t.target())) {
+                error(tp + ".target", "duplicate target '" + t.target() + "'");
+            }
+            if (r.type() == RoutingType.WEIGHT) {
+                if (t.weight() == null) {
+                    error(tp + ".weight", "is required for weight-based-routing");
+                    weightsComplete = false;
+                } else if (t.weight() <= 0) {
+                    error(tp + ".weight", "must be > 0");
+                    weightsComplete = false;
+                } else {
+                    weightSum += t.weight();
+                }
+            } else if (t.weight() != null) {
+                error(tp + ".weight", "applies only to weight-based-routing");
+            }
+            if (r.type() == RoutingType.PRIORITY) {
+                if (t.priority() == null) {
+                    error(tp + ".priority", "is required for priority-based-routing");
+                } else if (t.priority() < 0) {
+                    error(tp + ".priority", "must be >= 0 (0 is the highest)");
+                }
+            } else if (t.priority() != null) {
+                error(tp + ".priority", "applies only to priority-based-routing");
+            }
+            retry(tp + ".retry_config", t.retryConfig());
+            statusCodes(tp + ".fallback_status_codes", t.fallbackStatusCodes());
+        }
+        if (r.type() == RoutingType.WEIGHT && weightsComplete && !targets.isEmpty() && weightSum != 100) {
+            error(p + ".load_balance_targets", "weights must sum to 100, got " + weightSum);
+        }
+        if (r.sticky() != null) {
+            sticky(p + ".sticky", r.type(), r.sticky());
+        }
+        if (r.slaCutoff() != null) {
+            slaCutoff(p + ".sla_cutoff", r.type(), r.slaCutoff());
+        }
+        latency(p + ".latency", r.latency());
+        positive(p + ".request_timeout_ms", r.requestTimeoutMs());
+    }
+
+    private void sticky(String p, RoutingType type, StickyConfig s) {
+        if (type != null && type != RoutingType.WEIGHT) {
+            error(p, "applies only to weight-based-routing");
+        }
+        boolean header = s.header() != null && !s.header().isBlank();
+        boolean metadata = s.metadataKey() != null && !s.metadataKey().isBlank();
+        if (header == metadata) {
+            error(p, "set exactly one of header or metadata_key");
+        }
+    }
+
+    private void slaCutoff(String p, RoutingType type, SlaCutoff s) {
+        if (type != null && type != RoutingType.PRIORITY) {
+            error(p, "applies only to priority-based-routing");
+        }
+        if (s.timePerOutputTokenMs() == null) {
+            error(p + ".time_per_output_token_ms", "is required");
+        } else if (!(s.timePerOutputTokenMs() > 0)) {
+            error(p + ".time_per_output_token_ms", "must be > 0");
+        }
+        positive(p + ".window_seconds", s.windowSeconds());
+    }
+
+    private void latency(String p, LatencyConfig l) {
+        positive(p + ".window_seconds", l.windowSeconds());
+        positive(p + ".max_samples", l.maxSamples());
+        if (l.minSamples() < 0) {
+            error(p + ".min_samples", "must be >= 0");
+        }
+        if (!(l.equalBand() >= 1.0)) {
+            error(p + ".equal_band", "must be >= 1.0");
+        }
+    }
+
+    private void retry(String p, RetryConfig r) {
+        if (r.attempts() < 0) {
+            error(p + ".attempts", "must be >= 0");
+        }
+        if (r.delayMs() < 0) {
+            error(p + ".delay_ms", "must be >= 0");
+        }
+        if (r.maxRetryAfterMs() < 0) {
+            error(p + ".max_retry_after_ms", "must be >= 0");
+        }
+        statusCodes(p + ".on_status_codes", r.onStatusCodes());
+    }
+
+    private void healthPolicy(String p, HealthPolicy h) {
+        positive(p + ".failure_threshold", h.failureThreshold());
+        positive(p + ".window_seconds", h.windowSeconds());
+        for (int i = 0; i < h.failureStatusCodes().size(); i++) {
+            String code = h.failureStatusCodes().get(i);
+            if (code == null || !STATUS_PATTERN.matcher(code).matches()) {
+                error(p + ".failure_status_codes[" + i + "]", "must be a status code (429) or a class (5xx), got '" + code + "'");
+            }
+        }
+    }
+
+    private void statusCodes(String p, List<Integer> codes) {
+        for (int i = 0; i < codes.size(); i++) {
+            Integer c = codes.get(i);
+            if (c == null || c < 100 || c > 599) {
+                error(p + "[" + i + "]", "must be an HTTP status code between 100 and 599, got " + c);
+            }
+        }
+    }
+
+    // ---- identities and access
+
+    private void subjects() {
+        uniqueNames("users", config.users(), u -> u.name());
+        uniqueNames("teams", config.teams(), Team::name);
+        uniqueNames("service_accounts", config.serviceAccounts(), s -> s.name());
+        for (int i = 0; i < config.users().size(); i++) {
+            String n = config.users().get(i).name();
+            if (name("users[" + i + "].name", n)) {
+                subjects.add(SubjectRef.user(n));
+            }
+        }
+        for (int i = 0; i < config.serviceAccounts().size(); i++) {
+            String n = config.serviceAccounts().get(i).name();
+            if (name("service_accounts[" + i + "].name", n)) {
+                subjects.add(SubjectRef.serviceAccount(n));
+            }
+        }
+        for (int i = 0; i < config.teams().size(); i++) {
+            Team t = config.teams().get(i);
+            if (name("teams[" + i + "].name", t.name())) {
+                subjects.add(SubjectRef.team(t.name()));
+            }
+            for (int j = 0; j < t.members().size(); j++) {
+                String member = t.members().get(j);
+                if (member == null || !subjects.contains(SubjectRef.user(member))) {
+                    error("teams[" + i + "].members[" + j + "]", "unknown user '" + member + "'");
+                }
+            }
+        }
+    }
+
+    private void identityProviders() {
+        uniqueNames("identity_providers", config.identityProviders(), IdentityProvider::name);
+        Set<String> issuers = new HashSet<>();
+        for (int i = 0; i < config.identityProviders().size(); i++) {
+            IdentityProvider idp = config.identityProviders().get(i);
+            String p = "identity_providers[" + i + "]";
+            name(p + ".name", idp.name());
+            if (required(p + ".issuer", idp.issuer()) && !issuers.add(idp.issuer())) {
+                error(p + ".issuer", "duplicate issuer '" + idp.issuer() + "'");
+            }
+            if (idp.audiences().isEmpty()) {
+                error(p + ".audiences", "must name at least one audience");
+            }
+            if (required(p + ".jwks_url", idp.jwksUrl())) {
+                httpUrl(p + ".jwks_url", idp.jwksUrl());
+            }
+            positive(p + ".jwks_refresh_seconds", idp.jwksRefreshSeconds());
+        }
+    }
+
+    private void apiKeys() {
+        uniqueNames("api_keys", config.apiKeys(), ApiKey::name);
+        Set<String> hashes = new HashSet<>();
+        for (int i = 0; i < config.apiKeys().size(); i++) {
+            ApiKey k = config.apiKeys().get(i);
+            String p = "api_keys[" + i + "]";
+            name(p + ".name", k.name());
+            subjectRef(p + ".subject", k.subject());
+            if (k.keyHash() == null) {
+                error(p + ".key_hash", "is required (sha256:<64 lowercase hex>)");
+            } else if (!KEY_HASH.matcher(k.keyHash()).matches()) {
+                error(p + ".key_hash", "must be sha256:<64 lowercase hex>");
+            } else if (!hashes.add(k.keyHash())) {
+                error(p + ".key_hash", "the same key is already registered");
+            }
+        }
+    }
+
+    private void accessRules() {
+        for (int i = 0; i < config.accessRules().size(); i++) {
+            AccessRule r = config.accessRules().get(i);
+            String p = "access_rules[" + i + "]";
+            subjectList(p + ".subjects", r.subjects());
+            modelPatterns(p + ".models", r.models());
+        }
+    }
+
+    private void rateLimitsAndBudgets() {
+        uniqueNames("rate_limits", config.rateLimits(), RateLimit::name);
+        for (int i = 0; i < config.rateLimits().size(); i++) {
+            RateLimit r = config.rateLimits().get(i);
+            String p = "rate_limits[" + i + "]";
+            name(p + ".name", r.name());
+            subjectList(p + ".subjects", r.subjects());
+            modelPatterns(p + ".models", r.models());
+            if (r.requests() == null && r.tokens() == null) {
+                error(p, "set requests, tokens or both");
+            }
+            positiveLong(p + ".requests", r.requests());
+            positiveLong(p + ".tokens", r.tokens());
+            required(p + ".per", r.per());
+        }
+        uniqueNames("budgets", config.budgets(), Budget::name);
+        for (int i = 0; i < config.budgets().size(); i++) {
+            Budget b = config.budgets().get(i);
+            String p = "budgets[" + i + "]";
+            name(p + ".name", b.name());
+            subjectList(p + ".subjects", b.subjects());
+            modelPatterns(p + ".models", b.models());
+            if (b.limitUsd() == null) {
+                error(p + ".limit_usd", "is required");
+            } else if (b.limitUsd().signum() <= 0) {
+                error(p + ".limit_usd", "must be > 0");
+            }
+            required(p + ".per", b.per());
+        }
+    }
+
+    // ---- MCP and guardrails
+
+    private void mcp() {
+        uniqueNames("mcp_servers", config.mcpServers(), McpServer::name);
+        for (int i = 0; i < config.mcpServers().size(); i++) {
+            McpServer s = config.mcpServers().get(i);
+            String p = "mcp_servers[" + i + "]";
+            if (name(p + ".name", s.name())) {
+                mcpServerNames.add(s.name());
+            }
+            if (required(p + ".url", s.url())) {
+                httpUrl(p + ".url", s.url());
+            }
+            McpServer.McpAuth auth = s.auth();
+            if (auth.type() == null) {
+                error(p + ".auth.type", "is required (none, bearer or header)");
+            } else if (auth.type() != McpServer.McpAuth.Type.NONE) {
+                required(p + ".auth.token", auth.token());
+                if (auth.type() == McpServer.McpAuth.Type.HEADER) {
+                    required(p + ".auth.header", auth.header());
+                }
+            }
+        }
+        uniqueNames("virtual_mcp_servers", config.virtualMcpServers(), VirtualMcpServer::name);
+        for (int i = 0; i < config.virtualMcpServers().size(); i++) {
+            VirtualMcpServer v = config.virtualMcpServers().get(i);
+            String p = "virtual_mcp_servers[" + i + "]";
+            name(p + ".name", v.name());
+            if (v.name() != null && mcpServerNames.contains(v.name())) {
+                error(p + ".name", "'" + v.name() + "' is already an MCP server's name");
+            }
+            if (v.tools().isEmpty()) {
+                error(p + ".tools", "must name at least one tool as <server>/<tool>");
+            }
+            for (int j = 0; j < v.tools().size(); j++) {
+                String tool = v.tools().get(j);
+                int slash = tool == null ? -1 : tool.indexOf('/');
+                if (slash <= 0 || slash == tool.length() - 1) {
+                    error(p + ".tools[" + j + "]", "must be <server>/<tool>, got '" + tool + "'");
+                } else if (!mcpServerNames.contains(tool.substring(0, slash))) {
+                    error(p + ".tools[" + j + "]", "unknown MCP server '" + tool.substring(0, slash) + "'");
+                }
+            }
+        }
+        uniqueNames("tool_policies", config.toolPolicies(), ToolPolicy::name);
+        for (int i = 0; i < config.toolPolicies().size(); i++) {
+            ToolPolicy t = config.toolPolicies().get(i);
+            String p = "tool_policies[" + i + "]";
+            name(p + ".name", t.name());
+            subjectList(p + ".subjects", t.subjects());
+            if (required(p + ".server", t.server()) && !mcpServerNames.contains(t.server())) {
+                error(p + ".server", "unknown MCP server '" + t.server() + "'");
+            }
+        }
+    }
+
+    private void guardrails() {
+        uniqueNames("guardrails", config.guardrails(), Guardrail::name);
+        for (int i = 0; i < config.guardrails().size(); i++) {
+            Guardrail g = config.guardrails().get(i);
+            String p = "guardrails[" + i + "]";
+            name(p + ".name", g.name());
+            required(p + ".type", g.type());
+            if (g.hooks().isEmpty()) {
+                error(p + ".hooks", "must name at least one of llm_input, llm_output, mcp_pre_tool, mcp_post_tool");
+            }
+            if (g.type() != null && g.type() != Guardrail.Type.PII && g.patterns().isEmpty()) {
+                error(p + ".patterns", "must give at least one pattern");
+            }
+            if (g.type() == Guardrail.Type.REGEX) {
+                for (int j = 0; j < g.patterns().size(); j++) {
+                    try {
+                        Pattern.compile(g.patterns().get(j));
+                    } catch (PatternSyntaxException e) {
+                        error(p + ".patterns[" + j + "]", "not a valid regular expression: " + e.getDescription());
+                    }
+                }
+            }
+            modelPatterns(p + ".models", g.models());
+            for (int j = 0; j < g.mcpServers().size(); j++) {
+                if (!mcpServerNames.contains(g.mcpServers().get(j))) {
+                    error(p + ".mcp_servers[" + j + "]", "unknown MCP server '" + g.mcpServers().get(j) + "'");
+                }
+            }
+        }
+    }
+
+    // ---- shared checks
+
+    private void subjectList(String p, List<SubjectRef> refs) {
+        if (refs.isEmpty()) {
+            error(p, "must name at least one subject");
+        }
+        for (int i = 0; i < refs.size(); i++) {
+            subjectRef(p + "[" + i + "]", refs.get(i));
+        }
+    }
+
+    private void subjectRef(String p, SubjectRef ref) {
+        if (ref == null) {
+            error(p, "is required (user:<name>, team:<name> or service_account:<name>)");
+        } else if (!subjects.contains(ref)) {
+            error(p, "unknown subject '" + ref + "'");
+        }
+    }
+
+    private void modelPatterns(String p, List<String> patterns) {
+        for (int i = 0; i < patterns.size(); i++) {
+            String m = patterns.get(i);
+            if (m == null) {
+                error(p + "[" + i + "]", "must not be empty");
+            } else if (m.equals("*")) {
+                continue;
+            } else if (m.endsWith("/*")) {
+                String account = m.substring(0, m.length() - 2);
+                if (!accountNames.contains(account)) {
+                    error(p + "[" + i + "]", "unknown provider account '" + account + "'");
+                }
+            } else if (!modelNames.contains(m) && !virtualModelNames.contains(m)) {
+                error(p + "[" + i + "]", "names no model or virtual model: '" + m + "'");
+            }
+        }
+    }
+
+    private <T> void uniqueNames(String p, List<T> items, Function<T, String> nameOf) {
+        Map<String, Integer> first = new HashMap<>();
+        for (int i = 0; i < items.size(); i++) {
+            String n = nameOf.apply(items.get(i));
+            if (n == null) {
+                continue;
+            }
+            Integer earlier = first.putIfAbsent(n, i);
+            if (earlier != null) {
+                error(p + "[" + i + "]", "duplicate name '" + n + "' (also " + p + "[" + earlier + "])");
+            }
+        }
+    }
+
+    private boolean name(String p, String value) {
+        if (value == null || value.isBlank()) {
+            error(p, "is required");
+            return false;
+        }
+        if (!NAME.matcher(value).matches()) {
+            error(p, "must start with a letter or digit and contain only letters, digits, '.', '_' and '-' (max 128)");
+            return false;
+        }
+        return true;
+    }
+
+    private boolean required(String p, Object value) {
+        if (value == null || (value instanceof String s && s.isBlank())) {
+            error(p, "is required");
+            return false;
+        }
+        return true;
+    }
+
+    private void positive(String p, Integer value) {
+        if (value != null && value <= 0) {
+            error(p, "must be > 0");
+        }
+    }
+
+    private void positiveLong(String p, Long value) {
+        if (value != null && value <= 0) {
+            error(p, "must be > 0");
+        }
+    }
+
+    private void httpUrl(String p, String url) {
+        try {
+            URI uri = new URI(url);
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                error(p, "must be an http or https URL, got '" + url + "'");
+            }
+        } catch (Exception e) {
+            error(p, "must be an http or https URL, got '" + url + "'");
+        }
+    }
+
+    private static String wire(ProviderType type) {
+        return type.name().toLowerCase().replace('_', '-');
+    }
+
+    private void error(String path, String message) {
+        errors.add(new ConfigError(path, message));
+    }
+}

@@ -1,0 +1,302 @@
+package dev.switchboard.model.validation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.switchboard.model.codec.ConfigCodec;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Each rule, with the exact path and message a user sees. */
+class ConfigValidatorTest {
+
+    private static final String ACCOUNTS = """
+            provider_accounts:
+              - name: db
+                type: databricks
+                base_url: https://ws.example.com
+                auth: {type: databricks-pat, token: {env: DB_TOKEN}}
+                models: [{id: llama}, {id: mixtral}]
+              - name: claude
+                type: anthropic
+                auth: {type: api-key, api_key: {env: ANTHROPIC_API_KEY}}
+                models: [{id: sonnet}]
+            """;
+
+    private static List<String> errorsOf(String yaml) {
+        return ConfigValidator.validate(ConfigCodec.readYaml(yaml)).stream().map(ConfigError::toString).toList();
+    }
+
+    private static void assertErrors(String yaml, String... expected) {
+        assertEquals(List.of(expected), errorsOf(yaml));
+    }
+
+    @Test
+    void validConfigHasNoErrors() {
+        assertEquals(List.of(), errorsOf(ACCOUNTS));
+    }
+
+    @Test
+    void weightMustBePositive() {
+        assertErrors(ACCOUNTS + """
+                virtual_models:
+                  - name: split
+                    routing_config:
+                      type: weight-based-routing
+                      load_balance_targets:
+                        - {target: db/llama, weight: 100}
+                        - {target: claude/sonnet, weight: 0}
+                """, "virtual_models[0].routing_config.load_balance_targets[1].weight: must be > 0");
+    }
+
+    @Test
+    void weightsMustSumTo100() {
+        assertErrors(ACCOUNTS + """
+                virtual_models:
+                  - name: split
+                    routing_config:
+                      type: weight-based-routing
+                      load_balance_targets:
+                        - {target: db/llama, weight: 70}
+                        - {target: claude/sonnet, weight: 20}
+                """, "virtual_models[0].routing_config.load_balance_targets: weights must sum to 100, got 90");
+    }
+
+    @Test
+    void weightIsRequiredForWeightRoutingAndPriorityForPriorityRouting() {
+        assertErrors(ACCOUNTS + """
+                virtual_models:
+                  - name: a
+                    routing_config:
+                      type: weight-based-routing
+                      load_balance_targets: [{target: db/llama}]
+                  - name: b
+                    routing_config:
+                      type: priority-based-routing
+                      load_balance_targets: [{target: db/llama, weight: 100}, {target: db/mixtral, priority: -1}]
+                """,
+                "virtual_models[0].routing_config.load_balance_targets[0].weight: is required for weight-based-routing",
+                "virtual_models[1].routing_config.load_balance_targets[0].weight: applies only to weight-based-routing",
+                "virtual_models[1].routing_config.load_balance_targets[0].priority: is required for priority-based-routing",
+                "virtual_models[1].routing_config.load_balance_targets[1].priority: must be >= 0 (0 is the highest)");
+    }
+
+    @Test
+    void targetMustNameAModelAndAppearOnce() {
+        assertErrors(ACCOUNTS + """
+                virtual_models:
+                  - name: a
+                    routing_config:
+                      type: latency-based-routing
+                      load_balance_targets: [{target: db/llama}, {target: db/llama}, {target: openai/gpt-4o}]
+                """,
+                "virtual_models[0].routing_config.load_balance_targets[1].target: duplicate target 'db/llama'",
+                "virtual_models[0].routing_config.load_balance_targets[2].target: names no model: 'openai/gpt-4o' (write <provider-account>/<model-id>)");
+    }
+
+    @Test
+    void routingNeedsTypeAndTargets() {
+        assertErrors(ACCOUNTS + """
+                virtual_models:
+                  - name: a
+                    routing_config: {}
+                  - name: b
+                """,
+                "virtual_models[0].routing_config.type: is required (weight-based-routing, priority-based-routing or latency-based-routing)",
+                "virtual_models[0].routing_config.load_balance_targets: must name at least one target",
+                "virtual_models[1].routing_config: is required");
+    }
+
+    @Test
+    void stickyAndSlaCutoffBelongToTheirStrategies() {
+        assertErrors(ACCOUNTS + """
+                virtual_models:
+                  - name: a
+                    routing_config:
+                      type: priority-based-routing
+                      sticky: {header: x-session}
+                      load_balance_targets: [{target: db/llama, priority: 0}]
+                  - name: b
+                    routing_config:
+                      type: weight-based-routing
+                      sticky: {header: x-session, metadata_key: session}
+                      sla_cutoff: {time_per_output_token_ms: 0}
+                      load_balance_targets: [{target: db/llama, weight: 100}]
+                """,
+                "virtual_models[0].routing_config.sticky: applies only to weight-based-routing",
+                "virtual_models[1].routing_config.sticky: set exactly one of header or metadata_key",
+                "virtual_models[1].routing_config.sla_cutoff: applies only to priority-based-routing",
+                "virtual_models[1].routing_config.sla_cutoff.time_per_output_token_ms: must be > 0");
+    }
+
+    @Test
+    void retryAndFallbackValuesAreChecked() {
+        assertErrors(ACCOUNTS + """
+                virtual_models:
+                  - name: a
+                    routing_config:
+                      type: priority-based-routing
+                      load_balance_targets:
+                        - target: db/llama
+                          priority: 0
+                          retry_config: {attempts: -1, delay_ms: -5, on_status_codes: [429, 700]}
+                          fallback_status_codes: [99]
+                """,
+                "virtual_models[0].routing_config.load_balance_targets[0].retry_config.attempts: must be >= 0",
+                "virtual_models[0].routing_config.load_balance_targets[0].retry_config.delay_ms: must be >= 0",
+                "virtual_models[0].routing_config.load_balance_targets[0].retry_config.on_status_codes[1]: must be an HTTP status code between 100 and 599, got 700",
+                "virtual_models[0].routing_config.load_balance_targets[0].fallback_status_codes[0]: must be an HTTP status code between 100 and 599, got 99");
+    }
+
+    @Test
+    void healthPolicyPatternsAreChecked() {
+        assertErrors("health_policy: {failure_threshold: 0, failure_status_codes: ['5xx', '6xx', 'abc']}",
+                "health_policy.failure_threshold: must be > 0",
+                "health_policy.failure_status_codes[1]: must be a status code (429) or a class (5xx), got '6xx'",
+                "health_policy.failure_status_codes[2]: must be a status code (429) or a class (5xx), got 'abc'");
+    }
+
+    @Test
+    void duplicateNamesPointAtBoth() {
+        assertErrors("""
+                users: [{name: alice}, {name: bob}, {name: alice}]
+                """, "users[2]: duplicate name 'alice' (also users[0])");
+    }
+
+    @Test
+    void providerAccountFieldsAreChecked() {
+        assertErrors("""
+                provider_accounts:
+                  - name: "bad name"
+                    type: openai-compatible
+                    auth: {type: api-key}
+                  - name: db
+                    type: databricks
+                    base_url: ftp://x
+                    auth: {type: api-key, api_key: k}
+                  - name: oai
+                    type: openai
+                    auth: {type: databricks-service-principal, client_id: x}
+                    timeouts: {connect_ms: 0}
+                    models: [{id: m, price: {input_per_million_usd: -1}}, {id: m}]
+                  - name: nothing
+                """,
+                "provider_accounts[0].name: must start with a letter or digit and contain only letters, digits, '.', '_' and '-' (max 128)",
+                "provider_accounts[0].base_url: is required for type openai-compatible",
+                "provider_accounts[0].auth.api_key: is required",
+                "provider_accounts[1].base_url: must be an http or https URL, got 'ftp://x'",
+                "provider_accounts[1].auth.type: must be databricks-pat or databricks-service-principal for a databricks account",
+                "provider_accounts[2].auth.type: databricks auth is only for a databricks account",
+                "provider_accounts[2].auth.client_secret: is required",
+                "provider_accounts[2].timeouts.connect_ms: must be > 0",
+                "provider_accounts[2].models[1]: duplicate name 'm' (also provider_accounts[2].models[0])",
+                "provider_accounts[2].models[0].price.input_per_million_usd: must be >= 0",
+                "provider_accounts[3].type: is required (openai, openai-compatible, anthropic or databricks)");
+    }
+
+    @Test
+    void accessRulesMustNameKnownSubjectsAndModels() {
+        assertErrors(ACCOUNTS + """
+                users: [{name: alice}]
+                access_rules:
+                  - subjects: [user:alice, user:mallory, team:ghosts]
+                    models: [db/llama, db/*, nope/*, gpt-5, "*"]
+                  - subjects: []
+                """,
+                "access_rules[0].subjects[1]: unknown subject 'user:mallory'",
+                "access_rules[0].subjects[2]: unknown subject 'team:ghosts'",
+                "access_rules[0].models[2]: unknown provider account 'nope'",
+                "access_rules[0].models[3]: names no model or virtual model: 'gpt-5'",
+                "access_rules[1].subjects: must name at least one subject");
+    }
+
+    @Test
+    void teamMembersMustBeUsers() {
+        assertErrors("""
+                users: [{name: alice}]
+                teams: [{name: ml, members: [alice, carol]}]
+                """, "teams[0].members[1]: unknown user 'carol'");
+    }
+
+    @Test
+    void apiKeysAreHashedAndOwned() {
+        String hash = "sha256:" + "a".repeat(64);
+        assertErrors("""
+                service_accounts: [{name: ci}]
+                api_keys:
+                  - {name: k1, subject: service_account:ci, key_hash: %s}
+                  - {name: k2, subject: service_account:ci, key_hash: %s}
+                  - {name: k3, subject: user:ghost, key_hash: sk-clear-key}
+                  - {name: k4, subject: service_account:ci}
+                """.formatted(hash, hash),
+                "api_keys[1].key_hash: the same key is already registered",
+                "api_keys[2].subject: unknown subject 'user:ghost'",
+                "api_keys[2].key_hash: must be sha256:<64 lowercase hex>",
+                "api_keys[3].key_hash: is required (sha256:<64 lowercase hex>)");
+    }
+
+    @Test
+    void identityProvidersNeedIssuerAudienceAndJwks() {
+        assertErrors("""
+                identity_providers:
+                  - {name: a, issuer: https://sso.example.com/, audiences: [x], jwks_url: https://sso.example.com/jwks}
+                  - {name: b, issuer: https://sso.example.com/, jwks_url: not-a-url}
+                  - {name: c}
+                """,
+                "identity_providers[1].issuer: duplicate issuer 'https://sso.example.com/'",
+                "identity_providers[1].audiences: must name at least one audience",
+                "identity_providers[1].jwks_url: must be an http or https URL, got 'not-a-url'",
+                "identity_providers[2].issuer: is required",
+                "identity_providers[2].audiences: must name at least one audience",
+                "identity_providers[2].jwks_url: is required");
+    }
+
+    @Test
+    void limitsAndBudgetsAreChecked() {
+        assertErrors("""
+                users: [{name: alice}]
+                rate_limits:
+                  - {name: r1, subjects: [user:alice], per: minute}
+                  - {name: r2, subjects: [user:alice], requests: 0}
+                budgets:
+                  - {name: b1, subjects: [user:alice], limit_usd: 0, per: month}
+                """,
+                "rate_limits[0]: set requests, tokens or both",
+                "rate_limits[1].requests: must be > 0",
+                "rate_limits[1].per: is required",
+                "budgets[0].limit_usd: must be > 0");
+    }
+
+    @Test
+    void mcpReferencesAreChecked() {
+        assertErrors("""
+                users: [{name: alice}]
+                mcp_servers:
+                  - {name: gh, url: https://mcp.example.com/mcp, auth: {type: header, token: t}}
+                virtual_mcp_servers:
+                  - {name: gh, tools: [gh/search, jira/create, nonsense]}
+                tool_policies:
+                  - {name: p, subjects: [user:alice], server: jira}
+                guardrails:
+                  - {name: g, type: regex, hooks: [llm_input], patterns: ['(unclosed'], mcp_servers: [jira]}
+                  - {name: h, type: keyword}
+                """,
+                "mcp_servers[0].auth.header: is required",
+                "virtual_mcp_servers[0].name: 'gh' is already an MCP server's name",
+                "virtual_mcp_servers[0].tools[1]: unknown MCP server 'jira'",
+                "virtual_mcp_servers[0].tools[2]: must be <server>/<tool>, got 'nonsense'",
+                "tool_policies[0].server: unknown MCP server 'jira'",
+                "guardrails[0].patterns[0]: not a valid regular expression: Unclosed group",
+                "guardrails[0].mcp_servers[0]: unknown MCP server 'jira'",
+                "guardrails[1].hooks: must name at least one of llm_input, llm_output, mcp_pre_tool, mcp_post_tool",
+                "guardrails[1].patterns: must give at least one pattern");
+    }
+
+    @Test
+    void loadingAnInvalidConfigReportsEveryError() {
+        ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+                () -> ConfigCodec.loadYaml("users: [{name: a}, {name: a}]\nteams: [{name: t, members: [z]}]", 1, null));
+        assertEquals(2, e.errors().size());
+        assertTrue(e.getMessage().startsWith("2 errors in config:"), e.getMessage());
+    }
+}
