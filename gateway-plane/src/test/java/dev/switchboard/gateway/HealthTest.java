@@ -3,15 +3,19 @@ package dev.switchboard.gateway;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 
+import dev.switchboard.gateway.support.GatewayTestResource;
+import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
+@QuarkusTestResource(value = GatewayTestResource.class, restrictToAnnotatedClass = false)
 class HealthTest {
 
     @Test
     void livenessAndReadinessAnswerUp() {
         given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
-        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+                .body("checks[0].name", equalTo("config")).body("checks[0].data.revision", equalTo(1));
     }
 }

@@ -1,0 +1,26 @@
+-- wrk script for bench/run.sh: POSTs one OpenAI chat.completions request per round trip.
+-- env: MODEL  the "model" field (default gpt-4o-mini; Switchboard wants "<account>/<model>" or a virtual model)
+--      STREAM 1 adds "stream": true
+-- Routing and auth headers come from wrk -H. done() prints one line that run.sh parses:
+--   RESULT reqs=N rps=X mean_us=X p50_us=N p90_us=N p99_us=N max_us=N err_connect=N ... err_timeout=N
+local model = os.getenv("MODEL")
+if model == nil or model == "" then model = "gpt-4o-mini" end
+local stream = os.getenv("STREAM") == "1"
+
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = string.format(
+  '{"model":"%s","messages":[{"role":"user","content":"Say something short."}]%s}',
+  model, stream and ',"stream":true' or "")
+
+function done(summary, latency, requests)
+  local seconds = summary.duration / 1000000
+  local e = summary.errors
+  -- wrk reports latency in microseconds
+  print(string.format(
+    "RESULT reqs=%d rps=%.1f mean_us=%.0f p50_us=%d p90_us=%d p99_us=%d max_us=%d"
+      .. " err_connect=%d err_read=%d err_write=%d err_status=%d err_timeout=%d",
+    summary.requests, summary.requests / seconds, latency.mean,
+    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max,
+    e.connect, e.read, e.write, e.status, e.timeout))
+end

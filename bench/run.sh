@@ -1,0 +1,336 @@
+#!/usr/bin/env bash
+# Switchboard benchmark: wrk drives OpenAI chat.completions (JSON and SSE) through each target to an nginx mock.
+# The service under test is pinned to CPU $GW_CPU; wrk and the mock share CPU $LG_CPU. Only 127.0.0.1 is used.
+# Run from anywhere: bench/run.sh. Knobs (env): see bench/README.md and the defaults right below.
+set -euo pipefail
+
+BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$BENCH/.." && pwd)
+
+TARGETS=${TARGETS:-"nginx-direct nginx-proxy portkey switchboard"}
+MODES=${MODES:-"json sse"}
+CONNS=${CONNS:-"1 4 16 64"}
+REPS=${REPS:-3}
+DUR=${DUR:-10}                   # seconds per run
+DUR_SAT=${DUR_SAT:-$((DUR * 2))} # seconds per run at 64 connections or more
+WARMUP=${WARMUP:-60}             # seconds of JVM warm-up in total (split over the switchboard targets and modes)
+WARMUP_OTHER=${WARMUP_OTHER:-5}  # seconds per mode for nginx-proxy and portkey
+WORK=${WORK:-$REPO/target/bench}
+GW_CPU=${GW_CPU:-1}
+LG_CPU=${LG_CPU:-0}
+MOCK_PORT=${MOCK_PORT:-18080}
+PROXY_PORT=${PROXY_PORT:-18181}
+PORTKEY_PORT=${PORTKEY_PORT:-18787}
+SB_PORT=${SB_PORT:-18190}
+KEY_INDEX=${KEY_INDEX:-499}      # which generated API key wrk sends (0-based: 499 = the 500th)
+SB_JAR=${SB_JAR:-$REPO/gateway-plane/target/quarkus-app/quarkus-run.jar}
+SB_HEAP=${SB_HEAP:-256m}
+
+KNOWN_TARGETS="nginx-direct nginx-proxy portkey switchboard switchboard-vm-priority switchboard-vm-weight"
+
+say() { printf '%s\n' "$*"; }
+die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
+has_target() { [[ " $TARGETS " == *" $1 "* ]]; }
+is_switchboard() { [[ $1 == switchboard* ]]; }
+any_switchboard() { local t; for t in $TARGETS; do is_switchboard "$t" && return 0; done; return 1; }
+
+for t in $TARGETS; do [[ " $KNOWN_TARGETS " == *" $t "* ]] || die "unknown target '$t' (known: $KNOWN_TARGETS)"; done
+for m in $MODES; do [[ $m == json || $m == sse ]] || die "unknown mode '$m' (json, sse)"; done
+for n in "$REPS" "$DUR" "$DUR_SAT" "$WARMUP" "$WARMUP_OTHER" $CONNS; do
+  [[ $n =~ ^[0-9]+$ ]] || die "REPS, DUR, DUR_SAT, WARMUP, WARMUP_OTHER and CONNS must be whole numbers (got '$n')"
+done
+
+# ---------------------------------------------------------------- tools
+missing_apt=()
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing_apt+=(nginx)
+command -v wrk >/dev/null || missing_apt+=(wrk)
+if ((${#missing_apt[@]})); then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    say "bench: installing ${missing_apt[*]} (apt-get)"
+    # RUNLEVEL=1 keeps the package from starting the system nginx service, which would sit on port 80
+    install_apt() { DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 apt-get install -y -q "${missing_apt[@]}" >/dev/null; }
+    install_apt || { apt-get update -q >/dev/null && install_apt; } || die "apt-get install -y ${missing_apt[*]} failed"
+  else
+    die "missing ${missing_apt[*]}; install as root: apt-get install -y ${missing_apt[*]}"
+  fi
+fi
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+for tool in node npm curl taskset cmp ps; do
+  command -v "$tool" >/dev/null || die "missing '$tool' (Debian: apt-get install -y nodejs npm curl util-linux diffutils procps)"
+done
+if any_switchboard; then command -v java >/dev/null || die "missing 'java' (Java 17) for the switchboard targets"; fi
+taskset -c "$GW_CPU" true 2>/dev/null && taskset -c "$LG_CPU" true 2>/dev/null ||
+  die "cannot pin to CPUs $GW_CPU and $LG_CPU (this machine has $(nproc) usable); set GW_CPU / LG_CPU"
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+ports=("$MOCK_PORT")
+has_target nginx-proxy && ports+=("$PROXY_PORT")
+has_target portkey && ports+=("$PORTKEY_PORT")
+any_switchboard && ports+=("$SB_PORT")
+for p in "${ports[@]}"; do port_open "$p" && die "port $p on 127.0.0.1 is already in use (set MOCK_PORT/PROXY_PORT/PORTKEY_PORT/SB_PORT)"; done
+
+# ---------------------------------------------------------------- installs and builds (idempotent)
+mkdir -p "$WORK"
+if has_target portkey; then
+  pk=$WORK/portkey
+  if [ -f "$pk/node_modules/@portkey-ai/gateway/package.json" ] &&
+     cmp -s "$BENCH/portkey/package.json" "$pk/package.json" &&
+     cmp -s "$BENCH/portkey/package-lock.json" "$pk/package-lock.json"; then
+    :
+  else
+    say "bench: installing Portkey from bench/portkey/package-lock.json into $pk"
+    mkdir -p "$pk"
+    cp "$BENCH/portkey/package.json" "$BENCH/portkey/package-lock.json" "$pk/"
+    (cd "$pk" && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci failed in $pk"
+  fi
+fi
+if any_switchboard && [ ! -f "$SB_JAR" ]; then
+  [ -x "$REPO/mvnw" ] || die "no $SB_JAR and no ./mvnw in $REPO to build it"
+  say "bench: building the gateway (./mvnw -q -pl gateway-plane -am package -DskipTests)"
+  (cd "$REPO" && ./mvnw -q -pl gateway-plane -am package -DskipTests) || die "gateway build failed"
+  [ -f "$SB_JAR" ] || die "the build did not produce $SB_JAR"
+fi
+
+OUT=$WORK/results/$(date +%Y%m%d-%H%M%S)
+mkdir -p "$OUT"
+node "$BENCH/mock-upstream-conf.mjs" --port "$MOCK_PORT" --dir "$WORK/mock"
+has_target nginx-proxy && node "$BENCH/nginx-proxy-conf.mjs" --port "$PROXY_PORT" --upstream "127.0.0.1:$MOCK_PORT" --dir "$WORK/proxy"
+if any_switchboard; then
+  node "$BENCH/gen-config.mjs" --out "$WORK/switchboard" --mock-port "$MOCK_PORT" >/dev/null
+  SB_KEY=$(sed -n "$((KEY_INDEX + 1))p" "$WORK/switchboard/keys.tsv" | cut -f2)
+  [ -n "$SB_KEY" ] || die "no API key number $KEY_INDEX in $WORK/switchboard/keys.tsv"
+fi
+
+NCPU=$(nproc)
+# From here on this shell and its helpers (curl, sampling, wrk) stay off the gateway's CPU.
+taskset -cp "$LG_CPU" $$ >/dev/null
+
+# ---------------------------------------------------------------- processes
+PIDS=()
+WRK_PID=
+cleanup() {
+  local p i
+  [ -z "$WRK_PID" ] || kill "$WRK_PID" 2>/dev/null || true
+  for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+  for p in "${PIDS[@]}"; do
+    for i in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$p" 2>/dev/null || true
+    wait "$p" 2>/dev/null || true
+  done
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+declare -A PID_OF=()   # target -> pid whose RSS is the gateway's
+FAILED=()              # targets that did not start or answered wrong
+
+start() { # name cpu dir cmd... ; output goes to $OUT/<name>.log
+  local name=$1 cpu=$2 dir=$3; shift 3
+  (cd "$dir" && exec taskset -c "$cpu" "$@") >"$OUT/$name.log" 2>&1 &
+  PIDS+=($!)
+  PID_OF[$name]=$!
+}
+wait_port() { # name port seconds
+  local i
+  for i in $(seq $(($3 * 5))); do
+    port_open "$2" && return 0
+    kill -0 "${PID_OF[$1]}" 2>/dev/null || break
+    sleep 0.2
+  done
+  say "bench: FAIL $1 did not come up on port $2; last lines of $OUT/$1.log:" >&2
+  tail -n 20 "$OUT/$1.log" >&2 || true
+  return 1
+}
+nginx_worker() { # master pid -> its (single) worker's pid
+  local w i
+  for i in $(seq 20); do
+    w=$(ps --ppid "$1" -o pid= | head -n1 | tr -d ' ') || true
+    [ -n "$w" ] && { echo "$w"; return; }
+    sleep 0.1
+  done
+  echo "$1"
+}
+rss_kb() { # pid -> VmRSS in kB, 0 if gone
+  local k v _
+  while read -r k v _; do [ "$k" = VmRSS: ] && { echo "$v"; return; }; done <"/proc/$1/status" 2>/dev/null
+  echo 0
+}
+CLK_TCK=$(getconf CLK_TCK)
+cpu_ms() { # pid -> user+system CPU time used so far, in ms (0 if gone)
+  local stat
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || { echo 0; return; }
+  set -- ${stat##*) }   # fields after "(comm)": state is field 3, utime 14, stime 15
+  echo $(((${12} + ${13}) * 1000 / CLK_TCK))
+}
+drop_target() { # target reason: report it, measure the rest
+  local t kept=
+  FAILED+=("$1: $2")
+  for t in $TARGETS; do [ "$t" = "$1" ] || kept+="$t "; done
+  TARGETS=$kept
+}
+
+start mock "$LG_CPU" "$WORK/mock" "$NGINX" -p "$WORK/mock" -e "$WORK/mock/error.log" -c "$WORK/mock/nginx.conf"
+wait_port mock "$MOCK_PORT" 10 || die "the nginx mock did not start"
+if has_target nginx-proxy; then
+  start nginx-proxy "$GW_CPU" "$WORK/proxy" "$NGINX" -p "$WORK/proxy" -e "$WORK/proxy/error.log" -c "$WORK/proxy/nginx.conf"
+  if wait_port nginx-proxy "$PROXY_PORT" 10; then
+    PID_OF[nginx-proxy]=$(nginx_worker "${PID_OF[nginx-proxy]}")   # RSS of the worker, which does the work
+  else drop_target nginx-proxy "did not start"; fi
+fi
+if has_target portkey; then
+  start portkey "$GW_CPU" "$WORK/portkey" node node_modules/@portkey-ai/gateway/build/start-server.js --port="$PORTKEY_PORT"
+  wait_port portkey "$PORTKEY_PORT" 30 || drop_target portkey "did not start"
+fi
+if any_switchboard; then
+  SWITCHBOARD_CONFIG=$WORK/switchboard/config.yaml \
+    start switchboard "$GW_CPU" "$REPO" java "-Xmx$SB_HEAP" -XX:+UseSerialGC \
+      "-Dquarkus.http.port=$SB_PORT" -Dquarkus.http.host=127.0.0.1 -Dquarkus.vertx.event-loops-pool-size=1 -jar "$SB_JAR"
+  if wait_port switchboard "$SB_PORT" 90; then
+    for t in switchboard-vm-priority switchboard-vm-weight; do PID_OF[$t]=${PID_OF[switchboard]}; done
+  else
+    for t in $TARGETS; do is_switchboard "$t" && drop_target "$t" "did not start"; done
+  fi
+fi
+: >"$OUT/rss.tsv"
+for t in $TARGETS; do [ -n "${PID_OF[$t]:-}" ] && printf '%s\tidle\t%s\n' "$t" "$(rss_kb "${PID_OF[$t]}")" >>"$OUT/rss.tsv"; done
+
+# ---------------------------------------------------------------- what a request to each target looks like
+# sets URL, MODEL, HDRS for target $1 in mode $2
+request_of() {
+  local t=$1 m=$2 base=/v1
+  [ "$m" = sse ] && base=/stream/v1
+  HDRS=()
+  case $t in
+    nginx-direct) URL=http://127.0.0.1:$MOCK_PORT$base/chat/completions; MODEL=gpt-4o-mini ;;
+    nginx-proxy)  URL=http://127.0.0.1:$PROXY_PORT$base/chat/completions; MODEL=gpt-4o-mini ;;
+    portkey)
+      URL=http://127.0.0.1:$PORTKEY_PORT/v1/chat/completions; MODEL=gpt-4o-mini
+      HDRS=(-H "x-portkey-provider: openai" -H "x-portkey-custom-host: http://127.0.0.1:$MOCK_PORT$base"
+            -H "Authorization: Bearer sk-bench-unused") ;;
+    switchboard*)
+      URL=http://127.0.0.1:$SB_PORT/v1/chat/completions
+      HDRS=(-H "Authorization: Bearer $SB_KEY")
+      case $t/$m in
+        switchboard/json) MODEL=mock/gpt-4o-mini ;;
+        switchboard/sse)  MODEL=mock-stream/gpt-4o-mini ;;
+        switchboard-vm-priority/json) MODEL=vm-00 ;;  # priority over mock/gpt-4o-mini, mock/gpt-4o-mini-001
+        switchboard-vm-weight/json)   MODEL=vm-01 ;;  # 50/50 over two mock models
+        switchboard-vm-priority/sse)  MODEL=vm-18 ;;  # priority over the two mock-stream models
+        switchboard-vm-weight/sse)    MODEL=vm-19 ;;  # 50/50 over the two mock-stream models
+      esac ;;
+  esac
+}
+
+# ---------------------------------------------------------------- correctness: bodies must equal the mock's bytes
+say "== correctness (body through each target vs the mock's fixed body)"
+printf 'target\tmode\thttp\tresult\n' >"$OUT/checks.tsv"
+for t in $TARGETS; do
+  ok=1
+  for m in $MODES; do
+    request_of "$t" "$m"
+    stream=; [ "$m" = sse ] && stream=',"stream":true'
+    body=$OUT/body.$t.$m
+    code=$(curl -sS -N --max-time 30 -o "$body" -w '%{http_code}' "${HDRS[@]}" -H 'Content-Type: application/json' \
+      -d "{\"model\":\"$MODEL\",\"messages\":[{\"role\":\"user\",\"content\":\"Say something short.\"}]$stream}" \
+      "$URL" 2>>"$OUT/checks.err") || code=000
+    expected=$WORK/mock/expected.json; [ "$m" = sse ] && expected=$WORK/mock/expected.sse
+    if [ "$code" = 200 ] && cmp -s "$body" "$expected"; then
+      result=identical; say "  ok    $t $m: HTTP 200, body identical ($(wc -c <"$body") bytes)"
+    else
+      result=DIFFERS; ok=0
+      say "  FAIL  $t $m: HTTP $code, body differs from the mock's: $(head -c 160 "$body" 2>/dev/null | tr '\n' ' ')" >&2
+    fi
+    printf '%s\t%s\t%s\t%s\n' "$t" "$m" "$code" "$result" >>"$OUT/checks.tsv"
+  done
+  [ $ok = 1 ] || FAILED+=("$t: body differs from the mock's (see $OUT/checks.tsv), measured anyway")
+done
+
+# ---------------------------------------------------------------- environment
+version_of() { node -p "require('$1/package.json').version" 2>/dev/null || echo '?'; }
+{
+  say "date: $(date -u +%FT%TZ)"
+  say "host: $(uname -srm); cpu:$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2) x$NCPU; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+  say "node $(node -v); $("$NGINX" -v 2>&1); $(wrk -v 2>&1 | head -n1 | cut -d' ' -f1-2)"
+  command -v java >/dev/null && say "java: $(java -version 2>&1 | head -n1)"
+  has_target portkey && say "portkey: @portkey-ai/gateway $(version_of "$WORK/portkey/node_modules/@portkey-ai/gateway"), @hono/node-server $(version_of "$WORK/portkey/node_modules/@hono/node-server")"
+  any_switchboard && say "switchboard: $SB_JAR, -Xmx$SB_HEAP -XX:+UseSerialGC, 1 event loop; config $WORK/switchboard/config.yaml (1000 keys, 100 models, 20 virtual models)"
+  say "repo: $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo 'no commit')"
+  say "pinning: gateway under test on CPU $GW_CPU (taskset -c $GW_CPU); wrk -t1 + nginx mock on CPU $LG_CPU"
+  say "targets: $TARGETS; modes: $MODES; conns: $CONNS; reps: $REPS; dur: ${DUR}s (>=64 conns: ${DUR_SAT}s); warm-up: JVM ${WARMUP}s total, others ${WARMUP_OTHER}s per mode"
+} | tee "$OUT/env.txt"
+
+# ---------------------------------------------------------------- load
+# run_wrk target mode conns seconds -> sets LINE (wrk's RESULT line), PEAK and END (gateway RSS in kB),
+# CPU (ms of CPU the gateway process used during the run)
+run_wrk() {
+  local t=$1 m=$2 gw=${PID_OF[$1]:-} rss cpu0=0
+  request_of "$t" "$m"
+  [ -n "$gw" ] && cpu0=$(cpu_ms "$gw")
+  MODEL=$MODEL STREAM=$([ "$m" = sse ] && echo 1 || echo 0) taskset -c "$LG_CPU" \
+    wrk -t1 -c"$3" -d"$4"s --timeout 10s -s "$BENCH/post.lua" "${HDRS[@]}" "$URL" >"$OUT/wrk.out" 2>&1 &
+  WRK_PID=$!
+  PEAK=0
+  while kill -0 "$WRK_PID" 2>/dev/null; do
+    if [ -n "$gw" ]; then rss=$(rss_kb "$gw"); ((rss > PEAK)) && PEAK=$rss; fi
+    sleep 0.5
+  done
+  wait "$WRK_PID" || true
+  WRK_PID=
+  END=0 CPU=0
+  if [ -n "$gw" ]; then
+    END=$(rss_kb "$gw"); ((END > PEAK)) && PEAK=$END
+    CPU=$(($(cpu_ms "$gw") - cpu0))
+  fi
+  LINE=$(grep '^RESULT' "$OUT/wrk.out" || true)
+  [ -n "$LINE" ] || { say "bench: wrk gave no RESULT for $t $m c=$3:" >&2; tail -n 5 "$OUT/wrk.out" >&2; }
+}
+field() { local x; x=$(sed -n "s/.* $1=\([0-9.]*\).*/\1/p" <<<"$LINE"); echo "${x:-0}"; }
+
+n_sb=0
+for t in $TARGETS; do is_switchboard "$t" && n_sb=$((n_sb + 1)); done
+n_modes=$(wc -w <<<"$MODES")
+say "== warm-up"
+for t in $TARGETS; do
+  [ "$t" = nginx-direct ] && continue
+  secs=$WARMUP_OTHER
+  is_switchboard "$t" && secs=$(((WARMUP + n_sb * n_modes - 1) / (n_sb * n_modes)))
+  [ "$secs" -gt 0 ] || continue
+  for m in $MODES; do
+    say "  $t $m: ${secs}s at 16 connections"
+    run_wrk "$t" "$m" 16 "$secs"
+  done
+  [ -n "${PID_OF[$t]:-}" ] && printf '%s\twarm\t%s\n' "$t" "$(rss_kb "${PID_OF[$t]}")" >>"$OUT/rss.tsv"
+done
+
+say "== measuring (reps interleaved across targets)"
+printf 'rep\ttarget\tmode\tconns\tsecs\trps\tp50_us\tp90_us\tp99_us\terrors\trss_peak_kb\trss_end_kb\treqs\tcpu_ms\n' >"$OUT/results.tsv"
+for rep in $(seq "$REPS"); do
+  for t in $TARGETS; do
+    for m in $MODES; do
+      for c in $CONNS; do
+        d=$DUR; [ "$c" -ge 64 ] && d=$DUR_SAT
+        run_wrk "$t" "$m" "$c" "$d"
+        errs=$(($(field err_connect) + $(field err_read) + $(field err_write) + $(field err_status) + $(field err_timeout)))
+        row=$(printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s' "$rep" "$t" "$m" "$c" "$d" \
+          "$(field rps)" "$(field p50_us)" "$(field p90_us)" "$(field p99_us)" "$errs" "$PEAK" "$END" "$(field reqs)" "$CPU")
+        printf '%s\n' "$row" >>"$OUT/results.tsv"
+        printf '  %s\n' "$row"
+        sleep 1
+      done
+    done
+  done
+done
+for t in $TARGETS; do [ -n "${PID_OF[$t]:-}" ] && printf '%s\tend\t%s\n' "$t" "$(rss_kb "${PID_OF[$t]}")" >>"$OUT/rss.tsv"; done
+rm -f "$OUT/wrk.out"
+
+say "== summary"
+node "$BENCH/summarize.mjs" --dir "$OUT" >"$OUT/summary.md"
+cat "$OUT/summary.md"
+say ""
+say "results: $OUT (summary.md, results.tsv, checks.tsv, rss.tsv, env.txt, logs)"
+if ((${#FAILED[@]})); then
+  say "" >&2
+  say "bench: FAILED:" >&2
+  printf '  %s\n' "${FAILED[@]}" >&2
+  exit 1
+fi

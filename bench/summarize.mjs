@@ -1,0 +1,122 @@
+// Turns one bench/run.sh result folder into a Markdown summary (stdout).
+// Reads results.tsv (one row per wrk run), and when present rss.tsv, checks.tsv and env.txt.
+// usage: node summarize.mjs --dir RESULT_DIR
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const argv = process.argv.slice(2);
+const dir = argv[argv.indexOf('--dir') + 1];
+if (!argv.includes('--dir') || !dir) { console.error('usage: node summarize.mjs --dir RESULT_DIR'); process.exit(2); }
+
+const readTsv = (name, header = true) => {
+  const file = join(dir, name);
+  if (!existsSync(file)) return [];
+  const lines = readFileSync(file, 'utf8').split('\n').filter(l => l.trim() !== '').map(l => l.split('\t'));
+  if (!header) return lines;
+  const [head, ...rows] = lines;
+  return rows.map(r => Object.fromEntries(head.map((h, i) => [h, /^-?[0-9.]+$/.test(r[i]) ? +r[i] : r[i]])));
+};
+const runs = readTsv('results.tsv');
+const rssRows = readTsv('rss.tsv', false);            // target, phase (idle|warm|end), kB
+const checks = readTsv('checks.tsv');
+const env = existsSync(join(dir, 'env.txt')) ? readFileSync(join(dir, 'env.txt'), 'utf8').trim().split('\n') : [];
+
+const median = xs => {
+  const s = [...xs].sort((a, b) => a - b), n = s.length;
+  return n === 0 ? NaN : n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+};
+const int = x => (Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : '–');
+const signed = x => (Number.isFinite(x) ? (x >= 0 ? '+' : '−') + int(Math.abs(x)) : '–');
+const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(2)}×` : '–');
+const mb = kb => (kb > 0 ? (kb / 1024).toFixed(1) : '–');
+const table = (head, rows) =>
+  [`| ${head.join(' | ')} |`, `|${head.map(h => (/^(target|gateway|mode|body)$/.test(h) ? '---' : '---:')).join('|')}|`,
+    ...rows.map(r => `| ${r.join(' | ')} |`)].join('\n');
+
+// group the runs by target, mode, conns (in the order they were run)
+const order = (key) => [...new Set(runs.map(key))];
+const targets = order(r => r.target), modes = order(r => r.mode);
+const conns = order(r => r.conns).sort((a, b) => a - b);
+const groups = new Map();
+for (const r of runs) {
+  const k = `${r.target}|${r.mode}|${r.conns}`;
+  if (!groups.has(k)) groups.set(k, []);
+  groups.get(k).push(r);
+}
+const stat = (t, m, c) => {
+  const g = groups.get(`${t}|${m}|${c}`);
+  if (!g) return null;
+  const col = f => median(g.map(r => r[f]));
+  const rpsAll = g.map(r => r.rps);
+  return {
+    n: g.length, rps: col('rps'), p50: col('p50_us'), p90: col('p90_us'), p99: col('p99_us'),
+    spread: g.length > 1 ? (Math.max(...rpsAll) - Math.min(...rpsAll)) / median(rpsAll) : NaN,
+    // CPU the gateway process burnt per request, and how busy it kept its core (100% = one core)
+    cpuPerReq: median(g.filter(r => r.reqs > 0 && r.cpu_ms > 0).map(r => (r.cpu_ms * 1000) / r.reqs)),
+    cpuBusy: median(g.filter(r => r.cpu_ms > 0).map(r => r.cpu_ms / (r.secs * 1000))),
+    errors: g.reduce((a, r) => a + r.errors, 0), rssPeak: Math.max(...g.map(r => r.rss_peak_kb || 0)),
+  };
+};
+const badBody = new Set(checks.filter(c => c.result !== 'identical').map(c => `${c.target}|${c.mode}`));
+
+const out = [];
+out.push(`# Switchboard benchmark ${env.find(l => l.startsWith('date:'))?.slice(6) ?? ''}`.trim(), '');
+if (env.length) out.push(...env.map(l => `- ${l}`), '');
+const nRuns = Math.max(0, ...[...groups.values()].map(g => g.length));
+out.push(`Medians of ${nRuns} run(s) per row. Latency is wrk's time to the whole response (for SSE: all events), in µs; `
+  + 'wrk is closed-loop, so above 1 connection latency is mostly queueing. '
+  + '“× nginx-proxy” and “× portkey” divide the row\'s RPS by theirs at the same mode and connections. '
+  + '“spread” is (max − min) / median of RPS over the runs. '
+  + '“CPU µs/req” and “CPU busy” are the gateway process\'s own user+system CPU time over the run (from /proc, 10 ms '
+  + 'ticks), per request and as a share of one core: a gateway that is not near 100% busy at high concurrency was '
+  + 'held back by something else (the load generator, or other load on the machine).', '');
+
+out.push('## Throughput and latency', '');
+const rows = [];
+for (const t of targets) for (const m of modes) for (const c of conns) {
+  const s = stat(t, m, c);
+  if (!s) continue;
+  const proxy = stat('nginx-proxy', m, c), pk = stat('portkey', m, c);
+  rows.push([t + (badBody.has(`${t}|${m}`) ? ' ⚠ body differs' : ''), m, c, int(s.rps),
+    Number.isFinite(s.spread) ? `${(s.spread * 100).toFixed(0)}%` : '–',
+    int(s.p50), int(s.p90), int(s.p99),
+    t === 'nginx-proxy' ? '1.00×' : ratio(s.rps, proxy?.rps), t === 'portkey' ? '1.00×' : ratio(s.rps, pk?.rps),
+    Number.isFinite(s.cpuPerReq) ? (s.cpuPerReq < 100 ? s.cpuPerReq.toFixed(1) : int(s.cpuPerReq)) : '–',
+    Number.isFinite(s.cpuBusy) ? `${(s.cpuBusy * 100).toFixed(0)}%` : '–',
+    s.errors, mb(s.rssPeak)]);
+}
+out.push(table(['target', 'mode', 'conns', 'RPS', 'spread', 'p50 µs', 'p90 µs', 'p99 µs', '× nginx-proxy', '× portkey',
+  'CPU µs/req', 'CPU busy', 'errors', 'RSS peak MB'], rows), '');
+
+const c1 = conns.includes(1);
+if (c1 && targets.includes('nginx-direct')) {
+  out.push('## Added latency at 1 connection (gateway − nginx-direct)', '');
+  const added = [];
+  for (const t of targets) for (const m of modes) {
+    const s = stat(t, m, 1), d = stat('nginx-direct', m, 1);
+    if (!s || !d || t === 'nginx-direct') continue;
+    added.push([t, m, int(s.p50), int(d.p50), signed(s.p50 - d.p50), signed(s.p99 - d.p99)]);
+  }
+  out.push(table(['target', 'mode', 'p50 µs', 'nginx-direct p50 µs', 'added p50 µs', 'added p99 µs'], added), '');
+} else {
+  out.push('(Added latency needs nginx-direct measured at 1 connection.)', '');
+}
+
+const rssTargets = order(r => r.target).filter(t => t !== 'nginx-direct');
+if (rssTargets.length) {
+  out.push('## Memory of each gateway (VmRSS, MB)', '');
+  const phase = (t, p) => { const r = rssRows.find(x => x[0] === t && x[1] === p); return r ? +r[2] : 0; };
+  const who = { 'nginx-proxy': 'nginx worker', portkey: 'node', switchboard: 'java' };
+  const mem = rssTargets.map(t => {
+    const peak = Math.max(0, ...runs.filter(r => r.target === t).map(r => r.rss_peak_kb || 0));
+    return [`${t} (${who[t] ?? 'java, same process as switchboard'})`, mb(phase(t, 'idle')), mb(phase(t, 'warm')), mb(peak), mb(phase(t, 'end'))];
+  });
+  out.push(table(['gateway', 'after start', 'after warm-up', 'peak during runs', 'at end'], mem), '');
+}
+
+if (checks.length) {
+  out.push('## Correctness (body through the target vs the mock\'s fixed body, byte for byte)', '');
+  out.push(table(['target', 'mode', 'HTTP', 'body'], checks.map(c => [c.target, c.mode, c.http,
+    c.result === 'identical' ? 'identical' : '**DIFFERS**']) ), '');
+}
+process.stdout.write(out.join('\n'));

@@ -1,0 +1,307 @@
+package dev.switchboard.testsupport.fakes;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jose4j.jwk.JsonWebKey;
+import org.jose4j.jwk.JsonWebKeySet;
+import org.jose4j.jwk.RsaJsonWebKey;
+import org.jose4j.jwk.RsaJwkGenerator;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.NumericDate;
+import org.jose4j.lang.JoseException;
+
+/**
+ * A test identity provider: a real HTTP server on 127.0.0.1 that publishes a JWKS (and an OpenID discovery
+ * document pointing at it) and mints real RS256-signed JWTs with its current key.
+ *
+ * <p>Served: {@code GET /.well-known/jwks.json} (counted by {@link #jwksFetchCount()}) and
+ * {@code GET /.well-known/openid-configuration}.
+ *
+ * <p>Users of the test-jar need {@code org.bitbucket.b_c:jose4j} on their test class path (Quarkus' JWT and OIDC
+ * extensions bring it).
+ */
+public final class FakeIdentityProvider implements AutoCloseable {
+
+    public static final String JWKS_PATH = "/.well-known/jwks.json";
+    public static final String DISCOVERY_PATH = "/.well-known/openid-configuration";
+    public static final Duration DEFAULT_TTL = Duration.ofMinutes(10);
+
+    static {
+        // See FakeOpenAi: small responses are sent at once rather than after a delayed ACK.
+        System.getProperties().putIfAbsent("sun.net.httpserver.nodelay", "true");
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final String issuer;
+    private final AtomicInteger jwksFetches = new AtomicInteger();
+    private final AtomicInteger keyNumber = new AtomicInteger();
+
+    private final Object keyLock = new Object();
+    private List<RsaJsonWebKey> publishedKeys; // guarded by keyLock; immutable
+    private RsaJsonWebKey signingKey; // guarded by keyLock
+    private RsaJsonWebKey unknownKey; // guarded by keyLock; made on first use, never published
+
+    private FakeIdentityProvider(HttpServer server, ExecutorService executor, String issuer) {
+        this.server = server;
+        this.executor = executor;
+        this.issuer = issuer;
+        this.signingKey = newKey("fake-idp-key-" + keyNumber.incrementAndGet());
+        this.publishedKeys = List.of(signingKey);
+    }
+
+    /** Starts an IdP whose issuer is {@code http://127.0.0.1:PORT/}. */
+    public static FakeIdentityProvider start() {
+        return start(null);
+    }
+
+    /** Starts an IdP that puts {@code issuer} in its tokens ({@code null}: {@code http://127.0.0.1:PORT/}). */
+    public static FakeIdentityProvider start(String issuer) {
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
+            AtomicInteger threadNumber = new AtomicInteger();
+            ExecutorService executor = Executors.newCachedThreadPool(task -> {
+                Thread thread = new Thread(task, "fake-idp-" + threadNumber.incrementAndGet());
+                thread.setDaemon(true);
+                return thread;
+            });
+            String effectiveIssuer = issuer != null ? issuer
+                    : "http://127.0.0.1:" + server.getAddress().getPort() + "/";
+            FakeIdentityProvider idp = new FakeIdentityProvider(server, executor, effectiveIssuer);
+            server.createContext("/", idp::handle);
+            server.setExecutor(executor);
+            server.start();
+            return idp;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start fake identity provider", e);
+        }
+    }
+
+    public String issuer() {
+        return issuer;
+    }
+
+    /** {@code http://127.0.0.1:PORT}, without a trailing slash. */
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    public String jwksUrl() {
+        return baseUrl() + JWKS_PATH;
+    }
+
+    public String discoveryUrl() {
+        return baseUrl() + DISCOVERY_PATH;
+    }
+
+    /** How many times the JWKS has been fetched. */
+    public int jwksFetchCount() {
+        return jwksFetches.get();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    // ---------------------------------------------------------------- keys
+
+    /** The kid that new tokens are signed with. */
+    public String currentKid() {
+        synchronized (keyLock) {
+            return signingKey.getKeyId();
+        }
+    }
+
+    /** The kids in the JWKS, oldest first. */
+    public List<String> publishedKids() {
+        synchronized (keyLock) {
+            return publishedKeys.stream().map(JsonWebKey::getKeyId).toList();
+        }
+    }
+
+    /** The JWKS as served: public keys only. */
+    public String jwksJson() {
+        List<RsaJsonWebKey> keys;
+        synchronized (keyLock) {
+            keys = publishedKeys;
+        }
+        return new JsonWebKeySet(keys).toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY);
+    }
+
+    /** Signs with a new key from now on, publishing it next to the old ones; returns its kid. */
+    public String rotate() {
+        return rotate(true);
+    }
+
+    /** Signs with a new key from now on; {@code keepOld == false} removes the old keys from the JWKS. */
+    public String rotate(boolean keepOld) {
+        RsaJsonWebKey key = newKey("fake-idp-key-" + keyNumber.incrementAndGet());
+        synchronized (keyLock) {
+            List<RsaJsonWebKey> keys = new ArrayList<>(keepOld ? publishedKeys : List.of());
+            keys.add(key);
+            publishedKeys = List.copyOf(keys);
+            signingKey = key;
+        }
+        return key.getKeyId();
+    }
+
+    private static RsaJsonWebKey newKey(String kid) {
+        try {
+            RsaJsonWebKey key = RsaJwkGenerator.generateJwk(2048);
+            key.setKeyId(kid);
+            key.setAlgorithm(AlgorithmIdentifiers.RSA_USING_SHA256);
+            key.setUse("sig");
+            return key;
+        } catch (JoseException e) {
+            throw new IllegalStateException("cannot generate an RSA key", e);
+        }
+    }
+
+    // ---------------------------------------------------------------- tokens
+
+    /**
+     * A token signed with the current key: {@code iss}, {@code iat}, {@code exp = now + ttl} and {@code jti},
+     * then {@code claims} (which may override any of them, e.g. a wrong {@code iss}).
+     */
+    public String token(Map<String, Object> claims, Duration ttl) {
+        Instant now = Instant.now();
+        return sign(claims, now, now.plus(ttl), currentSigningKey());
+    }
+
+    /** A valid token for a user: {@code sub} and {@code email} = email, {@code groups}, {@code aud} = audience. */
+    public String tokenFor(String email, List<String> groups, String audience) {
+        return token(userClaims(email, groups, audience), DEFAULT_TTL);
+    }
+
+    /** Like {@link #tokenFor}, but issued an hour ago and expired ten minutes ago (beyond any clock skew). */
+    public String expiredToken(String email, List<String> groups, String audience) {
+        Instant now = Instant.now();
+        return sign(userClaims(email, groups, audience), now.minus(Duration.ofHours(1)),
+                now.minus(Duration.ofMinutes(10)), currentSigningKey());
+    }
+
+    /** Like {@link #tokenFor}, but signed by a key that is not in the JWKS (kid {@code fake-idp-unknown-key}). */
+    public String tokenSignedByUnknownKey(String email, List<String> groups, String audience) {
+        RsaJsonWebKey key;
+        synchronized (keyLock) {
+            if (unknownKey == null) {
+                unknownKey = newKey("fake-idp-unknown-key");
+            }
+            key = unknownKey;
+        }
+        Instant now = Instant.now();
+        return sign(userClaims(email, groups, audience), now, now.plus(DEFAULT_TTL), key);
+    }
+
+    /**
+     * Like {@link #tokenFor}, but {@code aud} is the JSON array {@code audiences}; an empty list leaves
+     * {@code aud} out.
+     */
+    public String tokenWithAudience(String email, List<String> groups, List<String> audiences) {
+        Map<String, Object> claims = userClaims(email, groups, null);
+        if (!audiences.isEmpty()) {
+            claims.put("aud", List.copyOf(audiences));
+        }
+        return token(claims, DEFAULT_TTL);
+    }
+
+    private static Map<String, Object> userClaims(String email, List<String> groups, String audience) {
+        Map<String, Object> claims = new LinkedHashMap<>();
+        claims.put("sub", email);
+        claims.put("email", email);
+        claims.put("groups", List.copyOf(groups));
+        if (audience != null) {
+            claims.put("aud", audience);
+        }
+        return claims;
+    }
+
+    private RsaJsonWebKey currentSigningKey() {
+        synchronized (keyLock) {
+            return signingKey;
+        }
+    }
+
+    private String sign(Map<String, Object> claims, Instant issuedAt, Instant expiresAt, RsaJsonWebKey key) {
+        JwtClaims jwtClaims = new JwtClaims();
+        jwtClaims.setIssuer(issuer);
+        jwtClaims.setIssuedAt(NumericDate.fromSeconds(issuedAt.getEpochSecond()));
+        jwtClaims.setExpirationTime(NumericDate.fromSeconds(expiresAt.getEpochSecond()));
+        jwtClaims.setJwtId(UUID.randomUUID().toString());
+        claims.forEach(jwtClaims::setClaim);
+
+        JsonWebSignature jws = new JsonWebSignature();
+        jws.setPayload(jwtClaims.toJson());
+        jws.setKey(key.getPrivateKey());
+        jws.setKeyIdHeaderValue(key.getKeyId());
+        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
+        jws.setHeader("typ", "JWT");
+        try {
+            return jws.getCompactSerialization();
+        } catch (JoseException e) {
+            throw new IllegalStateException("cannot sign a token", e);
+        }
+    }
+
+    // ---------------------------------------------------------------- HTTP
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            exchange.getRequestBody().readAllBytes();
+            String path = exchange.getRequestURI().getPath();
+            if (!"GET".equals(exchange.getRequestMethod())) {
+                send(exchange, 405, "{\"error\":\"method not allowed\"}");
+            } else if (JWKS_PATH.equals(path)) {
+                jwksFetches.incrementAndGet();
+                send(exchange, 200, jwksJson());
+            } else if (DISCOVERY_PATH.equals(path)) {
+                send(exchange, 200, discoveryJson());
+            } else {
+                send(exchange, 404, "{\"error\":\"not found\"}");
+            }
+        }
+    }
+
+    private String discoveryJson() {
+        ObjectNode discovery = JSON.createObjectNode();
+        discovery.put("issuer", issuer);
+        discovery.put("jwks_uri", jwksUrl());
+        discovery.putArray("id_token_signing_alg_values_supported").add(AlgorithmIdentifiers.RSA_USING_SHA256);
+        discovery.putArray("response_types_supported").add("code");
+        discovery.putArray("subject_types_supported").add("public");
+        return discovery.toString();
+    }
+
+    private static void send(HttpExchange exchange, int status, String json) throws IOException {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package dev.switchboard.gateway.http;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.vertx.core.buffer.Buffer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * An error the gateway answers itself, in the OpenAI error shape
+ * {@code {"error":{"message","type","param","code"}}}. Built only here, so every endpoint speaks the same shape.
+ * It carries no stack trace: it is a value, thrown only to leave the pipeline early.
+ */
+public final class GatewayError extends RuntimeException {
+
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private final int status;
+    private final String type;
+    private final String param;
+    private final String code;
+
+    private GatewayError(int status, String type, String code, String param, String message) {
+        super(message, null, false, false);
+        this.status = status;
+        this.type = type;
+        this.code = code;
+        this.param = param;
+    }
+
+    public static GatewayError invalidRequest(String message, String param) {
+        return new GatewayError(400, "invalid_request_error", "invalid_request", param, message);
+    }
+
+    public static GatewayError invalidJson(String detail) {
+        return new GatewayError(400, "invalid_request_error", "invalid_json",
+                null, "We could not parse the JSON body of your request: " + detail);
+    }
+
+    public static GatewayError unauthenticated(String message) {
+        return new GatewayError(401, "invalid_request_error", "invalid_api_key", null, message);
+    }
+
+    public static GatewayError forbidden(String model) {
+        return new GatewayError(403, "permission_error", "model_not_allowed", "model",
+                "You are not allowed to use the model '" + model + "'.");
+    }
+
+    public static GatewayError modelNotFound(String model) {
+        return new GatewayError(404, "invalid_request_error", "model_not_found", "model",
+                "The model '" + model + "' does not exist or is not served by this gateway.");
+    }
+
+    public static GatewayError notFound(String path) {
+        return new GatewayError(404, "invalid_request_error", "unknown_url", null,
+                "Unknown request URL: " + path + ".");
+    }
+
+    public static GatewayError methodNotAllowed(String method, String path) {
+        return new GatewayError(405, "invalid_request_error", "method_not_allowed", null,
+                "Method " + method + " is not allowed on " + path + ".");
+    }
+
+    public static GatewayError bodyTooLarge(long limit) {
+        return new GatewayError(413, "invalid_request_error", "request_too_large", null,
+                "The request body is larger than the limit of " + limit + " bytes.");
+    }
+
+    public static GatewayError unsupportedMediaType(String contentType) {
+        return new GatewayError(415, "invalid_request_error", "unsupported_media_type", null,
+                "The request body must be application/json, got '" + contentType + "'.");
+    }
+
+    public static GatewayError upstreamUnreachable(String target) {
+        return new GatewayError(502, "api_error", "upstream_unreachable", null,
+                "The upstream of '" + target + "' could not be reached.");
+    }
+
+    public static GatewayError upstreamFailed(String target, String why) {
+        return new GatewayError(502, "api_error", "upstream_error", null,
+                "The upstream of '" + target + "' failed: " + why + ".");
+    }
+
+    public static GatewayError upstreamTimeout(String target, String phase) {
+        return new GatewayError(504, "api_error", "upstream_timeout", null,
+                "The upstream of '" + target + "' timed out " + phase + ".");
+    }
+
+    public static GatewayError providerMisconfigured(String account) {
+        return new GatewayError(502, "api_error", "provider_misconfigured", null,
+                "The credentials of provider account '" + account + "' are not available on this gateway.");
+    }
+
+    public static GatewayError unavailable(String message) {
+        return new GatewayError(503, "api_error", "gateway_not_ready", null, message);
+    }
+
+    public static GatewayError internal() {
+        return new GatewayError(500, "api_error", "internal_error", null, "The gateway failed to handle the request.");
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String type() {
+        return type;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public Buffer toJson() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(160);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeObjectFieldStart("error");
+            g.writeStringField("message", getMessage());
+            g.writeStringField("type", type);
+            g.writeStringField("param", param);
+            g.writeStringField("code", code);
+            g.writeEndObject();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return Buffer.buffer(out.toByteArray());
+    }
+}

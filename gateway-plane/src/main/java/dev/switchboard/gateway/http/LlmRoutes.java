@@ -1,0 +1,141 @@
+package dev.switchboard.gateway.http;
+
+import dev.switchboard.gateway.auth.Authenticator;
+import dev.switchboard.gateway.forward.Forwarder;
+import dev.switchboard.gateway.pipeline.GatewayResponses;
+import dev.switchboard.gateway.pipeline.LlmPipeline;
+import dev.switchboard.gateway.pipeline.Recorder;
+import dev.switchboard.gateway.provider.ProviderAdapters;
+import dev.switchboard.gateway.snapshot.GatewayState;
+import dev.switchboard.gateway.snapshot.SnapshotHolder;
+import dev.switchboard.gateway.telemetry.RequestLogBuffer;
+import dev.switchboard.gateway.telemetry.TargetStatistics;
+import dev.switchboard.model.snapshot.ModelRef;
+import io.quarkus.runtime.ShutdownEvent;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The OpenAI-compatible HTTP surface on plain Vert.x routes (one event loop per core; see docs/architecture.md).
+ * Every operation answers under {@code /v1}, and under the seed's base path {@code /api/llm} (and
+ * {@code /api/llm/v1}) as aliases.
+ */
+@ApplicationScoped
+public class LlmRoutes {
+
+    static final List<String> BASE_PATHS = List.of("/v1", "/api/llm", "/api/llm/v1");
+
+    @Inject
+    Vertx vertx;
+
+    @Inject
+    SnapshotHolder holder;
+
+    @Inject
+    Authenticator authenticator;
+
+    @Inject
+    TargetStatistics statistics;
+
+    @Inject
+    RequestLogBuffer logs;
+
+    @ConfigProperty(name = "switchboard.max-body-size", defaultValue = "10485760")
+    long maxBodySize;
+
+    @ConfigProperty(name = "switchboard.upstream.max-connections-per-host", defaultValue = "1000")
+    int maxConnectionsPerHost;
+
+    private Forwarder forwarder;
+    private LlmPipeline pipeline;
+
+    void register(@Observes Router router) {
+        forwarder = new Forwarder(vertx, maxConnectionsPerHost);
+        pipeline = new LlmPipeline(authenticator, new ProviderAdapters(), forwarder, new Recorder(statistics, logs));
+        BodyHandler body = BodyHandler.create(false).setBodyLimit(maxBodySize).setPreallocateBodyBuffer(true);
+        for (String base : BASE_PATHS) {
+            for (Endpoint endpoint : Endpoint.values()) {
+                router.post(base + endpoint.path()).handler(body).handler(this::prepare)
+                        .handler(rc -> handle(rc, endpoint)).failureHandler(this::failure);
+            }
+            router.get(base + "/models").handler(this::prepare).handler(this::listModels).failureHandler(this::failure);
+            router.route(base + "/*").handler(this::prepare)
+                    .handler(rc -> GatewayResponses.fail(rc, GatewayError.notFound(rc.request().path())));
+        }
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (forwarder != null) {
+            forwarder.close();
+        }
+    }
+
+    /** Every answer carries a request id: the caller's, or a new one. */
+    private void prepare(RoutingContext rc) {
+        ensureRequestId(rc);
+        rc.next();
+    }
+
+    private static void ensureRequestId(RoutingContext rc) {
+        if (rc.response().headers().contains("x-request-id")) {
+            return;
+        }
+        String id = rc.request().getHeader("x-request-id");
+        if (id == null || id.isEmpty() || id.length() > 128) {
+            id = UUID.randomUUID().toString();
+        }
+        rc.response().putHeader("x-request-id", id);
+    }
+
+    private void handle(RoutingContext rc, Endpoint endpoint) {
+        GatewayState state = holder.current();
+        if (state == null) {
+            GatewayResponses.fail(rc, GatewayError.unavailable("The gateway has no configuration yet."));
+            return;
+        }
+        pipeline.handle(rc, endpoint, state, rc.response().headers().get("x-request-id"));
+    }
+
+    /** {@code GET /v1/models}: only the models and virtual models the caller may use. */
+    private void listModels(RoutingContext rc) {
+        GatewayState state = holder.current();
+        if (state == null) {
+            GatewayResponses.fail(rc, GatewayError.unavailable("The gateway has no configuration yet."));
+            return;
+        }
+        var snapshot = state.snapshot();
+        io.vertx.core.Future.succeededFuture(snapshot)
+                .compose(s -> authenticator.authenticate(s, rc.request().getHeader("authorization")))
+                .onSuccess(principal -> {
+                    JsonArray data = new JsonArray();
+                    long created = snapshot.createdAt() == null ? 0 : snapshot.createdAt().getEpochSecond();
+                    for (String name : snapshot.allowedModels(principal.subject(), principal.claimedTeams())) {
+                        String owner = snapshot.model(name).map(ModelRef::account).map(a -> a.name()).orElse("switchboard");
+                        data.add(new JsonObject().put("id", name).put("object", "model").put("created", created)
+                                .put("owned_by", owner));
+                    }
+                    rc.response().putHeader("content-type", "application/json")
+                            .end(new JsonObject().put("object", "list").put("data", data).toBuffer());
+                })
+                .onFailure(err -> GatewayResponses.fail(rc, err));
+    }
+
+    private void failure(RoutingContext rc) {
+        ensureRequestId(rc);
+        if (rc.statusCode() == 413) {
+            GatewayResponses.fail(rc, GatewayError.bodyTooLarge(maxBodySize));
+        } else {
+            GatewayResponses.fail(rc, rc.failure() != null ? rc.failure() : GatewayError.internal());
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package dev.switchboard.gateway.pipeline;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import dev.switchboard.gateway.http.Endpoint;
+import dev.switchboard.gateway.http.GatewayError;
+import io.vertx.core.buffer.Buffer;
+import java.io.IOException;
+
+/**
+ * An inbound request body, parsed once and kept as bytes. Only the top-level fields the gateway needs are read
+ * ({@code model}, {@code stream}, and the presence of {@code messages} / {@code input}); the rest is never decoded,
+ * so a passthrough forwards the caller's bytes untouched except for the model name.
+ */
+public final class LlmRequest {
+
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private final Endpoint endpoint;
+    private final byte[] body;
+    private final String model;
+    private final int modelStart;
+    private final int modelEnd;
+    private final boolean stream;
+
+    private LlmRequest(Endpoint endpoint, byte[] body, String model, int modelStart, int modelEnd, boolean stream) {
+        this.endpoint = endpoint;
+        this.body = body;
+        this.model = model;
+        this.modelStart = modelStart;
+        this.modelEnd = modelEnd;
+        this.stream = stream;
+    }
+
+    /** Parses and checks the fields every request of {@code endpoint} must have; 400 with the field otherwise. */
+    public static LlmRequest parse(Endpoint endpoint, byte[] body) {
+        String model = null;
+        int modelStart = -1;
+        int modelEnd = -1;
+        boolean stream = false;
+        boolean hasMessages = false;
+        boolean hasInput = false;
+        try (JsonParser p = JSON.createParser(body)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw GatewayError.invalidJson("the body must be a JSON object");
+            }
+            JsonToken t;
+            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                switch (field) {
+                    case "model" -> {
+                        if (value != JsonToken.VALUE_STRING) {
+                            throw GatewayError.invalidRequest("'model' must be a string.", "model");
+                        }
+                        model = p.getText();
+                        modelStart = (int) p.currentTokenLocation().getByteOffset();
+                        modelEnd = (int) p.currentLocation().getByteOffset();
+                    }
+                    case "stream" -> {
+                        if (value != JsonToken.VALUE_TRUE && value != JsonToken.VALUE_FALSE && value != JsonToken.VALUE_NULL) {
+                            throw GatewayError.invalidRequest("'stream' must be a boolean.", "stream");
+                        }
+                        stream = value == JsonToken.VALUE_TRUE;
+                    }
+                    case "messages" -> {
+                        if (value != JsonToken.START_ARRAY) {
+                            throw GatewayError.invalidRequest("'messages' must be an array.", "messages");
+                        }
+                        hasMessages = true;
+                        p.skipChildren();
+                    }
+                    case "input" -> {
+                        hasInput = value != JsonToken.VALUE_NULL;
+                        p.skipChildren();
+                    }
+                    default -> p.skipChildren();
+                }
+            }
+            if (t != JsonToken.END_OBJECT || p.nextToken() != null) {
+                throw GatewayError.invalidJson("unexpected content after the JSON object");
+            }
+        } catch (IOException e) {
+            throw GatewayError.invalidJson(shortMessage(e));
+        }
+        if (model == null || model.isEmpty()) {
+            throw GatewayError.invalidRequest("you must provide a model parameter.", "model");
+        }
+        if (endpoint == Endpoint.CHAT_COMPLETIONS && !hasMessages) {
+            throw GatewayError.invalidRequest("'messages' is a required property.", "messages");
+        }
+        if (endpoint == Endpoint.EMBEDDINGS && !hasInput) {
+            throw GatewayError.invalidRequest("'input' is a required property.", "input");
+        }
+        return new LlmRequest(endpoint, body, model, modelStart, modelEnd, stream);
+    }
+
+    private static String shortMessage(IOException e) {
+        String message = e.getMessage() == null ? "malformed JSON" : e.getMessage();
+        int cut = message.indexOf("\n at [");
+        message = cut > 0 ? message.substring(0, cut) : message;
+        var location = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getLocation() : null;
+        return location == null ? message : message + " (at byte " + location.getByteOffset() + ")";
+    }
+
+    public Endpoint endpoint() {
+        return endpoint;
+    }
+
+    /** The model name as the caller wrote it. */
+    public String model() {
+        return model;
+    }
+
+    public boolean stream() {
+        return stream;
+    }
+
+    public byte[] body() {
+        return body;
+    }
+
+    /** The body with only the {@code model} value replaced; every other byte as the caller sent it. */
+    public Buffer bodyWithModel(String upstreamModel) {
+        if (upstreamModel.equals(model)) {
+            return Buffer.buffer(body);
+        }
+        byte[] quoted = quote(upstreamModel);
+        Buffer out = Buffer.buffer(body.length - (modelEnd - modelStart) + quoted.length);
+        out.appendBytes(body, 0, modelStart);
+        out.appendBytes(quoted);
+        out.appendBytes(body, modelEnd, body.length - modelEnd);
+        return out;
+    }
+
+    private static byte[] quote(String text) {
+        byte[] escaped = JsonStringEncoder.getInstance().quoteAsUTF8(text);
+        byte[] out = new byte[escaped.length + 2];
+        out[0] = '"';
+        System.arraycopy(escaped, 0, out, 1, escaped.length);
+        out[out.length - 1] = '"';
+        return out;
+    }
+}

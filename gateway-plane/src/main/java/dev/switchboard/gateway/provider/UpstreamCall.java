@@ -1,0 +1,8 @@
+package dev.switchboard.gateway.provider;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+
+/** One HTTP call to an upstream, as an adapter prepared it. */
+public record UpstreamCall(Upstream upstream, String path, MultiMap headers, Buffer body) {
+}

@@ -1,0 +1,27 @@
+package dev.switchboard.gateway.provider.openai;
+
+import dev.switchboard.gateway.pipeline.LlmRequest;
+import dev.switchboard.gateway.provider.ProviderAdapter;
+import dev.switchboard.gateway.provider.Upstream;
+import dev.switchboard.gateway.provider.UpstreamCall;
+import dev.switchboard.model.snapshot.ModelRef;
+import io.vertx.core.MultiMap;
+
+/**
+ * OpenAI and OpenAI-compatible upstreams: the body passes through with only {@code model} set to the upstream's
+ * model id; the response passes back untouched.
+ */
+public final class OpenAiAdapter implements ProviderAdapter {
+
+    @Override
+    public UpstreamCall prepare(LlmRequest request, ModelRef target, Upstream upstream) {
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap()
+                .add("content-type", "application/json")
+                .add("accept", request.stream() ? "text/event-stream" : "application/json");
+        if (upstream.credential() != null) {
+            headers.add("authorization", "Bearer " + upstream.credential());
+        }
+        return new UpstreamCall(upstream, upstream.basePath() + request.endpoint().path(), headers,
+                request.bodyWithModel(target.model().id()));
+    }
+}

@@ -1,0 +1,26 @@
+package dev.switchboard.gateway.telemetry;
+
+import java.time.Instant;
+
+/**
+ * One request as the gateway saw it, for the request log: who, which model was asked for and which served it, the
+ * outcome, and the timings and tokens. Latencies are in milliseconds; -1 where unknown.
+ */
+public record RequestLog(
+        String requestId,
+        Instant startedAt,
+        String subject,
+        String credential,
+        String endpoint,
+        String requestedModel,
+        String resolvedModel,
+        boolean stream,
+        int status,
+        String errorCode,
+        double latencyMs,
+        double timeToFirstTokenMs,
+        long promptTokens,
+        long completionTokens,
+        double timePerOutputTokenMs,
+        double costUsd) {
+}
