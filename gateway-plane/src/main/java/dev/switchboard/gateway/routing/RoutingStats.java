@@ -1,0 +1,19 @@
+package dev.switchboard.gateway.routing;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The health and latency of every target (by model name, {@code <account>/<model-id>}) seen by this gateway
+ * instance. A target's record is shared by all the virtual models that use it: a provider failing fails for all.
+ */
+@ApplicationScoped
+public class RoutingStats {
+
+    private final Map<String, TargetHealth> byTarget = new ConcurrentHashMap<>();
+
+    public TargetHealth of(String target) {
+        return byTarget.computeIfAbsent(target, t -> new TargetHealth());
+    }
+}
