@@ -1,0 +1,38 @@
+package dev.switchboard.model.codec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import dev.switchboard.model.config.RoutingType;
+import dev.switchboard.model.snapshot.ConfigSnapshot;
+import dev.switchboard.testsupport.DocExamples;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The YAML that users copy from docs/ parses and validates as it stands. */
+class DocumentedExamplesTest {
+
+    @Test
+    void routingGuideExampleIsValid() {
+        ConfigSnapshot s = ConfigCodec.loadYaml(DocExamples.completeExample("routing.md"), 1, Instant.EPOCH);
+        assertEquals(List.of(RoutingType.PRIORITY, RoutingType.WEIGHT, RoutingType.LATENCY),
+                s.config().virtualModels().stream().map(vm -> vm.routingConfig().type()).toList());
+        assertEquals("conversation_id", s.config().virtualModels().get(1).routingConfig().sticky().metadataKey());
+    }
+
+    @Test
+    void everyYamlFragmentOfTheRoutingGuideParses() {
+        List<String> blocks = DocExamples.yamlBlocks("routing.md");
+        assertFalse(blocks.isEmpty());
+        for (String block : blocks) {
+            ConfigCodec.readYaml(block);
+        }
+    }
+
+    @Test
+    void exampleConfigOfSwitchboardUpIsValid() throws Exception {
+        String yaml = java.nio.file.Files.readString(DocExamples.repoRoot().resolve("deploy/examples/switchboard.yaml"));
+        ConfigCodec.loadYaml(yaml, 1, Instant.EPOCH);
+    }
+}
