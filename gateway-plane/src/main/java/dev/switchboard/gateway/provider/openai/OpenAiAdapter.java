@@ -2,6 +2,7 @@ package dev.switchboard.gateway.provider.openai;
 
 import dev.switchboard.gateway.pipeline.LlmRequest;
 import dev.switchboard.gateway.provider.ProviderAdapter;
+import dev.switchboard.gateway.provider.ResponseTranslator;
 import dev.switchboard.gateway.provider.Upstream;
 import dev.switchboard.gateway.provider.UpstreamCall;
 import dev.switchboard.model.snapshot.ModelRef;
@@ -22,6 +23,6 @@ public final class OpenAiAdapter implements ProviderAdapter {
             headers.add("authorization", "Bearer " + upstream.credential());
         }
         return new UpstreamCall(upstream, upstream.basePath() + request.endpoint().path(), headers,
-                request.bodyWithModel(target.model().id()));
+                request.bodyWithModel(target.model().id()), ResponseTranslator.PASSTHROUGH);
     }
 }

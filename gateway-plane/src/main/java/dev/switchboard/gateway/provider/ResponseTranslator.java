@@ -1,0 +1,36 @@
+package dev.switchboard.gateway.provider;
+
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * Turns an upstream's answer into the caller's wire format. Passthrough adapters use {@link #PASSTHROUGH}, which the
+ * forwarder recognizes and relays byte for byte.
+ */
+public interface ResponseTranslator {
+
+    ResponseTranslator PASSTHROUGH = new ResponseTranslator() {
+        @Override
+        public Buffer body(int status, Buffer body) {
+            return body;
+        }
+
+        @Override
+        public StreamTranslator stream() {
+            throw new UnsupportedOperationException("passthrough streams are relayed as they are");
+        }
+    };
+
+    /** A whole (non-streamed) answer, success or error, translated. */
+    Buffer body(int status, Buffer body);
+
+    /** A fresh translator for one streamed answer. */
+    StreamTranslator stream();
+
+    /** Translates one stream, chunk by chunk; the output of each call is written to the caller at once. */
+    interface StreamTranslator {
+        Buffer onChunk(Buffer chunk);
+
+        /** Called when the upstream stream ended; returns what the caller still needs (the terminator). */
+        Buffer onEnd();
+    }
+}

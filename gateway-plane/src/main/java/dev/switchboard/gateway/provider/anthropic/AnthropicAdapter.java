@@ -1,0 +1,64 @@
+package dev.switchboard.gateway.provider.anthropic;
+
+import dev.switchboard.gateway.http.Endpoint;
+import dev.switchboard.gateway.http.GatewayError;
+import dev.switchboard.gateway.pipeline.LlmRequest;
+import dev.switchboard.gateway.provider.ProviderAdapter;
+import dev.switchboard.gateway.provider.ResponseTranslator;
+import dev.switchboard.gateway.provider.Upstream;
+import dev.switchboard.gateway.provider.UpstreamCall;
+import dev.switchboard.model.snapshot.ModelRef;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import java.time.Clock;
+
+/**
+ * Anthropic Messages API upstreams: OpenAI chat requests are translated to {@code POST /v1/messages} with
+ * {@code x-api-key} and {@code anthropic-version}, and the answers (JSON, streams and errors) translated back.
+ */
+public final class AnthropicAdapter implements ProviderAdapter {
+
+    static final String API_VERSION = "2023-06-01";
+
+    private final int defaultMaxTokens;
+    private final Clock clock;
+
+    public AnthropicAdapter(int defaultMaxTokens, Clock clock) {
+        this.defaultMaxTokens = defaultMaxTokens;
+        this.clock = clock;
+    }
+
+    @Override
+    public UpstreamCall prepare(LlmRequest request, ModelRef target, Upstream upstream) {
+        if (request.endpoint() != Endpoint.CHAT_COMPLETIONS) {
+            throw GatewayError.invalidRequest("The model '" + request.model() + "' is an Anthropic model and does not serve "
+                    + request.endpoint().path() + ".", "model");
+        }
+        var body = AnthropicRequests.toMessagesRequest(request.body(), target.model().id(), defaultMaxTokens);
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap()
+                .add("content-type", "application/json")
+                .add("accept", request.stream() ? "text/event-stream" : "application/json")
+                .add("anthropic-version", API_VERSION);
+        if (upstream.credential() != null) {
+            headers.add("x-api-key", upstream.credential());
+        }
+        return new UpstreamCall(upstream, upstream.basePath() + "/v1/messages", headers,
+                Buffer.buffer(body.toString()), translator());
+    }
+
+    private ResponseTranslator translator() {
+        long created = clock.instant().getEpochSecond();
+        return new ResponseTranslator() {
+            @Override
+            public Buffer body(int status, Buffer body) {
+                return status >= 200 && status < 300
+                        ? AnthropicResponses.completion(body, created) : AnthropicResponses.errorBody(status, body);
+            }
+
+            @Override
+            public StreamTranslator stream() {
+                return new AnthropicStreamTranslator(created);
+            }
+        };
+    }
+}

@@ -1,0 +1,175 @@
+package dev.switchboard.gateway.provider.anthropic;
+
+import static dev.switchboard.gateway.provider.anthropic.AnthropicRequests.JSON;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.gateway.provider.ResponseTranslator;
+import dev.switchboard.gateway.provider.SseParser;
+import io.vertx.core.buffer.Buffer;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * An Anthropic Messages event stream as OpenAI {@code chat.completion.chunk}s: {@code message_start} gives the role
+ * chunk, text deltas give content, {@code tool_use} blocks and their {@code input_json_delta}s give tool-call deltas
+ * (indexed from 0 in the order the tools appear), {@code message_delta} the finish reason, and the stream ends with a
+ * usage chunk and {@code [DONE]}. An {@code error} event becomes an OpenAI error event and a clean end.
+ */
+final class AnthropicStreamTranslator implements ResponseTranslator.StreamTranslator {
+
+    private final long created;
+    private final SseParser parser = new SseParser(this::onEvent);
+    private final Map<Integer, Integer> toolIndexByBlock = new HashMap<>();
+    private Buffer out;
+    private String id = "";
+    private String model = "";
+    private long inputTokens;
+    private long outputTokens;
+    private boolean done;
+
+    AnthropicStreamTranslator(long createdEpochSeconds) {
+        this.created = createdEpochSeconds;
+    }
+
+    @Override
+    public Buffer onChunk(Buffer chunk) {
+        out = Buffer.buffer();
+        parser.feed(chunk);
+        return out;
+    }
+
+    @Override
+    public Buffer onEnd() {
+        out = Buffer.buffer();
+        parser.finish();
+        if (!done) {
+            // the upstream ended without message_stop: say so rather than end as if complete
+            emitError("api_error", "The Anthropic stream ended before message_stop.");
+        }
+        return out;
+    }
+
+    private void onEvent(String event, String data) {
+        if (done) {
+            return;
+        }
+        JsonNode e;
+        try {
+            e = JSON.readTree(data);
+        } catch (IOException ex) {
+            return;
+        }
+        String type = e.path("type").asText(event == null ? "" : event);
+        switch (type) {
+            case "message_start" -> {
+                JsonNode message = e.path("message");
+                id = message.path("id").asText();
+                model = message.path("model").asText();
+                inputTokens = AnthropicResponses.inputTokens(message.path("usage"));
+                outputTokens = message.path("usage").path("output_tokens").asLong(0);
+                ObjectNode delta = JSON.createObjectNode().put("role", "assistant").put("content", "");
+                emitChunk(delta, null);
+            }
+            case "content_block_start" -> {
+                JsonNode block = e.path("content_block");
+                if ("tool_use".equals(block.path("type").asText())) {
+                    int toolIndex = toolIndexByBlock.size();
+                    toolIndexByBlock.put(e.path("index").asInt(), toolIndex);
+                    ObjectNode call = JSON.createObjectNode();
+                    call.put("index", toolIndex);
+                    call.put("id", block.path("id").asText());
+                    call.put("type", "function");
+                    call.putObject("function").put("name", block.path("name").asText()).put("arguments", "");
+                    emitChunk(toolCallDelta(call), null);
+                } else if ("text".equals(block.path("type").asText()) && !block.path("text").asText().isEmpty()) {
+                    emitChunk(JSON.createObjectNode().put("content", block.path("text").asText()), null);
+                }
+            }
+            case "content_block_delta" -> {
+                JsonNode delta = e.path("delta");
+                switch (delta.path("type").asText()) {
+                    case "text_delta" -> emitChunk(JSON.createObjectNode().put("content", delta.path("text").asText()), null);
+                    case "input_json_delta" -> {
+                        Integer toolIndex = toolIndexByBlock.get(e.path("index").asInt());
+                        if (toolIndex != null) {
+                            ObjectNode call = JSON.createObjectNode().put("index", toolIndex);
+                            call.putObject("function").put("arguments", delta.path("partial_json").asText());
+                            emitChunk(toolCallDelta(call), null);
+                        }
+                    }
+                    default -> { }
+                }
+            }
+            case "message_delta" -> {
+                JsonNode usage = e.path("usage");
+                if (usage.has("output_tokens")) {
+                    outputTokens = usage.get("output_tokens").asLong();
+                }
+                if (usage.has("input_tokens")) {
+                    inputTokens = AnthropicResponses.inputTokens(usage);
+                }
+                String finish = AnthropicResponses.finishReason(e.path("delta").path("stop_reason").asText(null));
+                if (finish != null) {
+                    emitChunk(JSON.createObjectNode(), finish);
+                }
+            }
+            case "message_stop" -> {
+                ObjectNode chunk = chunkShell();
+                chunk.putArray("choices");
+                chunk.set("usage", AnthropicResponses.usage(inputTokens, outputTokens));
+                write(chunk.toString());
+                out.appendString("data: [DONE]\n\n");
+                done = true;
+            }
+            case "error" -> {
+                JsonNode err = e.path("error");
+                emitError(AnthropicResponses.openAiType(err.path("type").asText("api_error")),
+                        err.path("message").asText("The Anthropic stream failed."));
+            }
+            default -> { } // ping, content_block_stop, and events added later
+        }
+    }
+
+    private ObjectNode toolCallDelta(ObjectNode call) {
+        ObjectNode delta = JSON.createObjectNode();
+        delta.putArray("tool_calls").add(call);
+        return delta;
+    }
+
+    private ObjectNode chunkShell() {
+        ObjectNode chunk = JSON.createObjectNode();
+        chunk.put("id", id);
+        chunk.put("object", "chat.completion.chunk");
+        chunk.put("created", created);
+        chunk.put("model", model);
+        return chunk;
+    }
+
+    private void emitChunk(ObjectNode delta, String finishReason) {
+        ObjectNode chunk = chunkShell();
+        ObjectNode choice = chunk.putArray("choices").addObject();
+        choice.put("index", 0);
+        choice.set("delta", delta);
+        choice.putNull("logprobs");
+        if (finishReason == null) {
+            choice.putNull("finish_reason");
+        } else {
+            choice.put("finish_reason", finishReason);
+        }
+        write(chunk.toString());
+    }
+
+    private void emitError(String type, String message) {
+        ObjectNode err = JSON.createObjectNode();
+        err.putObject("error").put("message", message).put("type", type).putNull("param").put("code", type);
+        write(err.toString());
+        out.appendString("data: [DONE]\n\n");
+        done = true;
+    }
+
+    private void write(String json) {
+        out.appendString("data: ").appendString(json).appendString("\n\n");
+    }
+}
