@@ -2,6 +2,7 @@ package dev.switchboard.gateway;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 
 import dev.switchboard.gateway.support.GatewayTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -16,6 +17,6 @@ class HealthTest {
     void livenessAndReadinessAnswerUp() {
         given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
         given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
-                .body("checks[0].name", equalTo("config")).body("checks[0].data.revision", equalTo(1));
+                .body("checks[0].name", equalTo("config")).body("checks[0].data.revision", greaterThanOrEqualTo(1)); // the hot-reload tests raise it
     }
 }

@@ -86,7 +86,7 @@ public final class Forwarder {
             vertx.cancelTimer(firstByteTimer);
             if (ar.failed()) {
                 Throwable cause = ar.cause();
-                if (cause instanceof ClientGone) {
+                if (cause instanceof ClientGone || out.closed()) {
                     result.complete(new Outcome(499, "client_closed", -1, System.nanoTime(), 0, Usage.UNKNOWN));
                 } else if (cause instanceof TimeoutException || cause instanceof io.netty.handler.timeout.TimeoutException
                         || isIdleTimeout(cause)) {
@@ -135,12 +135,15 @@ public final class Forwarder {
             result.tryComplete(new Outcome(res.statusCode(), null, tap.firstByteNanos, System.nanoTime(), tap.bytes, usage));
         });
         res.exceptionHandler(err -> {
-            String code = err instanceof ClientGone ? "client_closed" : "upstream_stream_broken";
-            if (!(err instanceof ClientGone)) {
+            // Resetting the upstream call closes its connection, and that close may be reported instead of the
+            // ClientGone cause: a closed client connection is what says the client went away, not the upstream.
+            boolean clientGone = err instanceof ClientGone || out.closed();
+            String code = clientGone ? "client_closed" : "upstream_stream_broken";
+            if (!clientGone) {
                 endBrokenResponse(out, sse, resolvedName, err);
             }
             Usage partial = sse ? Usage.ofSseTail(tap.kept(), tap.keptLength()) : Usage.UNKNOWN;
-            result.tryComplete(new Outcome(err instanceof ClientGone ? 499 : 502, code, tap.firstByteNanos,
+            result.tryComplete(new Outcome(clientGone ? 499 : 502, code, tap.firstByteNanos,
                     System.nanoTime(), tap.bytes, partial));
         });
     }

@@ -17,6 +17,12 @@ import java.io.IOException;
 public final class LlmRequest {
 
     private static final JsonFactory JSON = new JsonFactory();
+    /**
+     * Jackson's note on where an unclosed array or object began shows its own settings ("Source: REDACTED
+     * (`StreamReadFeature...` disabled)"), not something a caller can act on; the byte offset we add is enough.
+     */
+    private static final java.util.regex.Pattern JACKSON_SOURCE_NOTE = java.util.regex.Pattern.compile(
+            " ?\\(for (Array|Object|root) starting at \\[Source: [^\\]]*; line: \\d+, column: \\d+\\]\\)");
 
     private final Endpoint endpoint;
     private final byte[] body;
@@ -101,6 +107,7 @@ public final class LlmRequest {
         String message = e.getMessage() == null ? "malformed JSON" : e.getMessage();
         int cut = message.indexOf("\n at [");
         message = cut > 0 ? message.substring(0, cut) : message;
+        message = JACKSON_SOURCE_NOTE.matcher(message).replaceAll("");
         var location = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getLocation() : null;
         return location == null ? message : message + " (at byte " + location.getByteOffset() + ")";
     }

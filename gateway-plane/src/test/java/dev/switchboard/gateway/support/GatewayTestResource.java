@@ -27,6 +27,10 @@ public class GatewayTestResource implements QuarkusTestResourceLifecycleManager 
     public static FakeOpenAi openAi;
     public static FakeIdentityProvider idp;
     public static Path configFile;
+    /** Everything the gateway logs while the tests run, for the secrets scan. */
+    public static Path logFile;
+    /** The body limit of the test gateway, small so that a 413 needs no 10 MB upload. */
+    public static final long MAX_BODY_SIZE = 1024 * 1024;
 
     @Override
     public Map<String, String> start() {
@@ -35,13 +39,18 @@ public class GatewayTestResource implements QuarkusTestResourceLifecycleManager 
         try {
             configFile = Files.createTempFile("switchboard-gateway-test", ".yaml");
             Files.writeString(configFile, config(openAi.baseUrl(), idp.issuer(), idp.jwksUrl(), closedPort()));
+            logFile = Files.createTempFile("switchboard-gateway-test", ".log");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return Map.of(
                 "switchboard.config", configFile.toString(),
                 "switchboard.config-poll-interval", "100ms",
-                "switchboard.jwt.unknown-kid-refresh-interval", "0s");
+                "switchboard.jwt.unknown-kid-refresh-interval", "0s",
+                "switchboard.max-body-size", Long.toString(MAX_BODY_SIZE),
+                "quarkus.log.file.enabled", "true",
+                "quarkus.log.file.path", logFile.toString(),
+                "quarkus.log.file.level", "ALL");
     }
 
     @Override

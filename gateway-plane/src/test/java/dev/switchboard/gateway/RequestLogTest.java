@@ -1,0 +1,148 @@
+package dev.switchboard.gateway;
+
+import static dev.switchboard.gateway.support.GatewayTestResource.ALICE_KEY;
+import static dev.switchboard.gateway.support.GatewayTestResource.AUDIENCE;
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.switchboard.gateway.support.Gateway;
+import dev.switchboard.gateway.support.GatewayTestResource;
+import dev.switchboard.gateway.telemetry.RequestLog;
+import dev.switchboard.gateway.telemetry.RequestLogBuffer;
+import dev.switchboard.gateway.telemetry.TargetStatistics;
+import dev.switchboard.testsupport.fakes.FakeOpenAi;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Each request leaves one request-log event and one statistics sample with what happened and what it cost. */
+@QuarkusTest
+class RequestLogTest {
+
+    /** fake/gpt-4o-mini: 1.0 USD per 1M input tokens, 2.0 per 1M output tokens. */
+    private static final double INPUT_PER_TOKEN = 1.0 / 1e6;
+    private static final double OUTPUT_PER_TOKEN = 2.0 / 1e6;
+
+    @Inject
+    RequestLogBuffer logs;
+
+    @Inject
+    TargetStatistics statistics;
+
+    private FakeOpenAi openAi;
+    private final List<RequestLog> seen = new ArrayList<>();
+
+    @BeforeEach
+    void isolate() {
+        openAi = GatewayTestResource.openAi;
+        openAi.reset();
+        logs.drain(Integer.MAX_VALUE);
+    }
+
+    private static String post(String bearer, String body, String requestId, int status) {
+        given().header("Authorization", "Bearer " + bearer).header("x-request-id", requestId)
+                .contentType("application/json").body(body).post("/v1/chat/completions")
+                .then().statusCode(status).header("x-request-id", requestId);
+        return requestId;
+    }
+
+    private RequestLog logOf(String requestId) {
+        return Gateway.awaitLog(logs, seen, l -> requestId.equals(l.requestId()));
+    }
+
+    @Test
+    void nonStreamingCallIsLoggedWithUsageAndCost() {
+        openAi.setUsage(1000, 500);
+        int samplesBefore = statistics.samples("fake/gpt-4o-mini").length;
+
+        String id = post(ALICE_KEY, "{\"model\":\"assistant\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
+                "log-" + UUID.randomUUID(), 200);
+
+        RequestLog log = logOf(id);
+        assertEquals("user:alice", log.subject());
+        assertEquals("api_key:alice-key", log.credential());
+        assertEquals("CHAT_COMPLETIONS", log.endpoint());
+        assertEquals("assistant", log.requestedModel());
+        assertEquals("fake/gpt-4o-mini", log.resolvedModel());
+        assertFalse(log.stream());
+        assertEquals(200, log.status());
+        assertNull(log.errorCode());
+        assertEquals(1000, log.promptTokens());
+        assertEquals(500, log.completionTokens());
+        assertEquals(1000 * INPUT_PER_TOKEN + 500 * OUTPUT_PER_TOKEN, log.costUsd(), 1e-12);
+        assertTrue(log.timeToFirstTokenMs() >= 0, "ttft " + log.timeToFirstTokenMs());
+        assertTrue(log.latencyMs() >= log.timeToFirstTokenMs(), log.toString());
+        assertTrue(log.startedAt() != null);
+
+        TargetStatistics.Sample[] samples = statistics.samples("fake/gpt-4o-mini");
+        assertTrue(samples.length > samplesBefore || samples.length == TargetStatistics.SAMPLES);
+        assertEquals(200, samples[samples.length - 1].status());
+    }
+
+    @Test
+    void streamingCallIsLoggedWithTheUsageOfItsLastChunk() {
+        openAi.setUsage(200, 40);
+
+        String id = post(GatewayTestResource.idp.tokenFor("alice@example.com", List.of("ml"), AUDIENCE),
+                "{\"model\":\"fake/gpt-4o-mini\",\"stream\":true,\"stream_options\":{\"include_usage\":true},"
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", "log-" + UUID.randomUUID(), 200);
+
+        RequestLog log = logOf(id);
+        assertEquals("user:alice", log.subject());
+        assertEquals("jwt:test-idp", log.credential());
+        assertEquals("fake/gpt-4o-mini", log.requestedModel());
+        assertEquals("fake/gpt-4o-mini", log.resolvedModel());
+        assertTrue(log.stream());
+        assertEquals(200, log.status());
+        assertNull(log.errorCode());
+        assertEquals(200, log.promptTokens());
+        assertEquals(40, log.completionTokens());
+        assertEquals(200 * INPUT_PER_TOKEN + 40 * OUTPUT_PER_TOKEN, log.costUsd(), 1e-12);
+        assertTrue(log.timeToFirstTokenMs() >= 0, "ttft " + log.timeToFirstTokenMs());
+        assertTrue(log.latencyMs() >= log.timeToFirstTokenMs(), log.toString());
+        assertTrue(log.timePerOutputTokenMs() >= 0, "tpot " + log.timePerOutputTokenMs());
+    }
+
+    @Test
+    void streamingCallWithoutUsageIsLoggedWithoutCost() {
+        String id = post(ALICE_KEY, "{\"model\":\"fake/gpt-4o-mini\",\"stream\":true,\"messages\":[]}",
+                "log-" + UUID.randomUUID(), 200);
+
+        RequestLog log = logOf(id);
+        assertEquals(200, log.status());
+        assertEquals(-1, log.promptTokens());
+        assertEquals(-1, log.completionTokens());
+        assertEquals(0.0, log.costUsd());
+    }
+
+    @Test
+    void failedCallIsLoggedWithTheGatewaysErrorCode() {
+        String id = post(ALICE_KEY, "{\"model\":\"unreachable/any\",\"messages\":[]}", "log-" + UUID.randomUUID(), 502);
+
+        RequestLog log = logOf(id);
+        assertEquals("unreachable/any", log.resolvedModel());
+        assertEquals(502, log.status());
+        assertEquals("upstream_unreachable", log.errorCode());
+        assertEquals(0.0, log.costUsd());
+        TargetStatistics.Sample[] samples = statistics.samples("unreachable/any");
+        assertEquals(502, samples[samples.length - 1].status());
+    }
+
+    @Test
+    void upstreamErrorStatusIsLoggedAsServed() {
+        openAi.failNext(429);
+        String id = post(ALICE_KEY, "{\"model\":\"fake/gpt-4o-mini\",\"messages\":[]}", "log-" + UUID.randomUUID(), 429);
+
+        RequestLog log = logOf(id);
+        assertEquals(429, log.status());
+        assertEquals(-1, log.promptTokens());
+        assertEquals(0.0, log.costUsd());
+    }
+}

@@ -1,0 +1,108 @@
+package dev.switchboard.gateway.telemetry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** Token counts are read from a JSON answer's usage, or from the last chunk of a stream that has one. */
+class UsageTest {
+
+    private static Usage json(String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        return Usage.ofJson(bytes, 0, bytes.length);
+    }
+
+    private static Usage sse(String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        return Usage.ofSseTail(bytes, bytes.length);
+    }
+
+    // ---------------------------------------------------------------- ofJson
+
+    @Test
+    void readsTheTopLevelUsageOfACompletion() {
+        Usage usage = json("{\"id\":\"c\",\"choices\":[{\"message\":{\"usage\":{\"prompt_tokens\":99}}}],"
+                + "\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":34,\"total_tokens\":46,"
+                + "\"completion_tokens_details\":{\"reasoning_tokens\":0}}}");
+        assertEquals(new Usage(12, 34), usage);
+        assertTrue(usage.known());
+    }
+
+    @Test
+    void readsAnthropicStyleNames() {
+        assertEquals(new Usage(7, 9), json("{\"usage\":{\"input_tokens\":7,\"output_tokens\":9}}"));
+    }
+
+    @Test
+    void embeddingUsageHasNoCompletionTokens() {
+        assertEquals(new Usage(5, 0), json("{\"object\":\"list\",\"data\":[],\"usage\":{\"prompt_tokens\":5,\"total_tokens\":5}}"));
+    }
+
+    @Test
+    void readsOnlyTheGivenRangeOfTheBuffer() {
+        byte[] bytes = "xxx{\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":2}}yyy".getBytes(StandardCharsets.UTF_8);
+        assertEquals(new Usage(1, 2), Usage.ofJson(bytes, 3, bytes.length - 6));
+    }
+
+    @Test
+    void withoutUsageItIsUnknown() {
+        for (String text : new String[] {"{\"id\":\"c\"}", "{\"usage\":null}", "{\"usage\":{}}", "[]", "", "not json",
+                "{\"usage\":{\"prompt_tokens\":\"12\"}}", "{\"usage\":{\"prompt_tokens\":1,"}) {
+            Usage usage = json(text);
+            assertFalse(usage.known(), text);
+            assertEquals(Usage.UNKNOWN, usage, text);
+        }
+    }
+
+    // ---------------------------------------------------------------- ofSseTail
+
+    private static final String CHUNK = "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\","
+            + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"}}],\"usage\":null}\n\n";
+
+    @Test
+    void readsTheUsageOfTheLastChunk() {
+        String stream = CHUNK + CHUNK
+                + "data: {\"id\":\"c\",\"choices\":[],\"usage\":{\"prompt_tokens\":21,\"completion_tokens\":8}}\n\n"
+                + "data: [DONE]\n\n";
+        assertEquals(new Usage(21, 8), sse(stream));
+    }
+
+    @Test
+    void readsUsageWithoutTheDoneMarkerAndWithCrLf() {
+        assertEquals(new Usage(3, 4),
+                sse(CHUNK + "data:{\"choices\":[],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":4}}\r\n\r\n"));
+    }
+
+    @Test
+    void theLatestUsageWins() {
+        String stream = "data: {\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":1}}\n\n"
+                + "data: {\"usage\":{\"prompt_tokens\":2,\"completion_tokens\":5}}\n\n"
+                + "data: [DONE]\n\n";
+        assertEquals(new Usage(2, 5), sse(stream));
+    }
+
+    @Test
+    void withoutUsageTheStreamIsUnknown() {
+        assertEquals(Usage.UNKNOWN, sse(CHUNK + CHUNK + "data: [DONE]\n\n"));
+        assertEquals(Usage.UNKNOWN, sse(""));
+        assertEquals(Usage.UNKNOWN, sse("data: [DONE]\n\n"));
+    }
+
+    @Test
+    void tailCutInsideAnEarlierEventStillFindsTheLastUsage() {
+        // the tap keeps only the last bytes of a stream; its start may be mid-event
+        String stream = "\"content\":\"x\"}}],\"usage\":null}\n\n"
+                + "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":6,\"completion_tokens\":7}}\n\ndata: [DONE]\n\n";
+        assertEquals(new Usage(6, 7), sse(stream));
+    }
+
+    @Test
+    void tailLengthLimitsWhatIsRead() {
+        byte[] bytes = (CHUNK + "data: {\"usage\":{\"prompt_tokens\":6,\"completion_tokens\":7}}\n\n")
+                .getBytes(StandardCharsets.UTF_8);
+        assertEquals(Usage.UNKNOWN, Usage.ofSseTail(bytes, CHUNK.length()));
+    }
+}
