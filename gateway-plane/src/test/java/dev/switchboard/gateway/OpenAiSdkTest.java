@@ -33,6 +33,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import jakarta.inject.Inject;
+import dev.switchboard.gateway.routing.RoutingStats;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -48,10 +50,15 @@ class OpenAiSdkTest {
 
     FakeOpenAi openAi;
 
+    /** Earlier tests fail targets on purpose; each test here starts with every target healthy. */
+    @Inject
+    RoutingStats routingStats;
+
     @BeforeEach
     void resetUpstream() {
         openAi = GatewayTestResource.openAi;
         openAi.reset();
+        routingStats.forget();
     }
 
     private static ChatCompletionCreateParams chat(String model) {

@@ -11,6 +11,8 @@ import dev.switchboard.testsupport.fakes.FakeOpenAi;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import java.nio.charset.StandardCharsets;
+import jakarta.inject.Inject;
+import dev.switchboard.gateway.routing.RoutingStats;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -25,10 +27,15 @@ class PassthroughTest {
 
     private FakeOpenAi openAi;
 
+    /** Earlier tests fail targets on purpose; each test here starts with every target healthy. */
+    @Inject
+    RoutingStats routingStats;
+
     @BeforeEach
     void resetUpstream() {
         openAi = GatewayTestResource.openAi;
         openAi.reset();
+        routingStats.forget();
     }
 
     @Test

@@ -19,6 +19,7 @@ import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import dev.switchboard.gateway.routing.RoutingStats;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -39,10 +40,15 @@ class RequestLogTest {
     private FakeOpenAi openAi;
     private final List<RequestLog> seen = new ArrayList<>();
 
+    /** Earlier tests fail targets on purpose; each test here starts with every target healthy. */
+    @Inject
+    RoutingStats routingStats;
+
     @BeforeEach
     void isolate() {
         openAi = GatewayTestResource.openAi;
         openAi.reset();
+        routingStats.forget();
         logs.drain(Integer.MAX_VALUE);
     }
 

@@ -1,10 +1,12 @@
 package dev.switchboard.gateway.forward;
 
 import dev.switchboard.gateway.http.GatewayError;
+import dev.switchboard.gateway.provider.ResponseTranslator;
 import dev.switchboard.gateway.provider.Upstream;
 import dev.switchboard.gateway.provider.UpstreamCall;
 import dev.switchboard.gateway.telemetry.Usage;
 import dev.switchboard.model.config.Timeouts;
+import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -12,22 +14,21 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
-
-import io.netty.channel.ConnectTimeoutException;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Steps 5 and 6: sends the call upstream over a pooled keep-alive client and relays the answer as it arrives, chunk by
- * chunk, with backpressure: when the client reads slowly, the upstream is paused. A client that goes away cancels the
- * upstream call. Timeouts: connect, first byte, and idle between two bytes, per provider account.
+ * Steps 5 and 6, in two phases. {@link #open} sends a call over a pooled keep-alive client and yields the answer's
+ * head with its body held back, so that the pipeline can still retry or fall back before anything reaches the
+ * caller. {@link #relay} then streams the body to the caller as it arrives, chunk by chunk, translated if the adapter
+ * needs it, with backpressure (a slow reader pauses the upstream); {@link #discard} drops it instead. A caller that
+ * goes away cancels the upstream call. Timeouts: connect, first byte, and idle between two bytes.
  */
 public final class Forwarder {
 
@@ -35,6 +36,8 @@ public final class Forwarder {
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection",
             "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade",
             "content-length", "x-request-id");
+    /** Also not relayed when the body is translated: they describe the upstream's body, not ours. */
+    private static final Set<String> BODY_HEADERS = Set.of("content-type", "content-encoding", "etag");
 
     private final Vertx vertx;
     private final HttpClient client;
@@ -50,12 +53,14 @@ public final class Forwarder {
     }
 
     /**
-     * Forwards {@code call} and relays the response to {@code out}. The future fails with a {@link GatewayError}
-     * only when nothing was sent to the client yet; once the response has started, it completes with the outcome.
+     * Sends {@code call}; the future yields the answer's head, its body paused. It fails with a {@link GatewayError}
+     * (502 unreachable, 504 timeout) when no answer came, within at most {@code millisLeft}, and with
+     * {@link ClientGoneException} when the caller went away meanwhile.
      */
-    public Future<Outcome> forward(UpstreamCall call, HttpServerResponse out, boolean stream, String resolvedName) {
+    public Future<UpstreamResponse> open(UpstreamCall call, HttpServerResponse out, String targetName, long millisLeft) {
         Upstream up = call.upstream();
         Timeouts t = up.timeouts();
+        long firstByteMs = Math.max(1, Math.min(t.firstByteMs(), millisLeft));
         RequestOptions options = new RequestOptions()
                 .setMethod(HttpMethod.POST)
                 .setHost(up.host())
@@ -63,103 +68,183 @@ public final class Forwarder {
                 .setSsl(up.ssl())
                 .setURI(call.path())
                 .setHeaders(call.headers())
-                .setConnectTimeout(t.connectMs())
+                .setConnectTimeout(Math.min(t.connectMs(), firstByteMs))
                 .setIdleTimeout(t.idleMs());
         options.putHeader(HttpHeaderNames.HOST, up.authority());
-        Promise<Outcome> result = Promise.promise();
+        Promise<UpstreamResponse> result = Promise.promise();
         client.request(options).onComplete(ar -> {
             if (ar.failed()) {
-                result.fail(connectError(ar.cause(), resolvedName));
+                result.fail(out.closed() ? new ClientGoneException() : connectError(ar.cause(), targetName));
                 return;
             }
-            send(ar.result(), call.body(), t, out, stream, resolvedName, result);
+            var req = ar.result();
+            long timer = vertx.setTimer(firstByteMs, id -> req.reset(0, new TimeoutException("before the first byte")));
+            out.closeHandler(v -> req.reset(0, new ClientGoneException()));
+            req.send(call.body()).onComplete(sent -> {
+                vertx.cancelTimer(timer);
+                if (sent.succeeded()) {
+                    sent.result().pause();
+                    result.complete(new UpstreamResponse(req, sent.result(), System.nanoTime()));
+                } else if (sent.cause() instanceof ClientGoneException || out.closed()) {
+                    result.fail(new ClientGoneException());
+                } else if (isTimeout(sent.cause())) {
+                    result.fail(GatewayError.upstreamTimeout(targetName, "before the first byte"));
+                } else {
+                    result.fail(connectError(sent.cause(), targetName));
+                }
+            });
         });
         return result.future();
     }
 
-    private void send(HttpClientRequest req, Buffer body, Timeouts t, HttpServerResponse out, boolean stream,
-                      String resolvedName, Promise<Outcome> result) {
-        long firstByteTimer = vertx.setTimer(t.firstByteMs(),
-                id -> req.reset(0, new TimeoutException("before the first byte")));
-        out.closeHandler(v -> req.reset(0, new ClientGone()));
-        req.send(body).onComplete(ar -> {
-            vertx.cancelTimer(firstByteTimer);
-            if (ar.failed()) {
-                Throwable cause = ar.cause();
-                if (cause instanceof ClientGone || out.closed()) {
-                    result.complete(new Outcome(499, "client_closed", -1, System.nanoTime(), 0, Usage.UNKNOWN));
-                } else if (cause instanceof TimeoutException || cause instanceof io.netty.handler.timeout.TimeoutException
-                        || isIdleTimeout(cause)) {
-                    result.fail(GatewayError.upstreamTimeout(resolvedName, "before the first byte"));
-                } else {
-                    result.fail(connectError(cause, resolvedName));
-                }
-                return;
-            }
-            relay(ar.result(), out, stream, resolvedName, result);
-        });
+    /** Drops an answer the caller will not see (a retry or a fallback follows); the connection stays reusable. */
+    public void discard(UpstreamResponse r) {
+        HttpClientResponse res = r.response();
+        res.handler(null);
+        res.exceptionHandler(e -> { });
+        res.resume();
     }
 
-    private void relay(HttpClientResponse res, HttpServerResponse out, boolean stream, String resolvedName,
-                       Promise<Outcome> result) {
+    /**
+     * Relays the answer to the caller. The future completes with the outcome once the response has ended, broken off,
+     * or the caller went away; it never fails.
+     */
+    public Future<Outcome> relay(UpstreamResponse r, HttpServerResponse out, boolean stream, String targetName,
+                                 ResponseTranslator translator) {
+        HttpClientResponse res = r.response();
+        boolean passthrough = translator == ResponseTranslator.PASSTHROUGH;
+        boolean ok = res.statusCode() >= 200 && res.statusCode() < 300;
+        boolean sseIn = isEventStream(res.getHeader(HttpHeaderNames.CONTENT_TYPE));
         out.setStatusCode(res.statusCode());
-        if (res.statusMessage() != null) {
-            out.setStatusMessage(res.statusMessage());
-        }
         for (Map.Entry<String, String> h : res.headers()) {
-            if (!HOP_BY_HOP.contains(h.getKey().toLowerCase())) {
+            String name = h.getKey().toLowerCase();
+            if (!HOP_BY_HOP.contains(name) && (passthrough || !BODY_HEADERS.contains(name))) {
                 out.headers().add(h.getKey(), h.getValue());
             }
         }
-        out.putHeader("x-tfy-resolved-model", resolvedName);
-        String length = res.getHeader(HttpHeaderNames.CONTENT_LENGTH);
-        if (length != null) {
-            out.putHeader(HttpHeaderNames.CONTENT_LENGTH, length);
-        } else {
+        out.putHeader("x-tfy-resolved-model", targetName);
+        Promise<Outcome> result = Promise.promise();
+        if (passthrough) {
+            String length = res.getHeader(HttpHeaderNames.CONTENT_LENGTH);
+            if (length != null) {
+                out.putHeader(HttpHeaderNames.CONTENT_LENGTH, length);
+            } else {
+                out.setChunked(true);
+            }
+            pipe(res, out, stream || sseIn, targetName, Chunks.IDENTITY, result);
+        } else if (stream && ok && sseIn) {
+            out.putHeader(HttpHeaderNames.CONTENT_TYPE, "text/event-stream");
+            out.putHeader(HttpHeaderNames.CACHE_CONTROL, "no-cache");
             out.setChunked(true);
+            ResponseTranslator.StreamTranslator st = translator.stream();
+            pipe(res, out, true, targetName, new Chunks() {
+                @Override
+                public Buffer chunk(Buffer in) {
+                    return st.onChunk(in);
+                }
+
+                @Override
+                public Buffer end() {
+                    return st.onEnd();
+                }
+            }, result);
+        } else {
+            // a whole JSON answer (or an error) to translate at once: read it, then answer
+            res.body().onComplete(body -> {
+                if (body.failed()) {
+                    boolean gone = out.closed();
+                    if (!gone) {
+                        GatewayError e = GatewayError.upstreamFailed(targetName, "the answer broke off");
+                        out.setStatusCode(e.status()).putHeader(HttpHeaderNames.CONTENT_TYPE, "application/json").end(e.toJson());
+                    }
+                    result.complete(new Outcome(gone ? 499 : 502, gone ? "client_closed" : "upstream_stream_broken",
+                            -1, System.nanoTime(), 0, Usage.UNKNOWN));
+                    return;
+                }
+                Buffer translated = translator.body(res.statusCode(), body.result());
+                long now = System.nanoTime();
+                out.putHeader(HttpHeaderNames.CONTENT_TYPE, "application/json").end(translated);
+                byte[] bytes = translated.getBytes();
+                result.complete(new Outcome(res.statusCode(), null, now, System.nanoTime(), bytes.length,
+                        ok ? Usage.ofJson(bytes, 0, bytes.length) : Usage.UNKNOWN));
+            });
+            res.resume();
         }
-        boolean sse = stream || isEventStream(res.getHeader(HttpHeaderNames.CONTENT_TYPE));
+        return result.future();
+    }
+
+    /** How the body's chunks become what the caller receives. */
+    private interface Chunks {
+        Chunks IDENTITY = new Chunks() {
+            @Override
+            public Buffer chunk(Buffer in) {
+                return in;
+            }
+
+            @Override
+            public Buffer end() {
+                return null;
+            }
+        };
+
+        Buffer chunk(Buffer in);
+
+        /** What to write after the last chunk; null for nothing. */
+        Buffer end();
+    }
+
+    private void pipe(HttpClientResponse res, HttpServerResponse out, boolean sse, String targetName, Chunks chunks,
+                      Promise<Outcome> result) {
         ResponseTap tap = new ResponseTap(sse);
         res.handler(chunk -> {
-            tap.onChunk(chunk, System.nanoTime());
-            out.write(chunk);
+            Buffer toClient = chunks.chunk(chunk);
+            if (toClient == null || toClient.length() == 0) {
+                return;
+            }
+            tap.onChunk(toClient, System.nanoTime());
+            out.write(toClient);
             if (out.writeQueueFull()) {
                 res.pause();
                 out.drainHandler(v -> res.resume());
             }
         });
         res.endHandler(v -> {
-            out.end();
-            Usage usage = sse ? Usage.ofSseTail(tap.kept(), tap.keptLength())
-                    : Usage.ofJson(tap.kept(), 0, tap.keptLength());
+            Buffer last = chunks.end();
+            if (last != null && last.length() > 0) {
+                tap.onChunk(last, System.nanoTime());
+                out.end(last);
+            } else {
+                out.end();
+            }
+            Usage usage = sse ? Usage.ofSseTail(tap.kept(), tap.keptLength()) : Usage.ofJson(tap.kept(), 0, tap.keptLength());
             result.tryComplete(new Outcome(res.statusCode(), null, tap.firstByteNanos, System.nanoTime(), tap.bytes, usage));
         });
         res.exceptionHandler(err -> {
             // Resetting the upstream call closes its connection, and that close may be reported instead of the
-            // ClientGone cause: a closed client connection is what says the client went away, not the upstream.
-            boolean clientGone = err instanceof ClientGone || out.closed();
-            String code = clientGone ? "client_closed" : "upstream_stream_broken";
+            // ClientGoneException cause: a closed client connection is what says the client went away.
+            boolean clientGone = err instanceof ClientGoneException || out.closed();
             if (!clientGone) {
-                endBrokenResponse(out, sse, resolvedName, err);
+                endBrokenResponse(out, sse, targetName, err);
             }
             Usage partial = sse ? Usage.ofSseTail(tap.kept(), tap.keptLength()) : Usage.UNKNOWN;
-            result.tryComplete(new Outcome(clientGone ? 499 : 502, code, tap.firstByteNanos,
-                    System.nanoTime(), tap.bytes, partial));
+            result.tryComplete(new Outcome(clientGone ? 499 : 502, clientGone ? "client_closed" : "upstream_stream_broken",
+                    tap.firstByteNanos, System.nanoTime(), tap.bytes, partial));
         });
+        res.resume();
     }
 
     /**
      * The upstream broke off after the response started. A stream gets a well-formed error event and a clean end,
      * never a silent truncation; a JSON body cannot be mended, so the connection is reset.
      */
-    private static void endBrokenResponse(HttpServerResponse out, boolean sse, String resolvedName, Throwable err) {
+    private static void endBrokenResponse(HttpServerResponse out, boolean sse, String targetName, Throwable err) {
         if (out.ended() || out.closed()) {
             return;
         }
         if (sse) {
-            GatewayError error = isIdleTimeout(err)
-                    ? GatewayError.upstreamTimeout(resolvedName, "in the middle of the stream")
-                    : GatewayError.upstreamFailed(resolvedName, "the stream broke off");
+            GatewayError error = isTimeout(err)
+                    ? GatewayError.upstreamTimeout(targetName, "in the middle of the stream")
+                    : GatewayError.upstreamFailed(targetName, "the stream broke off");
             out.write(Buffer.buffer("\n\ndata: ").appendBuffer(error.toJson()).appendString("\n\ndata: [DONE]\n\n"));
             out.end();
         } else {
@@ -171,26 +256,20 @@ public final class Forwarder {
         return contentType != null && contentType.regionMatches(true, 0, "text/event-stream", 0, 17);
     }
 
-    private static boolean isIdleTimeout(Throwable cause) {
-        return cause instanceof io.vertx.core.http.StreamResetException == false
-                && cause != null && cause.getClass().getSimpleName().contains("Timeout");
+    private static boolean isTimeout(Throwable cause) {
+        return cause instanceof TimeoutException || cause instanceof io.netty.handler.timeout.TimeoutException
+                || (cause != null && !(cause instanceof io.vertx.core.http.StreamResetException)
+                && cause.getClass().getSimpleName().contains("Timeout"));
     }
 
-    private static GatewayError connectError(Throwable cause, String resolvedName) {
-        if (cause instanceof ConnectTimeoutException || isIdleTimeout(cause)) {
-            return GatewayError.upstreamTimeout(resolvedName, "while connecting");
+    private static GatewayError connectError(Throwable cause, String targetName) {
+        if (cause instanceof ConnectTimeoutException || isTimeout(cause)) {
+            return GatewayError.upstreamTimeout(targetName, "while connecting");
         }
         if (cause instanceof java.net.ConnectException) {
-            return GatewayError.upstreamUnreachable(resolvedName);
+            return GatewayError.upstreamUnreachable(targetName);
         }
-        return GatewayError.upstreamFailed(resolvedName, "connection failed");
-    }
-
-    /** The client closed its connection; the upstream call is cancelled with this cause. */
-    private static final class ClientGone extends RuntimeException {
-        ClientGone() {
-            super("client closed the connection", null, false, false);
-        }
+        return GatewayError.upstreamFailed(targetName, "connection failed");
     }
 
     public void close() {

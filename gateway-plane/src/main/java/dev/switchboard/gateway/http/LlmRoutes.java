@@ -5,7 +5,12 @@ import dev.switchboard.gateway.forward.Forwarder;
 import dev.switchboard.gateway.pipeline.GatewayResponses;
 import dev.switchboard.gateway.pipeline.LlmPipeline;
 import dev.switchboard.gateway.pipeline.Recorder;
+import dev.switchboard.gateway.pipeline.LlmRequest;
 import dev.switchboard.gateway.provider.ProviderAdapters;
+import dev.switchboard.gateway.routing.ModelResolver;
+import dev.switchboard.gateway.routing.RouteExplanation;
+import dev.switchboard.gateway.routing.RoutingStats;
+import dev.switchboard.gateway.routing.TargetSelector;
 import dev.switchboard.gateway.snapshot.GatewayState;
 import dev.switchboard.gateway.snapshot.SnapshotHolder;
 import dev.switchboard.gateway.telemetry.RequestLogBuffer;
@@ -13,6 +18,7 @@ import dev.switchboard.gateway.telemetry.TargetStatistics;
 import dev.switchboard.model.snapshot.ModelRef;
 import io.quarkus.runtime.ShutdownEvent;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -21,7 +27,10 @@ import io.vertx.ext.web.handler.BodyHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -50,6 +59,12 @@ public class LlmRoutes {
     @Inject
     RequestLogBuffer logs;
 
+    @Inject
+    RoutingStats routingStats;
+
+    @ConfigProperty(name = "switchboard.anthropic.default-max-tokens", defaultValue = "4096")
+    int anthropicDefaultMaxTokens;
+
     @ConfigProperty(name = "switchboard.max-body-size", defaultValue = "10485760")
     long maxBodySize;
 
@@ -57,11 +72,17 @@ public class LlmRoutes {
     int maxConnectionsPerHost;
 
     private Forwarder forwarder;
+    private ModelResolver resolver;
     private LlmPipeline pipeline;
 
     void register(@Observes Router router) {
         forwarder = new Forwarder(vertx, maxConnectionsPerHost);
-        pipeline = new LlmPipeline(authenticator, new ProviderAdapters(), forwarder, new Recorder(statistics, logs));
+        resolver = new ModelResolver(new TargetSelector(routingStats, ThreadLocalRandom::current));
+        ProviderAdapters adapters = new ProviderAdapters(
+                vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setMaxPoolSize(8)),
+                Clock.systemUTC(), anthropicDefaultMaxTokens);
+        pipeline = new LlmPipeline(vertx, authenticator, resolver, adapters, forwarder,
+                new Recorder(routingStats, statistics, logs));
         BodyHandler body = BodyHandler.create(false).setBodyLimit(maxBodySize).setPreallocateBodyBuffer(true);
         for (String base : BASE_PATHS) {
             for (Endpoint endpoint : Endpoint.values()) {
@@ -69,6 +90,9 @@ public class LlmRoutes {
                         .handler(rc -> handle(rc, endpoint)).failureHandler(this::failure);
             }
             router.get(base + "/models").handler(this::prepare).handler(this::listModels).failureHandler(this::failure);
+            // a literal ':' in the path: a plain path would read ':explain' as a path parameter
+            router.routeWithRegex(HttpMethod.POST, Pattern.quote(base + "/route:explain")).handler(body)
+                    .handler(this::prepare).handler(this::explain).failureHandler(this::failure);
             router.route(base + "/*").handler(this::prepare)
                     .handler(rc -> GatewayResponses.fail(rc, GatewayError.notFound(rc.request().path())));
         }
@@ -127,6 +151,34 @@ public class LlmRoutes {
                     rc.response().putHeader("content-type", "application/json")
                             .end(new JsonObject().put("object", "list").put("data", data).toBuffer());
                 })
+                .onFailure(err -> GatewayResponses.fail(rc, err));
+    }
+
+    /**
+     * {@code POST /v1/route:explain}: a normal request body in, the target that would serve it now and why out,
+     * without calling any provider. Same authentication and authorization as the request itself.
+     */
+    private void explain(RoutingContext rc) {
+        GatewayState state = holder.current();
+        if (state == null) {
+            GatewayResponses.fail(rc, GatewayError.unavailable("The gateway has no configuration yet."));
+            return;
+        }
+        io.vertx.core.Future.succeededFuture(state)
+                .compose(s -> authenticator.authenticate(s.snapshot(), rc.request().getHeader("authorization")))
+                .map(principal -> {
+                    LlmRequest request = LlmRequest.parse(null,
+                            rc.body().buffer() == null ? new byte[0] : rc.body().buffer().getBytes());
+                    LlmPipeline.authorize(state, principal, request.model());
+                    long now = System.currentTimeMillis();
+                    ModelResolver.Resolution resolution = resolver.resolve(state.snapshot(), request.model(),
+                            rc.request().headers(), now);
+                    boolean sticky = state.snapshot().virtualModel(request.model())
+                            .map(vm -> ModelResolver.sessionKey(vm.routingConfig().sticky(), rc.request().headers()) != null)
+                            .orElse(false);
+                    return RouteExplanation.of(request.model(), resolution, sticky, now);
+                })
+                .onSuccess(json -> rc.response().putHeader("content-type", "application/json").end(json.toBuffer()))
                 .onFailure(err -> GatewayResponses.fail(rc, err));
     }
 

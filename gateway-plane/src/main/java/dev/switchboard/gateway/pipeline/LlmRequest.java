@@ -27,11 +27,14 @@ public final class LlmRequest {
     private final Endpoint endpoint;
     private final byte[] body;
     private final String model;
+    private final int modelFieldStart;
     private final int modelStart;
     private final int modelEnd;
     private final boolean stream;
 
-    private LlmRequest(Endpoint endpoint, byte[] body, String model, int modelStart, int modelEnd, boolean stream) {
+    private LlmRequest(Endpoint endpoint, byte[] body, String model, int modelFieldStart, int modelStart, int modelEnd,
+                       boolean stream) {
+        this.modelFieldStart = modelFieldStart;
         this.endpoint = endpoint;
         this.body = body;
         this.model = model;
@@ -40,9 +43,13 @@ public final class LlmRequest {
         this.stream = stream;
     }
 
-    /** Parses and checks the fields every request of {@code endpoint} must have; 400 with the field otherwise. */
+    /**
+     * Parses and checks the fields every request of {@code endpoint} must have; 400 with the field otherwise. With a
+     * null endpoint only {@code model} is required (route explanations).
+     */
     public static LlmRequest parse(Endpoint endpoint, byte[] body) {
         String model = null;
+        int modelFieldStart = -1;
         int modelStart = -1;
         int modelEnd = -1;
         boolean stream = false;
@@ -55,6 +62,7 @@ public final class LlmRequest {
             JsonToken t;
             while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
+                int fieldStart = (int) p.currentTokenLocation().getByteOffset();
                 JsonToken value = p.nextToken();
                 switch (field) {
                     case "model" -> {
@@ -62,6 +70,7 @@ public final class LlmRequest {
                             throw GatewayError.invalidRequest("'model' must be a string.", "model");
                         }
                         model = p.getText();
+                        modelFieldStart = fieldStart;
                         modelStart = (int) p.currentTokenLocation().getByteOffset();
                         modelEnd = (int) p.currentLocation().getByteOffset();
                     }
@@ -100,7 +109,7 @@ public final class LlmRequest {
         if (endpoint == Endpoint.EMBEDDINGS && !hasInput) {
             throw GatewayError.invalidRequest("'input' is a required property.", "input");
         }
-        return new LlmRequest(endpoint, body, model, modelStart, modelEnd, stream);
+        return new LlmRequest(endpoint, body, model, modelFieldStart, modelStart, modelEnd, stream);
     }
 
     private static String shortMessage(IOException e) {
@@ -140,6 +149,42 @@ public final class LlmRequest {
         out.appendBytes(quoted);
         out.appendBytes(body, modelEnd, body.length - modelEnd);
         return out;
+    }
+
+    /**
+     * The body without its {@code model} member (and the comma that separated it), every other byte as sent: for
+     * upstreams whose URL names the model and whose API takes no {@code model} field.
+     */
+    public Buffer bodyWithoutModel() {
+        int from = modelFieldStart;
+        int to = modelEnd;
+        int after = skipWhitespace(to);
+        if (after < body.length && body[after] == ',') {
+            to = skipWhitespace(after + 1);
+        } else {
+            int before = from - 1;
+            while (before >= 0 && isWhitespace(body[before])) {
+                before--;
+            }
+            if (before >= 0 && body[before] == ',') {
+                from = before;
+            }
+        }
+        Buffer out = Buffer.buffer(body.length - (to - from));
+        out.appendBytes(body, 0, from);
+        out.appendBytes(body, to, body.length - to);
+        return out;
+    }
+
+    private int skipWhitespace(int i) {
+        while (i < body.length && isWhitespace(body[i])) {
+            i++;
+        }
+        return i;
+    }
+
+    private static boolean isWhitespace(byte b) {
+        return b == ' ' || b == '\t' || b == '\n' || b == '\r';
     }
 
     private static byte[] quote(String text) {

@@ -2,52 +2,72 @@ package dev.switchboard.gateway.pipeline;
 
 import dev.switchboard.gateway.forward.Outcome;
 import dev.switchboard.gateway.http.GatewayError;
+import dev.switchboard.gateway.routing.RoutingStats;
+import dev.switchboard.gateway.routing.TargetHealth;
 import dev.switchboard.gateway.telemetry.RequestLog;
 import dev.switchboard.gateway.telemetry.RequestLogBuffer;
 import dev.switchboard.gateway.telemetry.TargetStatistics;
 import dev.switchboard.gateway.telemetry.Usage;
+import dev.switchboard.model.snapshot.ModelRef;
 import java.time.Instant;
+import java.util.List;
 
 /**
- * Step 7, after the response: latency, time to first token, usage, time per output token and cost go to the in-memory
- * statistics and a request-log event is queued. Never throws into the request and never blocks.
+ * Step 7, and the bookkeeping of every attempt: each attempt's outcome goes to the target's health (which routing
+ * reads), and once the request is done its latency, time to first token, usage, time per output token and cost go to
+ * the statistics and a request-log event is queued. Never throws into the request and never blocks.
  */
 public final class Recorder {
 
+    private final RoutingStats health;
     private final TargetStatistics statistics;
     private final RequestLogBuffer logs;
 
-    public Recorder(TargetStatistics statistics, RequestLogBuffer logs) {
+    public Recorder(RoutingStats health, TargetStatistics statistics, RequestLogBuffer logs) {
+        this.health = health;
         this.statistics = statistics;
         this.logs = logs;
     }
 
-    public void served(Exchange x, Outcome outcome) {
-        double latencyMs = (outcome.endNanos() - x.startNanos()) / 1e6;
-        double ttftMs = outcome.firstByteNanos() < 0 ? -1 : (outcome.firstByteNanos() - x.startNanos()) / 1e6;
-        Usage usage = outcome.usage();
-        double tpotMs = -1;
-        if (usage.known() && usage.completionTokens() > 1 && ttftMs >= 0) {
-            // the first token arrives with the first byte; the rest share the time after it
-            tpotMs = (latencyMs - ttftMs) / (usage.completionTokens() - 1);
-        }
-        String target = x.target().name();
-        statistics.record(target, new TargetStatistics.Sample(x.startEpochMillis(), outcome.status(), latencyMs, ttftMs, tpotMs));
-        double cost = usage.known()
-                ? x.target().model().price().costUsd(usage.promptTokens(), usage.completionTokens()) : 0;
-        logs.offer(new RequestLog(x.requestId(), Instant.ofEpochMilli(x.startEpochMillis()),
-                x.principal().subject().toString(), x.principal().credential(), x.request().endpoint().name(),
-                x.request().model(), target, x.request().stream(), outcome.status(), outcome.errorCode(), latencyMs,
-                ttftMs, usage.promptTokens(), usage.completionTokens(), tpotMs, cost));
+    /** One try at {@code target} that got no answer (status -1) or an answer that will not be relayed. */
+    void attempt(Exchange x, String target, int status, long attemptStartNanos) {
+        long now = System.nanoTime();
+        x.attempts.add(new RequestLog.Attempt(target, status, (now - attemptStartNanos) / 1e6));
+        health.of(target).record(System.currentTimeMillis(), status < 0 ? TargetHealth.CONNECT_ERROR : status, -1);
     }
 
-    public void failed(Exchange x, GatewayError error, long endNanos) {
-        double latencyMs = (endNanos - x.startNanos()) / 1e6;
-        String target = x.target().name();
-        statistics.record(target, new TargetStatistics.Sample(x.startEpochMillis(), error.status(), latencyMs, -1, -1));
-        logs.offer(new RequestLog(x.requestId(), Instant.ofEpochMilli(x.startEpochMillis()),
-                x.principal().subject().toString(), x.principal().credential(), x.request().endpoint().name(),
-                x.request().model(), target, x.request().stream(), error.status(), error.code(), latencyMs, -1, -1, -1,
-                -1, 0));
+    /** The answer of {@code target} was relayed to the caller. */
+    void served(Exchange x, ModelRef target, Outcome outcome, long attemptStartNanos) {
+        double latencyMs = (outcome.endNanos() - x.startNanos) / 1e6;
+        double ttftMs = outcome.firstByteNanos() < 0 ? -1 : (outcome.firstByteNanos() - x.startNanos) / 1e6;
+        Usage usage = outcome.usage();
+        double tpotMs = -1;
+        if (usage.known() && usage.completionTokens() > 1 && outcome.firstByteNanos() >= 0) {
+            // the first token arrives with the first byte; the rest share the time after it
+            tpotMs = (outcome.endNanos() - outcome.firstByteNanos()) / 1e6 / (usage.completionTokens() - 1);
+        }
+        String name = target.name();
+        x.attempts.add(new RequestLog.Attempt(name, outcome.status(), (outcome.endNanos() - attemptStartNanos) / 1e6));
+        if (outcome.status() != 499) {
+            int status = "upstream_stream_broken".equals(outcome.errorCode()) ? 502 : outcome.status();
+            health.of(name).record(System.currentTimeMillis(), status, tpotMs);
+        }
+        statistics.record(name, new TargetStatistics.Sample(x.startMillis, outcome.status(), latencyMs, ttftMs, tpotMs));
+        double cost = usage.known() ? target.model().price().costUsd(usage.promptTokens(), usage.completionTokens()) : 0;
+        logs.offer(new RequestLog(x.requestId, Instant.ofEpochMilli(x.startMillis), x.principal.subject().toString(),
+                x.principal.credential(), x.request.endpoint().name(), x.request.model(), name, x.request.stream(),
+                outcome.status(), outcome.errorCode(), latencyMs, ttftMs, usage.promptTokens(), usage.completionTokens(),
+                tpotMs, cost, List.copyOf(x.attempts)));
+    }
+
+    /** The gateway answered the caller itself with {@code error}, after the attempts made (if any). */
+    void failed(Exchange x, String lastTarget, GatewayError error) {
+        double latencyMs = (System.nanoTime() - x.startNanos) / 1e6;
+        if (lastTarget != null) {
+            statistics.record(lastTarget, new TargetStatistics.Sample(x.startMillis, error.status(), latencyMs, -1, -1));
+        }
+        logs.offer(new RequestLog(x.requestId, Instant.ofEpochMilli(x.startMillis), x.principal.subject().toString(),
+                x.principal.credential(), x.request.endpoint().name(), x.request.model(), lastTarget, x.request.stream(),
+                error.status(), error.code(), latencyMs, -1, -1, -1, -1, 0, List.copyOf(x.attempts)));
     }
 }

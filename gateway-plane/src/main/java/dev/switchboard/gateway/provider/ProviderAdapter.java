@@ -2,13 +2,23 @@ package dev.switchboard.gateway.provider;
 
 import dev.switchboard.gateway.pipeline.LlmRequest;
 import dev.switchboard.model.snapshot.ModelRef;
+import io.vertx.core.Future;
 
 /**
- * Speaks one provider's wire format. The pipeline hands it an OpenAI-format request and the target model; it
- * returns the upstream call. Adapters that translate (Anthropic, Databricks) also translate the response; a
- * passthrough adapter returns the upstream's bytes as they are.
+ * Speaks one provider's wire format. The pipeline hands it an OpenAI-format request and the target model; it returns
+ * the upstream call, with the translator for the answer ({@link ResponseTranslator#PASSTHROUGH} when the upstream
+ * already speaks OpenAI). Asynchronous only because some credentials are fetched (OAuth); most adapters answer at
+ * once. A request the provider cannot take fails with a 400 {@code GatewayError}.
  */
 public interface ProviderAdapter {
 
-    UpstreamCall prepare(LlmRequest request, ModelRef target, Upstream upstream);
+    Future<UpstreamCall> prepare(LlmRequest request, ModelRef target, Upstream upstream);
+
+    /**
+     * The upstream refused the credential of {@code call} (HTTP 401). Returns true when the adapter dropped a cached
+     * credential, so that one more try with a fresh one may succeed; false when trying again cannot help.
+     */
+    default boolean credentialRefused(Upstream upstream, UpstreamCall call) {
+        return false;
+    }
 }

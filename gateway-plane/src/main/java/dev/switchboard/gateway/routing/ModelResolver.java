@@ -2,36 +2,62 @@ package dev.switchboard.gateway.routing;
 
 import dev.switchboard.gateway.http.GatewayError;
 import dev.switchboard.model.config.LoadBalanceTarget;
-import dev.switchboard.model.config.RoutingType;
+import dev.switchboard.model.config.RetryConfig;
+import dev.switchboard.model.config.StickyConfig;
 import dev.switchboard.model.config.VirtualModel;
 import dev.switchboard.model.snapshot.ConfigSnapshot;
-import dev.switchboard.model.snapshot.ModelRef;
-import java.util.Comparator;
+import io.vertx.core.MultiMap;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
 
 /**
- * Step 3: the model name a caller wrote becomes the model that will serve it. {@code <account>/<model-id>} names one
- * directly; a virtual model name is resolved to one of its targets.
+ * Step 3: the model name a caller wrote becomes the targets to try, in order. {@code <account>/<model-id>} names one
+ * model, tried once as it is; a virtual model's targets are ordered by its routing strategy ({@link TargetSelector}).
  */
 public final class ModelResolver {
 
-    private ModelResolver() {
+    /** What a request will try: the targets in order, the plan that ordered them (null for a direct model). */
+    public record Resolution(List<LoadBalanceTarget> targets, RoutePlan plan, long requestTimeoutMs) {
     }
 
-    public static ModelRef resolve(ConfigSnapshot snapshot, String requested) {
-        ModelRef direct = snapshot.model(requested).orElse(null);
-        if (direct != null) {
-            return direct;
+    private static final RetryConfig NO_RETRIES = new RetryConfig(0, 0, List.of(), 0);
+
+    private final TargetSelector selector;
+
+    public ModelResolver(TargetSelector selector) {
+        this.selector = selector;
+    }
+
+    public Resolution resolve(ConfigSnapshot snapshot, String requested, MultiMap headers, long nowMillis) {
+        if (snapshot.model(requested).isPresent()) {
+            return new Resolution(List.of(new LoadBalanceTarget(requested, null, null, NO_RETRIES, List.of())), null,
+                    Long.MAX_VALUE);
         }
         VirtualModel vm = snapshot.virtualModel(requested).orElseThrow(() -> GatewayError.modelNotFound(requested));
-        return snapshot.model(firstTarget(vm).target()).orElseThrow(() -> GatewayError.modelNotFound(requested));
+        RoutePlan plan = selector.plan(vm, snapshot.config().healthPolicy(),
+                sessionKey(vm.routingConfig().sticky(), headers), nowMillis);
+        return new Resolution(plan.order().stream().map(RoutePlan.Candidate::target).toList(), plan,
+                vm.routingConfig().requestTimeoutMs());
     }
 
-    /** Until health-aware routing lands: the highest-priority target, or the first one listed. */
-    static LoadBalanceTarget firstTarget(VirtualModel vm) {
-        var targets = vm.routingConfig().loadBalanceTargets();
-        if (vm.routingConfig().type() == RoutingType.PRIORITY) {
-            return targets.stream().min(Comparator.comparingInt(LoadBalanceTarget::priority)).orElseThrow();
+    /** The sticky-session key of a request: a header's value, or a field of the {@code x-tfy-metadata} JSON header. */
+    public static String sessionKey(StickyConfig sticky, MultiMap headers) {
+        if (sticky == null) {
+            return null;
         }
-        return targets.get(0);
+        if (sticky.header() != null) {
+            return headers.get(sticky.header());
+        }
+        String metadata = headers.get("x-tfy-metadata");
+        if (metadata == null || metadata.isBlank()) {
+            return null;
+        }
+        try {
+            Object value = new JsonObject(metadata).getValue(sticky.metadataKey());
+            return value == null ? null : value.toString();
+        } catch (DecodeException | ClassCastException e) {
+            throw GatewayError.invalidRequest("The x-tfy-metadata header must be a JSON object.", null);
+        }
     }
 }

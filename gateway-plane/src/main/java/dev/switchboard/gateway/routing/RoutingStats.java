@@ -16,4 +16,9 @@ public class RoutingStats {
     public TargetHealth of(String target) {
         return byTarget.computeIfAbsent(target, t -> new TargetHealth());
     }
+
+    /** Forgets every target's history, as a fresh instance would (tests; an operator resetting health). */
+    public void forget() {
+        byTarget.clear();
+    }
 }

@@ -8,6 +8,7 @@ import dev.switchboard.gateway.provider.ResponseTranslator;
 import dev.switchboard.gateway.provider.Upstream;
 import dev.switchboard.gateway.provider.UpstreamCall;
 import dev.switchboard.model.snapshot.ModelRef;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import java.time.Clock;
@@ -29,7 +30,7 @@ public final class AnthropicAdapter implements ProviderAdapter {
     }
 
     @Override
-    public UpstreamCall prepare(LlmRequest request, ModelRef target, Upstream upstream) {
+    public Future<UpstreamCall> prepare(LlmRequest request, ModelRef target, Upstream upstream) {
         if (request.endpoint() != Endpoint.CHAT_COMPLETIONS) {
             throw GatewayError.invalidRequest("The model '" + request.model() + "' is an Anthropic model and does not serve "
                     + request.endpoint().path() + ".", "model");
@@ -42,8 +43,8 @@ public final class AnthropicAdapter implements ProviderAdapter {
         if (upstream.credential() != null) {
             headers.add("x-api-key", upstream.credential());
         }
-        return new UpstreamCall(upstream, upstream.basePath() + "/v1/messages", headers,
-                Buffer.buffer(body.toString()), translator());
+        return Future.succeededFuture(new UpstreamCall(upstream, upstream.basePath() + "/v1/messages", headers,
+                Buffer.buffer(body.toString()), translator()));
     }
 
     private ResponseTranslator translator() {

@@ -6,6 +6,7 @@ import dev.switchboard.gateway.provider.ResponseTranslator;
 import dev.switchboard.gateway.provider.Upstream;
 import dev.switchboard.gateway.provider.UpstreamCall;
 import dev.switchboard.model.snapshot.ModelRef;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 
 /**
@@ -15,14 +16,14 @@ import io.vertx.core.MultiMap;
 public final class OpenAiAdapter implements ProviderAdapter {
 
     @Override
-    public UpstreamCall prepare(LlmRequest request, ModelRef target, Upstream upstream) {
+    public Future<UpstreamCall> prepare(LlmRequest request, ModelRef target, Upstream upstream) {
         MultiMap headers = MultiMap.caseInsensitiveMultiMap()
                 .add("content-type", "application/json")
                 .add("accept", request.stream() ? "text/event-stream" : "application/json");
         if (upstream.credential() != null) {
             headers.add("authorization", "Bearer " + upstream.credential());
         }
-        return new UpstreamCall(upstream, upstream.basePath() + request.endpoint().path(), headers,
-                request.bodyWithModel(target.model().id()), ResponseTranslator.PASSTHROUGH);
+        return Future.succeededFuture(new UpstreamCall(upstream, upstream.basePath() + request.endpoint().path(), headers,
+                request.bodyWithModel(target.model().id()), ResponseTranslator.PASSTHROUGH));
     }
 }

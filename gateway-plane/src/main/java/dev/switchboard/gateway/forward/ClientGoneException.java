@@ -1,0 +1,9 @@
+package dev.switchboard.gateway.forward;
+
+/** The caller closed its connection; whatever was under way for it is abandoned. */
+public final class ClientGoneException extends RuntimeException {
+
+    ClientGoneException() {
+        super("client closed the connection", null, false, false);
+    }
+}

@@ -1,0 +1,19 @@
+package dev.switchboard.gateway.forward;
+
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+
+/**
+ * An upstream's answer whose head has arrived and whose body is held back (paused) until the pipeline decides to
+ * relay it to the caller or to discard it and try again.
+ */
+public record UpstreamResponse(HttpClientRequest request, HttpClientResponse response, long headNanos) {
+
+    public int status() {
+        return response.statusCode();
+    }
+
+    public String header(String name) {
+        return response.getHeader(name);
+    }
+}

@@ -1,0 +1,136 @@
+package dev.switchboard.gateway.pipeline;
+
+import dev.switchboard.gateway.forward.ClientGoneException;
+import dev.switchboard.gateway.forward.Forwarder;
+import dev.switchboard.gateway.forward.Outcome;
+import dev.switchboard.gateway.forward.UpstreamResponse;
+import dev.switchboard.gateway.http.GatewayError;
+import dev.switchboard.gateway.provider.ProviderAdapter;
+import dev.switchboard.gateway.provider.ProviderAdapters;
+import dev.switchboard.gateway.provider.Upstream;
+import dev.switchboard.gateway.provider.UpstreamCall;
+import dev.switchboard.gateway.routing.AttemptDecision;
+import dev.switchboard.model.config.LoadBalanceTarget;
+import dev.switchboard.model.snapshot.ModelRef;
+import dev.switchboard.gateway.telemetry.Usage;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Steps 4 to 6 for one request: adapt, forward, and answer, trying the targets in order. Each target gets its retries
+ * (on its retry statuses, after its delay or the upstream's {@code Retry-After}); then a fallback status, a connect error
+ * or a timeout moves on to the next target; anything else is the answer. Nothing reaches the caller until a response is
+ * chosen, so streams too are retried only before their first byte. The request's deadline bounds it all.
+ */
+final class AttemptLoop {
+
+    private final Vertx vertx;
+    private final ProviderAdapters adapters;
+    private final Forwarder forwarder;
+    private final Recorder recorder;
+
+    AttemptLoop(Vertx vertx, ProviderAdapters adapters, Forwarder forwarder, Recorder recorder) {
+        this.vertx = vertx;
+        this.adapters = adapters;
+        this.forwarder = forwarder;
+        this.recorder = recorder;
+    }
+
+    void start(RoutingContext rc, Exchange x) {
+        attempt(rc, x, 0, 0, false);
+    }
+
+    private void attempt(RoutingContext rc, Exchange x, int index, int retriesDone, boolean renewedCredential) {
+        LoadBalanceTarget target = x.targets.get(index);
+        boolean hasNext = index + 1 < x.targets.size();
+        long millisLeft = x.millisLeft();
+        if (millisLeft <= 0) {
+            answerError(rc, x, target.target(), GatewayError.upstreamTimeout(target.target(), "within the request deadline"));
+            return;
+        }
+        ModelRef model = x.state.snapshot().model(target.target()).orElseThrow(GatewayError::internal);
+        Upstream upstream = x.state.upstream(model.account().name()).orElseThrow(GatewayError::internal);
+        long attemptStart = System.nanoTime();
+        if (upstream.credentialError() != null) {
+            noAnswer(rc, x, index, target, GatewayError.providerMisconfigured(model.account().name()), attemptStart, hasNext);
+            return;
+        }
+        ProviderAdapter adapter = adapters.forType(model.account().type());
+        adapter.prepare(x.request, model, upstream).onComplete(prepared -> {
+            if (prepared.failed()) {
+                if (prepared.cause() instanceof GatewayError e && e.status() == 400) {
+                    // the request itself cannot be sent to this provider: the caller's to fix, not the target's fault
+                    answerError(rc, x, target.target(), e);
+                } else {
+                    noAnswer(rc, x, index, target, GatewayError.upstreamFailed(target.target(),
+                            "its credentials could not be obtained"), attemptStart, hasNext);
+                }
+                return;
+            }
+            UpstreamCall call = prepared.result();
+            forwarder.open(call, rc.response(), target.target(), millisLeft).onComplete(opened -> {
+                if (opened.failed()) {
+                    if (opened.cause() instanceof ClientGoneException) {
+                        recorder.served(x, model, new Outcome(499, "client_closed", -1, System.nanoTime(), 0,
+                                Usage.UNKNOWN), attemptStart);
+                    } else {
+                        GatewayError e = opened.cause() instanceof GatewayError g ? g : GatewayError.internal();
+                        noAnswer(rc, x, index, target, e, attemptStart, hasNext);
+                    }
+                    return;
+                }
+                decide(rc, x, index, retriesDone, renewedCredential, adapter, upstream, call, model, opened.result(),
+                        attemptStart);
+            });
+        });
+    }
+
+    private void decide(RoutingContext rc, Exchange x, int index, int retriesDone, boolean renewedCredential,
+                        ProviderAdapter adapter, Upstream upstream, UpstreamCall call, ModelRef model,
+                        UpstreamResponse response, long attemptStart) {
+        LoadBalanceTarget target = x.targets.get(index);
+        int status = response.status();
+        if (status == 401 && !renewedCredential && adapter.credentialRefused(upstream, call)) {
+            recorder.attempt(x, target.target(), status, attemptStart);
+            forwarder.discard(response);
+            attempt(rc, x, index, retriesDone, true);
+            return;
+        }
+        boolean hasNext = index + 1 < x.targets.size();
+        AttemptDecision decision = AttemptDecision.after(target, status, retriesDone, response.header("retry-after"),
+                hasNext, x.millisLeft(), System.currentTimeMillis());
+        switch (decision.action()) {
+            case RESPOND -> forwarder.relay(response, rc.response(), x.request.stream(), target.target(), call.translator())
+                    .onSuccess(outcome -> recorder.served(x, model, outcome, attemptStart));
+            case RETRY -> {
+                recorder.attempt(x, target.target(), status, attemptStart);
+                forwarder.discard(response);
+                vertx.setTimer(Math.max(1, decision.delayMillis()), id -> attempt(rc, x, index, retriesDone + 1, renewedCredential));
+            }
+            case FALLBACK -> {
+                recorder.attempt(x, target.target(), status, attemptStart);
+                forwarder.discard(response);
+                attempt(rc, x, index + 1, 0, false);
+            }
+        }
+    }
+
+    /** No answer came from {@code target} (unreachable, timed out, not callable): fall back or report it. */
+    private void noAnswer(RoutingContext rc, Exchange x, int index, LoadBalanceTarget target, GatewayError error,
+                          long attemptStart, boolean hasNext) {
+        recorder.attempt(x, target.target(), AttemptDecision.NO_RESPONSE, attemptStart);
+        AttemptDecision decision = AttemptDecision.after(target, AttemptDecision.NO_RESPONSE, 0, null, hasNext,
+                x.millisLeft(), System.currentTimeMillis());
+        if (decision.action() == AttemptDecision.Action.FALLBACK) {
+            attempt(rc, x, index + 1, 0, false);
+        } else {
+            answerError(rc, x, target.target(), error);
+        }
+    }
+
+    private void answerError(RoutingContext rc, Exchange x, String lastTarget, GatewayError error) {
+        recorder.failed(x, lastTarget, error);
+        rc.response().putHeader("x-tfy-resolved-model", lastTarget);
+        GatewayResponses.fail(rc, error);
+    }
+}

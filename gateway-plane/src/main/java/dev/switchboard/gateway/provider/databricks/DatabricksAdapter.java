@@ -1,0 +1,120 @@
+package dev.switchboard.gateway.provider.databricks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.gateway.pipeline.LlmRequest;
+import dev.switchboard.gateway.provider.ProviderAdapter;
+import dev.switchboard.gateway.provider.ResponseTranslator;
+import dev.switchboard.gateway.provider.Upstream;
+import dev.switchboard.gateway.provider.UpstreamCall;
+import dev.switchboard.model.config.ProviderAuth;
+import dev.switchboard.model.snapshot.ModelRef;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Databricks Model Serving: the model id is the serving endpoint's name, and chat and embeddings requests go to
+ * {@code /serving-endpoints/<name>/invocations} in the OpenAI format (without {@code model}: the URL names it). Auth is
+ * a personal access token, or a service principal's OAuth token from {@link DatabricksTokens}. Successful answers are
+ * already OpenAI-shaped and pass through; Databricks error bodies ({@code error_code}, {@code message}) are mapped to
+ * the OpenAI error shape.
+ */
+public final class DatabricksAdapter implements ProviderAdapter {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final DatabricksTokens tokens;
+
+    public DatabricksAdapter(DatabricksTokens tokens) {
+        this.tokens = tokens;
+    }
+
+    @Override
+    public Future<UpstreamCall> prepare(LlmRequest request, ModelRef target, Upstream upstream) {
+        return bearerToken(upstream).map(token -> {
+            MultiMap headers = MultiMap.caseInsensitiveMultiMap()
+                    .add("content-type", "application/json")
+                    .add("accept", request.stream() ? "text/event-stream" : "application/json")
+                    .add("authorization", "Bearer " + token);
+            String path = upstream.basePath() + "/serving-endpoints/"
+                    + URLEncoder.encode(target.model().id(), StandardCharsets.UTF_8).replace("+", "%20") + "/invocations";
+            return new UpstreamCall(upstream, path, headers, request.bodyWithoutModel(), ERRORS_TO_OPENAI);
+        });
+    }
+
+    private Future<String> bearerToken(Upstream upstream) {
+        ProviderAuth auth = upstream.account().auth();
+        if (auth.type() == ProviderAuth.Type.DATABRICKS_SERVICE_PRINCIPAL) {
+            return tokens.token(upstream.account().effectiveBaseUrl(), auth.clientId(), upstream.credential());
+        }
+        return Future.succeededFuture(upstream.credential());
+    }
+
+    @Override
+    public boolean credentialRefused(Upstream upstream, UpstreamCall call) {
+        ProviderAuth auth = upstream.account().auth();
+        if (auth.type() != ProviderAuth.Type.DATABRICKS_SERVICE_PRINCIPAL) {
+            return false;
+        }
+        String sent = call.headers().get("authorization").substring("Bearer ".length());
+        tokens.refused(upstream.account().effectiveBaseUrl(), auth.clientId(), upstream.credential(), sent);
+        return true;
+    }
+
+    /** Success passes through as it is (streams included); errors become OpenAI-shaped. */
+    private static final ResponseTranslator ERRORS_TO_OPENAI = new ResponseTranslator() {
+        @Override
+        public Buffer body(int status, Buffer body) {
+            return status >= 200 && status < 300 ? body : errorBody(status, body);
+        }
+
+        @Override
+        public StreamTranslator stream() {
+            return new StreamTranslator() {
+                @Override
+                public Buffer onChunk(Buffer chunk) {
+                    return chunk;
+                }
+
+                @Override
+                public Buffer onEnd() {
+                    return null;
+                }
+            };
+        }
+    };
+
+    static Buffer errorBody(int status, Buffer body) {
+        String code = "databricks_error";
+        String message = "The Databricks serving endpoint answered HTTP " + status + ".";
+        try {
+            JsonNode in = JSON.readTree(body.getBytes());
+            if (in.hasNonNull("message")) {
+                message = in.get("message").asText();
+            }
+            if (in.hasNonNull("error_code")) {
+                code = in.get("error_code").asText();
+            }
+        } catch (IOException e) {
+            // not JSON: keep the generic message
+        }
+        ObjectNode out = JSON.createObjectNode();
+        ObjectNode error = out.putObject("error");
+        error.put("message", message);
+        error.put("type", switch (status) {
+            case 400, 404, 413, 422 -> "invalid_request_error";
+            case 401 -> "authentication_error";
+            case 403 -> "permission_error";
+            case 429 -> "rate_limit_error";
+            default -> "api_error";
+        });
+        error.putNull("param");
+        error.put("code", code);
+        return Buffer.buffer(out.toString());
+    }
+}
