@@ -13,6 +13,7 @@ import dev.switchboard.gateway.routing.AttemptDecision;
 import dev.switchboard.model.config.LoadBalanceTarget;
 import dev.switchboard.model.snapshot.ModelRef;
 import dev.switchboard.gateway.telemetry.Usage;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 
@@ -40,7 +41,18 @@ final class AttemptLoop {
         attempt(rc, x, 0, 0, false);
     }
 
+    /** One try at the target at {@code index}; whatever goes wrong in here is answered, never left hanging. */
     private void attempt(RoutingContext rc, Exchange x, int index, int retriesDone, boolean renewedCredential) {
+        try {
+            tryTarget(rc, x, index, retriesDone, renewedCredential);
+        } catch (GatewayError e) {
+            answerError(rc, x, x.targets.get(index).target(), e);
+        } catch (RuntimeException e) {
+            GatewayResponses.fail(rc, e);
+        }
+    }
+
+    private void tryTarget(RoutingContext rc, Exchange x, int index, int retriesDone, boolean renewedCredential) {
         LoadBalanceTarget target = x.targets.get(index);
         boolean hasNext = index + 1 < x.targets.size();
         long millisLeft = x.millisLeft();
@@ -56,7 +68,13 @@ final class AttemptLoop {
             return;
         }
         ProviderAdapter adapter = adapters.forType(model.account().type());
-        adapter.prepare(x.request, model, upstream).onComplete(prepared -> {
+        Future<UpstreamCall> call;
+        try {
+            call = adapter.prepare(x.request, model, upstream);
+        } catch (RuntimeException e) {
+            call = Future.failedFuture(e);
+        }
+        call.onComplete(prepared -> {
             if (prepared.failed()) {
                 if (prepared.cause() instanceof GatewayError e && e.status() == 400) {
                     // the request itself cannot be sent to this provider: the caller's to fix, not the target's fault
@@ -67,8 +85,8 @@ final class AttemptLoop {
                 }
                 return;
             }
-            UpstreamCall call = prepared.result();
-            forwarder.open(call, rc.response(), target.target(), millisLeft).onComplete(opened -> {
+            UpstreamCall upstreamCall = prepared.result();
+            forwarder.open(upstreamCall, rc.response(), target.target(), millisLeft).onComplete(opened -> {
                 if (opened.failed()) {
                     if (opened.cause() instanceof ClientGoneException) {
                         recorder.served(x, model, new Outcome(499, "client_closed", -1, System.nanoTime(), 0,
@@ -79,7 +97,7 @@ final class AttemptLoop {
                     }
                     return;
                 }
-                decide(rc, x, index, retriesDone, renewedCredential, adapter, upstream, call, model, opened.result(),
+                decide(rc, x, index, retriesDone, renewedCredential, adapter, upstream, upstreamCall, model, opened.result(),
                         attemptStart);
             });
         });

@@ -32,8 +32,8 @@ public final class AnthropicAdapter implements ProviderAdapter {
     @Override
     public Future<UpstreamCall> prepare(LlmRequest request, ModelRef target, Upstream upstream) {
         if (request.endpoint() != Endpoint.CHAT_COMPLETIONS) {
-            throw GatewayError.invalidRequest("The model '" + request.model() + "' is an Anthropic model and does not serve "
-                    + request.endpoint().path() + ".", "model");
+            return Future.failedFuture(GatewayError.invalidRequest("The model '" + request.model() + "' is an Anthropic model and does not serve "
+                    + request.endpoint().path() + ".", "model"));
         }
         var body = AnthropicRequests.toMessagesRequest(request.body(), target.model().id(), defaultMaxTokens);
         MultiMap headers = MultiMap.caseInsensitiveMultiMap()
