@@ -17,13 +17,24 @@ public final class SseParser {
     private String event;
     private boolean hasData;
     private boolean lastWasCr;
+    /** The start of a UTF-8 character cut off at the end of the last chunk, held until its last byte arrives. */
+    private byte[] pending = new byte[0];
 
     public SseParser(BiConsumer<String, String> onEvent) {
         this.onEvent = onEvent;
     }
 
     public void feed(Buffer chunk) {
-        String text = chunk.toString(StandardCharsets.UTF_8);
+        byte[] bytes = chunk.getBytes();
+        if (pending.length > 0) {
+            byte[] joined = new byte[pending.length + bytes.length];
+            System.arraycopy(pending, 0, joined, 0, pending.length);
+            System.arraycopy(bytes, 0, joined, pending.length, bytes.length);
+            bytes = joined;
+        }
+        int complete = completeUtf8Length(bytes);
+        pending = java.util.Arrays.copyOfRange(bytes, complete, bytes.length);
+        String text = new String(bytes, 0, complete, StandardCharsets.UTF_8);
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (c == '\n' && lastWasCr) {
@@ -37,6 +48,21 @@ public final class SseParser {
                 line.append(c);
             }
         }
+    }
+
+    /** How many leading bytes end on a character boundary: a multi-byte character cut at the end is left out. */
+    static int completeUtf8Length(byte[] bytes) {
+        int n = bytes.length;
+        // a UTF-8 character is at most 4 bytes: look back at most 3 for the lead byte of the last one
+        for (int back = 1; back <= Math.min(3, n); back++) {
+            int b = bytes[n - back] & 0xff;
+            if ((b & 0xc0) == 0x80) {
+                continue; // a continuation byte: keep looking for the lead byte
+            }
+            int needed = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+            return needed > back ? n - back : n;
+        }
+        return n;
     }
 
     /** Dispatches an event left without its closing blank line (a stream that ended early). */

@@ -20,18 +20,24 @@ public class ConfigReadiness implements HealthCheck {
     @Inject
     StandaloneConfig standalone;
 
+    @Inject
+    NatsSnapshots nats;
+
     @Override
     public HealthCheckResponse call() {
         GatewayState state = holder.current();
         HealthCheckResponseBuilder b = HealthCheckResponse.named("config");
         if (state == null) {
-            b.down().withData("reason", standalone.path().isEmpty()
-                    ? "no config yet: set SWITCHBOARD_CONFIG to a config file"
+            b.down().withData("reason", nats.status().isPresent()
+                    ? "no config snapshot yet from NATS or the cache file"
+                    : standalone.path().isEmpty()
+                    ? "no config yet: set SWITCHBOARD_CONFIG to a config file, or SWITCHBOARD_NATS_URL"
                     : "no valid config yet; see the log for the errors");
         } else {
             b.up().withData("revision", state.snapshot().revision())
                     .withData("age_seconds", Duration.between(state.snapshot().createdAt(), Instant.now()).toSeconds());
         }
+        nats.status().ifPresent(status -> b.withData("nats", status));
         if (standalone.lastError() != null) {
             b.withData("last_refused_edit", standalone.lastError());
         }

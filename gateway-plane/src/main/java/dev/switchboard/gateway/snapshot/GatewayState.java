@@ -17,18 +17,30 @@ import java.util.Optional;
  */
 public final class GatewayState {
 
+    /** Where a snapshot came from, which decides what may replace it (see {@link SnapshotHolder#offer}). */
+    public enum Origin {
+        /** the standalone config file */
+        FILE,
+        /** the local copy of the last snapshot received over NATS */
+        CACHE,
+        /** the control plane, over NATS */
+        NATS
+    }
+
     private final ConfigSnapshot snapshot;
+    private final Origin origin;
     private final Map<String, Upstream> upstreams;
     private final List<String> warnings;
 
-    private GatewayState(ConfigSnapshot snapshot, Map<String, Upstream> upstreams, List<String> warnings) {
+    private GatewayState(ConfigSnapshot snapshot, Origin origin, Map<String, Upstream> upstreams, List<String> warnings) {
         this.snapshot = snapshot;
+        this.origin = origin;
         this.upstreams = upstreams;
         this.warnings = warnings;
     }
 
     /** Prepares a snapshot; accounts whose credential cannot be resolved are kept, marked, and reported in warnings. */
-    public static GatewayState prepare(ConfigSnapshot snapshot, SecretResolver secrets) {
+    public static GatewayState prepare(ConfigSnapshot snapshot, Origin origin, SecretResolver secrets) {
         Map<String, Upstream> upstreams = new HashMap<>();
         List<String> warnings = new java.util.ArrayList<>();
         for (ProviderAccount account : snapshot.config().providerAccounts()) {
@@ -45,7 +57,7 @@ public final class GatewayState {
             }
             upstreams.put(account.name(), Upstream.of(account, credential, error));
         }
-        return new GatewayState(snapshot, Map.copyOf(upstreams), List.copyOf(warnings));
+        return new GatewayState(snapshot, origin, Map.copyOf(upstreams), List.copyOf(warnings));
     }
 
     private static Secret credentialOf(ProviderAuth auth) {
@@ -60,6 +72,10 @@ public final class GatewayState {
 
     public ConfigSnapshot snapshot() {
         return snapshot;
+    }
+
+    public Origin origin() {
+        return origin;
     }
 
     public Optional<Upstream> upstream(String accountName) {

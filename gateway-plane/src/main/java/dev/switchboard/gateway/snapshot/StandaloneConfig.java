@@ -99,7 +99,7 @@ public class StandaloneConfig {
         try {
             ConfigSnapshot snapshot = ConfigCodec.loadYaml(new String(content, StandardCharsets.UTF_8),
                     revision + 1, clock.instant());
-            GatewayState state = GatewayState.prepare(snapshot, secrets);
+            GatewayState state = GatewayState.prepare(snapshot, GatewayState.Origin.FILE, secrets);
             if (holder.offer(state)) {
                 revision++;
                 lastError = null;
