@@ -1,17 +1,35 @@
 package dev.switchboard.mcpgateway;
 
-import static io.restassured.RestAssured.given;
-import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.mcpgateway.support.McpHttp;
+import dev.switchboard.mcpgateway.support.McpTestResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpRequest;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
+@QuarkusTestResource(value = McpTestResource.class, restrictToAnnotatedClass = false)
 class HealthTest {
+
+    @TestHTTPResource("/")
+    URL root;
 
     @Test
     void livenessAndReadinessAnswerUp() {
-        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
-        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        McpHttp mcp = new McpHttp(root);
+        McpHttp.Reply live = mcp.send(HttpRequest.newBuilder(URI.create(mcp.base() + "/q/health/live")).build());
+        assertEquals("UP", live.json().path("status").asText(), live.body());
+        McpHttp.Reply ready = mcp.send(HttpRequest.newBuilder(URI.create(mcp.base() + "/q/health/ready")).build());
+        JsonNode check = ready.json().path("checks").get(0);
+        assertEquals("UP", ready.json().path("status").asText(), ready.body());
+        assertEquals("config", check.path("name").asText());
+        assertTrue(check.path("data").path("revision").asInt() >= 1, ready.body());
     }
 }

@@ -1,0 +1,41 @@
+package dev.switchboard.mcpgateway.audit;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Audit records waiting to be exported. Bounded: when full, new records are dropped and counted, so that auditing
+ * never blocks or fails a tool call.
+ */
+public final class AuditBuffer {
+
+    private final ArrayBlockingQueue<ToolCallRecord> queue;
+    private final LongAdder dropped = new LongAdder();
+
+    public AuditBuffer(int capacity) {
+        this.queue = new ArrayBlockingQueue<>(capacity);
+    }
+
+    public void offer(ToolCallRecord record) {
+        if (!queue.offer(record)) {
+            dropped.increment();
+        }
+    }
+
+    /** Takes up to {@code max} queued records, oldest first. */
+    public List<ToolCallRecord> drain(int max) {
+        List<ToolCallRecord> out = new ArrayList<>(Math.min(max, queue.size()));
+        queue.drainTo(out, max);
+        return out;
+    }
+
+    public int size() {
+        return queue.size();
+    }
+
+    public long dropped() {
+        return dropped.sum();
+    }
+}

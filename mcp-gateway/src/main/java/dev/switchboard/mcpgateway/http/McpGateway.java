@@ -1,0 +1,226 @@
+package dev.switchboard.mcpgateway.http;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.mcpgateway.audit.AuditBuffer;
+import dev.switchboard.mcpgateway.auth.Authenticator;
+import dev.switchboard.mcpgateway.auth.Principal;
+import dev.switchboard.mcpgateway.jsonrpc.Json;
+import dev.switchboard.mcpgateway.jsonrpc.McpError;
+import dev.switchboard.mcpgateway.pipeline.ClientReply;
+import dev.switchboard.mcpgateway.pipeline.McpPipeline;
+import dev.switchboard.mcpgateway.pipeline.SessionFactory;
+import dev.switchboard.mcpgateway.runtime.McpSettings;
+import dev.switchboard.mcpgateway.session.SessionCodec;
+import dev.switchboard.mcpgateway.snapshot.McpState;
+import dev.switchboard.mcpgateway.upstream.UpstreamClient;
+import dev.switchboard.model.config.IdentityProvider;
+import dev.switchboard.model.config.McpServer;
+import dev.switchboard.model.config.VirtualMcpServer;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Clock;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/**
+ * The MCP gateway's HTTP surface on plain Vert.x routes (one event loop per core; see docs/architecture.md):
+ *
+ * <ul>
+ *   <li>{@code POST|GET|DELETE /mcp/v1/{server}/mcp}: an upstream server or a virtual server, Streamable HTTP;</li>
+ *   <li>{@code GET /.well-known/oauth-protected-resource[/mcp/v1/{server}/mcp]}: RFC 9728 metadata naming the IdPs;</li>
+ *   <li>{@code GET /mcp/v1/claude-code/managed-mcp.json} and {@code managed-settings.json}: Claude Code's managed
+ *       configuration for the caller, for MDM.</li>
+ * </ul>
+ *
+ * Plain Java over a Vert.x {@link Router}, so that a test can run a second instance beside the Quarkus one.
+ */
+public final class McpGateway implements AutoCloseable {
+
+    public static final String MCP_PATH = "/mcp/v1/:server/mcp";
+    static final String METADATA_PATH = "/.well-known/oauth-protected-resource";
+
+    private final McpSettings settings;
+    private final Supplier<McpState> states;
+    private final Authenticator authenticator;
+    private final UpstreamClient upstreams;
+    private final McpPipeline pipeline;
+    private final HostGuard hostGuard;
+
+    public McpGateway(Vertx vertx, McpSettings settings, Supplier<McpState> states, Authenticator authenticator,
+                      SessionCodec sessionCodec, AuditBuffer audit, Clock clock) {
+        this.settings = settings;
+        this.states = states;
+        this.authenticator = authenticator;
+        this.upstreams = new UpstreamClient(vertx, settings.maxConnectionsPerHost(), settings.connectTimeoutMs(),
+                settings.upstreamTimeoutMs());
+        this.pipeline = new McpPipeline(authenticator, upstreams,
+                new SessionFactory(sessionCodec, clock, settings.sessionTtl()),
+                McpPipeline.defaultToolCallSteps(audit, clock));
+        this.hostGuard = new HostGuard(settings);
+    }
+
+    public void register(Router router) {
+        BodyHandler body = BodyHandler.create(false).setBodyLimit(settings.maxBodySize()).setPreallocateBodyBuffer(true);
+        router.get("/mcp/v1/claude-code/managed-mcp.json").handler(rc -> managed(rc, false));
+        router.get("/mcp/v1/claude-code/managed-settings.json").handler(rc -> managed(rc, true));
+        router.post(MCP_PATH).handler(body).handler(this::mcp).failureHandler(this::failure);
+        router.route(MCP_PATH).handler(this::mcp).failureHandler(this::failure);
+        router.get(METADATA_PATH).handler(rc -> resourceMetadata(rc, null));
+        router.get(METADATA_PATH + "/mcp/v1/:server/mcp").handler(rc -> resourceMetadata(rc, rc.pathParam("server")));
+    }
+
+    private void mcp(RoutingContext rc) {
+        String requestId = requestId(rc);
+        String server = rc.pathParam("server");
+        HttpServerRequest http = rc.request();
+        ClientReply reply = new ClientReply(rc.response(), metadataUrl(rc, server));
+        try {
+            hostGuard.check(host(http), http.getHeader("origin"));
+            McpState state = states.get();
+            if (state == null) {
+                throw McpError.unavailable("the gateway has no configuration yet");
+            }
+            HttpMethod method = http.method();
+            if (method == HttpMethod.POST) {
+                pipeline.post(state, server, http, rc.body().buffer() == null ? new byte[0] : rc.body().buffer().getBytes(),
+                        requestId, reply);
+            } else if (method == HttpMethod.GET) {
+                pipeline.get(state, server, http, requestId, reply);
+            } else if (method == HttpMethod.DELETE) {
+                pipeline.delete(state, server, http, requestId, reply);
+            } else {
+                rc.response().putHeader("allow", "GET, POST, DELETE");
+                throw McpError.methodNotAllowed(method.name());
+            }
+        } catch (McpError e) {
+            reply.fail(e);
+        }
+    }
+
+    private void failure(RoutingContext rc) {
+        requestId(rc);
+        ClientReply reply = new ClientReply(rc.response(), metadataUrl(rc, rc.pathParam("server")));
+        reply.fail(rc.statusCode() == 413 ? McpError.bodyTooLarge(settings.maxBodySize()) : McpError.internal());
+    }
+
+    /** RFC 9728: which authorization servers (the configured IdPs) issue tokens for this resource. */
+    private void resourceMetadata(RoutingContext rc, String server) {
+        requestId(rc);
+        try {
+            hostGuard.check(host(rc.request()), rc.request().getHeader("origin"));
+        } catch (McpError e) {
+            new ClientReply(rc.response(), "").fail(e);
+            return;
+        }
+        McpState state = states.get();
+        ObjectNode doc = Json.MAPPER.createObjectNode();
+        doc.put("resource", server == null ? baseUrl(rc) : baseUrl(rc) + "/mcp/v1/" + server + "/mcp");
+        ArrayNode issuers = doc.putArray("authorization_servers");
+        if (state != null) {
+            for (IdentityProvider idp : state.snapshot().config().identityProviders()) {
+                issuers.add(idp.issuer());
+            }
+        }
+        doc.putArray("bearer_methods_supported").add("header");
+        doc.put("resource_name", server == null ? "Switchboard MCP gateway" : "Switchboard MCP gateway: " + server);
+        rc.response().putHeader("content-type", "application/json").putHeader("cache-control", "max-age=300")
+                .end(Json.buffer(doc));
+    }
+
+    /**
+     * Claude Code's managed configuration, for the caller: {@code managed-mcp.json} names each server and virtual
+     * server they may use; {@code managed-settings.json} allows exactly those URLs and blocks marketplace servers.
+     */
+    private void managed(RoutingContext rc, boolean settingsFile) {
+        requestId(rc);
+        ClientReply reply = new ClientReply(rc.response(), metadataUrl(rc, null));
+        try {
+            hostGuard.check(host(rc.request()), rc.request().getHeader("origin"));
+        } catch (McpError e) {
+            reply.fail(e);
+            return;
+        }
+        McpState state = states.get();
+        if (state == null) {
+            reply.fail(McpError.unavailable("the gateway has no configuration yet"));
+            return;
+        }
+        authenticator.authenticate(state.snapshot(), rc.request().getHeader("authorization")).onComplete(ar -> {
+            if (ar.failed()) {
+                reply.fail(ar.cause() instanceof McpError e ? e : McpError.internal());
+                return;
+            }
+            Principal p = ar.result();
+            Set<String> usable = state.access().usableServers(p.subject(), p.claimedTeams());
+            ObjectNode servers = Json.MAPPER.createObjectNode();
+            for (McpServer s : state.snapshot().config().mcpServers()) {
+                if (usable.contains(s.name())) {
+                    servers.putObject(s.name()).put("type", "http").put("url", endpointUrl(rc, s.name()));
+                }
+            }
+            for (VirtualMcpServer v : state.snapshot().config().virtualMcpServers()) {
+                boolean any = state.virtual(v.name()).orElseThrow().names().all().values().stream()
+                        .anyMatch(t -> state.access().grant(p.subject(), p.claimedTeams(), t.server()).allows(t.tool()));
+                if (any) {
+                    servers.putObject(v.name()).put("type", "http").put("url", endpointUrl(rc, v.name()));
+                }
+            }
+            ObjectNode doc = servers;
+            if (settingsFile) {
+                doc = Json.MAPPER.createObjectNode();
+                ArrayNode allowed = doc.putArray("allowedMcpServers");
+                servers.fieldNames().forEachRemaining(name ->
+                        allowed.addObject().put("serverUrl", baseUrl(rc) + "/mcp/v1/" + name + "/*"));
+                doc.putArray("strictKnownMarketplaces");
+            }
+            rc.response().putHeader("content-type", "application/json").end(Json.buffer(doc));
+        });
+    }
+
+    private String endpointUrl(RoutingContext rc, String name) {
+        return baseUrl(rc) + "/mcp/v1/" + name + "/mcp";
+    }
+
+    private String metadataUrl(RoutingContext rc, String server) {
+        return baseUrl(rc) + METADATA_PATH + (server == null ? "" : "/mcp/v1/" + server + "/mcp");
+    }
+
+    /** The public URL, or the scheme and (already validated) Host of the request. */
+    private String baseUrl(RoutingContext rc) {
+        return settings.publicUrl().orElseGet(() -> {
+            var authority = rc.request().authority();
+            return rc.request().scheme() + "://" + (authority == null ? "localhost" : authority.toString());
+        });
+    }
+
+    /** The host the request is addressed to: HTTP/1.1's Host header or HTTP/2's :authority, without the port. */
+    private static String host(HttpServerRequest request) {
+        var authority = request.authority();
+        return authority == null ? null : authority.host();
+    }
+
+    /** Every answer carries a request id: the caller's, or a new one. */
+    private static String requestId(RoutingContext rc) {
+        String id = rc.response().headers().get("x-request-id");
+        if (id != null) {
+            return id;
+        }
+        id = rc.request().getHeader("x-request-id");
+        if (id == null || id.isEmpty() || id.length() > 128) {
+            id = UUID.randomUUID().toString();
+        }
+        rc.response().putHeader("x-request-id", id);
+        return id;
+    }
+
+    @Override
+    public void close() {
+        upstreams.close();
+    }
+}

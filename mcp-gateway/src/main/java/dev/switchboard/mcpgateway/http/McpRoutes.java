@@ -1,0 +1,118 @@
+package dev.switchboard.mcpgateway.http;
+
+import dev.switchboard.mcpgateway.audit.AuditBuffer;
+import dev.switchboard.mcpgateway.auth.Authenticator;
+import dev.switchboard.mcpgateway.runtime.McpSettings;
+import dev.switchboard.mcpgateway.session.SessionCodec;
+import dev.switchboard.mcpgateway.snapshot.McpState;
+import dev.switchboard.mcpgateway.snapshot.SnapshotHolder;
+import io.quarkus.runtime.ShutdownEvent;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/** Wires the plain {@link McpGateway} into Quarkus: its settings from config, its routes on Quarkus's router. */
+@ApplicationScoped
+public class McpRoutes {
+
+    private static final Logger LOG = Logger.getLogger(McpRoutes.class);
+
+    @Inject
+    Vertx vertx;
+
+    @Inject
+    SnapshotHolder holder;
+
+    @Inject
+    AuditBuffer audit;
+
+    @ConfigProperty(name = "switchboard.mcp.public-url")
+    Optional<String> publicUrl;
+
+    @ConfigProperty(name = "switchboard.mcp.allowed-hosts")
+    Optional<List<String>> allowedHosts;
+
+    @ConfigProperty(name = "switchboard.mcp.allowed-origins")
+    Optional<List<String>> allowedOrigins;
+
+    @ConfigProperty(name = "switchboard.mcp.session-key")
+    Optional<String> sessionKey;
+
+    @ConfigProperty(name = "switchboard.mcp.session-ttl", defaultValue = "24h")
+    Duration sessionTtl;
+
+    @ConfigProperty(name = "switchboard.max-body-size", defaultValue = "4194304")
+    long maxBodySize;
+
+    @ConfigProperty(name = "switchboard.mcp.upstream.connect-timeout", defaultValue = "5s")
+    Duration connectTimeout;
+
+    @ConfigProperty(name = "switchboard.mcp.upstream.timeout", defaultValue = "60s")
+    Duration upstreamTimeout;
+
+    @ConfigProperty(name = "switchboard.upstream.max-connections-per-host", defaultValue = "1000")
+    int maxConnectionsPerHost;
+
+    @ConfigProperty(name = "switchboard.jwt.unknown-kid-refresh-interval", defaultValue = "30s")
+    Duration unknownKidInterval;
+
+    @ConfigProperty(name = "switchboard.jwt.jwks-check-interval", defaultValue = "10s")
+    Duration jwksCheckInterval;
+
+    private Authenticator authenticator;
+    private McpGateway gateway;
+
+    void register(@Observes Router router) {
+        Clock clock = Clock.systemUTC();
+        authenticator = new Authenticator(vertx, clock, unknownKidInterval);
+        authenticator.refreshKeysEvery(jwksCheckInterval, () -> {
+            McpState state = holder.current();
+            return state == null ? null : state.snapshot();
+        });
+        gateway = new McpGateway(vertx, settings(), holder::current, authenticator,
+                new SessionCodec(sessionKey(), clock), audit, clock);
+        gateway.register(router);
+    }
+
+    McpSettings settings() {
+        return new McpSettings(publicUrl, allowedHosts.orElse(List.of()), allowedOrigins.orElse(List.of()),
+                maxBodySize, sessionTtl, (int) connectTimeout.toMillis(), upstreamTimeout.toMillis(),
+                maxConnectionsPerHost);
+    }
+
+    private byte[] sessionKey() {
+        if (sessionKey.isPresent() && !sessionKey.get().isBlank()) {
+            return SessionCodec.keyFromBase64(sessionKey.get());
+        }
+        LOG.warn("switchboard.mcp.session-key is not set: sessions are sealed under a key made at start, so they end "
+                + "when this process does and no other replica can serve them. Set the same key (base64 of 32 bytes, "
+                + "e.g. `head -c 32 /dev/urandom | base64`) on every replica.");
+        return SessionCodec.randomKey();
+    }
+
+    @Produces
+    @Singleton
+    static AuditBuffer auditBuffer(
+            @ConfigProperty(name = "switchboard.audit.buffer-size", defaultValue = "10000") int capacity) {
+        return new AuditBuffer(capacity);
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (gateway != null) {
+            gateway.close();
+        }
+        if (authenticator != null) {
+            authenticator.close();
+        }
+    }
+}

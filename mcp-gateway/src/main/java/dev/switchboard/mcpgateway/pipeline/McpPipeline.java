@@ -1,0 +1,201 @@
+package dev.switchboard.mcpgateway.pipeline;
+
+import dev.switchboard.mcpgateway.auth.Authenticator;
+import dev.switchboard.mcpgateway.auth.Principal;
+import dev.switchboard.mcpgateway.jsonrpc.JsonRpcMessage;
+import dev.switchboard.mcpgateway.jsonrpc.McpError;
+import dev.switchboard.mcpgateway.jsonrpc.McpProtocol;
+import dev.switchboard.mcpgateway.session.McpSession;
+import dev.switchboard.mcpgateway.snapshot.McpState;
+import dev.switchboard.mcpgateway.upstream.UpstreamClient;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpServerRequest;
+import java.util.List;
+
+/**
+ * The life of a request on an MCP endpoint, step by step:
+ * {@code authenticate → resolve endpoint → authorize → check headers → parse → open session → dispatch}, where
+ * dispatch hands the message to the endpoint ({@link SingleServerEndpoint} or {@link VirtualServerEndpoint}), and a
+ * {@code tools/call} then runs through the tool-call steps ({@link #defaultToolCallSteps}). Each step fails with an {@link McpError} that
+ * {@link ClientReply} turns into the exact status and JSON-RPC error the spec names.
+ */
+public final class McpPipeline {
+
+    private final Authenticator authenticator;
+    private final UpstreamClient upstreams;
+    private final SessionFactory sessions;
+    private final List<ToolCallInterceptor> toolCallSteps;
+    private final VirtualServerEndpoint.Sessions virtualSessions;
+
+    /**
+     * @param toolCallSteps the interceptors of a tool call, outermost first: audit, access check; guardrails and
+     *                      approvals join this list
+     */
+    public McpPipeline(Authenticator authenticator, UpstreamClient upstreams, SessionFactory sessions,
+                       List<ToolCallInterceptor> toolCallSteps) {
+        this.authenticator = authenticator;
+        this.upstreams = upstreams;
+        this.sessions = sessions;
+        this.toolCallSteps = List.copyOf(toolCallSteps);
+        this.virtualSessions = new VirtualServerEndpoint.Sessions();
+    }
+
+    /**
+     * The tool-call steps, outermost first: the audit record (so that refusals are recorded too), then the access
+     * check. Pre-tool guardrails and approvals go after the access check, post-tool guardrails before the audit.
+     */
+    public static List<ToolCallInterceptor> defaultToolCallSteps(dev.switchboard.mcpgateway.audit.AuditBuffer audit,
+                                                                 java.time.Clock clock) {
+        return List.of(new ToolCallAudit(audit, clock), new ToolAccessCheck());
+    }
+
+    /** {@code POST}: one JSON-RPC message. */
+    public void post(McpState state, String endpointName, HttpServerRequest http, byte[] body, String requestId,
+                     ClientReply reply) {
+        long start = System.nanoTime();
+        prepare(state, endpointName, http, reply, (endpoint, principal) -> {
+            requireAccept(http, true);
+            requireJsonBody(http);
+            requireSupportedVersion(http);
+            JsonRpcMessage message = JsonRpcMessage.parse(body);
+            McpExchange ex = new McpExchange(state, endpointName, principal, null, reply, requestId, start);
+            if (message.kind() == JsonRpcMessage.Kind.REQUEST && "initialize".equals(message.method())) {
+                endpoint.initialize(ex, message);
+                return;
+            }
+            ex = ex.withSession(openSession(http, endpointName, principal));
+            switch (message.kind()) {
+                case REQUEST -> {
+                    if (!McpProtocol.CLIENT_REQUESTS.contains(message.method())) {
+                        throw McpError.methodNotFound(message.id(), message.method());
+                    }
+                    endpoint.request(ex, message);
+                }
+                case NOTIFICATION -> endpoint.notification(ex, message);
+                case RESPONSE -> endpoint.response(ex, message);
+            }
+        });
+    }
+
+    /** {@code GET}: the stream of server-initiated messages. */
+    public void get(McpState state, String endpointName, HttpServerRequest http, String requestId, ClientReply reply) {
+        long start = System.nanoTime();
+        prepare(state, endpointName, http, reply, (endpoint, principal) -> {
+            requireAccept(http, false);
+            requireSupportedVersion(http);
+            McpSession session = openSession(http, endpointName, principal);
+            endpoint.stream(new McpExchange(state, endpointName, principal, session, reply, requestId, start),
+                    http.getHeader(McpProtocol.LAST_EVENT_ID));
+        });
+    }
+
+    /** {@code DELETE}: the client ends its session. */
+    public void delete(McpState state, String endpointName, HttpServerRequest http, String requestId,
+                       ClientReply reply) {
+        long start = System.nanoTime();
+        prepare(state, endpointName, http, reply, (endpoint, principal) -> {
+            requireSupportedVersion(http);
+            McpSession session = openSession(http, endpointName, principal);
+            endpoint.delete(new McpExchange(state, endpointName, principal, session, reply, requestId, start));
+        });
+    }
+
+    private interface Step {
+        void run(Endpoint endpoint, Principal principal);
+    }
+
+    /** authenticate → resolve the endpoint → authorize, then {@code next}; any failure answers the client. */
+    private void prepare(McpState state, String endpointName, HttpServerRequest http, ClientReply reply, Step next) {
+        Future<Principal> caller = authenticator.authenticate(state.snapshot(), http.getHeader("authorization"));
+        caller.onComplete(ar -> {
+            try {
+                if (ar.failed()) {
+                    throw ar.cause() instanceof McpError e ? e : McpError.unauthenticated("The token is not valid.");
+                }
+                Principal principal = ar.result();
+                Endpoint endpoint = resolve(state, endpointName);
+                if (!endpoint.usableBy(state, principal)) {
+                    throw McpError.serverForbidden(endpointName);
+                }
+                next.run(endpoint, principal);
+            } catch (McpError e) {
+                reply.fail(e);
+            } catch (RuntimeException e) {
+                reply.fail(SingleServerEndpoint.asError(e, null));
+            }
+        });
+    }
+
+    private Endpoint resolve(McpState state, String name) {
+        var upstream = state.upstream(name);
+        if (upstream.isPresent()) {
+            return new SingleServerEndpoint(upstream.get(), upstreams, sessions, toolCallSteps);
+        }
+        var virtual = state.virtual(name);
+        if (virtual.isPresent()) {
+            return new VirtualServerEndpoint(virtual.get(), upstreams, sessions, toolCallSteps, virtualSessions);
+        }
+        throw McpError.serverNotFound(name);
+    }
+
+    private McpSession openSession(HttpServerRequest http, String endpointName, Principal principal) {
+        String id = http.getHeader(McpProtocol.SESSION_HEADER);
+        if (id == null || id.isEmpty()) {
+            throw McpError.sessionRequired();
+        }
+        McpSession session = sessions.codec().open(id).orElseThrow(McpError::sessionNotFound);
+        // A session belongs to the endpoint and the caller it was opened for; to anyone else it does not exist.
+        if (!session.endpoint().equals(endpointName) || !session.subject().equals(principal.subject().toString())) {
+            throw McpError.sessionNotFound();
+        }
+        return session;
+    }
+
+    /** POST must accept both JSON and an event stream; GET must accept an event stream. */
+    private static void requireAccept(HttpServerRequest http, boolean post) {
+        String accept = http.getHeader("accept");
+        boolean json = accepts(accept, "application", "json");
+        boolean sse = accepts(accept, "text", "event-stream");
+        if (post && !(json && sse)) {
+            throw McpError.notAcceptable("the Accept header must list application/json and text/event-stream");
+        }
+        if (!post && !sse) {
+            throw McpError.notAcceptable("the Accept header must list text/event-stream");
+        }
+    }
+
+    static boolean accepts(String accept, String type, String subtype) {
+        if (accept == null) {
+            return false;
+        }
+        for (String range : accept.split(",")) {
+            String r = range.trim();
+            int semi = r.indexOf(';');
+            if (semi >= 0) {
+                if (r.substring(semi).replace(" ", "").contains(";q=0") && !r.substring(semi).matches(".*q=0\\.\\d*[1-9].*")) {
+                    continue;
+                }
+                r = r.substring(0, semi).trim();
+            }
+            r = r.toLowerCase();
+            if (r.equals(type + "/" + subtype) || r.equals(type + "/*") || r.equals("*/*")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void requireJsonBody(HttpServerRequest http) {
+        String type = http.getHeader("content-type");
+        if (type == null || !type.toLowerCase().trim().startsWith("application/json")) {
+            throw McpError.unsupportedMediaType();
+        }
+    }
+
+    private static void requireSupportedVersion(HttpServerRequest http) {
+        String version = http.getHeader(McpProtocol.VERSION_HEADER);
+        if (version != null && !McpProtocol.supports(version.trim())) {
+            throw McpError.unsupportedProtocolVersion(version, McpProtocol.SUPPORTED);
+        }
+    }
+}

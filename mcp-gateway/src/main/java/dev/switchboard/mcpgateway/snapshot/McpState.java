@@ -1,0 +1,85 @@
+package dev.switchboard.mcpgateway.snapshot;
+
+import dev.switchboard.mcpgateway.upstream.McpUpstream;
+import dev.switchboard.model.access.ToolAccess;
+import dev.switchboard.model.access.VirtualToolNames;
+import dev.switchboard.model.config.McpServer;
+import dev.switchboard.model.config.VirtualMcpServer;
+import dev.switchboard.model.secret.SecretResolver;
+import dev.switchboard.model.snapshot.ConfigSnapshot;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything the MCP request path reads, for one snapshot: the snapshot, its tool policies indexed, every upstream
+ * server ready to call (URL parsed, credential resolved) and every virtual server with its tool names. Immutable; a
+ * request takes one at its start and uses only that one.
+ */
+public final class McpState {
+
+    /** A virtual MCP server and the names it exposes its tools under. */
+    public record Virtual(VirtualMcpServer config, VirtualToolNames names) {
+    }
+
+    private final ConfigSnapshot snapshot;
+    private final ToolAccess access;
+    private final Map<String, McpUpstream> upstreams;
+    private final Map<String, Virtual> virtuals;
+    private final List<String> warnings;
+
+    private McpState(ConfigSnapshot snapshot, Map<String, McpUpstream> upstreams, Map<String, Virtual> virtuals,
+                     List<String> warnings) {
+        this.snapshot = snapshot;
+        this.access = ToolAccess.of(snapshot.config());
+        this.upstreams = upstreams;
+        this.virtuals = virtuals;
+        this.warnings = warnings;
+    }
+
+    /** Prepares a snapshot; a server whose credential cannot be resolved is kept, marked, and named in warnings. */
+    public static McpState prepare(ConfigSnapshot snapshot, SecretResolver secrets) {
+        Map<String, McpUpstream> upstreams = new HashMap<>();
+        List<String> warnings = new ArrayList<>();
+        for (McpServer server : snapshot.config().mcpServers()) {
+            String credential = null;
+            String error = null;
+            if (server.auth().token() != null && server.auth().type() != McpServer.McpAuth.Type.NONE) {
+                try {
+                    credential = secrets.reveal(server.auth().token());
+                } catch (RuntimeException e) {
+                    error = e.getMessage();
+                    warnings.add("MCP server '" + server.name() + "': credential unavailable: " + error);
+                }
+            }
+            upstreams.put(server.name(), McpUpstream.of(server, credential, error));
+        }
+        Map<String, Virtual> virtuals = new HashMap<>();
+        for (VirtualMcpServer v : snapshot.config().virtualMcpServers()) {
+            virtuals.put(v.name(), new Virtual(v, VirtualToolNames.of(v)));
+        }
+        return new McpState(snapshot, Map.copyOf(upstreams), Map.copyOf(virtuals), List.copyOf(warnings));
+    }
+
+    public ConfigSnapshot snapshot() {
+        return snapshot;
+    }
+
+    public ToolAccess access() {
+        return access;
+    }
+
+    public Optional<McpUpstream> upstream(String name) {
+        return Optional.ofNullable(upstreams.get(name));
+    }
+
+    public Optional<Virtual> virtual(String name) {
+        return Optional.ofNullable(virtuals.get(name));
+    }
+
+    public List<String> warnings() {
+        return warnings;
+    }
+}

@@ -1,0 +1,69 @@
+package dev.switchboard.mcpgateway.support;
+
+import dev.switchboard.mcpgateway.audit.AuditBuffer;
+import dev.switchboard.mcpgateway.auth.Authenticator;
+import dev.switchboard.mcpgateway.http.McpGateway;
+import dev.switchboard.mcpgateway.runtime.McpSettings;
+import dev.switchboard.mcpgateway.session.SessionCodec;
+import dev.switchboard.mcpgateway.snapshot.McpState;
+import dev.switchboard.model.codec.ConfigCodec;
+import dev.switchboard.model.secret.SecretResolver;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Another replica of the MCP gateway beside the Quarkus one: the same plain {@link McpGateway} on its own Vert.x and
+ * port, reading the same config file, sealing sessions under {@code sessionKey}. It shares no memory with the first.
+ */
+public final class SecondGateway implements AutoCloseable {
+
+    private final Vertx vertx = Vertx.vertx();
+    private final McpGateway gateway;
+    private final Authenticator authenticator;
+    private final HttpServer server;
+
+    public SecondGateway(byte[] sessionKey) {
+        Clock clock = Clock.systemUTC();
+        McpState state;
+        try {
+            state = McpState.prepare(ConfigCodec.loadYaml(Files.readString(McpTestResource.configFile), 1,
+                    Instant.now()), SecretResolver.fromProcess(null));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        McpSettings settings = new McpSettings(Optional.empty(), List.of(), List.of(), McpTestResource.MAX_BODY_SIZE,
+                Duration.ofHours(1), 2000, McpTestResource.UPSTREAM_TIMEOUT_MS, 100);
+        authenticator = new Authenticator(vertx, clock, Duration.ZERO);
+        gateway = new McpGateway(vertx, settings, () -> state, authenticator, new SessionCodec(sessionKey, clock),
+                new AuditBuffer(100), clock);
+        Router router = Router.router(vertx);
+        gateway.register(router);
+        try {
+            server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
+                    .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the second gateway", e);
+        }
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.actualPort();
+    }
+
+    @Override
+    public void close() {
+        gateway.close();
+        authenticator.close();
+        vertx.close();
+    }
+}
