@@ -78,7 +78,12 @@ public final class Forwarder {
                 return;
             }
             var req = ar.result();
-            long timer = vertx.setTimer(firstByteMs, id -> req.reset(0, new TimeoutException("before the first byte")));
+            // reset() fails the call with a StreamResetException wrapping the cause: remember that it was our timer
+            boolean[] timedOut = {false};
+            long timer = vertx.setTimer(firstByteMs, id -> {
+                timedOut[0] = true;
+                req.reset(0, new TimeoutException("before the first byte"));
+            });
             out.closeHandler(v -> req.reset(0, new ClientGoneException()));
             req.send(call.body()).onComplete(sent -> {
                 vertx.cancelTimer(timer);
@@ -87,7 +92,7 @@ public final class Forwarder {
                     result.complete(new UpstreamResponse(req, sent.result(), System.nanoTime()));
                 } else if (sent.cause() instanceof ClientGoneException || out.closed()) {
                     result.fail(new ClientGoneException());
-                } else if (isTimeout(sent.cause())) {
+                } else if (timedOut[0] || isTimeout(sent.cause())) {
                     result.fail(GatewayError.upstreamTimeout(targetName, "before the first byte"));
                 } else {
                     result.fail(connectError(sent.cause(), targetName));
@@ -131,7 +136,7 @@ public final class Forwarder {
             } else {
                 out.setChunked(true);
             }
-            pipe(res, out, stream || sseIn, targetName, Chunks.IDENTITY, result);
+            pipe(res, out, stream || sseIn, targetName, Chunks.IDENTITY, translator, result);
         } else if (stream && ok && sseIn) {
             out.putHeader(HttpHeaderNames.CONTENT_TYPE, "text/event-stream");
             out.putHeader(HttpHeaderNames.CACHE_CONTROL, "no-cache");
@@ -147,7 +152,7 @@ public final class Forwarder {
                 public Buffer end() {
                     return st.onEnd();
                 }
-            }, result);
+            }, translator, result);
         } else {
             // a whole JSON answer (or an error) to translate at once: read it, then answer
             res.body().onComplete(body -> {
@@ -194,7 +199,7 @@ public final class Forwarder {
     }
 
     private void pipe(HttpClientResponse res, HttpServerResponse out, boolean sse, String targetName, Chunks chunks,
-                      Promise<Outcome> result) {
+                      ResponseTranslator translator, Promise<Outcome> result) {
         ResponseTap tap = new ResponseTap(sse);
         res.handler(chunk -> {
             Buffer toClient = chunks.chunk(chunk);
@@ -224,7 +229,7 @@ public final class Forwarder {
             // ClientGoneException cause: a closed client connection is what says the client went away.
             boolean clientGone = err instanceof ClientGoneException || out.closed();
             if (!clientGone) {
-                endBrokenResponse(out, sse, targetName, err);
+                endBrokenResponse(out, sse, targetName, err, translator);
             }
             Usage partial = sse ? Usage.ofSseTail(tap.kept(), tap.keptLength()) : Usage.UNKNOWN;
             result.tryComplete(new Outcome(clientGone ? 499 : 502, clientGone ? "client_closed" : "upstream_stream_broken",
@@ -237,7 +242,8 @@ public final class Forwarder {
      * The upstream broke off after the response started. A stream gets a well-formed error event and a clean end,
      * never a silent truncation; a JSON body cannot be mended, so the connection is reset.
      */
-    private static void endBrokenResponse(HttpServerResponse out, boolean sse, String targetName, Throwable err) {
+    private static void endBrokenResponse(HttpServerResponse out, boolean sse, String targetName, Throwable err,
+                                          ResponseTranslator translator) {
         if (out.ended() || out.closed()) {
             return;
         }
@@ -245,8 +251,7 @@ public final class Forwarder {
             GatewayError error = isTimeout(err)
                     ? GatewayError.upstreamTimeout(targetName, "in the middle of the stream")
                     : GatewayError.upstreamFailed(targetName, "the stream broke off");
-            out.write(Buffer.buffer("\n\ndata: ").appendBuffer(error.toJson()).appendString("\n\ndata: [DONE]\n\n"));
-            out.end();
+            out.end(translator.streamError(error.toJson()));
         } else {
             out.reset();
         }

@@ -5,7 +5,12 @@ public enum Endpoint {
     CHAT_COMPLETIONS("/chat/completions"),
     EMBEDDINGS("/embeddings"),
     /** The OpenAI Responses API: passed through to OpenAI and OpenAI-compatible upstreams only. */
-    RESPONSES("/responses");
+    RESPONSES("/responses"),
+    /**
+     * The Anthropic Messages API, inbound (Claude Code, the Anthropic SDKs): passed through to Anthropic targets,
+     * translated for the others; its errors are in Anthropic's shape.
+     */
+    MESSAGES("/messages");
 
     private final String path;
 

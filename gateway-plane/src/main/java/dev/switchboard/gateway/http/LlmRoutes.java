@@ -93,6 +93,9 @@ public class LlmRoutes {
             // a literal ':' in the path: a plain path would read ':explain' as a path parameter
             router.routeWithRegex(HttpMethod.POST, Pattern.quote(base + "/route:explain")).handler(body)
                     .handler(this::prepare).handler(this::explain).failureHandler(this::failure);
+        }
+        // after every real route: /api/llm/* would otherwise catch /api/llm/v1/... first
+        for (String base : BASE_PATHS) {
             router.route(base + "/*").handler(this::prepare)
                     .handler(rc -> GatewayResponses.fail(rc, GatewayError.notFound(rc.request().path())));
         }
@@ -122,6 +125,9 @@ public class LlmRoutes {
     }
 
     private void handle(RoutingContext rc, Endpoint endpoint) {
+        if (endpoint == Endpoint.MESSAGES) {
+            GatewayResponses.useAnthropicErrors(rc);
+        }
         GatewayState state = holder.current();
         if (state == null) {
             GatewayResponses.fail(rc, GatewayError.unavailable("The gateway has no configuration yet."));
@@ -184,6 +190,9 @@ public class LlmRoutes {
 
     private void failure(RoutingContext rc) {
         ensureRequestId(rc);
+        if (rc.request().path().endsWith(Endpoint.MESSAGES.path())) {
+            GatewayResponses.useAnthropicErrors(rc);
+        }
         if (rc.statusCode() == 413) {
             GatewayResponses.fail(rc, GatewayError.bodyTooLarge(maxBodySize));
         } else {

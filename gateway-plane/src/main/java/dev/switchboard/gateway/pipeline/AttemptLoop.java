@@ -4,7 +4,10 @@ import dev.switchboard.gateway.forward.ClientGoneException;
 import dev.switchboard.gateway.forward.Forwarder;
 import dev.switchboard.gateway.forward.Outcome;
 import dev.switchboard.gateway.forward.UpstreamResponse;
+import dev.switchboard.gateway.http.Endpoint;
 import dev.switchboard.gateway.http.GatewayError;
+import dev.switchboard.gateway.provider.anthropic.inbound.AnthropicInboundError;
+import dev.switchboard.gateway.provider.anthropic.inbound.MessagesInbound;
 import dev.switchboard.gateway.provider.ProviderAdapter;
 import dev.switchboard.gateway.provider.ProviderAdapters;
 import dev.switchboard.gateway.provider.Upstream;
@@ -70,7 +73,9 @@ final class AttemptLoop {
         ProviderAdapter adapter = adapters.forType(model.account().type());
         Future<UpstreamCall> call;
         try {
-            call = adapter.prepare(x.request, model, upstream);
+            call = x.request.endpoint() == Endpoint.MESSAGES
+                    ? MessagesInbound.prepare(x.request, model, upstream, adapter)
+                    : adapter.prepare(x.request, model, upstream);
         } catch (RuntimeException e) {
             call = Future.failedFuture(e);
         }
@@ -79,6 +84,9 @@ final class AttemptLoop {
                 if (prepared.cause() instanceof GatewayError e && e.status() == 400) {
                     // the request itself cannot be sent to this provider: the caller's to fix, not the target's fault
                     answerError(rc, x, target.target(), e);
+                } else if (prepared.cause() instanceof AnthropicInboundError e) {
+                    recorder.failed(x, target.target(), GatewayError.invalidRequest(e.getMessage(), null));
+                    GatewayResponses.fail(rc, e);
                 } else {
                     noAnswer(rc, x, index, target, GatewayError.upstreamFailed(target.target(),
                             "its credentials could not be obtained"), attemptStart, hasNext);

@@ -36,7 +36,7 @@ public final class LlmPipeline {
         long startNanos = System.nanoTime();
         long startMillis = System.currentTimeMillis();
         Future.succeededFuture(state)
-                .compose(s -> authenticator.authenticate(s.snapshot(), rc.request().getHeader("authorization")))
+                .compose(s -> authenticator.authenticate(s.snapshot(), credential(rc, endpoint)))
                 .map(principal -> prepare(rc, endpoint, state, principal, requestId, startNanos, startMillis))
                 .onSuccess(x -> attempts.start(rc, x))
                 .onFailure(err -> GatewayResponses.fail(rc, err));
@@ -52,6 +52,16 @@ public final class LlmPipeline {
                 ? Long.MAX_VALUE : startNanos + resolution.requestTimeoutMs() * 1_000_000;
         return new Exchange(requestId, startNanos, startMillis, state, principal, request, resolution.targets(),
                 resolution.plan(), deadline);
+    }
+
+    /** The Authorization header; on the Messages endpoint also Anthropic's {@code x-api-key}, as Claude Code sends it. */
+    private static String credential(RoutingContext rc, Endpoint endpoint) {
+        String authorization = rc.request().getHeader("authorization");
+        if (authorization == null && endpoint == Endpoint.MESSAGES) {
+            String apiKey = rc.request().getHeader("x-api-key");
+            return apiKey == null ? null : "Bearer " + apiKey;
+        }
+        return authorization;
     }
 
     static byte[] bodyOf(RoutingContext rc) {

@@ -103,7 +103,7 @@ public final class LlmRequest {
         if (model == null || model.isEmpty()) {
             throw GatewayError.invalidRequest("you must provide a model parameter.", "model");
         }
-        if (endpoint == Endpoint.CHAT_COMPLETIONS && !hasMessages) {
+        if ((endpoint == Endpoint.CHAT_COMPLETIONS || endpoint == Endpoint.MESSAGES) && !hasMessages) {
             throw GatewayError.invalidRequest("'messages' is a required property.", "messages");
         }
         if (endpoint == Endpoint.EMBEDDINGS && !hasInput) {

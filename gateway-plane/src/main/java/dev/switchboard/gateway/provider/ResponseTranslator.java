@@ -26,6 +26,14 @@ public interface ResponseTranslator {
     /** A fresh translator for one streamed answer. */
     StreamTranslator stream();
 
+    /**
+     * What ends a stream that broke off after it started, in the caller's dialect: by default an OpenAI error event
+     * and {@code [DONE]}.
+     */
+    default Buffer streamError(Buffer openAiErrorJson) {
+        return Buffer.buffer("\n\ndata: ").appendBuffer(openAiErrorJson).appendString("\n\ndata: [DONE]\n\n");
+    }
+
     /** Translates one stream, chunk by chunk; the output of each call is written to the caller at once. */
     interface StreamTranslator {
         Buffer onChunk(Buffer chunk);

@@ -47,6 +47,22 @@ public final class AnthropicAdapter implements ProviderAdapter {
                 Buffer.buffer(body.toString()), translator()));
     }
 
+    /**
+     * A caller's Anthropic Messages request to an Anthropic target: its bytes as sent, only {@code model} set to the
+     * target's id, and the answer passed back as it is.
+     */
+    public UpstreamCall passthrough(LlmRequest messagesRequest, ModelRef target, Upstream upstream) {
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap()
+                .add("content-type", "application/json")
+                .add("accept", messagesRequest.stream() ? "text/event-stream" : "application/json")
+                .add("anthropic-version", API_VERSION);
+        if (upstream.credential() != null) {
+            headers.add("x-api-key", upstream.credential());
+        }
+        return new UpstreamCall(upstream, upstream.basePath() + "/v1/messages", headers,
+                messagesRequest.bodyWithModel(target.model().id()), ResponseTranslator.PASSTHROUGH);
+    }
+
     private ResponseTranslator translator() {
         long created = clock.instant().getEpochSecond();
         return new ResponseTranslator() {

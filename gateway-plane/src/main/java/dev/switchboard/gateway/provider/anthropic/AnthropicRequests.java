@@ -136,8 +136,12 @@ final class AnthropicRequests {
         if (content == null || content.isNull()) {
             return blocks;
         }
+        // Anthropic refuses empty text blocks, and OpenAI clients send "" freely (an assistant turn that only calls
+        // tools, as the SDKs assemble it from a stream): an empty text is no block at all
         if (content.isTextual()) {
-            blocks.addObject().put("type", "text").put("text", content.asText());
+            if (!content.asText().isEmpty()) {
+                blocks.addObject().put("type", "text").put("text", content.asText());
+            }
             return blocks;
         }
         if (!content.isArray()) {
@@ -147,7 +151,11 @@ final class AnthropicRequests {
             JsonNode part = content.get(i);
             String type = part.path("type").asText();
             switch (type) {
-                case "text" -> blocks.addObject().put("type", "text").put("text", part.path("text").asText());
+                case "text" -> {
+                    if (!part.path("text").asText().isEmpty()) {
+                        blocks.addObject().put("type", "text").put("text", part.path("text").asText());
+                    }
+                }
                 case "image_url" -> blocks.add(image(part.path("image_url").path("url").asText(), param + ".content[" + i + "]"));
                 default -> throw GatewayError.invalidRequest("Content part type '" + type
                         + "' cannot be sent to an Anthropic model.", param + ".content[" + i + "].type");

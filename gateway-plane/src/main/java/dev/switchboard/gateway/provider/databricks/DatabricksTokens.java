@@ -46,7 +46,7 @@ public final class DatabricksTokens {
     public Future<String> token(String workspaceUrl, String clientId, String clientSecret) {
         Key key = new Key(workspaceUrl, clientId, clientSecret.hashCode());
         Token cached = tokens.get(key);
-        if (cached != null && clock.millis() < cached.expiresAtMillis() - REFRESH_MARGIN.toMillis()) {
+        if (fresh(cached)) {
             return Future.succeededFuture(cached.value());
         }
         Promise<Token> mine = Promise.promise();
@@ -54,14 +54,27 @@ public final class DatabricksTokens {
         if (running != null) {
             return running.map(Token::value);
         }
+        // a fetch may have completed since the look-up above: use its token rather than fetch another
+        Token fetched = tokens.get(key);
+        if (fresh(fetched)) {
+            inFlight.remove(key);
+            mine.complete(fetched);
+            return Future.succeededFuture(fetched.value());
+        }
         // started outside the map's lock: a fetch that fails at once completes (and unregisters) synchronously
         fetch(key, clientSecret).onComplete(ar -> {
-            inFlight.remove(key);
+            // cache first, then unregister: a request on another event loop in between must find one or the other,
+            // else it starts a second token call
             if (ar.succeeded()) {
                 tokens.put(key, ar.result());
             }
+            inFlight.remove(key);
         }).onComplete(mine);
         return mine.future().map(Token::value);
+    }
+
+    private boolean fresh(Token token) {
+        return token != null && clock.millis() < token.expiresAtMillis() - REFRESH_MARGIN.toMillis();
     }
 
     /** Drops {@code token} if it is the cached one: the workspace refused it (revoked, or clock skew). */

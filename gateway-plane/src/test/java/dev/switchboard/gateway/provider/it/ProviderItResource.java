@@ -1,0 +1,133 @@
+package dev.switchboard.gateway.provider.it;
+
+import dev.switchboard.model.config.ApiKey;
+import dev.switchboard.testsupport.fakes.FakeAnthropic;
+import dev.switchboard.testsupport.fakes.FakeDatabricks;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Starts a fake Anthropic API and a fake Databricks workspace (real HTTP servers speaking the real wire formats),
+ * writes the standalone config naming them (from {@code provider-it/config.yaml}), and captures the gateway's log to a
+ * file for the secrets scan.
+ */
+public class ProviderItResource implements QuarkusTestResourceLifecycleManager {
+
+    /** The gateway key of the tests' caller. */
+    public static final String CALLER_KEY = "sk-sb-provider-it-caller-7d41e0c2";
+
+    public static final String ANTHROPIC_KEY = "sk-ant-provider-it-3f9c2e7a51d04b8e";
+    public static final String WRONG_ANTHROPIC_KEY = "sk-ant-provider-it-wrong-77aa01bc9e";
+
+    public static final String SP_MAIN_ID = "4b1c6f2e-0000-4000-8000-00000000a001";
+    public static final String SP_MAIN_SECRET = "dose-provider-it-main-9b1f0c44e2d7";
+    public static final String SP_BURST_ID = "4b1c6f2e-0000-4000-8000-00000000a002";
+    public static final String SP_BURST_SECRET = "dose-provider-it-burst-51e8a9c3f0b2";
+    public static final String SP_EXPIRY_ID = "4b1c6f2e-0000-4000-8000-00000000a003";
+    public static final String SP_EXPIRY_SECRET = "dose-provider-it-expiry-0c7d3e96a4f1";
+    public static final String SP_STALE_ID = "4b1c6f2e-0000-4000-8000-00000000a004";
+    public static final String SP_STALE_SECRET = "dose-provider-it-stale-6a2f9b0e18c5";
+    /** Configured for {@link #SP_MAIN_ID} on the account {@code dbx-wrong-secret}; the workspace refuses it. */
+    public static final String WRONG_SP_SECRET = "dose-provider-it-wrong-e4b7a1c09d36";
+    public static final String PAT = "dapi-provider-it-5c0e9d1a7b3f8e24";
+
+    /** Every configured credential, for the secrets scans. */
+    public static final List<String> SECRETS = List.of(ANTHROPIC_KEY, WRONG_ANTHROPIC_KEY, SP_MAIN_SECRET,
+            SP_BURST_SECRET, SP_EXPIRY_SECRET, SP_STALE_SECRET, WRONG_SP_SECRET, PAT, CALLER_KEY);
+
+    public static final String CHAT_ENDPOINT = "llama-chat";
+    public static final String EMBEDDINGS_ENDPOINT = "bge-embed";
+
+    public static FakeAnthropic anthropic;
+    public static FakeDatabricks databricks;
+    public static Path configFile;
+    /** Everything the gateway logs while these tests run. */
+    public static Path logFile;
+
+    @Override
+    public Map<String, String> start() {
+        anthropic = FakeAnthropic.start(ANTHROPIC_KEY);
+        databricks = FakeDatabricks.start();
+        databricks.addServicePrincipal(SP_MAIN_ID, SP_MAIN_SECRET);
+        databricks.addServicePrincipal(SP_BURST_ID, SP_BURST_SECRET);
+        databricks.addServicePrincipal(SP_EXPIRY_ID, SP_EXPIRY_SECRET);
+        databricks.addServicePrincipal(SP_STALE_ID, SP_STALE_SECRET);
+        databricks.addPat(PAT);
+        databricks.addServingEndpoint(CHAT_ENDPOINT, FakeDatabricks.KIND_CHAT);
+        databricks.addServingEndpoint(EMBEDDINGS_ENDPOINT, FakeDatabricks.KIND_EMBEDDINGS);
+        try {
+            configFile = Files.createTempFile("switchboard-provider-it", ".yaml");
+            Files.writeString(configFile, config());
+            logFile = Files.createTempFile("switchboard-provider-it", ".log");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("switchboard.config", configFile.toString());
+        props.put("quarkus.log.file.enabled", "true");
+        props.put("quarkus.log.file.path", logFile.toString());
+        props.put("quarkus.log.file.level", "ALL");
+        // the gateway at its most talkative: a secret in a debug line would be a leak too
+        props.put("quarkus.log.category.\"dev.switchboard\".level", "DEBUG");
+        props.put("quarkus.log.category.\"io.vertx\".level", "DEBUG");
+        return props;
+    }
+
+    /** After any other resource, so that its config wins should a global resource also be active. */
+    @Override
+    public int order() {
+        return Integer.MAX_VALUE;
+    }
+
+    @Override
+    public void stop() {
+        if (anthropic != null) {
+            anthropic.close();
+        }
+        if (databricks != null) {
+            databricks.close();
+        }
+    }
+
+    private static String config() throws IOException {
+        String template;
+        try (InputStream in = ProviderItResource.class.getResourceAsStream("/provider-it/config.yaml")) {
+            if (in == null) {
+                throw new IllegalStateException("missing provider-it/config.yaml");
+            }
+            template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("ANTHROPIC_URL", anthropic.baseUrl());
+        values.put("ANTHROPIC_KEY", ANTHROPIC_KEY);
+        values.put("WRONG_ANTHROPIC_KEY", WRONG_ANTHROPIC_KEY);
+        values.put("DATABRICKS_URL", databricks.baseUrl());
+        values.put("SP_MAIN_ID", SP_MAIN_ID);
+        values.put("SP_MAIN_SECRET", SP_MAIN_SECRET);
+        values.put("SP_BURST_ID", SP_BURST_ID);
+        values.put("SP_BURST_SECRET", SP_BURST_SECRET);
+        values.put("SP_EXPIRY_ID", SP_EXPIRY_ID);
+        values.put("SP_EXPIRY_SECRET", SP_EXPIRY_SECRET);
+        values.put("SP_STALE_ID", SP_STALE_ID);
+        values.put("SP_STALE_SECRET", SP_STALE_SECRET);
+        values.put("WRONG_SP_SECRET", WRONG_SP_SECRET);
+        values.put("PAT", PAT);
+        values.put("CALLER_KEY_HASH", ApiKey.hashOf(CALLER_KEY));
+        String config = template;
+        for (Map.Entry<String, String> v : values.entrySet()) {
+            config = config.replace("${" + v.getKey() + "}", v.getValue());
+        }
+        if (config.contains("${")) {
+            throw new IllegalStateException("an unfilled placeholder in provider-it/config.yaml");
+        }
+        return config;
+    }
+}
