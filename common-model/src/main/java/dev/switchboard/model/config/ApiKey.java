@@ -16,14 +16,19 @@ public record ApiKey(String name, SubjectRef subject, String keyHash, Instant ex
         disabled = disabled != null && disabled;
     }
 
-    /** The stored form of a clear key: {@code sha256:<64 lowercase hex>}. */
-    public static String hashOf(String clearKey) {
+    /** One digest per thread: a gateway hashes the presented key of every request. */
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(clearKey.getBytes(StandardCharsets.UTF_8));
-            return "sha256:" + HexFormat.of().formatHex(digest);
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is not available", e);
         }
+    });
+
+    /** The stored form of a clear key: {@code sha256:<64 lowercase hex>}. */
+    public static String hashOf(String clearKey) {
+        byte[] digest = SHA_256.get().digest(clearKey.getBytes(StandardCharsets.UTF_8));
+        return "sha256:" + HexFormat.of().formatHex(digest);
     }
 
     public boolean usableAt(Instant now) {

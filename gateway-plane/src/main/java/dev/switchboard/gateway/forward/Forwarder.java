@@ -46,6 +46,9 @@ public final class Forwarder {
         this.vertx = vertx;
         this.client = vertx.createHttpClient(new HttpClientOptions()
                         .setKeepAlive(true)
+                        // below the idle timeouts servers commonly use (JDK 30 s, many proxies 60 s), so that the pool
+                        // closes an idle connection before the server does and no request races a closing socket
+                        .setKeepAliveTimeout(15)
                         .setTcpNoDelay(true)
                         .setDecompressionSupported(false)
                         .setTryUseCompression(false),
@@ -69,7 +72,9 @@ public final class Forwarder {
                 .setURI(call.path())
                 .setHeaders(call.headers())
                 .setConnectTimeout(Math.min(t.connectMs(), firstByteMs))
-                .setIdleTimeout(t.idleMs());
+                // the first-byte timer rules until the head arrives; a stream's gaps are watched in pipe() with
+                // idle_ms (changing a request's idle timeout after it was sent leaves a timer on the pooled connection)
+                .setIdleTimeout(Math.max(t.idleMs(), firstByteMs + 1000));
         options.putHeader(HttpHeaderNames.HOST, up.authority());
         Promise<UpstreamResponse> result = Promise.promise();
         client.request(options).onComplete(ar -> {
@@ -89,7 +94,7 @@ public final class Forwarder {
                 vertx.cancelTimer(timer);
                 if (sent.succeeded()) {
                     sent.result().pause();
-                    result.complete(new UpstreamResponse(req, sent.result(), System.nanoTime()));
+                    result.complete(new UpstreamResponse(req, sent.result(), System.nanoTime(), t.idleMs()));
                 } else if (sent.cause() instanceof ClientGoneException || out.closed()) {
                     result.fail(new ClientGoneException());
                 } else if (timedOut[0] || isTimeout(sent.cause())) {
@@ -136,13 +141,13 @@ public final class Forwarder {
             } else {
                 out.setChunked(true);
             }
-            pipe(res, out, stream || sseIn, targetName, Chunks.IDENTITY, translator, result);
+            pipe(r, out, stream || sseIn, targetName, Chunks.IDENTITY, translator, result);
         } else if (stream && ok && sseIn) {
             out.putHeader(HttpHeaderNames.CONTENT_TYPE, "text/event-stream");
             out.putHeader(HttpHeaderNames.CACHE_CONTROL, "no-cache");
             out.setChunked(true);
             ResponseTranslator.StreamTranslator st = translator.stream();
-            pipe(res, out, true, targetName, new Chunks() {
+            pipe(r, out, true, targetName, new Chunks() {
                 @Override
                 public Buffer chunk(Buffer in) {
                     return st.onChunk(in);
@@ -178,6 +183,33 @@ public final class Forwarder {
         return result.future();
     }
 
+    /**
+     * Resets a stream whose upstream falls silent for longer than its idle timeout. A stream's gaps are watched here
+     * rather than by the request's own idle timeout, which must also cover the wait for the first byte.
+     */
+    private final class IdleWatch {
+        volatile long lastChunkNanos = System.nanoTime();
+        private final long timer;
+        private boolean fired;
+
+        IdleWatch(UpstreamResponse r) {
+            long idleNanos = r.idleMs() * 1_000_000L;
+            timer = vertx.setPeriodic(Math.max(50, r.idleMs() / 4), id -> {
+                if (System.nanoTime() - lastChunkNanos > idleNanos) {
+                    fired = true;
+                    vertx.cancelTimer(id);
+                    r.request().reset(0, new TimeoutException("no data for " + r.idleMs() + " ms"));
+                }
+            });
+        }
+
+        /** Stops watching; true when the watch itself ended the stream. */
+        boolean stop() {
+            vertx.cancelTimer(timer);
+            return fired;
+        }
+    }
+
     /** How the body's chunks become what the caller receives. */
     private interface Chunks {
         Chunks IDENTITY = new Chunks() {
@@ -198,10 +230,15 @@ public final class Forwarder {
         Buffer end();
     }
 
-    private void pipe(HttpClientResponse res, HttpServerResponse out, boolean sse, String targetName, Chunks chunks,
+    private void pipe(UpstreamResponse r, HttpServerResponse out, boolean sse, String targetName, Chunks chunks,
                       ResponseTranslator translator, Promise<Outcome> result) {
+        HttpClientResponse res = r.response();
         ResponseTap tap = new ResponseTap(sse);
+        IdleWatch idle = sse ? new IdleWatch(r) : null;
         res.handler(chunk -> {
+            if (idle != null) {
+                idle.lastChunkNanos = System.nanoTime();
+            }
             Buffer toClient = chunks.chunk(chunk);
             if (toClient == null || toClient.length() == 0) {
                 return;
@@ -214,6 +251,9 @@ public final class Forwarder {
             }
         });
         res.endHandler(v -> {
+            if (idle != null) {
+                idle.stop();
+            }
             Buffer last = chunks.end();
             if (last != null && last.length() > 0) {
                 tap.onChunk(last, System.nanoTime());
@@ -225,11 +265,12 @@ public final class Forwarder {
             result.tryComplete(new Outcome(res.statusCode(), null, tap.firstByteNanos, System.nanoTime(), tap.bytes, usage));
         });
         res.exceptionHandler(err -> {
+            boolean idleTimeout = idle != null && idle.stop();
             // Resetting the upstream call closes its connection, and that close may be reported instead of the
             // ClientGoneException cause: a closed client connection is what says the client went away.
             boolean clientGone = err instanceof ClientGoneException || out.closed();
             if (!clientGone) {
-                endBrokenResponse(out, sse, targetName, err, translator);
+                endBrokenResponse(out, sse, targetName, idleTimeout ? new TimeoutException("idle") : err, translator);
             }
             Usage partial = sse ? Usage.ofSseTail(tap.kept(), tap.keptLength()) : Usage.UNKNOWN;
             result.tryComplete(new Outcome(clientGone ? 499 : 502, clientGone ? "client_closed" : "upstream_stream_broken",

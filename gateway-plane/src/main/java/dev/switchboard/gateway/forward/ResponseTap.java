@@ -1,18 +1,21 @@
 package dev.switchboard.gateway.forward;
 
 import io.vertx.core.buffer.Buffer;
+import java.util.Arrays;
 
 /**
  * Watches a response as it passes through, without holding it up: when the first byte went out, and the bytes needed
- * afterwards to read the usage (the whole body of a JSON answer, the tail of a stream).
+ * afterwards to read the usage (the whole body of a JSON answer, up to a cap; the tail of a stream). Its buffer starts
+ * small and grows only as far as the answer needs: most answers are a few kilobytes.
  */
 final class ResponseTap {
 
     private static final int JSON_KEEP = 256 * 1024;
     private static final int SSE_TAIL = 8 * 1024;
+    private static final int INITIAL = 2 * 1024;
 
     private final boolean stream;
-    private final byte[] kept;
+    private byte[] kept = new byte[INITIAL];
     private int length;
     private boolean overflow;
     long firstByteNanos = -1;
@@ -20,33 +23,45 @@ final class ResponseTap {
 
     ResponseTap(boolean stream) {
         this.stream = stream;
-        this.kept = new byte[stream ? SSE_TAIL : JSON_KEEP];
     }
 
     void onChunk(Buffer chunk, long nowNanos) {
         if (firstByteNanos < 0) {
             firstByteNanos = nowNanos;
         }
-        bytes += chunk.length();
         int n = chunk.length();
+        bytes += n;
         if (stream) {
-            // a ring would avoid the shift, but the tail is small and most chunks are smaller still
-            if (n >= kept.length) {
-                chunk.getBytes(n - kept.length, n, kept, 0);
-                length = kept.length;
-            } else {
-                int keep = Math.min(length, kept.length - n);
-                System.arraycopy(kept, length - keep, kept, 0, keep);
-                chunk.getBytes(0, n, kept, keep);
-                length = keep + n;
-            }
+            keepTail(chunk, n);
         } else if (!overflow) {
-            if (length + n > kept.length) {
+            if (length + n > JSON_KEEP) {
                 overflow = true;
-            } else {
-                chunk.getBytes(0, n, kept, length);
-                length += n;
+                return;
             }
+            ensure(length + n);
+            chunk.getBytes(0, n, kept, length);
+            length += n;
+        }
+    }
+
+    /** Keeps the last {@link #SSE_TAIL} bytes: the usage arrives in the last events of a stream. */
+    private void keepTail(Buffer chunk, int n) {
+        if (n >= SSE_TAIL) {
+            ensure(SSE_TAIL);
+            chunk.getBytes(n - SSE_TAIL, n, kept, 0);
+            length = SSE_TAIL;
+            return;
+        }
+        int keep = Math.min(length, SSE_TAIL - n);
+        ensure(keep + n);
+        System.arraycopy(kept, length - keep, kept, 0, keep);
+        chunk.getBytes(0, n, kept, keep);
+        length = keep + n;
+    }
+
+    private void ensure(int capacity) {
+        if (capacity > kept.length) {
+            kept = Arrays.copyOf(kept, Math.max(capacity, kept.length * 2));
         }
     }
 

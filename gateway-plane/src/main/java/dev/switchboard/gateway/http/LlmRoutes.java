@@ -90,8 +90,8 @@ public class LlmRoutes {
                         .handler(rc -> handle(rc, endpoint)).failureHandler(this::failure);
             }
             router.get(base + "/models").handler(this::prepare).handler(this::listModels).failureHandler(this::failure);
-            // a literal ':' in the path: a plain path would read ':explain' as a path parameter
-            router.routeWithRegex(HttpMethod.POST, Pattern.quote(base + "/route:explain")).handler(body)
+            // a literal ':' in the path (a plain path would read ':explain' as a parameter), or its percent-encoding
+            router.routeWithRegex(HttpMethod.POST, Pattern.quote(base + "/route") + "(:|%3[aA])explain").handler(body)
                     .handler(this::prepare).handler(this::explain).failureHandler(this::failure);
         }
         // after every real route: /api/llm/* would otherwise catch /api/llm/v1/... first
@@ -119,7 +119,9 @@ public class LlmRoutes {
         }
         String id = rc.request().getHeader("x-request-id");
         if (id == null || id.isEmpty() || id.length() > 128) {
-            id = UUID.randomUUID().toString();
+            // unique, not secret: no need for UUID.randomUUID's SecureRandom on every request
+            ThreadLocalRandom random = ThreadLocalRandom.current();
+            id = new UUID(random.nextLong(), random.nextLong()).toString();
         }
         rc.response().putHeader("x-request-id", id);
     }

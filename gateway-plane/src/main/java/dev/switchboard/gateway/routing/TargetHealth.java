@@ -1,12 +1,11 @@
 package dev.switchboard.gateway.routing;
 
 import dev.switchboard.model.config.HealthPolicy;
-import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * What one target did lately: its recent failures (with their status) and its time-per-output-token samples. Readers
- * never lock: the state is an immutable pair of small arrays, replaced by compare-and-set after each call.
+ * What one target did lately: its recent failures (with their status) and its time-per-output-token samples, each in
+ * a fixed ring of primitives. Recording is O(1) and allocates nothing; the lock is held for a few array reads or
+ * writes, so it is uncontended in practice even with every event loop recording.
  */
 public final class TargetHealth {
 
@@ -14,54 +13,46 @@ public final class TargetHealth {
     public static final int CONNECT_ERROR = -1;
     public static final int TIMEOUT = -2;
 
+    /** Enough for any failure threshold worth configuring. */
     static final int MAX_FAILURES = 64;
-    static final int MAX_SAMPLES = 1000;
+    /** Enough for the latency strategy's 100 samples and a busy SLA window's average. */
+    static final int MAX_SAMPLES = 512;
 
-    record Failure(long atMillis, int status) {
-    }
+    private final long[] failureAt = new long[MAX_FAILURES];
+    private final int[] failureStatus = new int[MAX_FAILURES];
+    private int failureNext;
+    private int failureCount;
 
-    record Sample(long atMillis, double timePerOutputTokenMs) {
-    }
-
-    private record State(Failure[] failures, Sample[] samples) {
-    }
-
-    private final AtomicReference<State> state = new AtomicReference<>(new State(new Failure[0], new Sample[0]));
+    private final long[] sampleAt = new long[MAX_SAMPLES];
+    private final double[] sampleMs = new double[MAX_SAMPLES];
+    private int sampleNext;
+    private int sampleCount;
 
     /**
      * Records one call. {@code status} is the upstream's HTTP status, or {@link #CONNECT_ERROR} / {@link #TIMEOUT};
      * {@code timePerOutputTokenMs} is negative when unknown (errors, single-token answers).
      */
-    public void record(long nowMillis, int status, double timePerOutputTokenMs) {
-        boolean failure = status < 0 || status >= 400;
-        boolean sample = timePerOutputTokenMs >= 0 && status >= 200 && status < 300;
-        if (!failure && !sample) {
-            return;
+    public synchronized void record(long nowMillis, int status, double timePerOutputTokenMs) {
+        if (status < 0 || status >= 400) {
+            failureAt[failureNext] = nowMillis;
+            failureStatus[failureNext] = status;
+            failureNext = (failureNext + 1) % MAX_FAILURES;
+            failureCount = Math.min(failureCount + 1, MAX_FAILURES);
+        } else if (timePerOutputTokenMs >= 0 && status < 300) {
+            sampleAt[sampleNext] = nowMillis;
+            sampleMs[sampleNext] = timePerOutputTokenMs;
+            sampleNext = (sampleNext + 1) % MAX_SAMPLES;
+            sampleCount = Math.min(sampleCount + 1, MAX_SAMPLES);
         }
-        while (true) {
-            State held = state.get();
-            State next = new State(
-                    failure ? append(held.failures, new Failure(nowMillis, status), MAX_FAILURES) : held.failures,
-                    sample ? append(held.samples, new Sample(nowMillis, timePerOutputTokenMs), MAX_SAMPLES) : held.samples);
-            if (state.compareAndSet(held, next)) {
-                return;
-            }
-        }
-    }
-
-    private static <T> T[] append(T[] items, T item, int max) {
-        int keep = Math.min(items.length, max - 1);
-        T[] out = Arrays.copyOfRange(items, items.length - keep, items.length + 1);
-        out[keep] = item;
-        return out;
     }
 
     /** Failures within the policy's window that its statuses count (connect errors and timeouts always count). */
-    public int failuresWithin(long nowMillis, HealthPolicy policy) {
+    public synchronized int failuresWithin(long nowMillis, HealthPolicy policy) {
         long windowMillis = policy.windowSeconds() * 1000L;
         int count = 0;
-        for (Failure f : state.get().failures) {
-            if (nowMillis - f.atMillis() < windowMillis && (f.status() < 0 || policy.isFailure(f.status()))) {
+        for (int i = 0; i < failureCount; i++) {
+            int status = failureStatus[i];
+            if (nowMillis - failureAt[i] < windowMillis && (status < 0 || policy.isFailure(status))) {
                 count++;
             }
         }
@@ -73,13 +64,13 @@ public final class TargetHealth {
     }
 
     /** Statistics of the time per output token over the most recent {@code maxSamples} within the window. */
-    public LatencyStats latency(long nowMillis, long windowMillis, int maxSamples) {
-        Sample[] samples = state.get().samples;
+    public synchronized LatencyStats latency(long nowMillis, long windowMillis, int maxSamples) {
         double sum = 0;
         int n = 0;
-        for (int i = samples.length - 1; i >= 0 && n < maxSamples; i--) {
-            if (nowMillis - samples[i].atMillis() < windowMillis) {
-                sum += samples[i].timePerOutputTokenMs();
+        for (int back = 1; back <= sampleCount && n < maxSamples; back++) {
+            int i = (sampleNext - back + MAX_SAMPLES) % MAX_SAMPLES;
+            if (nowMillis - sampleAt[i] < windowMillis) {
+                sum += sampleMs[i];
                 n++;
             }
         }
