@@ -64,6 +64,14 @@ public final class ConfigCodec {
         return read(JSON, json, SwitchboardConfig.class);
     }
 
+    /**
+     * Reads one part of the config (a single provider account, virtual model, ...) from JSON with the same conventions
+     * and error paths as a whole config; the paths are relative to that part.
+     */
+    public static <T> T readJson(String json, Class<T> type) {
+        return read(JSON, json, type);
+    }
+
     /** Parses and validates; the one way a config file becomes a usable snapshot. */
     public static ConfigSnapshot loadYaml(String yaml, long revision, Instant createdAt) {
         return validated(readYaml(yaml), revision, createdAt);

@@ -1,0 +1,87 @@
+package dev.switchboard.controlplane.config;
+
+import dev.switchboard.model.config.McpServer;
+import dev.switchboard.model.config.ProviderAccount;
+import dev.switchboard.model.config.ProviderAuth;
+import dev.switchboard.model.config.SwitchboardConfig;
+import dev.switchboard.model.secret.Secret;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Visits every credential field of the config: a provider account's {@code auth.api_key}, {@code auth.token} and
+ * {@code auth.client_secret}, and an MCP server's {@code auth.token}. A {@link Rule} decides what each becomes, knowing
+ * the secret stored at the same place before (matched by the resource's name).
+ */
+public final class SecretFields {
+
+    /** What a secret in a new or changed resource becomes; {@code stored} is the one there before, or null. */
+    @FunctionalInterface
+    public interface Rule {
+        Secret apply(String path, Secret given, Secret stored);
+    }
+
+    private SecretFields() {
+    }
+
+    public static SwitchboardConfig apply(SwitchboardConfig next, SwitchboardConfig previous, Rule rule) {
+        Map<String, ProviderAccount> oldAccounts = new HashMap<>();
+        previous.providerAccounts().forEach(a -> oldAccounts.putIfAbsent(a.name(), a));
+        Map<String, McpServer> oldServers = new HashMap<>();
+        previous.mcpServers().forEach(s -> oldServers.putIfAbsent(s.name(), s));
+        List<ProviderAccount> accounts = new ArrayList<>();
+        for (int i = 0; i < next.providerAccounts().size(); i++) {
+            ProviderAccount a = next.providerAccounts().get(i);
+            accounts.add(apply(a, oldAccounts.get(a.name()), "provider_accounts[" + i + "]", rule));
+        }
+        List<McpServer> servers = new ArrayList<>();
+        for (int i = 0; i < next.mcpServers().size(); i++) {
+            McpServer s = next.mcpServers().get(i);
+            servers.add(apply(s, oldServers.get(s.name()), "mcp_servers[" + i + "]", rule));
+        }
+        return next.toBuilder().providerAccounts(accounts).mcpServers(servers).build();
+    }
+
+    /** Applies the rule to a single resource of any kind; kinds without secrets come back as they are. */
+    public static <T> T apply(ResourceKind<T> kind, T next, T previous, String prefix, Rule rule) {
+        if (next instanceof ProviderAccount a) {
+            return kind.cast(apply(a, (ProviderAccount) previous, prefix, rule));
+        }
+        if (next instanceof McpServer s) {
+            return kind.cast(apply(s, (McpServer) previous, prefix, rule));
+        }
+        return next;
+    }
+
+    public static ProviderAccount apply(ProviderAccount next, ProviderAccount previous, String prefix, Rule rule) {
+        ProviderAuth auth = next.auth();
+        ProviderAuth old = previous == null ? null : previous.auth();
+        String p = join(prefix, "auth.");
+        ProviderAuth mapped = new ProviderAuth(auth.type(),
+                map(p + "api_key", auth.apiKey(), old == null ? null : old.apiKey(), rule),
+                map(p + "token", auth.token(), old == null ? null : old.token(), rule),
+                auth.clientId(),
+                map(p + "client_secret", auth.clientSecret(), old == null ? null : old.clientSecret(), rule));
+        return mapped.equals(auth) ? next
+                : new ProviderAccount(next.name(), next.type(), next.baseUrl(), mapped, next.timeouts(), next.models());
+    }
+
+    public static McpServer apply(McpServer next, McpServer previous, String prefix, Rule rule) {
+        McpServer.McpAuth auth = next.auth();
+        Secret stored = previous == null ? null : previous.auth().token();
+        Secret token = map(join(prefix, "auth.token"), auth.token(), stored, rule);
+        return token == auth.token() ? next
+                : new McpServer(next.name(), next.url(), next.description(),
+                        new McpServer.McpAuth(auth.type(), auth.header(), token));
+    }
+
+    private static Secret map(String path, Secret given, Secret stored, Rule rule) {
+        return given == null ? null : rule.apply(path, given, stored);
+    }
+
+    private static String join(String prefix, String rest) {
+        return prefix.isEmpty() ? rest : prefix + "." + rest;
+    }
+}

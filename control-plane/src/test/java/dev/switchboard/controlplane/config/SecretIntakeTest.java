@@ -1,0 +1,58 @@
+package dev.switchboard.controlplane.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.switchboard.model.secret.Secret;
+import dev.switchboard.model.secret.SecretSealer;
+import dev.switchboard.model.validation.ConfigError;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SecretIntakeTest {
+
+    private final SecretSealer sealer = SecretSealer.fromBase64Key(Base64.getEncoder().encodeToString(new byte[32]));
+
+    @Test
+    void aClearValueIsSealed() {
+        Secret stored = new SecretIntake(sealer).apply("auth.api_key", Secret.clear("sk-1"), null);
+        assertEquals(Secret.Source.SEALED, stored.source());
+        assertEquals("sk-1", sealer.open(stored.sealedValue()));
+    }
+
+    @Test
+    void theSameClearValueAgainKeepsTheStoredSealing() {
+        Secret stored = Secret.sealed(sealer.seal("sk-1"));
+        assertSame(stored, new SecretIntake(sealer).apply("p", Secret.clear("sk-1"), stored));
+    }
+
+    @Test
+    void theMaskKeepsTheStoredSecretAndIsAnErrorWhenThereIsNone() {
+        Secret stored = Secret.fromEnv("OPENAI_API_KEY");
+        SecretIntake intake = new SecretIntake(sealer);
+        assertSame(stored, intake.apply("p", Secret.sealed("***"), stored));
+        intake.apply("auth.token", Secret.sealed("***"), null);
+        assertEquals(List.of(new ConfigError("auth.token",
+                "\"***\" keeps the stored secret, but none is stored here; give the secret")), intake.errors());
+    }
+
+    @Test
+    void withoutAMasterKeyAClearValueIsRefusedWithoutEchoingIt() {
+        SecretIntake intake = new SecretIntake(null);
+        intake.apply("auth.api_key", Secret.clear("sk-never-echoed"), null);
+        assertEquals("auth.api_key", intake.errors().get(0).path());
+        assertTrue(!intake.errors().get(0).message().contains("sk-never-echoed"));
+    }
+
+    @Test
+    void aSealedValueFromAnotherKeyIsRefused() {
+        byte[] other = new byte[32];
+        other[0] = 1;
+        String foreign = SecretSealer.fromBase64Key(Base64.getEncoder().encodeToString(other)).seal("x");
+        SecretIntake intake = new SecretIntake(sealer);
+        intake.apply("p", Secret.sealed(foreign), null);
+        assertEquals(1, intake.errors().size());
+    }
+}

@@ -1,0 +1,118 @@
+package dev.switchboard.controlplane.support;
+
+import dev.switchboard.teststack.LocalStack;
+import dev.switchboard.testsupport.DocExamples;
+import dev.switchboard.testsupport.fakes.FakeIdentityProvider;
+import io.nats.client.Connection;
+import io.nats.client.Nats;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgConnection;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Points the control plane under test at the real PostgreSQL and NATS of {@link LocalStack}, each run in a schema and
+ * an Object Store bucket of its own (dropped at the end), with a fresh master key and admin token, a fake identity
+ * provider for admin JWTs, the repo's example config as the bootstrap file, and its log in a file for the secrets scan.
+ */
+public class ControlPlaneTestStack implements QuarkusTestResourceLifecycleManager {
+
+    public static final String ADMIN_ROLE = "switchboard-admin";
+    public static final String AUDIENCE = "switchboard-admin-api";
+
+    public static String runId;
+    public static String schema;
+    public static String bucket;
+    public static String masterKey;
+    public static String adminToken;
+    public static String natsUrl;
+    public static FakeIdentityProvider idp;
+    /** Everything the control plane logs while the tests run. */
+    public static Path logFile;
+    public static Path bootstrapFile;
+
+    @Override
+    public Map<String, String> start() {
+        LocalStack stack = LocalStack.get();
+        runId = HexFormat.of().formatHex(random(6));
+        schema = "cp_test_" + runId;
+        bucket = "switchboard-config-test-" + runId;
+        masterKey = Base64.getEncoder().encodeToString(random(32));
+        adminToken = "sb-admin-test-" + HexFormat.of().formatHex(random(16));
+        natsUrl = stack.natsUrl();
+        idp = FakeIdentityProvider.start();
+        bootstrapFile = DocExamples.repoRoot().resolve("deploy/examples/switchboard.yaml");
+        try {
+            logFile = Files.createTempFile("switchboard-control-plane-test", ".log");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return Map.ofEntries(
+                Map.entry("quarkus.datasource.reactive.url",
+                        "postgresql://" + stack.pgHost() + ":" + stack.pgPort() + "/" + stack.pgDatabase()),
+                Map.entry("quarkus.datasource.username", stack.pgUser()),
+                Map.entry("switchboard.db.schema", schema),
+                Map.entry("switchboard.nats.url", natsUrl),
+                Map.entry("switchboard.sync.bucket", bucket),
+                Map.entry("switchboard.sync.retry-max", "500ms"),
+                Map.entry("switchboard.master-key", masterKey),
+                Map.entry("switchboard.admin.token", adminToken),
+                Map.entry("switchboard.admin.jwt.issuer", idp.issuer()),
+                Map.entry("switchboard.admin.jwt.jwks-url", idp.jwksUrl()),
+                Map.entry("switchboard.admin.jwt.audiences", AUDIENCE),
+                Map.entry("switchboard.bootstrap.config", bootstrapFile.toString()),
+                Map.entry("quarkus.log.file.enabled", "true"),
+                Map.entry("quarkus.log.file.path", logFile.toString()),
+                Map.entry("quarkus.log.file.level", "ALL"),
+                Map.entry("quarkus.log.category.\"dev.switchboard\".level", "DEBUG"));
+    }
+
+    @Override
+    public void stop() {
+        if (idp != null) {
+            idp.close();
+        }
+        dropSchema();
+        deleteBucket();
+    }
+
+    private static void dropSchema() {
+        LocalStack stack = LocalStack.get();
+        Vertx vertx = Vertx.vertx();
+        try {
+            PgConnection conn = PgConnection.connect(vertx, new PgConnectOptions().setHost(stack.pgHost())
+                            .setPort(stack.pgPort()).setUser(stack.pgUser()).setDatabase(stack.pgDatabase()))
+                    .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            conn.query("drop schema if exists " + schema + " cascade").execute()
+                    .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            conn.close();
+        } catch (Exception e) {
+            System.out.println("[ControlPlaneTestStack] could not drop schema " + schema + ": " + e);
+        } finally {
+            vertx.close();
+        }
+    }
+
+    private static void deleteBucket() {
+        try (Connection nc = Nats.connect(natsUrl)) {
+            nc.objectStoreManagement().delete(bucket);
+        } catch (Exception e) {
+            System.out.println("[ControlPlaneTestStack] could not delete bucket " + bucket + ": " + e);
+        }
+    }
+
+    private static byte[] random(int n) {
+        byte[] bytes = new byte[n];
+        new SecureRandom().nextBytes(bytes);
+        return bytes;
+    }
+}
