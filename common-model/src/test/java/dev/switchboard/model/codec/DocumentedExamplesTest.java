@@ -31,6 +31,15 @@ class DocumentedExamplesTest {
     }
 
     @Test
+    void everyProviderExampleIsAValidConfig() {
+        List<String> blocks = DocExamples.yamlBlocks("providers.md");
+        assertEquals(3, blocks.size());
+        for (String block : blocks) {
+            ConfigCodec.loadYaml(block, 1, Instant.EPOCH);
+        }
+    }
+
+    @Test
     void exampleConfigOfSwitchboardUpIsValid() throws Exception {
         String yaml = java.nio.file.Files.readString(DocExamples.repoRoot().resolve("deploy/examples/switchboard.yaml"));
         ConfigCodec.loadYaml(yaml, 1, Instant.EPOCH);
