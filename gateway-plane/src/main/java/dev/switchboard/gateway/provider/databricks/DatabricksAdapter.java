@@ -82,19 +82,57 @@ public final class DatabricksAdapter implements ProviderAdapter {
 
         @Override
         public StreamTranslator stream() {
-            return new StreamTranslator() {
-                @Override
-                public Buffer onChunk(Buffer chunk) {
-                    return chunk;
-                }
-
-                @Override
-                public Buffer onEnd() {
-                    return null;
-                }
-            };
+            return new UsageChunkSplitter();
         }
     };
+
+    /**
+     * Databricks puts a stream's usage on the chunk that carries {@code finish_reason}; OpenAI sends it on a chunk of
+     * its own with empty {@code choices}, and the OpenAI SDKs' stream accumulators rely on that. This splits such a
+     * chunk in two; every other event passes as it came.
+     */
+    static final class UsageChunkSplitter implements ResponseTranslator.StreamTranslator {
+        private final dev.switchboard.gateway.provider.SseParser parser = new dev.switchboard.gateway.provider.SseParser(this::onEvent);
+        private Buffer out;
+
+        @Override
+        public Buffer onChunk(Buffer chunk) {
+            out = Buffer.buffer(chunk.length() + 64);
+            parser.feed(chunk);
+            return out;
+        }
+
+        @Override
+        public Buffer onEnd() {
+            out = Buffer.buffer();
+            parser.finish();
+            return out;
+        }
+
+        private void onEvent(String event, String data) {
+            if (event != null) {
+                out.appendString("event: ").appendString(event).appendString("\n");
+            }
+            if (data.startsWith("{") && data.contains("\"usage\"")) {
+                try {
+                    JsonNode chunk = JSON.readTree(data);
+                    JsonNode usage = chunk.get("usage");
+                    JsonNode choices = chunk.get("choices");
+                    if (usage != null && !usage.isNull() && choices != null && !choices.isEmpty()) {
+                        ObjectNode withoutUsage = ((ObjectNode) chunk.deepCopy()).putNull("usage");
+                        ObjectNode usageOnly = ((ObjectNode) chunk.deepCopy());
+                        usageOnly.putArray("choices");
+                        out.appendString("data: ").appendString(withoutUsage.toString()).appendString("\n\n");
+                        out.appendString("data: ").appendString(usageOnly.toString()).appendString("\n\n");
+                        return;
+                    }
+                } catch (IOException e) {
+                    // not JSON: pass it on as it came
+                }
+            }
+            out.appendString("data: ").appendString(data).appendString("\n\n");
+        }
+    }
 
     static Buffer errorBody(int status, Buffer body) {
         String code = "databricks_error";
