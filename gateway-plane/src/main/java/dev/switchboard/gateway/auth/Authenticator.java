@@ -7,7 +7,18 @@ import dev.switchboard.model.snapshot.ConfigSnapshot;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import dev.switchboard.model.access.ApiKeyAuthenticator;
+import dev.switchboard.model.access.AuthenticationFailure;
+import dev.switchboard.model.access.JwksCache;
+import dev.switchboard.model.access.JwtAuthenticator;
+import dev.switchboard.model.access.Principal;
+import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -42,7 +53,8 @@ public class Authenticator {
 
     void start(@Observes StartupEvent event) {
         apiKeys = new ApiKeyAuthenticator(clock);
-        jwks = new JwksCache(vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(4)), clock, unknownKidInterval);
+        HttpClient http = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(4));
+        jwks = new JwksCache(url -> fetch(http, url), clock, unknownKidInterval);
         jwts = new JwtAuthenticator(jwks, clock);
         // Keys are fetched ahead of the first token and refreshed in the background, per each IdP's interval.
         vertx.setPeriodic(1, jwksCheckInterval.toMillis(), id -> {
@@ -57,10 +69,37 @@ public class Authenticator {
 
     public Future<Principal> authenticate(ConfigSnapshot snapshot, String authorization) {
         String token = bearerToken(authorization);
-        if (JwtAuthenticator.looksLikeJwt(token)) {
-            return jwts.authenticate(snapshot, token);
+        try {
+            if (JwtAuthenticator.looksLikeJwt(token)) {
+                return onThisContext(jwts.authenticate(snapshot, token));
+            }
+            return Future.succeededFuture(apiKeys.authenticate(snapshot, token));
+        } catch (AuthenticationFailure e) {
+            throw GatewayError.unauthenticated(e.getMessage());
         }
-        return Future.succeededFuture(apiKeys.authenticate(snapshot, token));
+    }
+
+    /** A verified-token cache hit is already complete: no hop through the event loop for it. */
+    private Future<Principal> onThisContext(CompletionStage<Principal> stage) {
+        CompletableFuture<Principal> f = stage.toCompletableFuture();
+        if (f.isDone() && !f.isCompletedExceptionally()) {
+            return Future.succeededFuture(f.join());
+        }
+        return Future.fromCompletionStage(stage, vertx.getOrCreateContext()).recover(e -> {
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            return Future.failedFuture(cause instanceof AuthenticationFailure a
+                    ? GatewayError.unauthenticated(a.getMessage()) : GatewayError.internal());
+        });
+    }
+
+    private static CompletionStage<String> fetch(HttpClient http, String url) {
+        return http.request(new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url)
+                        .putHeader("accept", "application/json").setTimeout(10_000))
+                .compose(req -> req.send())
+                .compose(res -> res.statusCode() == 200 ? res.body()
+                        : Future.failedFuture("JWKS endpoint answered HTTP " + res.statusCode()))
+                .map(body -> body.toString())
+                .toCompletionStage();
     }
 
     private static String bearerToken(String authorization) {

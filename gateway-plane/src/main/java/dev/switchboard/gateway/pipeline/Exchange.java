@@ -1,6 +1,6 @@
 package dev.switchboard.gateway.pipeline;
 
-import dev.switchboard.gateway.auth.Principal;
+import dev.switchboard.model.access.Principal;
 import dev.switchboard.gateway.routing.RoutePlan;
 import dev.switchboard.gateway.snapshot.GatewayState;
 import dev.switchboard.gateway.telemetry.RequestLog;

@@ -1,7 +1,7 @@
 package dev.switchboard.gateway.pipeline;
 
 import dev.switchboard.gateway.auth.Authenticator;
-import dev.switchboard.gateway.auth.Principal;
+import dev.switchboard.model.access.Principal;
 import dev.switchboard.gateway.forward.Forwarder;
 import dev.switchboard.gateway.http.Endpoint;
 import dev.switchboard.gateway.http.GatewayError;

@@ -7,6 +7,16 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import dev.switchboard.model.access.ApiKeyAuthenticator;
+import dev.switchboard.model.access.AuthenticationFailure;
+import dev.switchboard.model.access.JwksCache;
+import dev.switchboard.model.access.JwtAuthenticator;
+import dev.switchboard.model.access.Principal;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Supplier;
@@ -29,7 +39,7 @@ public final class Authenticator implements AutoCloseable {
         this.vertx = vertx;
         this.http = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(4));
         this.apiKeys = new ApiKeyAuthenticator(clock);
-        this.jwks = new JwksCache(http, clock, unknownKidInterval);
+        this.jwks = new JwksCache(url -> fetch(http, url), clock, unknownKidInterval);
         this.jwts = new JwtAuthenticator(jwks, clock);
     }
 
@@ -53,14 +63,37 @@ public final class Authenticator implements AutoCloseable {
         } catch (McpError e) {
             return Future.failedFuture(e);
         }
-        if (JwtAuthenticator.looksLikeJwt(token)) {
-            return jwts.authenticate(snapshot, token);
-        }
         try {
+            if (JwtAuthenticator.looksLikeJwt(token)) {
+                return onThisContext(jwts.authenticate(snapshot, token));
+            }
             return Future.succeededFuture(apiKeys.authenticate(snapshot, token));
-        } catch (McpError e) {
-            return Future.failedFuture(e);
+        } catch (AuthenticationFailure e) {
+            return Future.failedFuture(McpError.unauthenticated(e.getMessage()));
         }
+    }
+
+    /** A verified-token cache hit is already complete: no hop through the event loop for it. */
+    private Future<Principal> onThisContext(CompletionStage<Principal> stage) {
+        CompletableFuture<Principal> f = stage.toCompletableFuture();
+        if (f.isDone() && !f.isCompletedExceptionally()) {
+            return Future.succeededFuture(f.join());
+        }
+        return Future.fromCompletionStage(stage, vertx.getOrCreateContext()).recover(e -> {
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            return Future.failedFuture(cause instanceof AuthenticationFailure a
+                    ? McpError.unauthenticated(a.getMessage()) : cause);
+        });
+    }
+
+    private static CompletionStage<String> fetch(HttpClient http, String url) {
+        return http.request(new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url)
+                        .putHeader("accept", "application/json").setTimeout(10_000))
+                .compose(req -> req.send())
+                .compose(res -> res.statusCode() == 200 ? res.body()
+                        : Future.failedFuture("JWKS endpoint answered HTTP " + res.statusCode()))
+                .map(body -> body.toString())
+                .toCompletionStage();
     }
 
     private static String bearerToken(String authorization) {

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.mcpgateway.audit.AuditBuffer;
 import dev.switchboard.mcpgateway.auth.Authenticator;
-import dev.switchboard.mcpgateway.auth.Principal;
+import dev.switchboard.model.access.Principal;
 import dev.switchboard.mcpgateway.jsonrpc.Json;
 import dev.switchboard.mcpgateway.jsonrpc.McpError;
 import dev.switchboard.mcpgateway.pipeline.ClientReply;

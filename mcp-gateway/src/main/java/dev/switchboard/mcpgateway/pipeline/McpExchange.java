@@ -1,6 +1,6 @@
 package dev.switchboard.mcpgateway.pipeline;
 
-import dev.switchboard.mcpgateway.auth.Principal;
+import dev.switchboard.model.access.Principal;
 import dev.switchboard.mcpgateway.session.McpSession;
 import dev.switchboard.mcpgateway.snapshot.McpState;
 

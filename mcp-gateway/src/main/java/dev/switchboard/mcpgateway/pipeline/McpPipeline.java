@@ -1,7 +1,7 @@
 package dev.switchboard.mcpgateway.pipeline;
 
 import dev.switchboard.mcpgateway.auth.Authenticator;
-import dev.switchboard.mcpgateway.auth.Principal;
+import dev.switchboard.model.access.Principal;
 import dev.switchboard.mcpgateway.jsonrpc.JsonRpcMessage;
 import dev.switchboard.mcpgateway.jsonrpc.McpError;
 import dev.switchboard.mcpgateway.jsonrpc.McpProtocol;

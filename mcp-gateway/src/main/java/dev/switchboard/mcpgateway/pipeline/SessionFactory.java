@@ -1,7 +1,7 @@
 package dev.switchboard.mcpgateway.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.switchboard.mcpgateway.auth.Principal;
+import dev.switchboard.model.access.Principal;
 import dev.switchboard.mcpgateway.session.McpSession;
 import dev.switchboard.mcpgateway.session.SessionCodec;
 import dev.switchboard.mcpgateway.upstream.UpstreamSession;

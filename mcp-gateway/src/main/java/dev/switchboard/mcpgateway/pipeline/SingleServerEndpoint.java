@@ -3,7 +3,7 @@ package dev.switchboard.mcpgateway.pipeline;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.switchboard.mcpgateway.auth.Principal;
+import dev.switchboard.model.access.Principal;
 import dev.switchboard.mcpgateway.jsonrpc.JsonRpcMessage;
 import dev.switchboard.mcpgateway.jsonrpc.McpError;
 import dev.switchboard.mcpgateway.jsonrpc.McpProtocol;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import dev.switchboard.mcpgateway.auth.Principal;
+import dev.switchboard.model.access.Principal;
 import dev.switchboard.mcpgateway.jsonrpc.Json;
 import dev.switchboard.mcpgateway.jsonrpc.JsonRpcMessage;
 import dev.switchboard.mcpgateway.jsonrpc.McpError;

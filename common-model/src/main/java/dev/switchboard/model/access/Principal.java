@@ -1,4 +1,4 @@
-package dev.switchboard.mcpgateway.auth;
+package dev.switchboard.model.access;
 
 import dev.switchboard.model.config.SubjectRef;
 import java.util.List;

@@ -1,14 +1,14 @@
-package dev.switchboard.gateway.auth;
+package dev.switchboard.model.access;
 
-import dev.switchboard.gateway.http.GatewayError;
 import dev.switchboard.model.config.IdentityProvider;
 import dev.switchboard.model.config.SubjectRef;
 import dev.switchboard.model.snapshot.ConfigSnapshot;
-import io.vertx.core.Future;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jose4j.jwa.AlgorithmConstraints;
 import org.jose4j.jws.AlgorithmIdentifiers;
@@ -26,7 +26,7 @@ import org.jose4j.lang.JoseException;
  * JWTs of the configured identity providers, verified with jose4j against cached JWKS keys. A verified token is kept
  * until it expires (or the config changes), so a repeat caller costs a map lookup, not a signature check.
  */
-final class JwtAuthenticator {
+public final class JwtAuthenticator {
 
     private static final AlgorithmConstraints ASYMMETRIC_ONLY = new AlgorithmConstraints(
             AlgorithmConstraints.ConstraintType.PERMIT,
@@ -45,22 +45,23 @@ final class JwtAuthenticator {
     private final Clock clock;
     private final Map<String, Verified> verified = new ConcurrentHashMap<>();
 
-    JwtAuthenticator(JwksCache jwks, Clock clock) {
+    public JwtAuthenticator(JwksCache jwks, Clock clock) {
         this.jwks = jwks;
         this.clock = clock;
     }
 
-    static boolean looksLikeJwt(String token) {
+    public static boolean looksLikeJwt(String token) {
         int first = token.indexOf('.');
         return token.startsWith("eyJ") && first > 0 && token.indexOf('.', first + 1) > first
                 && token.indexOf('.', token.indexOf('.', first + 1) + 1) < 0;
     }
 
-    Future<Principal> authenticate(ConfigSnapshot snapshot, String token) {
+    /** Completes with the caller, or fails with {@link AuthenticationFailure}. */
+    public CompletionStage<Principal> authenticate(ConfigSnapshot snapshot, String token) {
         Verified hit = verified.get(token);
         long now = clock.millis();
         if (hit != null && hit.revision() == snapshot.revision() && now < hit.expiresAtMillis()) {
-            return Future.succeededFuture(hit.principal());
+            return CompletableFuture.completedFuture(hit.principal());
         }
         String kid;
         IdentityProvider idp;
@@ -70,16 +71,16 @@ final class JwtAuthenticator {
             String issuer = JwtClaims.parse(jws.getUnverifiedPayload()).getIssuer();
             idp = snapshot.config().identityProviders().stream()
                     .filter(p -> p.issuer().equals(issuer)).findFirst()
-                    .orElseThrow(() -> GatewayError.unauthenticated("The token's issuer is not trusted by this gateway."));
+                    .orElseThrow(() -> new AuthenticationFailure("The token's issuer is not trusted by this gateway."));
         } catch (JoseException | InvalidJwtException | MalformedClaimException | ClassCastException e) {
-            return Future.failedFuture(GatewayError.unauthenticated("The bearer token is not a valid JWT."));
-        } catch (GatewayError e) {
-            return Future.failedFuture(e);
+            return CompletableFuture.failedFuture(new AuthenticationFailure("The bearer token is not a valid JWT."));
+        } catch (AuthenticationFailure e) {
+            return CompletableFuture.failedFuture(e);
         }
         return jwks.keysFor(idp.jwksUrl(), kid)
-                .recover(e -> Future.failedFuture(GatewayError.unauthenticated(
+                .exceptionallyCompose(e -> CompletableFuture.failedFuture(new AuthenticationFailure(
                         "The signing keys of the token's issuer are not available; try again later.")))
-                .map(keys -> verify(snapshot, idp, keys, token));
+                .thenApply(keys -> verify(snapshot, idp, keys, token));
     }
 
     private Principal verify(ConfigSnapshot snapshot, IdentityProvider idp, JwksCache.Keys keys, String token) {
@@ -96,13 +97,13 @@ final class JwtAuthenticator {
         try {
             claims = consumer.processToClaims(token);
         } catch (InvalidJwtException e) {
-            throw GatewayError.unauthenticated(reason(e));
+            throw new AuthenticationFailure(reason(e));
         }
         Principal principal = principalOf(snapshot, idp, claims);
         try {
             remember(token, new Verified(principal, claims.getExpirationTime().getValueInMillis(), snapshot.revision()));
         } catch (MalformedClaimException e) {
-            throw GatewayError.unauthenticated("The token's exp claim is malformed.");
+            throw new AuthenticationFailure("The token's exp claim is malformed.");
         }
         return principal;
     }
@@ -125,7 +126,7 @@ final class JwtAuthenticator {
     private static Principal principalOf(ConfigSnapshot snapshot, IdentityProvider idp, JwtClaims claims) {
         Object userClaim = claims.getClaimValue(idp.claims().user());
         if (!(userClaim instanceof String user) || user.isBlank()) {
-            throw GatewayError.unauthenticated("The token has no '" + idp.claims().user() + "' claim to name the user.");
+            throw new AuthenticationFailure("The token has no '" + idp.claims().user() + "' claim to name the user.");
         }
         String name = snapshot.user(user).map(u -> u.name()).orElse(user);
         List<String> teams = new ArrayList<>();
