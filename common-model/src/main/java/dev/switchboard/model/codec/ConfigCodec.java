@@ -136,7 +136,7 @@ public final class ConfigCodec {
             String where = e.getLocation() == null ? ""
                     : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
             throw new ConfigException(List.of(new ConfigError("", "not valid " + formatOf(mapper) + where + ": "
-                    + e.getOriginalMessage())));
+                    + withoutSourceExcerpts(e.getOriginalMessage()))));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -151,9 +151,35 @@ public final class ConfigCodec {
         if (cause instanceof IllegalArgumentException && cause.getMessage() != null) {
             return cause.getMessage();
         }
-        String message = e.getOriginalMessage();
+        String message = withoutSourceExcerpts(e.getOriginalMessage());
         int cut = message.indexOf(" (through reference chain");
         return cut > 0 ? message.substring(0, cut) : message;
+    }
+
+    /**
+     * A YAML syntax error quotes the offending line of the file under {@code in 'reader', line N, column M:}, and
+     * that line may hold a secret in clear, while the message goes to logs, readiness checks and API answers. The line
+     * and column stay, the quoted source and its caret line go.
+     */
+    static String withoutSourceExcerpts(String message) {
+        String[] lines = message.split("\n", -1);
+        StringBuilder out = new StringBuilder(message.length());
+        for (int i = 0; i < lines.length; i++) {
+            if (i > 0) {
+                out.append('\n');
+            }
+            out.append(lines[i]);
+            if (lines[i].trim().startsWith("in 'reader', line ") && lines[i].trim().endsWith(":")) {
+                // the excerpt, then the caret line under it
+                if (i + 1 < lines.length) {
+                    i++;
+                }
+                if (i + 1 < lines.length && lines[i + 1].trim().equals("^")) {
+                    i++;
+                }
+            }
+        }
+        return out.toString();
     }
 
     private static String formatOf(ObjectMapper mapper) {

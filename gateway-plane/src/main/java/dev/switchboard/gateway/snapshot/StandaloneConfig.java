@@ -111,36 +111,10 @@ public class StandaloneConfig {
             StringBuilder message = new StringBuilder("refused config file " + file
                     + (holder.current() == null ? "" : "; the previous config keeps serving") + ":");
             for (ConfigError error : e.errors()) {
-                message.append("\n  ").append(withoutSourceExcerpts(error.toString()));
+                message.append("\n  ").append(error);
             }
             refuse(message.toString());
         }
-    }
-
-    /**
-     * A YAML syntax error quotes the offending line of the file under {@code in 'reader', line N, column M:}, and
-     * that line may hold a provider key in clear; the message goes to the log and to the readiness check. The line
-     * and column stay, the quoted source and its caret line go.
-     */
-    static String withoutSourceExcerpts(String message) {
-        String[] lines = message.split("\n", -1);
-        StringBuilder out = new StringBuilder(message.length());
-        for (int i = 0; i < lines.length; i++) {
-            if (i > 0) {
-                out.append('\n');
-            }
-            out.append(lines[i]);
-            if (lines[i].trim().startsWith("in 'reader', line ") && lines[i].trim().endsWith(":")) {
-                // the excerpt, then the caret line under it
-                if (i + 1 < lines.length) {
-                    i++;
-                }
-                if (i + 1 < lines.length && lines[i + 1].trim().equals("^")) {
-                    i++;
-                }
-            }
-        }
-        return out.toString();
     }
 
     private void refuse(String message) {

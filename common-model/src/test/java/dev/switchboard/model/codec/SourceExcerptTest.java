@@ -1,11 +1,16 @@
-package dev.switchboard.gateway.snapshot;
+package dev.switchboard.model.codec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.switchboard.model.validation.ConfigException;
 
 import org.junit.jupiter.api.Test;
 
-/** A refused config file is reported with where it is wrong, never with its text, which may hold a secret. */
-class StandaloneConfigTest {
+/** A refused config is reported with where it is wrong, never with its text, which may hold a secret. */
+class SourceExcerptTest {
 
     @Test
     void yamlSourceExcerptsAreDroppedAndPositionsKept() {
@@ -24,12 +29,20 @@ class StandaloneConfigTest {
                  in 'reader', line 2, column 5:
                 expected <block end>, but found '}'
                  in 'reader', line 5, column 61:
-                """, StandaloneConfig.withoutSourceExcerpts(snakeYaml));
+                """, ConfigCodec.withoutSourceExcerpts(snakeYaml));
     }
 
     @Test
     void messagesWithoutExcerptsAreUnchanged() {
         String message = "virtual_models[0].routing_config.load_balance_targets[0].weight: must be > 0";
-        assertEquals(message, StandaloneConfig.withoutSourceExcerpts(message));
+        assertEquals(message, ConfigCodec.withoutSourceExcerpts(message));
+    }
+
+    @Test
+    void aBrokenYamlLineHoldingAKeyIsNotQuotedInTheError() {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigCodec.readYaml(
+                "provider_accounts:\n  - name: x\n    auth: {type: api-key, api_key: sk-secret-in-clear-42}}\n"));
+        assertFalse(e.getMessage().contains("sk-secret-in-clear-42"), e.getMessage());
+        assertTrue(e.getMessage().contains("line 3"), e.getMessage());
     }
 }
