@@ -19,7 +19,6 @@ import dev.switchboard.model.validation.ConfigError;
 import dev.switchboard.model.validation.ConfigException;
 import dev.switchboard.model.validation.ConfigValidator;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.List;
 
@@ -137,8 +136,6 @@ public final class ConfigCodec {
                     : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
             throw new ConfigException(List.of(new ConfigError("", "not valid " + formatOf(mapper) + where + ": "
                     + withoutSourceExcerpts(e.getOriginalMessage()))));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 
