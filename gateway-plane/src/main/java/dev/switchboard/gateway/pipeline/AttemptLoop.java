@@ -74,7 +74,7 @@ final class AttemptLoop {
         Future<UpstreamCall> call;
         try {
             call = x.request.endpoint() == Endpoint.MESSAGES
-                    ? MessagesInbound.prepare(x.request, model, upstream, adapter)
+                    ? MessagesInbound.prepare(x.request, model, upstream, adapter, rc.request().headers())
                     : adapter.prepare(x.request, model, upstream);
         } catch (RuntimeException e) {
             call = Future.failedFuture(e);

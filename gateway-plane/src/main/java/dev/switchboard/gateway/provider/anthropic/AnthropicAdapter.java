@@ -49,13 +49,20 @@ public final class AnthropicAdapter implements ProviderAdapter {
 
     /**
      * A caller's Anthropic Messages request to an Anthropic target: its bytes as sent, only {@code model} set to the
-     * target's id, and the answer passed back as it is.
+     * target's id, and the answer passed back as it is. The caller's {@code anthropic-version} and
+     * {@code anthropic-beta} headers go along (Claude Code turns features on with betas); without them the version
+     * this adapter speaks is sent.
      */
-    public UpstreamCall passthrough(LlmRequest messagesRequest, ModelRef target, Upstream upstream) {
+    public UpstreamCall passthrough(LlmRequest messagesRequest, ModelRef target, Upstream upstream,
+                                    MultiMap callerHeaders) {
+        String version = callerHeaders.get("anthropic-version");
         MultiMap headers = MultiMap.caseInsensitiveMultiMap()
                 .add("content-type", "application/json")
                 .add("accept", messagesRequest.stream() ? "text/event-stream" : "application/json")
-                .add("anthropic-version", API_VERSION);
+                .add("anthropic-version", version == null || version.isBlank() ? API_VERSION : version);
+        for (String beta : callerHeaders.getAll("anthropic-beta")) {
+            headers.add("anthropic-beta", beta);
+        }
         if (upstream.credential() != null) {
             headers.add("x-api-key", upstream.credential());
         }

@@ -10,6 +10,7 @@ import dev.switchboard.gateway.provider.anthropic.AnthropicAdapter;
 import dev.switchboard.model.config.ProviderType;
 import dev.switchboard.model.snapshot.ModelRef;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 
 /**
@@ -22,10 +23,11 @@ public final class MessagesInbound {
     private MessagesInbound() {
     }
 
+    /** @param callerHeaders the inbound request's headers: Anthropic's version and beta headers pass to Anthropic */
     public static Future<UpstreamCall> prepare(LlmRequest messagesRequest, ModelRef target, Upstream upstream,
-                                               ProviderAdapter targetAdapter) {
+                                               ProviderAdapter targetAdapter, MultiMap callerHeaders) {
         if (target.account().type() == ProviderType.ANTHROPIC && targetAdapter instanceof AnthropicAdapter anthropic) {
-            return Future.succeededFuture(anthropic.passthrough(messagesRequest, target, upstream));
+            return Future.succeededFuture(anthropic.passthrough(messagesRequest, target, upstream, callerHeaders));
         }
         byte[] openAiBody = AnthropicToOpenAi.request(messagesRequest.body(), target.model().id()).toString().getBytes();
         LlmRequest chat = LlmRequest.parse(Endpoint.CHAT_COMPLETIONS, openAiBody);
