@@ -1,28 +1,49 @@
 #!/usr/bin/env bash
-# Time from an admin API commit to the change being served by the gateway, against a running `./switchboard up`:
-# N times, create a model through the control plane, then poll the gateway's /v1/models until it lists it.
-# Prints each delay and the p50 / p99 in milliseconds. Cleans up the models it made.
+# Time from an admin API commit to the change being served, against a running `./switchboard up`:
+# N times, create a model through the control plane, then poll the gateway's /v1/models until it lists it, and the
+# MCP gateway's readiness until it shows the committed revision (MCP= empty skips the MCP gateway).
+# Prints the p50 / p90 / p99 / max in milliseconds for each plane. Cleans up the models it made.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 N=${N:-100}
 CP=${CP:-http://127.0.0.1:8081}
 GW=${GW:-http://127.0.0.1:8080}
+MCP=${MCP-http://127.0.0.1:8082}
 KEY=${KEY:-sk-sb-demo-0123456789abcdef}
 # shellcheck disable=SC1091
 source "$HERE/../target/run/secrets.env"
 AUTH="Authorization: Bearer $SWITCHBOARD_ADMIN_TOKEN"
 now_ms() { date +%s%3N; }
-delays=()
+mcp_revision() { curl -s "$MCP/q/health/ready" | grep -Eo '"revision" *: *[0-9]+' | grep -Eo '[0-9]+$' || echo 0; }
+gw_delays=()
+mcp_delays=()
 for i in $(seq "$N"); do
   id="propagation-$$-$i"
   start=$(now_ms)
-  code=$(curl -s -o /dev/null -w '%{http_code}' "$CP/admin/v1/provider-accounts/demo/models" -H "$AUTH" \
-    -H 'Content-Type: application/json' -d "{\"id\":\"$id\"}")
-  [ "$code" = 201 ] || { echo "create $id: HTTP $code" >&2; exit 1; }
-  until curl -s "$GW/v1/models" -H "Authorization: Bearer $KEY" | grep -q "\"demo/$id\""; do :; done
-  delays+=($(( $(now_ms) - start )))
+  revision=$(curl -s -o /dev/null -D - "$CP/admin/v1/provider-accounts/demo/models" -H "$AUTH" \
+    -H 'Content-Type: application/json' -d "{\"id\":\"$id\"}" | tr -d '\r' | sed -n 's/^switchboard-revision: //Ip')
+  [ -n "$revision" ] || { echo "create $id: no Switchboard-Revision in the answer" >&2; exit 1; }
+  gw=""
+  mcp=""
+  # both planes watch at once: poll them in turn, and take each one's time when it first serves the change
+  while [ -z "$gw" ] || { [ -n "$MCP" ] && [ -z "$mcp" ]; }; do
+    if [ -z "$gw" ] && curl -s "$GW/v1/models" -H "Authorization: Bearer $KEY" | grep -q "\"demo/$id\""; then
+      gw=$(( $(now_ms) - start ))
+    fi
+    if [ -n "$MCP" ] && [ -z "$mcp" ] && [ "$(mcp_revision)" -ge "$revision" ]; then
+      mcp=$(( $(now_ms) - start ))
+    fi
+  done
+  gw_delays+=("$gw")
+  [ -z "$MCP" ] || mcp_delays+=("$mcp")
   curl -s -o /dev/null -X DELETE "$CP/admin/v1/provider-accounts/demo/models/$id" -H "$AUTH"
 done
-printf '%s\n' "${delays[@]}" | sort -n > /tmp/propagation.txt
-p() { awk -v q="$1" '{a[NR]=$1} END {i=int(q*NR+0.999); if (i<1) i=1; print a[i]}' /tmp/propagation.txt; }
-echo "commit-to-served over $N changes (ms, includes the admin API call): p50 $(p 0.50)  p90 $(p 0.90)  p99 $(p 0.99)  max $(p 1.0)"
+report() { # label delays...
+  local label="$1"
+  shift
+  printf '%s\n' "$@" | sort -n > /tmp/propagation.txt
+  p() { awk -v q="$1" '{a[NR]=$1} END {i=int(q*NR+0.999); if (i<1) i=1; print a[i]}' /tmp/propagation.txt; }
+  echo "$label over $N changes (ms, includes the admin API call): p50 $(p 0.50)  p90 $(p 0.90)  p99 $(p 0.99)  max $(p 1.0)"
+}
+report "commit-to-served, gateway" "${gw_delays[@]}"
+[ -z "$MCP" ] || report "commit-to-applied, MCP gateway" "${mcp_delays[@]}"

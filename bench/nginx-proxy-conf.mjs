@@ -2,11 +2,14 @@
 // careful operator would (1 worker, HTTP/1.1 keep-alive pool to the upstream, no buffering of the SSE stream).
 // Whatever a gateway costs above this is the price of its features plus its runtime.
 //
-// usage: node nginx-proxy-conf.mjs --port 18081 --upstream 127.0.0.1:18080 --dir DIR   (writes DIR/nginx.conf)
+// /mcp goes the same way to the MCP mock (--mcp-upstream), the baseline of the MCP case.
+//
+// usage: node nginx-proxy-conf.mjs --port 18081 --upstream 127.0.0.1:18080 --mcp-upstream 127.0.0.1:18085 --dir DIR
+//        (writes DIR/nginx.conf)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const opts = { port: '18081', upstream: '127.0.0.1:18080', dir: '.' };
+const opts = { port: '18081', upstream: '127.0.0.1:18080', 'mcp-upstream': '127.0.0.1:18085', dir: '.' };
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i += 2) opts[argv[i].replace(/^--/, '')] = argv[i + 1];
 const { port, upstream, dir } = opts;
@@ -30,6 +33,12 @@ http {
     keepalive_requests 100000000;
     keepalive_timeout 600s;
   }
+  upstream mcp {
+    server ${opts['mcp-upstream']};
+    keepalive 256;
+    keepalive_requests 100000000;
+    keepalive_timeout 600s;
+  }
   server {
     listen 127.0.0.1:${port} reuseport backlog=8192;
     proxy_http_version 1.1;
@@ -40,6 +49,10 @@ http {
     location /stream/v1/ {
       proxy_pass http://mock;
       proxy_buffering off;           # forward SSE events as they arrive
+    }
+    location = /mcp {
+      proxy_pass http://mcp;
+      proxy_buffering off;
     }
     location / { return 404; }
   }

@@ -1,6 +1,8 @@
--- wrk script for bench/run.sh: POSTs one OpenAI chat.completions request per round trip.
+-- wrk script for bench/run.sh: POSTs one OpenAI chat.completions request per round trip, or with MCP=1 one MCP
+-- tools/call (JSON-RPC id 1, Streamable HTTP).
 -- env: MODEL  the "model" field (default gpt-4o-mini; Switchboard wants "<account>/<model>" or a virtual model)
 --      STREAM 1 adds "stream": true
+--      MCP    1 sends the tools/call instead (the session and auth headers come from wrk -H)
 -- Routing and auth headers come from wrk -H. done() prints one line that run.sh parses:
 --   RESULT reqs=N rps=X mean_us=X p50_us=N p90_us=N p99_us=N max_us=N err_connect=N ... err_timeout=N
 local model = os.getenv("MODEL")
@@ -9,9 +11,14 @@ local stream = os.getenv("STREAM") == "1"
 
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
-wrk.body = string.format(
-  '{"model":"%s","messages":[{"role":"user","content":"Say something short."}]%s}',
-  model, stream and ',"stream":true' or "")
+if os.getenv("MCP") == "1" then
+  wrk.headers["Accept"] = "application/json, text/event-stream"
+  wrk.body = '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"lookup","arguments":{"order_id":"4711"}}}'
+else
+  wrk.body = string.format(
+    '{"model":"%s","messages":[{"role":"user","content":"Say something short."}]%s}',
+    model, stream and ',"stream":true' or "")
+end
 
 function done(summary, latency, requests)
   local seconds = summary.duration / 1000000

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# Switchboard benchmark: wrk drives OpenAI chat.completions (JSON and SSE) through each target to an nginx mock.
-# The service under test is pinned to CPU $GW_CPU; wrk and the mock share CPU $LG_CPU. Only 127.0.0.1 is used.
+# Switchboard benchmark: wrk drives OpenAI chat.completions (JSON and SSE) through each target to an nginx mock, and
+# MCP tools/call through the MCP targets to a Node MCP mock.
+# The service under test is pinned to CPU $GW_CPU; wrk and the mocks share CPU $LG_CPU. Only 127.0.0.1 is used.
 # Run from anywhere: bench/run.sh. Knobs (env): see bench/README.md and the defaults right below.
 set -euo pipefail
 
 BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$BENCH/.." && pwd)
 
-TARGETS=${TARGETS:-"nginx-direct nginx-proxy portkey switchboard"}
+TARGETS=${TARGETS:-"nginx-direct nginx-proxy portkey switchboard switchboard-anthropic switchboard-guardrails mcp-direct mcp-nginx-proxy mcp-gateway mcp-gateway-guardrails"}
 MODES=${MODES:-"json sse"}
 CONNS=${CONNS:-"1 4 16 64"}
 REPS=${REPS:-3}
@@ -22,17 +23,28 @@ MOCK_PORT=${MOCK_PORT:-18080}
 PROXY_PORT=${PROXY_PORT:-18181}
 PORTKEY_PORT=${PORTKEY_PORT:-18787}
 SB_PORT=${SB_PORT:-18190}
+MCP_MOCK_PORT=${MCP_MOCK_PORT:-18085}
+MCPGW_PORT=${MCPGW_PORT:-18192}
 KEY_INDEX=${KEY_INDEX:-499}      # which generated API key wrk sends (0-based: 499 = the 500th)
 SB_JAR=${SB_JAR:-$REPO/gateway-plane/target/quarkus-app/quarkus-run.jar}
+MCPGW_JAR=${MCPGW_JAR:-$REPO/mcp-gateway/target/quarkus-app/quarkus-run.jar}
 SB_HEAP=${SB_HEAP:-256m}
 
-KNOWN_TARGETS="nginx-direct nginx-proxy portkey switchboard switchboard-vm-priority switchboard-vm-weight"
+KNOWN_TARGETS="nginx-direct nginx-proxy portkey switchboard switchboard-vm-priority switchboard-vm-weight
+  switchboard-anthropic switchboard-guardrails mcp-direct mcp-nginx-proxy mcp-gateway mcp-gateway-guardrails"
 
 say() { printf '%s\n' "$*"; }
 die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
 has_target() { [[ " $TARGETS " == *" $1 "* ]]; }
 is_switchboard() { [[ $1 == switchboard* ]]; }
 any_switchboard() { local t; for t in $TARGETS; do is_switchboard "$t" && return 0; done; return 1; }
+is_mcp() { [[ $1 == mcp-* ]]; }
+is_mcp_gateway() { [[ $1 == mcp-gateway* ]]; }
+any_mcp() { local t; for t in $TARGETS; do is_mcp "$t" && return 0; done; return 1; }
+any_mcp_gateway() { local t; for t in $TARGETS; do is_mcp_gateway "$t" && return 0; done; return 1; }
+any_java() { any_switchboard || any_mcp_gateway; }
+needs_proxy() { has_target nginx-proxy || has_target mcp-nginx-proxy; }
+modes_of() { if is_mcp "$1"; then echo mcp; else echo "$MODES"; fi; }   # MCP targets have one mode: tools/call
 
 for t in $TARGETS; do [[ " $KNOWN_TARGETS " == *" $t "* ]] || die "unknown target '$t' (known: $KNOWN_TARGETS)"; done
 for m in $MODES; do [[ $m == json || $m == sse ]] || die "unknown mode '$m' (json, sse)"; done
@@ -58,16 +70,18 @@ NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 for tool in node npm curl taskset cmp ps; do
   command -v "$tool" >/dev/null || die "missing '$tool' (Debian: apt-get install -y nodejs npm curl util-linux diffutils procps)"
 done
-if any_switchboard; then command -v java >/dev/null || die "missing 'java' (Java 17) for the switchboard targets"; fi
+if any_java; then command -v java >/dev/null || die "missing 'java' (Java 17) for the switchboard and mcp-gateway targets"; fi
 taskset -c "$GW_CPU" true 2>/dev/null && taskset -c "$LG_CPU" true 2>/dev/null ||
   die "cannot pin to CPUs $GW_CPU and $LG_CPU (this machine has $(nproc) usable); set GW_CPU / LG_CPU"
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 ports=("$MOCK_PORT")
-has_target nginx-proxy && ports+=("$PROXY_PORT")
+needs_proxy && ports+=("$PROXY_PORT")
+any_mcp && ports+=("$MCP_MOCK_PORT")
+any_mcp_gateway && ports+=("$MCPGW_PORT")
 has_target portkey && ports+=("$PORTKEY_PORT")
 any_switchboard && ports+=("$SB_PORT")
-for p in "${ports[@]}"; do port_open "$p" && die "port $p on 127.0.0.1 is already in use (set MOCK_PORT/PROXY_PORT/PORTKEY_PORT/SB_PORT)"; done
+for p in "${ports[@]}"; do port_open "$p" && die "port $p on 127.0.0.1 is already in use (set MOCK_PORT/PROXY_PORT/PORTKEY_PORT/SB_PORT/MCP_MOCK_PORT/MCPGW_PORT)"; done
 
 # ---------------------------------------------------------------- installs and builds (idempotent)
 mkdir -p "$WORK"
@@ -90,13 +104,20 @@ if any_switchboard && [ ! -f "$SB_JAR" ]; then
   (cd "$REPO" && ./mvnw -q -pl gateway-plane -am package -DskipTests) || die "gateway build failed"
   [ -f "$SB_JAR" ] || die "the build did not produce $SB_JAR"
 fi
+if any_mcp_gateway && [ ! -f "$MCPGW_JAR" ]; then
+  [ -x "$REPO/mvnw" ] || die "no $MCPGW_JAR and no ./mvnw in $REPO to build it"
+  say "bench: building the MCP gateway (./mvnw -q -pl mcp-gateway -am package -DskipTests)"
+  (cd "$REPO" && ./mvnw -q -pl mcp-gateway -am package -DskipTests) || die "MCP gateway build failed"
+  [ -f "$MCPGW_JAR" ] || die "the build did not produce $MCPGW_JAR"
+fi
 
 OUT=$WORK/results/$(date +%Y%m%d-%H%M%S)
 mkdir -p "$OUT"
 node "$BENCH/mock-upstream-conf.mjs" --port "$MOCK_PORT" --dir "$WORK/mock"
-has_target nginx-proxy && node "$BENCH/nginx-proxy-conf.mjs" --port "$PROXY_PORT" --upstream "127.0.0.1:$MOCK_PORT" --dir "$WORK/proxy"
-if any_switchboard; then
-  node "$BENCH/gen-config.mjs" --out "$WORK/switchboard" --mock-port "$MOCK_PORT" >/dev/null
+needs_proxy && node "$BENCH/nginx-proxy-conf.mjs" --port "$PROXY_PORT" --upstream "127.0.0.1:$MOCK_PORT" \
+  --mcp-upstream "127.0.0.1:$MCP_MOCK_PORT" --dir "$WORK/proxy"
+if any_java; then
+  node "$BENCH/gen-config.mjs" --out "$WORK/switchboard" --mock-port "$MOCK_PORT" --mcp-port "$MCP_MOCK_PORT" >/dev/null
   SB_KEY=$(sed -n "$((KEY_INDEX + 1))p" "$WORK/switchboard/keys.tsv" | cut -f2)
   [ -n "$SB_KEY" ] || die "no API key number $KEY_INDEX in $WORK/switchboard/keys.tsv"
 fi
@@ -171,11 +192,19 @@ drop_target() { # target reason: report it, measure the rest
 
 start mock "$LG_CPU" "$WORK/mock" "$NGINX" -p "$WORK/mock" -e "$WORK/mock/error.log" -c "$WORK/mock/nginx.conf"
 wait_port mock "$MOCK_PORT" 10 || die "the nginx mock did not start"
-if has_target nginx-proxy; then
+if any_mcp; then
+  start mcp-mock "$LG_CPU" "$WORK/mock" node "$BENCH/mcp-mock.mjs" --port "$MCP_MOCK_PORT" --dir "$WORK/mock"
+  wait_port mcp-mock "$MCP_MOCK_PORT" 10 || die "the MCP mock did not start"
+fi
+if needs_proxy; then
   start nginx-proxy "$GW_CPU" "$WORK/proxy" "$NGINX" -p "$WORK/proxy" -e "$WORK/proxy/error.log" -c "$WORK/proxy/nginx.conf"
   if wait_port nginx-proxy "$PROXY_PORT" 10; then
     PID_OF[nginx-proxy]=$(nginx_worker "${PID_OF[nginx-proxy]}")   # RSS of the worker, which does the work
-  else drop_target nginx-proxy "did not start"; fi
+    PID_OF[mcp-nginx-proxy]=${PID_OF[nginx-proxy]}
+  else
+    has_target nginx-proxy && drop_target nginx-proxy "did not start"
+    has_target mcp-nginx-proxy && drop_target mcp-nginx-proxy "did not start"
+  fi
 fi
 if has_target portkey; then
   start portkey "$GW_CPU" "$WORK/portkey" node node_modules/@portkey-ai/gateway/build/start-server.js --port="$PORTKEY_PORT"
@@ -186,11 +215,39 @@ if any_switchboard; then
     start switchboard "$GW_CPU" "$REPO" java "-Xmx$SB_HEAP" -XX:+UseSerialGC \
       "-Dquarkus.http.port=$SB_PORT" -Dquarkus.http.host=127.0.0.1 -Dquarkus.vertx.event-loops-pool-size=1 -jar "$SB_JAR"
   if wait_port switchboard "$SB_PORT" 90; then
-    for t in switchboard-vm-priority switchboard-vm-weight; do PID_OF[$t]=${PID_OF[switchboard]}; done
+    for t in $TARGETS; do is_switchboard "$t" && PID_OF[$t]=${PID_OF[switchboard]}; done
   else
     for t in $TARGETS; do is_switchboard "$t" && drop_target "$t" "did not start"; done
   fi
 fi
+if any_mcp_gateway; then
+  SWITCHBOARD_CONFIG=$WORK/switchboard/config.yaml \
+    start mcp-gateway "$GW_CPU" "$REPO" java "-Xmx$SB_HEAP" -XX:+UseSerialGC \
+      "-Dquarkus.http.port=$MCPGW_PORT" -Dquarkus.http.host=127.0.0.1 -Dquarkus.vertx.event-loops-pool-size=1 -jar "$MCPGW_JAR"
+  if wait_port mcp-gateway "$MCPGW_PORT" 90; then
+    for t in $TARGETS; do is_mcp_gateway "$t" && PID_OF[$t]=${PID_OF[mcp-gateway]}; done
+  else
+    for t in $TARGETS; do is_mcp_gateway "$t" && drop_target "$t" "did not start"; done
+  fi
+fi
+# One MCP session per gateway endpoint, opened the way a client opens it (initialize, notifications/initialized);
+# wrk then sends its tools/call in that session.
+declare -A MCP_SESSION=()
+MCP_VERSION=2025-06-18
+mcp_endpoint_of() { case $1 in mcp-gateway) echo bench ;; mcp-gateway-guardrails) echo bench-guarded ;; esac; }
+for t in $TARGETS; do
+  is_mcp_gateway "$t" || continue
+  url=http://127.0.0.1:$MCPGW_PORT/mcp/v1/$(mcp_endpoint_of "$t")/mcp
+  sid=$(curl -sS --max-time 10 -D - -o "$OUT/initialize.$t" -H "Authorization: Bearer $SB_KEY" \
+          -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' \
+          -d "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"$MCP_VERSION\",\"capabilities\":{},\"clientInfo\":{\"name\":\"bench\",\"version\":\"1\"}}}" \
+          "$url" 2>>"$OUT/checks.err" | tr -d '\r' | sed -n 's/^[Mm]cp-[Ss]ession-[Ii]d: *//p') || sid=
+  if [ -z "$sid" ]; then drop_target "$t" "initialize gave no session (see $OUT/initialize.$t)"; continue; fi
+  curl -sS --max-time 10 -o /dev/null -H "Authorization: Bearer $SB_KEY" -H "Mcp-Session-Id: $sid" \
+    -H "MCP-Protocol-Version: $MCP_VERSION" -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' \
+    -d '{"jsonrpc":"2.0","method":"notifications/initialized"}' "$url" 2>>"$OUT/checks.err" || true
+  MCP_SESSION[$t]=$sid
+done
 : >"$OUT/rss.tsv"
 for t in $TARGETS; do [ -n "${PID_OF[$t]:-}" ] && printf '%s\tidle\t%s\n' "$t" "$(rss_kb "${PID_OF[$t]}")" >>"$OUT/rss.tsv"; done
 
@@ -201,6 +258,11 @@ request_of() {
   [ "$m" = sse ] && base=/stream/v1
   HDRS=()
   case $t in
+    mcp-direct)      URL=http://127.0.0.1:$MCP_MOCK_PORT/mcp ;;
+    mcp-nginx-proxy) URL=http://127.0.0.1:$PROXY_PORT/mcp ;;
+    mcp-gateway*)
+      URL=http://127.0.0.1:$MCPGW_PORT/mcp/v1/$(mcp_endpoint_of "$t")/mcp
+      HDRS=(-H "Authorization: Bearer $SB_KEY" -H "Mcp-Session-Id: ${MCP_SESSION[$t]:-}" -H "MCP-Protocol-Version: $MCP_VERSION") ;;
     nginx-direct) URL=http://127.0.0.1:$MOCK_PORT$base/chat/completions; MODEL=gpt-4o-mini ;;
     nginx-proxy)  URL=http://127.0.0.1:$PROXY_PORT$base/chat/completions; MODEL=gpt-4o-mini ;;
     portkey)
@@ -217,6 +279,10 @@ request_of() {
         switchboard-vm-weight/json)   MODEL=vm-01 ;;  # 50/50 over two mock models
         switchboard-vm-priority/sse)  MODEL=vm-18 ;;  # priority over the two mock-stream models
         switchboard-vm-weight/sse)    MODEL=vm-19 ;;  # 50/50 over the two mock-stream models
+        switchboard-anthropic/json)   MODEL=mock-anthropic/claude-bench ;;         # translated to and from Anthropic
+        switchboard-anthropic/sse)    MODEL=mock-anthropic-stream/claude-bench ;;
+        switchboard-guardrails/json)  MODEL=mock-guarded/gpt-4o-mini ;;            # PII, secrets and regex guardrails
+        switchboard-guardrails/sse)   MODEL=mock-guarded-stream/gpt-4o-mini ;;
       esac ;;
   esac
 }
@@ -226,16 +292,30 @@ say "== correctness (body through each target vs the mock's fixed body)"
 printf 'target\tmode\thttp\tresult\n' >"$OUT/checks.tsv"
 for t in $TARGETS; do
   ok=1
-  for m in $MODES; do
+  for m in $(modes_of "$t"); do
     request_of "$t" "$m"
-    stream=; [ "$m" = sse ] && stream=',"stream":true'
     body=$OUT/body.$t.$m
-    code=$(curl -sS -N --max-time 30 -o "$body" -w '%{http_code}' "${HDRS[@]}" -H 'Content-Type: application/json' \
-      -d "{\"model\":\"$MODEL\",\"messages\":[{\"role\":\"user\",\"content\":\"Say something short.\"}]$stream}" \
-      "$URL" 2>>"$OUT/checks.err") || code=000
+    if [ "$m" = mcp ]; then
+      code=$(curl -sS -N --max-time 30 -o "$body" -w '%{http_code}' "${HDRS[@]}" -H 'Content-Type: application/json' \
+        -H 'Accept: application/json, text/event-stream' \
+        -d '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"lookup","arguments":{"order_id":"4711"}}}' \
+        "$URL" 2>>"$OUT/checks.err") || code=000
+    else
+      stream=; [ "$m" = sse ] && stream=',"stream":true'
+      code=$(curl -sS -N --max-time 30 -o "$body" -w '%{http_code}' "${HDRS[@]}" -H 'Content-Type: application/json' \
+        -d "{\"model\":\"$MODEL\",\"messages\":[{\"role\":\"user\",\"content\":\"Say something short.\"}]$stream}" \
+        "$URL" 2>>"$OUT/checks.err") || code=000
+    fi
     expected=$WORK/mock/expected.json; [ "$m" = sse ] && expected=$WORK/mock/expected.sse
+    [ "$m" = mcp ] && expected=$WORK/mock/expected.mcp.json
     if [ "$code" = 200 ] && cmp -s "$body" "$expected"; then
       result=identical; say "  ok    $t $m: HTTP 200, body identical ($(wc -c <"$body") bytes)"
+    elif [ "$code" = 200 ] && [ "$t" = switchboard-anthropic ] &&
+         why=$(node "$BENCH/check-body.mjs" --kind text --got "$body" --expected "$expected"); then
+      result=translated; say "  ok    $t $m: HTTP 200, translated answer carries the mock's text ($(wc -c <"$body") bytes)"
+    elif [ "$code" = 200 ] && [ "$m" = mcp ] &&
+         why=$(node "$BENCH/check-body.mjs" --kind json --got "$body" --expected "$expected"); then
+      result=same-json; say "  ok    $t $m: HTTP 200, the same JSON-RPC result ($(wc -c <"$body") bytes)"
     else
       result=DIFFERS; ok=0
       say "  FAIL  $t $m: HTTP $code, body differs from the mock's: $(head -c 160 "$body" 2>/dev/null | tr '\n' ' ')" >&2
@@ -254,6 +334,7 @@ version_of() { node -p "require('$1/package.json').version" 2>/dev/null || echo 
   command -v java >/dev/null && say "java: $(java -version 2>&1 | head -n1)"
   has_target portkey && say "portkey: @portkey-ai/gateway $(version_of "$WORK/portkey/node_modules/@portkey-ai/gateway"), @hono/node-server $(version_of "$WORK/portkey/node_modules/@hono/node-server")"
   any_switchboard && say "switchboard: $SB_JAR, -Xmx$SB_HEAP -XX:+UseSerialGC, 1 event loop; config $WORK/switchboard/config.yaml (1000 keys, 100 models, 20 virtual models)"
+  any_mcp_gateway && say "mcp-gateway: $MCPGW_JAR, -Xmx$SB_HEAP -XX:+UseSerialGC, 1 event loop; same config; MCP mock: node $(node -v) on CPU $LG_CPU"
   say "repo: $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo 'no commit')"
   say "pinning: gateway under test on CPU $GW_CPU (taskset -c $GW_CPU); wrk -t1 + nginx mock on CPU $LG_CPU"
   say "targets: $TARGETS; modes: $MODES; conns: $CONNS; reps: $REPS; dur: ${DUR}s (>=64 conns: ${DUR_SAT}s); warm-up: JVM ${WARMUP}s total, others ${WARMUP_OTHER}s per mode"
@@ -266,7 +347,7 @@ run_wrk() {
   local t=$1 m=$2 gw=${PID_OF[$1]:-} rss cpu0=0
   request_of "$t" "$m"
   [ -n "$gw" ] && cpu0=$(cpu_ms "$gw")
-  MODEL=$MODEL STREAM=$([ "$m" = sse ] && echo 1 || echo 0) taskset -c "$LG_CPU" \
+  MODEL=$MODEL STREAM=$([ "$m" = sse ] && echo 1 || echo 0) MCP=$([ "$m" = mcp ] && echo 1 || echo 0) taskset -c "$LG_CPU" \
     wrk -t1 -c"$3" -d"$4"s --timeout 10s -s "$BENCH/post.lua" "${HDRS[@]}" "$URL" >"$OUT/wrk.out" 2>&1 &
   WRK_PID=$!
   PEAK=0
@@ -286,16 +367,18 @@ run_wrk() {
 }
 field() { local x; x=$(sed -n "s/.* $1=\([0-9.]*\).*/\1/p" <<<"$LINE"); echo "${x:-0}"; }
 
-n_sb=0
-for t in $TARGETS; do is_switchboard "$t" && n_sb=$((n_sb + 1)); done
+n_sb=0 n_mcpgw=0
+for t in $TARGETS; do is_switchboard "$t" && n_sb=$((n_sb + 1)); is_mcp_gateway "$t" && n_mcpgw=$((n_mcpgw + 1)); done
 n_modes=$(wc -w <<<"$MODES")
 say "== warm-up"
 for t in $TARGETS; do
   [ "$t" = nginx-direct ] && continue
   secs=$WARMUP_OTHER
   is_switchboard "$t" && secs=$(((WARMUP + n_sb * n_modes - 1) / (n_sb * n_modes)))
+  is_mcp_gateway "$t" && secs=$(((WARMUP + n_mcpgw - 1) / n_mcpgw))
+  [ "$t" = mcp-direct ] && continue
   [ "$secs" -gt 0 ] || continue
-  for m in $MODES; do
+  for m in $(modes_of "$t"); do
     say "  $t $m: ${secs}s at 16 connections"
     run_wrk "$t" "$m" 16 "$secs"
   done
@@ -306,7 +389,7 @@ say "== measuring (reps interleaved across targets)"
 printf 'rep\ttarget\tmode\tconns\tsecs\trps\tp50_us\tp90_us\tp99_us\terrors\trss_peak_kb\trss_end_kb\treqs\tcpu_ms\n' >"$OUT/results.tsv"
 for rep in $(seq "$REPS"); do
   for t in $TARGETS; do
-    for m in $MODES; do
+    for m in $(modes_of "$t"); do
       for c in $CONNS; do
         d=$DUR; [ "$c" -ge 64 ] && d=$DUR_SAT
         run_wrk "$t" "$m" "$c" "$d"

@@ -57,7 +57,12 @@ const stat = (t, m, c) => {
     errors: g.reduce((a, r) => a + r.errors, 0), rssPeak: Math.max(...g.map(r => r.rss_peak_kb || 0)),
   };
 };
-const badBody = new Set(checks.filter(c => c.result !== 'identical').map(c => `${c.target}|${c.mode}`));
+// The baselines of a mode: MCP tools/call rows are held to nginx in front of the MCP mock and to the mock itself.
+const proxyOf = m => (m === 'mcp' ? 'mcp-nginx-proxy' : 'nginx-proxy');
+const directOf = m => (m === 'mcp' ? 'mcp-direct' : 'nginx-direct');
+// identical: the same bytes; translated: the Anthropic case's answer carries the mock's text; same-json: an MCP result
+const passed = r => ['identical', 'translated', 'same-json'].includes(r);
+const badBody = new Set(checks.filter(c => !passed(c.result)).map(c => `${c.target}|${c.mode}`));
 
 const out = [];
 out.push(`# Switchboard benchmark ${env.find(l => l.startsWith('date:'))?.slice(6) ?? ''}`.trim(), '');
@@ -65,7 +70,8 @@ if (env.length) out.push(...env.map(l => `- ${l}`), '');
 const nRuns = Math.max(0, ...[...groups.values()].map(g => g.length));
 out.push(`Medians of ${nRuns} run(s) per row. Latency is wrk's time to the whole response (for SSE: all events), in µs; `
   + 'wrk is closed-loop, so above 1 connection latency is mostly queueing. '
-  + '“× nginx-proxy” and “× portkey” divide the row\'s RPS by theirs at the same mode and connections. '
+  + '“× nginx-proxy” and “× portkey” divide the row\'s RPS by theirs at the same mode and connections (for the MCP '
+  + 'mode: by mcp-nginx-proxy, nginx in front of the MCP mock; Portkey has no MCP gateway). '
   + '“spread” is (max − min) / median of RPS over the runs. '
   + '“CPU µs/req” and “CPU busy” are the gateway process\'s own user+system CPU time over the run (from /proc, 10 ms '
   + 'ticks), per request and as a share of one core: a gateway that is not near 100% busy at high concurrency was '
@@ -76,11 +82,11 @@ const rows = [];
 for (const t of targets) for (const m of modes) for (const c of conns) {
   const s = stat(t, m, c);
   if (!s) continue;
-  const proxy = stat('nginx-proxy', m, c), pk = stat('portkey', m, c);
+  const proxy = stat(proxyOf(m), m, c), pk = m === 'mcp' ? null : stat('portkey', m, c);
   rows.push([t + (badBody.has(`${t}|${m}`) ? ' ⚠ body differs' : ''), m, c, int(s.rps),
     Number.isFinite(s.spread) ? `${(s.spread * 100).toFixed(0)}%` : '–',
     int(s.p50), int(s.p90), int(s.p99),
-    t === 'nginx-proxy' ? '1.00×' : ratio(s.rps, proxy?.rps), t === 'portkey' ? '1.00×' : ratio(s.rps, pk?.rps),
+    t === proxyOf(m) ? '1.00×' : ratio(s.rps, proxy?.rps), t === 'portkey' ? '1.00×' : ratio(s.rps, pk?.rps),
     Number.isFinite(s.cpuPerReq) ? (s.cpuPerReq < 100 ? s.cpuPerReq.toFixed(1) : int(s.cpuPerReq)) : '–',
     Number.isFinite(s.cpuBusy) ? `${(s.cpuBusy * 100).toFixed(0)}%` : '–',
     s.errors, mb(s.rssPeak)]);
@@ -89,24 +95,45 @@ out.push(table(['target', 'mode', 'conns', 'RPS', 'spread', 'p50 µs', 'p90 µs'
   'CPU µs/req', 'CPU busy', 'errors', 'RSS peak MB'], rows), '');
 
 const c1 = conns.includes(1);
-if (c1 && targets.includes('nginx-direct')) {
-  out.push('## Added latency at 1 connection (gateway − nginx-direct)', '');
+if (c1 && (targets.includes('nginx-direct') || targets.includes('mcp-direct'))) {
+  out.push('## Added latency at 1 connection (gateway − the mock straight: nginx-direct, or mcp-direct for MCP)', '');
   const added = [];
   for (const t of targets) for (const m of modes) {
-    const s = stat(t, m, 1), d = stat('nginx-direct', m, 1);
-    if (!s || !d || t === 'nginx-direct') continue;
+    const s = stat(t, m, 1), d = stat(directOf(m), m, 1);
+    if (!s || !d || t === directOf(m)) continue;
     added.push([t, m, int(s.p50), int(d.p50), signed(s.p50 - d.p50), signed(s.p99 - d.p99)]);
   }
-  out.push(table(['target', 'mode', 'p50 µs', 'nginx-direct p50 µs', 'added p50 µs', 'added p99 µs'], added), '');
+  out.push(table(['target', 'mode', 'p50 µs', 'direct p50 µs', 'added p50 µs', 'added p99 µs'], added), '');
 } else {
-  out.push('(Added latency needs nginx-direct measured at 1 connection.)', '');
+  out.push('(Added latency needs nginx-direct or mcp-direct measured at 1 connection.)', '');
 }
 
-const rssTargets = order(r => r.target).filter(t => t !== 'nginx-direct');
+// What a feature costs: the same gateway process, the feature's row against the plain row beside it.
+const features = [
+  ['switchboard-anthropic', 'switchboard', 'OpenAI → Anthropic translation and back'],
+  ['switchboard-guardrails', 'switchboard', 'guardrails at llm_input and llm_output (PII, secrets, regex)'],
+  ['switchboard-vm-priority', 'switchboard', 'priority-routed virtual model'],
+  ['switchboard-vm-weight', 'switchboard', 'weight-routed virtual model'],
+  ['mcp-gateway-guardrails', 'mcp-gateway', 'guardrails at mcp_pre_tool and mcp_post_tool (PII, secrets, regex)'],
+].filter(([f, base]) => targets.includes(f) && targets.includes(base));
+if (features.length) {
+  out.push('## What a feature costs (its row vs the plain row of the same process)', '');
+  const cost = [];
+  for (const [f, base, what] of features) for (const m of modes) for (const c of conns) {
+    const s = stat(f, m, c), b = stat(base, m, c);
+    if (!s || !b) continue;
+    cost.push([f, what, m, c, ratio(s.rps, b.rps), signed(s.p50 - b.p50),
+      Number.isFinite(s.cpuPerReq) && Number.isFinite(b.cpuPerReq) ? signed(s.cpuPerReq - b.cpuPerReq) : '–']);
+  }
+  out.push(table(['target', 'feature', 'mode', 'conns', 'RPS × plain', 'p50 µs vs plain', 'CPU µs/req vs plain'], cost), '');
+}
+
+const rssTargets = order(r => r.target).filter(t => t !== 'nginx-direct' && t !== 'mcp-direct');
 if (rssTargets.length) {
   out.push('## Memory of each gateway (VmRSS, MB)', '');
   const phase = (t, p) => { const r = rssRows.find(x => x[0] === t && x[1] === p); return r ? +r[2] : 0; };
-  const who = { 'nginx-proxy': 'nginx worker', portkey: 'node', switchboard: 'java' };
+  const who = { 'nginx-proxy': 'nginx worker', 'mcp-nginx-proxy': 'the same nginx worker', portkey: 'node',
+    switchboard: 'java', 'mcp-gateway': 'java', 'mcp-gateway-guardrails': 'java, same process as mcp-gateway' };
   const mem = rssTargets.map(t => {
     const peak = Math.max(0, ...runs.filter(r => r.target === t).map(r => r.rss_peak_kb || 0));
     return [`${t} (${who[t] ?? 'java, same process as switchboard'})`, mb(phase(t, 'idle')), mb(phase(t, 'warm')), mb(peak), mb(phase(t, 'end'))];
@@ -115,8 +142,8 @@ if (rssTargets.length) {
 }
 
 if (checks.length) {
-  out.push('## Correctness (body through the target vs the mock\'s fixed body, byte for byte)', '');
+  out.push('## Correctness (body through the target vs the mock\'s fixed body: byte for byte, or as noted)', '');
   out.push(table(['target', 'mode', 'HTTP', 'body'], checks.map(c => [c.target, c.mode, c.http,
-    c.result === 'identical' ? 'identical' : '**DIFFERS**']) ), '');
+    passed(c.result) ? c.result : '**DIFFERS**']) ), '');
 }
 process.stdout.write(out.join('\n'));

@@ -86,10 +86,12 @@ class ToolAclTest {
     }
 
     @Test
-    void aToolThatNeedsApprovalIsRefusedUntilApprovalsExist() {
+    void aToolThatNeedsAnApprovalNobodyCanGiveIsRefused() {
         String alices = mcp.initialize("alpha", ALICE_KEY);
         alpha.clear();
-        assertRpcError(mcp.call("alpha", ALICE_KEY, alices, "wipe", "{}"), 200, -32602, "needs a person's approval");
+        JsonNode result = mcp.call("alpha", ALICE_KEY, alices, "wipe", "{}").message().path("result");
+        assertTrue(result.path("isError").asBoolean());
+        assertTrue(result.path("content").get(0).path("text").asText().contains("needs a person's approval"));
         assertEquals(List.of(), alpha.calledTools());
     }
 

@@ -10,10 +10,10 @@ import static dev.switchboard.mcpgateway.support.McpTestResource.CI_KEY;
 import static dev.switchboard.mcpgateway.support.SdkClients.client;
 import static dev.switchboard.mcpgateway.support.SdkClients.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.mcpgateway.support.FakeMcpServer;
 import dev.switchboard.mcpgateway.support.McpHttp;
 import dev.switchboard.mcpgateway.support.McpTestResource;
 import io.modelcontextprotocol.client.McpSyncClient;
@@ -70,8 +70,8 @@ class VirtualServerTest {
 
     @Test
     void toolsOfSeveralServersAreListedUnderUniqueNames() {
-        assertEquals(List.of("alpha__echo", "progress", "sample", "change_tools", "wipe", "beta__echo", "whoami"),
-                tools(ALICE_KEY));
+        assertEquals(List.of("alpha__echo", "progress", "sample", "change_tools", "interrupt", "wipe", "beta__echo",
+                "whoami"), tools(ALICE_KEY));
     }
 
     @Test
@@ -118,15 +118,128 @@ class VirtualServerTest {
     }
 
     @Test
-    void progressIsRelayedWithoutUpstreamEventIds() {
+    void progressIsRelayedWithEventIdsOfTheVirtualServer() {
         String session = mcp.initialize("combo", ALICE_KEY);
         McpHttp.Reply reply = mcp.post("combo", headers(ALICE_KEY, session), request(4, "tools/call",
                 "{\"name\":\"progress\",\"arguments\":{},\"_meta\":{\"progressToken\":\"p\"}}"));
         assertTrue(reply.isSse(), reply.body());
         List<McpHttp.Event> events = reply.events();
-        assertEquals("notifications/progress", events.get(0).json().path("method").asText(), reply.body());
-        assertNull(events.get(0).id());
+        assertEquals(3, events.size(), reply.body());
+        assertEquals("", events.get(0).data(), "the priming event, so that the client can resume from the start");
+        assertEquals(1500L, events.get(0).retry());
+        assertEquals("notifications/progress", events.get(1).json().path("method").asText(), reply.body());
         assertEquals("alpha: done", reply.message().path("result").path("content").get(0).path("text").asText());
+        for (McpHttp.Event e : events) {
+            Map<String, String> position = position(e.id());
+            assertEquals(List.of("alpha"), List.copyOf(position.keySet()), e.id());
+            assertTrue(position.get("alpha").startsWith("alpha-ev-"), "the upstream's own id inside: " + position);
+        }
+    }
+
+    /** The upstream event ids a virtual server's event id carries (see VirtualEventIds). */
+    private static Map<String, String> position(String eventId) {
+        String[] parts = eventId.split("\\.");
+        Map<String, String> ids = new java.util.LinkedHashMap<>();
+        for (int i = 1; i + 1 < parts.length; i += 2) {
+            ids.put(new String(java.util.Base64.getUrlDecoder().decode(parts[i])),
+                    new String(java.util.Base64.getUrlDecoder().decode(parts[i + 1])));
+        }
+        return ids;
+    }
+
+    private Map<String, String> streamHeaders(String session) {
+        var h = headers(ALICE_KEY, session);
+        h.put("accept", "text/event-stream");
+        h.remove("content-type");
+        return h;
+    }
+
+    /** Reads events from the stream until one of them carries {@code method}; returns the id of the last event read. */
+    private static String readUntil(Iterator<String> lines, String... methods) {
+        List<String> wanted = new ArrayList<>(List.of(methods));
+        String lastId = null;
+        while (!wanted.isEmpty() && lines.hasNext()) {
+            String line = lines.next();
+            if (line.startsWith("id: ")) {
+                lastId = line.substring(4);
+            }
+            wanted.removeIf(m -> line.startsWith("data: ") && line.contains("\"" + m + "\""));
+        }
+        assertEquals(List.of(), wanted, "the stream ended before these came");
+        return lastId;
+    }
+
+    @Test
+    void aMergedStreamIsResumedAtEachUpstreamFromWhereItStood() throws Exception {
+        String session = mcp.initialize("combo", ALICE_KEY);
+        int alphaStreams = McpTestResource.alpha.openStreams();
+        int betaStreams = McpTestResource.beta.openStreams();
+        HttpResponse<Stream<String>> first = mcp.openStream("combo", streamHeaders(session));
+        assertEquals(200, first.statusCode());
+        StreamableHttpProxyTest.waitForStreams(McpTestResource.alpha, alphaStreams + 1);
+        StreamableHttpProxyTest.waitForStreams(McpTestResource.beta, betaStreams + 1);
+        McpTestResource.alpha.pushToAllStreams(FakeMcpServer.notificationOf("notifications/resources/list_changed"));
+        McpTestResource.beta.pushToAllStreams(FakeMcpServer.notificationOf("notifications/prompts/list_changed"));
+        Iterator<String> lines = first.body().iterator();
+        String lastId = CompletableFuture.supplyAsync(() -> readUntil(lines,
+                "notifications/resources/list_changed", "notifications/prompts/list_changed")).get(10, TimeUnit.SECONDS);
+        first.body().close();
+        Map<String, String> stood = position(lastId);
+        assertEquals(java.util.Set.of("alpha", "beta"), stood.keySet(), lastId);
+
+        // while the client is away, alpha has more to say
+        McpTestResource.alpha.pushToAllStreams(FakeMcpServer.notificationOf("notifications/tools/list_changed"));
+        McpTestResource.alpha.clear();
+        McpTestResource.beta.clear();
+        var again = streamHeaders(session);
+        again.put("last-event-id", lastId);
+        HttpResponse<Stream<String>> resumed = mcp.openStream("combo", again);
+        assertEquals(200, resumed.statusCode());
+        Iterator<String> more = resumed.body().iterator();
+        String replayedId = CompletableFuture.supplyAsync(() -> readUntil(more, "notifications/tools/list_changed"))
+                .get(10, TimeUnit.SECONDS);
+        resumed.body().close();
+        assertEquals(stood.get("beta"), position(replayedId).get("beta"), "beta's position is kept");
+        assertEquals(stood.get("alpha"), lastEventIdSentTo(McpTestResource.alpha));
+        assertEquals(stood.get("beta"), lastEventIdSentTo(McpTestResource.beta));
+    }
+
+    private static String lastEventIdSentTo(FakeMcpServer server) {
+        return server.received().stream().filter(r -> r.httpMethod().equals("GET"))
+                .map(r -> r.headers().get("last-event-id")).findFirst().orElse(null);
+    }
+
+    @Test
+    void anInterruptedToolCallIsResumedAtItsUpstream() {
+        String session = mcp.initialize("combo", ALICE_KEY);
+        McpHttp.Reply cut = mcp.post("combo", headers(ALICE_KEY, session), request(7, "tools/call",
+                "{\"name\":\"interrupt\",\"arguments\":{},\"_meta\":{\"progressToken\":\"p\"}}"));
+        assertTrue(cut.isSse(), cut.body());
+        List<McpHttp.Event> events = cut.events();
+        assertEquals(2, events.size(), "priming event and progress, then the upstream closed: " + cut.body());
+        assertEquals(100L, events.get(0).retry());
+        String last = events.get(1).id();
+        McpTestResource.alpha.clear();
+        var h = streamHeaders(session);
+        h.put("last-event-id", last);
+        McpHttp.Reply resumed = mcp.get("combo", h);
+        assertEquals(200, resumed.status(), resumed.body());
+        JsonNode answer = resumed.message();
+        assertEquals(7, answer.path("id").asInt(), resumed.body());
+        assertEquals("alpha: resumed", answer.path("result").path("content").get(0).path("text").asText());
+        assertEquals(position(last).get("alpha"), lastEventIdSentTo(McpTestResource.alpha));
+        assertEquals(List.of("alpha"), List.copyOf(position(resumed.events().get(0).id()).keySet()));
+    }
+
+    @Test
+    void aLastEventIdThatNamesNoVirtualEventIsRefused() {
+        String session = mcp.initialize("combo", ALICE_KEY);
+        var h = streamHeaders(session);
+        h.put("last-event-id", "alpha-ev-3");
+        assertRpcError(mcp.get("combo", h), 400, -32600, "Last-Event-ID names no event of this virtual server");
+        h.put("last-event-id", "r." + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("down".getBytes())
+                + ".eA");
+        assertRpcError(mcp.get("combo", h), 400, -32600, "Last-Event-ID names no event of this virtual server");
     }
 
     @Test

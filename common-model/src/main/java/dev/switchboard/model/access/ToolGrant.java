@@ -2,6 +2,7 @@ package dev.switchboard.model.access;
 
 import dev.switchboard.model.config.ToolPolicy;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * What one caller may do on one MCP server: the tool policies that name the caller (directly, through a team of theirs,
@@ -9,7 +10,8 @@ import java.util.List;
  *
  * <p>A tool is allowed when some policy allows it ({@code allow} empty = every tool) and no policy denies it: a deny
  * always wins. Names in {@code allow}, {@code deny} and {@code require_approval} are exact tool names or globs where
- * {@code *} stands for any run of characters ({@code get_*}).
+ * {@code *} stands for any run of characters ({@code get_*}). Resources and prompts follow the same rule with their own
+ * lists: a resource by its URI (a resource template by its URI template), a prompt by its name.
  */
 public record ToolGrant(String server, List<ToolPolicy> policies) {
 
@@ -27,12 +29,26 @@ public record ToolGrant(String server, List<ToolPolicy> policies) {
     }
 
     public boolean allows(String tool) {
+        return allowed(tool, ToolPolicy::allow, ToolPolicy::deny);
+    }
+
+    /** Whether the caller may see and read the resource at {@code uri}, or see the template {@code uriTemplate}. */
+    public boolean allowsResource(String uri) {
+        return allowed(uri, ToolPolicy::allowResources, ToolPolicy::denyResources);
+    }
+
+    public boolean allowsPrompt(String prompt) {
+        return allowed(prompt, ToolPolicy::allowPrompts, ToolPolicy::denyPrompts);
+    }
+
+    private boolean allowed(String name, Function<ToolPolicy, List<String>> allow,
+                            Function<ToolPolicy, List<String>> deny) {
         boolean allowed = false;
         for (ToolPolicy p : policies) {
-            if (anyMatches(p.deny(), tool)) {
+            if (anyMatches(deny.apply(p), name)) {
                 return false;
             }
-            allowed |= p.allow().isEmpty() || anyMatches(p.allow(), tool);
+            allowed |= allow.apply(p).isEmpty() || anyMatches(allow.apply(p), name);
         }
         return allowed;
     }

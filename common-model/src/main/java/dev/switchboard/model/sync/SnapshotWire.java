@@ -26,7 +26,8 @@ import java.util.zip.GZIPOutputStream;
  *       without fetching it) and {@value #CONTENT_ENCODING_HEADER}{@code : }{@value #GZIP}.</li>
  * </ul>
  * PostgreSQL stays the truth: the control plane re-publishes the latest revision at start and retries until NATS
- * acknowledges. Pure encoding only; the NATS calls live in the services.
+ * acknowledges. Pure encoding only: the control plane's publisher and the planes' watcher
+ * ({@link dev.switchboard.model.feed.NatsSnapshots}) make the NATS calls.
  */
 public final class SnapshotWire {
 

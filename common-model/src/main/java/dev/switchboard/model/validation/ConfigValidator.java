@@ -26,6 +26,7 @@ import dev.switchboard.model.config.Timeouts;
 import dev.switchboard.model.config.ToolPolicy;
 import dev.switchboard.model.config.VirtualMcpServer;
 import dev.switchboard.model.config.VirtualModel;
+import dev.switchboard.model.guardrail.GuardrailSpec;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -47,6 +48,8 @@ public final class ConfigValidator {
     private static final Pattern MODEL_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@/-]{0,255}");
     private static final Pattern KEY_HASH = Pattern.compile("sha256:[0-9a-f]{64}");
     private static final Pattern STATUS_PATTERN = Pattern.compile("[1-5](xx|[0-9]{2})");
+    /** RFC 9110 token characters. */
+    private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
     private final SwitchboardConfig config;
     private final List<ConfigError> errors = new ArrayList<>();
@@ -425,15 +428,7 @@ public final class ConfigValidator {
             if (required(p + ".url", s.url())) {
                 httpUrl(p + ".url", s.url());
             }
-            McpServer.McpAuth auth = s.auth();
-            if (auth.type() == null) {
-                error(p + ".auth.type", "is required (none, bearer or header)");
-            } else if (auth.type() != McpServer.McpAuth.Type.NONE) {
-                required(p + ".auth.token", auth.token());
-                if (auth.type() == McpServer.McpAuth.Type.HEADER) {
-                    required(p + ".auth.header", auth.header());
-                }
-            }
+            mcpAuth(p + ".auth", s.auth());
         }
         uniqueNames("virtual_mcp_servers", config.virtualMcpServers(), VirtualMcpServer::name);
         for (int i = 0; i < config.virtualMcpServers().size(); i++) {
@@ -465,36 +460,156 @@ public final class ConfigValidator {
             if (required(p + ".server", t.server()) && !mcpServerNames.contains(t.server())) {
                 error(p + ".server", "unknown MCP server '" + t.server() + "'");
             }
+            patterns(p + ".allow", t.allow());
+            patterns(p + ".deny", t.deny());
+            patterns(p + ".require_approval", t.requireApproval());
+            for (int j = 0; j < t.approvers().size(); j++) {
+                subjectRef(p + ".approvers[" + j + "]", t.approvers().get(j));
+            }
+            patterns(p + ".allow_resources", t.allowResources());
+            patterns(p + ".deny_resources", t.denyResources());
+            patterns(p + ".allow_prompts", t.allowPrompts());
+            patterns(p + ".deny_prompts", t.denyPrompts());
         }
     }
 
+    /**
+     * An MCP server's credential: the fields its type needs are required, and a field of another type is an error, so
+     * that a config never names a credential that is silently ignored.
+     */
+    private void mcpAuth(String p, McpServer.McpAuth auth) {
+        McpServer.McpAuth.Type type = auth.type();
+        if (type == null) {
+            error(p + ".type", "is required (none, bearer, header, oauth-client-credentials or "
+                    + "databricks-service-principal)");
+            return;
+        }
+        boolean staticToken = type == McpServer.McpAuth.Type.BEARER || type == McpServer.McpAuth.Type.HEADER;
+        boolean oauth = type == McpServer.McpAuth.Type.OAUTH_CLIENT_CREDENTIALS;
+        boolean databricks = type == McpServer.McpAuth.Type.DATABRICKS_SERVICE_PRINCIPAL;
+        onlyFor(p + ".token", auth.token(), staticToken, "bearer and header");
+        onlyFor(p + ".header", auth.header(), type == McpServer.McpAuth.Type.HEADER, "header");
+        onlyFor(p + ".token_url", auth.tokenUrl(), oauth, "oauth-client-credentials");
+        onlyFor(p + ".scope", auth.scope(), oauth, "oauth-client-credentials");
+        onlyFor(p + ".audience", auth.audience(), oauth, "oauth-client-credentials");
+        onlyFor(p + ".token_endpoint_auth_method", auth.tokenEndpointAuthMethod(), oauth, "oauth-client-credentials");
+        onlyFor(p + ".workspace_url", auth.workspaceUrl(), databricks, "databricks-service-principal");
+        onlyFor(p + ".client_id", auth.clientId(), type.oauth(),
+                "oauth-client-credentials and databricks-service-principal");
+        onlyFor(p + ".client_secret", auth.clientSecret(), type.oauth(),
+                "oauth-client-credentials and databricks-service-principal");
+        if (staticToken) {
+            required(p + ".token", auth.token());
+        }
+        if (type == McpServer.McpAuth.Type.HEADER && required(p + ".header", auth.header())
+                && !HEADER_NAME.matcher(auth.header()).matches()) {
+            error(p + ".header", "must be an HTTP header name, got '" + auth.header() + "'");
+        }
+        if (oauth && required(p + ".token_url", auth.tokenUrl())) {
+            httpUrl(p + ".token_url", auth.tokenUrl());
+        }
+        if (type.oauth()) {
+            required(p + ".client_id", auth.clientId());
+            required(p + ".client_secret", auth.clientSecret());
+        }
+        if (oauth) {
+            notBlankIfGiven(p + ".scope", auth.scope());
+            notBlankIfGiven(p + ".audience", auth.audience());
+        }
+        if (databricks && auth.workspaceUrl() != null) {
+            httpUrl(p + ".workspace_url", auth.workspaceUrl());
+        }
+    }
+
+    private void onlyFor(String p, Object value, boolean applies, String types) {
+        if (value != null && !applies) {
+            error(p, "applies only to auth type " + types);
+        }
+    }
+
+    private void notBlankIfGiven(String p, String value) {
+        if (value != null && value.isBlank()) {
+            error(p, "must not be blank; leave it out instead");
+        }
+    }
+
+    private void patterns(String p, List<String> patterns) {
+        for (int i = 0; i < patterns.size(); i++) {
+            if (patterns.get(i) == null || patterns.get(i).isEmpty()) {
+                error(p + "[" + i + "]", "must not be empty");
+            }
+        }
+    }
+
+    /**
+     * Names, hooks and references to the rest of the config here; what each guardrail type needs (its block, hooks,
+     * patterns, detectors, schema, webhook) in {@link GuardrailSpec}, which {@code Guardrails.compile} shares.
+     */
     private void guardrails() {
         uniqueNames("guardrails", config.guardrails(), Guardrail::name);
         for (int i = 0; i < config.guardrails().size(); i++) {
             Guardrail g = config.guardrails().get(i);
             String p = "guardrails[" + i + "]";
             name(p + ".name", g.name());
-            required(p + ".type", g.type());
-            if (g.hooks().isEmpty()) {
-                error(p + ".hooks", "must name at least one of llm_input, llm_output, mcp_pre_tool, mcp_post_tool");
+            if (g.type() == null) {
+                error(p + ".type", "is required (regex, pii, secrets, sql, json_schema, permission or webhook)");
             }
-            if (g.type() != null && g.type() != Guardrail.Type.PII && g.patterns().isEmpty()) {
-                error(p + ".patterns", "must give at least one pattern");
-            }
-            if (g.type() == Guardrail.Type.REGEX) {
-                for (int j = 0; j < g.patterns().size(); j++) {
-                    try {
-                        Pattern.compile(g.patterns().get(j));
-                    } catch (PatternSyntaxException e) {
-                        error(p + ".patterns[" + j + "]", "not a valid regular expression: " + e.getDescription());
-                    }
-                }
-            }
+            guardrailHooks(p, g);
             modelPatterns(p + ".models", g.models());
             for (int j = 0; j < g.mcpServers().size(); j++) {
                 if (!mcpServerNames.contains(g.mcpServers().get(j))) {
                     error(p + ".mcp_servers[" + j + "]", "unknown MCP server '" + g.mcpServers().get(j) + "'");
                 }
+            }
+            guardrailTools(p + ".tools", g.tools());
+            for (int j = 0; j < g.subjects().size(); j++) {
+                subjectRef(p + ".subjects[" + j + "]", g.subjects().get(j));
+            }
+            if (g.permission() != null) {
+                for (int j = 0; j < g.permission().subjects().size(); j++) {
+                    subjectRef(p + ".permission.subjects[" + j + "]", g.permission().subjects().get(j));
+                }
+            }
+            for (ConfigError e : GuardrailSpec.problems(g)) {
+                error(p + "." + e.path(), e.message());
+            }
+        }
+    }
+
+    private void guardrailHooks(String p, Guardrail g) {
+        if (g.hooks().isEmpty()) {
+            error(p + ".hooks", "must name at least one of llm_input, llm_output, mcp_pre_tool, mcp_post_tool");
+        }
+        Set<Guardrail.Hook> seen = new HashSet<>();
+        for (int j = 0; j < g.hooks().size(); j++) {
+            if (g.hooks().get(j) == null) {
+                error(p + ".hooks[" + j + "]", "must be llm_input, llm_output, mcp_pre_tool or mcp_post_tool");
+            } else if (!seen.add(g.hooks().get(j))) {
+                error(p + ".hooks[" + j + "]", "duplicate hook");
+            }
+        }
+        boolean llm = seen.contains(Guardrail.Hook.LLM_INPUT) || seen.contains(Guardrail.Hook.LLM_OUTPUT);
+        boolean tool = seen.contains(Guardrail.Hook.MCP_PRE_TOOL) || seen.contains(Guardrail.Hook.MCP_POST_TOOL);
+        if (!g.models().isEmpty() && !llm && !seen.isEmpty()) {
+            error(p + ".models", "narrows only llm_input and llm_output, and the guardrail has neither");
+        }
+        if ((!g.mcpServers().isEmpty() || !g.tools().isEmpty()) && !tool && !seen.isEmpty()) {
+            error(p + (g.mcpServers().isEmpty() ? ".tools" : ".mcp_servers"),
+                    "narrows only mcp_pre_tool and mcp_post_tool, and the guardrail has neither");
+        }
+    }
+
+    /** A tool is the upstream's tool name, or {@code <server>/<tool>} with a known server. */
+    private void guardrailTools(String p, List<String> tools) {
+        for (int j = 0; j < tools.size(); j++) {
+            String tool = tools.get(j);
+            int slash = tool == null ? -1 : tool.indexOf('/');
+            if (tool == null || tool.isBlank()) {
+                error(p + "[" + j + "]", "must be a tool name or <server>/<tool>");
+            } else if (slash == 0 || slash == tool.length() - 1) {
+                error(p + "[" + j + "]", "must be a tool name or <server>/<tool>, got '" + tool + "'");
+            } else if (slash > 0 && !mcpServerNames.contains(tool.substring(0, slash))) {
+                error(p + "[" + j + "]", "unknown MCP server '" + tool.substring(0, slash) + "'");
             }
         }
     }

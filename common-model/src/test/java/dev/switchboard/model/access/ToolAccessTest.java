@@ -105,4 +105,44 @@ class ToolAccessTest {
         assertFalse(ToolGrant.globMatches("a*b", "aXXbY"));
         assertFalse(ToolGrant.globMatches("search", "search_issues"));
     }
+
+    @Test
+    void resourcesAndPromptsFollowTheSameRuleAsTools() {
+        ToolAccess docs = ToolAccess.of(ConfigCodec.readYaml("""
+                mcp_servers: [{name: docs, url: "http://127.0.0.1:1/mcp"}]
+                users: [{name: alice}, {name: bob}]
+                teams: [{name: analysts, members: [alice]}]
+                tool_policies:
+                  - name: analysts-docs
+                    subjects: [team:analysts]
+                    server: docs
+                    allow: [search]
+                    allow_resources: ["file:///public/*", "db://reports/{id}"]
+                    deny_resources: ["file:///public/secret*"]
+                    allow_prompts: ["summarize*"]
+                  - name: alice-no-drafts
+                    subjects: [user:alice]
+                    server: docs
+                    allow: [fetch]
+                    allow_prompts: ["summarize*"]
+                    deny_prompts: [summarize-draft]
+                    allow_resources: ["file:///public/*"]
+                  - name: bob-tools-only
+                    subjects: [user:bob]
+                    server: docs
+                    allow: [search]
+                """));
+        ToolGrant alice = docs.grant(SubjectRef.user("alice"), List.of(), "docs");
+        assertTrue(alice.allowsResource("file:///public/a/b.md"), "* spans slashes");
+        assertTrue(alice.allowsResource("db://reports/{id}"), "a template is matched by its text");
+        assertFalse(alice.allowsResource("file:///public/secret-plan.md"), "a deny wins");
+        assertFalse(alice.allowsResource("file:///private/x"));
+        assertTrue(alice.allowsPrompt("summarize"));
+        assertFalse(alice.allowsPrompt("summarize-draft"), "a deny of another policy wins");
+        assertFalse(alice.allowsPrompt("translate"));
+        ToolGrant bob = docs.grant(SubjectRef.user("bob"), List.of(), "docs");
+        assertTrue(bob.allowsResource("anything://at/all") && bob.allowsPrompt("any"),
+                "a policy without resource or prompt lists allows them all, as an empty allow does for tools");
+        assertFalse(docs.grant(SubjectRef.user("carol"), List.of(), "docs").allowsResource("file:///public/a"));
+    }
 }

@@ -277,19 +277,148 @@ class ConfigValidatorTest {
                   - {name: gh, tools: [gh/search, jira/create, nonsense]}
                 tool_policies:
                   - {name: p, subjects: [user:alice], server: jira}
-                guardrails:
-                  - {name: g, type: regex, hooks: [llm_input], patterns: ['(unclosed'], mcp_servers: [jira]}
-                  - {name: h, type: keyword}
                 """,
                 "mcp_servers[0].auth.header: is required",
                 "virtual_mcp_servers[0].name: 'gh' is already an MCP server's name",
                 "virtual_mcp_servers[0].tools[1]: unknown MCP server 'jira'",
                 "virtual_mcp_servers[0].tools[2]: must be <server>/<tool>, got 'nonsense'",
-                "tool_policies[0].server: unknown MCP server 'jira'",
-                "guardrails[0].patterns[0]: not a valid regular expression: Unclosed group",
+                "tool_policies[0].server: unknown MCP server 'jira'");
+    }
+
+    @Test
+    void guardrailFieldsAndReferencesAreChecked() {
+        assertErrors("""
+                users: [{name: alice}]
+                teams: [{name: ml, members: [alice]}]
+                mcp_servers:
+                  - {name: gh, url: https://mcp.example.com/mcp}
+                guardrails:
+                  - {name: g, type: regex, hooks: [llm_input], mcp_servers: [jira],
+                     regex: {deny: ['(unclosed'], allow: ['ok'], replacement: x}}
+                  - {name: h}
+                  - {name: i, type: pii, hooks: [llm_output, llm_output], models: [nope/*, missing-model],
+                     pii: {detect: [email, passport]}, regex: {deny: [x]}}
+                  - {name: j, type: sql, hooks: [mcp_pre_tool, llm_input], tools: [jira/run, query, /x],
+                     subjects: [user:zed, team:ml], sql: {deny_tables: [a.b.c, '"Quoted"'], deny_schemas: ['x y']}}
+                  - {name: k, type: json_schema, hooks: [mcp_pre_tool], json_schema: {schema: {type: nonsense}}}
+                  - {name: l, type: permission, hooks: [mcp_pre_tool],
+                     permission: {subjects: [team:nobody], arguments: {env: {}, region: {pattern: '[ab'}}}}
+                  - {name: m, type: webhook, hooks: [mcp_post_tool], webhook: {url: 'ftp://x', timeout_ms: 0}}
+                  - {name: n, type: secrets, hooks: [mcp_pre_tool], models: ['*'], secrets: {detect: [jwt, password]}}
+                  - {name: o, type: webhook, hooks: [llm_input]}
+                  - {name: p, type: permission, hooks: [mcp_pre_tool], permission: {}}
+                """,
+                "guardrails[0].mcp_servers: narrows only mcp_pre_tool and mcp_post_tool, and the guardrail has neither",
                 "guardrails[0].mcp_servers[0]: unknown MCP server 'jira'",
+                "guardrails[0].regex.deny[0]: not a valid regular expression: Unclosed group",
+                "guardrails[0].regex.replacement: applies only with redact: replace",
+                "guardrails[1].type: is required (regex, pii, secrets, sql, json_schema, permission or webhook)",
                 "guardrails[1].hooks: must name at least one of llm_input, llm_output, mcp_pre_tool, mcp_post_tool",
-                "guardrails[1].patterns: must give at least one pattern");
+                "guardrails[2].hooks[1]: duplicate hook",
+                "guardrails[2].models[0]: unknown provider account 'nope'",
+                "guardrails[2].models[1]: names no model or virtual model: 'missing-model'",
+                "guardrails[2].regex: does not go with type pii",
+                "guardrails[2].pii.detect[1]: unknown pii detector 'passport' (email, phone, card, iban, national_id)",
+                "guardrails[3].tools[0]: unknown MCP server 'jira'",
+                "guardrails[3].tools[2]: must be a tool name or <server>/<tool>, got '/x'",
+                "guardrails[3].subjects[0]: unknown subject 'user:zed'",
+                "guardrails[3].hooks[1]: type sql checks tool arguments: only mcp_pre_tool",
+                "guardrails[3].sql.deny_schemas[0]: must be an unquoted schema name, got 'x y'",
+                "guardrails[3].sql.deny_tables[0]: must be an unquoted <table> or <schema>.<table>, got 'a.b.c'",
+                "guardrails[3].sql.deny_tables[1]: must be an unquoted <table> or <schema>.<table>, got '\"Quoted\"'",
+                "guardrails[4].json_schema.schema: not a valid JSON Schema: $.type: does not have a value in the "
+                        + "enumeration [\"array\", \"boolean\", \"integer\", \"null\", \"number\", \"object\", \"string\"]; "
+                        + "$.type: string found, array expected",
+                "guardrails[5].permission.subjects[0]: unknown subject 'team:nobody'",
+                "guardrails[5].permission.arguments.env: set allowed, pattern or both",
+                "guardrails[5].permission.arguments.region.pattern: not a valid regular expression: "
+                        + "Unclosed character class",
+                "guardrails[6].webhook.url: must be an http or https URL, got 'ftp://x'",
+                "guardrails[6].webhook.timeout_ms: must be > 0",
+                "guardrails[7].models: narrows only llm_input and llm_output, and the guardrail has neither",
+                "guardrails[7].secrets.detect[1]: unknown secrets detector 'password' (aws_access_key, gcp_api_key, "
+                        + "github_token, slack_token, private_key, jwt, bearer_token, high_entropy)",
+                "guardrails[8].webhook: is required for type webhook",
+                "guardrails[9].permission: must give subjects, arguments or both");
+    }
+
+    @Test
+    void mcpOAuthCredentialsAreValidated() {
+        assertErrors("""
+                mcp_servers:
+                  - name: ok-oauth
+                    url: https://mcp.example.com/mcp
+                    auth:
+                      type: oauth-client-credentials
+                      token_url: https://idp.example.com/oauth/token
+                      client_id: gateway
+                      client_secret: {env: IDP_SECRET}
+                      scope: mcp.read
+                      audience: https://mcp.example.com
+                      token_endpoint_auth_method: client_secret_post
+                  - name: ok-databricks
+                    url: https://ws.cloud.databricks.com/api/2.0/mcp/sql
+                    transport: streamable_http
+                    auth: {type: databricks-service-principal, client_id: sp, client_secret: {env: SP_SECRET}}
+                  - name: ok-legacy
+                    url: http://127.0.0.1:3001/sse
+                    transport: sse
+                    auth: {type: bearer, token: {env: T}}
+                  - name: no-fields
+                    url: https://mcp.example.com/mcp
+                    auth: {type: oauth-client-credentials}
+                  - name: bad-url
+                    url: https://mcp.example.com/mcp
+                    auth: {type: oauth-client-credentials, token_url: "ftp://idp", client_id: c, client_secret: s, scope: " "}
+                  - name: databricks-missing
+                    url: https://ws.cloud.databricks.com/api/2.0/mcp/sql
+                    auth: {type: databricks-service-principal, workspace_url: not-a-url}
+                  - name: mixed
+                    url: https://mcp.example.com/mcp
+                    auth: {type: bearer, token: t, client_id: c, token_url: "https://idp/token", workspace_url: "https://ws"}
+                  - name: databricks-with-scope
+                    url: https://ws.cloud.databricks.com/api/2.0/mcp/sql
+                    auth: {type: databricks-service-principal, client_id: sp, client_secret: s, scope: all-apis}
+                  - name: bad-header
+                    url: https://mcp.example.com/mcp
+                    auth: {type: header, header: "X Api: Key", token: t}
+                """,
+                "mcp_servers[3].auth.token_url: is required",
+                "mcp_servers[3].auth.client_id: is required",
+                "mcp_servers[3].auth.client_secret: is required",
+                "mcp_servers[4].auth.token_url: must be an http or https URL, got 'ftp://idp'",
+                "mcp_servers[4].auth.scope: must not be blank; leave it out instead",
+                "mcp_servers[5].auth.client_id: is required",
+                "mcp_servers[5].auth.client_secret: is required",
+                "mcp_servers[5].auth.workspace_url: must be an http or https URL, got 'not-a-url'",
+                "mcp_servers[6].auth.token_url: applies only to auth type oauth-client-credentials",
+                "mcp_servers[6].auth.workspace_url: applies only to auth type databricks-service-principal",
+                "mcp_servers[6].auth.client_id: applies only to auth type oauth-client-credentials and "
+                        + "databricks-service-principal",
+                "mcp_servers[7].auth.scope: applies only to auth type oauth-client-credentials",
+                "mcp_servers[8].auth.header: must be an HTTP header name, got 'X Api: Key'");
+    }
+
+    @Test
+    void anUnknownMcpAuthTypeOrTransportIsAnErrorWithItsPath() {
+        ConfigException auth = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+                () -> ConfigCodec.readYaml("mcp_servers: [{name: a, url: 'http://x/mcp', auth: {type: oauth2}}]"));
+        assertTrue(auth.errors().get(0).path().equals("mcp_servers[0].auth.type"), auth.getMessage());
+        ConfigException transport = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+                () -> ConfigCodec.readYaml("mcp_servers: [{name: a, url: 'http://x/mcp', transport: websocket}]"));
+        assertTrue(transport.errors().get(0).path().equals("mcp_servers[0].transport"), transport.getMessage());
+    }
+
+    @Test
+    void toolPolicyPatternsMustNotBeEmpty() {
+        assertErrors("""
+                users: [{name: alice}]
+                mcp_servers: [{name: s, url: "http://127.0.0.1:1/mcp"}]
+                tool_policies:
+                  - {name: p, subjects: [user:alice], server: s, allow_resources: ["file:///*", ""], deny_prompts: [""]}
+                """,
+                "tool_policies[0].allow_resources[1]: must not be empty",
+                "tool_policies[0].deny_prompts[0]: must not be empty");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.switchboard.controlplane.config;
 
+import dev.switchboard.model.config.Guardrail;
 import dev.switchboard.model.config.McpServer;
 import dev.switchboard.model.config.ProviderAccount;
 import dev.switchboard.model.config.ProviderAuth;
@@ -12,8 +13,9 @@ import java.util.Map;
 
 /**
  * Visits every credential field of the config: a provider account's {@code auth.api_key}, {@code auth.token} and
- * {@code auth.client_secret}, and an MCP server's {@code auth.token}. A {@link Rule} decides what each becomes, knowing
- * the secret stored at the same place before (matched by the resource's name).
+ * {@code auth.client_secret}, an MCP server's {@code auth.token} and a webhook guardrail's {@code webhook.token}. A
+ * {@link Rule} decides what each becomes, knowing the secret stored at the same place before (matched by the
+ * resource's name).
  */
 public final class SecretFields {
 
@@ -41,7 +43,14 @@ public final class SecretFields {
             McpServer s = next.mcpServers().get(i);
             servers.add(apply(s, oldServers.get(s.name()), "mcp_servers[" + i + "]", rule));
         }
-        return next.toBuilder().providerAccounts(accounts).mcpServers(servers).build();
+        Map<String, Guardrail> oldGuardrails = new HashMap<>();
+        previous.guardrails().forEach(g -> oldGuardrails.putIfAbsent(g.name(), g));
+        List<Guardrail> guardrails = new ArrayList<>();
+        for (int i = 0; i < next.guardrails().size(); i++) {
+            Guardrail g = next.guardrails().get(i);
+            guardrails.add(apply(g, oldGuardrails.get(g.name()), "guardrails[" + i + "]", rule));
+        }
+        return next.toBuilder().providerAccounts(accounts).mcpServers(servers).guardrails(guardrails).build();
     }
 
     /** Applies the rule to a single resource of any kind; kinds without secrets come back as they are. */
@@ -51,6 +60,9 @@ public final class SecretFields {
         }
         if (next instanceof McpServer s) {
             return kind.cast(apply(s, (McpServer) previous, prefix, rule));
+        }
+        if (next instanceof Guardrail g) {
+            return kind.cast(apply(g, (Guardrail) previous, prefix, rule));
         }
         return next;
     }
@@ -70,11 +82,26 @@ public final class SecretFields {
 
     public static McpServer apply(McpServer next, McpServer previous, String prefix, Rule rule) {
         McpServer.McpAuth auth = next.auth();
-        Secret stored = previous == null ? null : previous.auth().token();
-        Secret token = map(join(prefix, "auth.token"), auth.token(), stored, rule);
-        return token == auth.token() ? next
-                : new McpServer(next.name(), next.url(), next.description(),
-                        new McpServer.McpAuth(auth.type(), auth.header(), token));
+        McpServer.McpAuth old = previous == null ? null : previous.auth();
+        Secret token = map(join(prefix, "auth.token"), auth.token(), old == null ? null : old.token(), rule);
+        Secret clientSecret = map(join(prefix, "auth.client_secret"), auth.clientSecret(),
+                old == null ? null : old.clientSecret(), rule);
+        return token == auth.token() && clientSecret == auth.clientSecret() ? next
+                : next.withAuth(auth.withSecrets(token, clientSecret));
+    }
+
+    public static Guardrail apply(Guardrail next, Guardrail previous, String prefix, Rule rule) {
+        Guardrail.WebhookRule webhook = next.webhook();
+        if (webhook == null || webhook.token() == null) {
+            return next;
+        }
+        Secret stored = previous == null || previous.webhook() == null ? null : previous.webhook().token();
+        Secret token = map(join(prefix, "webhook.token"), webhook.token(), stored, rule);
+        return token == webhook.token() ? next
+                : new Guardrail(next.name(), next.type(), next.mode(), next.hooks(), next.models(), next.mcpServers(),
+                        next.tools(), next.subjects(), next.regex(), next.pii(), next.secrets(), next.sql(),
+                        next.jsonSchema(), next.permission(),
+                        new Guardrail.WebhookRule(webhook.url(), webhook.timeoutMs(), token));
     }
 
     private static Secret map(String path, Secret given, Secret stored, Rule rule) {

@@ -75,9 +75,13 @@ class ResourceCrudTest {
                         "{\"subjects\":[\"team:ml\"],\"server\":\"base-mcp\",\"deny\":[\"delete\"],"
                                 + "\"require_approval\":[\"write\"]}"),
                 Arguments.of("/admin/v1/guardrails", "g-x",
-                        "{\"name\":\"g-x\",\"type\":\"keyword\",\"hooks\":[\"llm_input\"],\"patterns\":[\"secret\"]}",
-                        "{\"type\":\"regex\",\"hooks\":[\"llm_input\",\"mcp_pre_tool\"],\"action\":\"redact\","
-                                + "\"patterns\":[\"\\\\d{16}\"]}"));
+                        "{\"name\":\"g-x\",\"type\":\"regex\",\"hooks\":[\"llm_input\"],"
+                                + "\"regex\":{\"deny\":[\"\\\\d{16}\"],\"redact\":\"mask\"}}",
+                        "{\"type\":\"webhook\",\"mode\":\"enforce_but_ignore_on_error\","
+                                + "\"hooks\":[\"llm_input\",\"mcp_pre_tool\"],\"models\":[\"base/*\"],"
+                                + "\"mcp_servers\":[\"base-mcp\"],\"subjects\":[\"team:ml\"],"
+                                + "\"webhook\":{\"url\":\"http://127.0.0.1:9/verdict\",\"timeout_ms\":500,"
+                                + "\"token\":{\"env\":\"GUARDRAIL_WEBHOOK_TOKEN\"}}}"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -11,6 +11,7 @@ import dev.switchboard.controlplane.support.Admin;
 import dev.switchboard.controlplane.support.ControlPlaneTestStack;
 import dev.switchboard.controlplane.support.Snapshots;
 import dev.switchboard.model.config.ApiKey;
+import dev.switchboard.model.config.McpServer;
 import dev.switchboard.model.secret.Secret;
 import dev.switchboard.model.secret.SecretResolver;
 import dev.switchboard.model.secret.SecretSealer;
@@ -42,8 +43,11 @@ class SecretsTest {
     private static final String PROVIDER_KEY_1 = "sk-live-provider-key-ONE-" + random();
     private static final String PROVIDER_KEY_2 = "sk-live-provider-key-TWO-" + random();
     private static final String MCP_TOKEN = "ghp-mcp-token-" + random();
+    private static final String MCP_CLIENT_SECRET = "mcp-oauth-client-secret-" + random();
+    private static final String WEBHOOK_TOKEN = "guardrail-webhook-token-" + random();
     /** Every clear value used here; plus the API keys the control plane generated. */
-    private static final List<String> CLEAR = new ArrayList<>(List.of(PROVIDER_KEY_1, PROVIDER_KEY_2, MCP_TOKEN));
+    private static final List<String> CLEAR = new ArrayList<>(
+            List.of(PROVIDER_KEY_1, PROVIDER_KEY_2, MCP_TOKEN, MCP_CLIENT_SECRET, WEBHOOK_TOKEN));
     /** The creation responses, the one place a generated key may appear. */
     private static final List<String> KEY_RESPONSES = new ArrayList<>();
 
@@ -129,6 +133,41 @@ class SecretsTest {
                 .formatted(MCP_TOKEN));
         created.then().statusCode(201);
         assertEquals(json("{\"type\":\"bearer\",\"token\":{\"sealed\":\"***\"}}"), json(created).get("auth"));
+    }
+
+    @Test
+    void anMcpOAuthClientSecretIsSealedAndMaskedAndKeptOnUpdate() throws Exception {
+        String server = """
+                {"name": "genie", "url": "https://ws.example.com/api/2.0/mcp/genie/01ef", "transport": "streamable_http",
+                 "auth": {"type": "databricks-service-principal", "client_id": "sp-1", "client_secret": %s}}""";
+        Admin.post("/admin/v1/mcp-servers", server.formatted("\"" + MCP_CLIENT_SECRET + "\""))
+                .then().statusCode(201);
+        JsonNode read = json(Admin.get("/admin/v1/mcp-servers/genie"));
+        assertEquals("{\"sealed\":\"***\"}", read.get("auth").get("client_secret").toString());
+        assertEquals("sp-1", read.get("auth").get("client_id").asText());
+
+        // an update that sends the mask back keeps the stored secret (and every other field)
+        Admin.put("/admin/v1/mcp-servers/genie", server.replace("\"name\": \"genie\", ", "")
+                .formatted("{\"sealed\": \"***\"}")).then().statusCode(200);
+        long revision = Admin.head();
+        ConfigSnapshot snapshot = SnapshotWire.decode(Snapshots.awaitRevision(revision, Duration.ofSeconds(10)).content());
+        McpServer stored = snapshot.config().mcpServers().stream().filter(s -> s.name().equals("genie")).findFirst()
+                .orElseThrow();
+        assertEquals(MCP_CLIENT_SECRET, resolver.reveal(stored.auth().clientSecret()));
+        assertEquals("sp-1", stored.auth().clientId());
+    }
+
+    @Test
+    void aGuardrailWebhookTokenIsSealedAndMasked() throws Exception {
+        Admin.post("/admin/v1/guardrails", """
+                {"name": "dlp", "type": "webhook", "hooks": ["llm_input"],
+                 "webhook": {"url": "http://127.0.0.1:9/verdict", "token": "%s"}}""".formatted(WEBHOOK_TOKEN))
+                .then().statusCode(201);
+        JsonNode read = json(Admin.get("/admin/v1/guardrails/dlp"));
+        assertEquals("{\"sealed\":\"***\"}", read.get("webhook").get("token").toString());
+        long revision = Admin.head();
+        ConfigSnapshot snapshot = SnapshotWire.decode(Snapshots.awaitRevision(revision, Duration.ofSeconds(10)).content());
+        assertEquals(WEBHOOK_TOKEN, resolver.reveal(snapshot.config().guardrails().get(0).webhook().token()));
     }
 
     @Test

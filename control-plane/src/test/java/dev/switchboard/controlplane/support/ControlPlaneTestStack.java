@@ -1,5 +1,6 @@
 package dev.switchboard.controlplane.support;
 
+import dev.switchboard.model.feed.FeedSettings;
 import dev.switchboard.teststack.LocalStack;
 import dev.switchboard.testsupport.DocExamples;
 import dev.switchboard.testsupport.fakes.FakeIdentityProvider;
@@ -62,7 +63,7 @@ public class ControlPlaneTestStack implements QuarkusTestResourceLifecycleManage
                 Map.entry("quarkus.datasource.username", stack.pgUser()),
                 Map.entry("switchboard.db.schema", schema),
                 Map.entry("switchboard.nats.url", natsUrl),
-                Map.entry("switchboard.sync.bucket", bucket),
+                Map.entry(FeedSettings.BUCKET, bucket), // the one name the planes read too
                 Map.entry("switchboard.sync.retry-max", "500ms"),
                 Map.entry("switchboard.master-key", masterKey),
                 Map.entry("switchboard.admin.token", adminToken),

@@ -1,5 +1,7 @@
 package dev.switchboard.gateway.forward;
 
+import dev.switchboard.gateway.guardrail.OutputGuard;
+import dev.switchboard.gateway.guardrail.StreamGuard;
 import dev.switchboard.gateway.http.GatewayError;
 import dev.switchboard.gateway.provider.ResponseTranslator;
 import dev.switchboard.gateway.provider.Upstream;
@@ -8,6 +10,7 @@ import dev.switchboard.gateway.telemetry.Usage;
 import dev.switchboard.model.config.Timeouts;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -22,13 +25,16 @@ import io.vertx.core.http.RequestOptions;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
+import org.jboss.logging.Logger;
 
 /**
  * Steps 5 and 6, in two phases. {@link #open} sends a call over a pooled keep-alive client and yields the answer's
  * head with its body held back, so that the pipeline can still retry or fall back before anything reaches the
  * caller. {@link #relay} then streams the body to the caller as it arrives, chunk by chunk, translated if the adapter
  * needs it, with backpressure (a slow reader pauses the upstream); {@link #discard} drops it instead. A caller that
- * goes away cancels the upstream call. Timeouts: connect, first byte, and idle between two bytes.
+ * goes away cancels the upstream call. Timeouts: connect, first byte, and idle between two bytes. When output
+ * guardrails apply, a successful answer is checked before the caller sees it: a whole answer is read first, a stream
+ * is checked batch by batch as it goes ({@link #pipeGuarded}).
  */
 public final class Forwarder {
 
@@ -38,6 +44,10 @@ public final class Forwarder {
             "content-length", "x-request-id");
     /** Also not relayed when the body is translated: they describe the upstream's body, not ours. */
     private static final Set<String> BODY_HEADERS = Set.of("content-type", "content-encoding", "etag");
+
+    /** How much of a guarded stream may wait for a running check before the upstream is paused. */
+    private static final int GUARD_BATCH_LIMIT = 64 * 1024;
+    private static final Logger LOG = Logger.getLogger(Forwarder.class);
 
     private final Vertx vertx;
     private final HttpClient client;
@@ -116,11 +126,12 @@ public final class Forwarder {
     }
 
     /**
-     * Relays the answer to the caller. The future completes with the outcome once the response has ended, broken off,
-     * or the caller went away; it never fails.
+     * Relays the answer to the caller, through {@code guard} (null when no output guardrail applies). The future
+     * completes with the outcome once the response has ended, broken off, been blocked, or the caller went away; it
+     * never fails.
      */
     public Future<Outcome> relay(UpstreamResponse r, HttpServerResponse out, boolean stream, String targetName,
-                                 ResponseTranslator translator) {
+                                 ResponseTranslator translator, OutputGuard guard) {
         HttpClientResponse res = r.response();
         boolean passthrough = translator == ResponseTranslator.PASSTHROUGH;
         boolean ok = res.statusCode() >= 200 && res.statusCode() < 300;
@@ -134,7 +145,15 @@ public final class Forwarder {
         }
         out.putHeader("x-tfy-resolved-model", targetName);
         Promise<Outcome> result = Promise.promise();
-        if (passthrough) {
+        if (guard != null && ok && sseIn && (stream || passthrough)) {
+            out.putHeader(HttpHeaderNames.CONTENT_TYPE, "text/event-stream");
+            out.putHeader(HttpHeaderNames.CACHE_CONTROL, "no-cache");
+            out.setChunked(true);
+            pipeGuarded(r, out, targetName, passthrough ? Chunks.IDENTITY : chunksOf(translator.stream()), translator,
+                    guard.stream(), result);
+        } else if (guard != null && ok) {
+            relayGuardedBody(r, out, targetName, translator, guard, result);
+        } else if (passthrough) {
             String length = res.getHeader(HttpHeaderNames.CONTENT_LENGTH);
             if (length != null) {
                 out.putHeader(HttpHeaderNames.CONTENT_LENGTH, length);
@@ -146,18 +165,7 @@ public final class Forwarder {
             out.putHeader(HttpHeaderNames.CONTENT_TYPE, "text/event-stream");
             out.putHeader(HttpHeaderNames.CACHE_CONTROL, "no-cache");
             out.setChunked(true);
-            ResponseTranslator.StreamTranslator st = translator.stream();
-            pipe(r, out, true, targetName, new Chunks() {
-                @Override
-                public Buffer chunk(Buffer in) {
-                    return st.onChunk(in);
-                }
-
-                @Override
-                public Buffer end() {
-                    return st.onEnd();
-                }
-            }, translator, result);
+            pipe(r, out, true, targetName, chunksOf(translator.stream()), translator, result);
         } else {
             // a whole JSON answer (or an error) to translate at once: read it, then answer
             res.body().onComplete(body -> {
@@ -181,6 +189,207 @@ public final class Forwarder {
             res.resume();
         }
         return result.future();
+    }
+
+    private static Chunks chunksOf(ResponseTranslator.StreamTranslator st) {
+        return new Chunks() {
+            @Override
+            public Buffer chunk(Buffer in) {
+                return st.onChunk(in);
+            }
+
+            @Override
+            public Buffer end() {
+                return st.onEnd();
+            }
+        };
+    }
+
+    /**
+     * A whole successful answer under output guardrails: read, translated, checked, then written as the guardrails
+     * left it, or replaced by a 400 {@code guardrail_violation} in the caller's dialect (the upstream's usage is
+     * still logged: it was spent).
+     */
+    private void relayGuardedBody(UpstreamResponse r, HttpServerResponse out, String targetName,
+                                  ResponseTranslator translator, OutputGuard guard, Promise<Outcome> result) {
+        HttpClientResponse res = r.response();
+        out.headers().remove(HttpHeaderNames.CONTENT_ENCODING).remove(HttpHeaderNames.ETAG);
+        res.body().onComplete(body -> {
+            if (body.failed()) {
+                boolean gone = out.closed();
+                if (!gone) {
+                    GatewayError e = GatewayError.upstreamFailed(targetName, "the answer broke off");
+                    out.setStatusCode(e.status()).putHeader(HttpHeaderNames.CONTENT_TYPE, "application/json").end(e.toJson());
+                }
+                result.complete(new Outcome(gone ? 499 : 502, gone ? "client_closed" : "upstream_stream_broken",
+                        -1, System.nanoTime(), 0, Usage.UNKNOWN));
+                return;
+            }
+            Buffer translated = translator.body(res.statusCode(), body.result());
+            byte[] answered = translated.getBytes();
+            Usage usage = Usage.ofJson(answered, 0, answered.length);
+            guard.body(translated).onComplete(checked -> {
+                if (out.closed()) {
+                    result.complete(new Outcome(499, "client_closed", -1, System.nanoTime(), 0, usage));
+                    return;
+                }
+                if (checked.failed()) {
+                    LOG.errorf(checked.cause(), "output guardrails failed on an answer of %s", targetName);
+                }
+                boolean blocked = checked.failed() || checked.result().blocked();
+                Buffer send = checked.failed() ? guard.errorBody(GatewayError.internal()) : checked.result().body();
+                int status = checked.failed() ? 500 : blocked ? 400 : res.statusCode();
+                long now = System.nanoTime();
+                out.setStatusCode(status).putHeader(HttpHeaderNames.CONTENT_TYPE, "application/json").end(send);
+                result.complete(new Outcome(status, checked.failed() ? "internal_error"
+                        : blocked ? GatewayError.GUARDRAIL_VIOLATION : null, now, System.nanoTime(), send.length(), usage));
+            });
+        });
+        res.resume();
+    }
+
+    /**
+     * A stream under output guardrails. Chunks are batched while a check runs (so a slow check, a webhook, is asked
+     * at most once at a time, about everything that came meanwhile), and the upstream is paused when the batch grows
+     * past {@link #GUARD_BATCH_LIMIT} or the caller reads slowly. A block writes the guard's error event, ends the
+     * response, and cancels the upstream call.
+     */
+    private void pipeGuarded(UpstreamResponse r, HttpServerResponse out, String targetName, Chunks chunks,
+                             ResponseTranslator translator, StreamGuard guard, Promise<Outcome> result) {
+        HttpClientResponse res = r.response();
+        ResponseTap tap = new ResponseTap(true);
+        IdleWatch idle = new IdleWatch(r);
+        /** The state of the one guarded stream; touched only from the request's event loop. */
+        final class GuardedStream {
+            Buffer pending = Buffer.buffer();
+            boolean checking;
+            boolean ended;
+            boolean endChecked;
+            boolean done;
+            boolean paused;
+
+            void start() {
+                res.handler(chunk -> {
+                    idle.lastChunkNanos = System.nanoTime();
+                    Buffer toClient = chunks.chunk(chunk);
+                    if (toClient != null && toClient.length() > 0) {
+                        pending.appendBuffer(toClient);
+                    }
+                    if (checking && pending.length() > GUARD_BATCH_LIMIT) {
+                        pause();
+                    }
+                    next();
+                });
+                res.endHandler(v -> {
+                    idle.stop();
+                    ended = true;
+                    Buffer last = chunks.end();
+                    if (last != null && last.length() > 0) {
+                        pending.appendBuffer(last);
+                    }
+                    next();
+                });
+                res.exceptionHandler(err -> {
+                    if (done) {
+                        return; // our own cancel, after a block
+                    }
+                    boolean idleTimeout = idle.stop();
+                    finish(idleTimeout ? new TimeoutException("idle") : err, 502, "upstream_stream_broken");
+                });
+                res.resume();
+            }
+
+            /** Checks what is pending, unless a check runs; once the upstream ended and all is sent, ends. */
+            void next() {
+                if (done || checking) {
+                    return;
+                }
+                if (pending.length() > 0) {
+                    Buffer batch = pending;
+                    pending = Buffer.buffer();
+                    checking = true;
+                    guard.onChunk(batch).onComplete(this::checked);
+                } else if (ended && !endChecked) {
+                    endChecked = true;
+                    checking = true;
+                    guard.onEnd().onComplete(this::checked);
+                } else if (ended) {
+                    done = true;
+                    out.end();
+                    complete(res.statusCode(), null);
+                }
+            }
+
+            void checked(AsyncResult<Buffer> checked) {
+                checking = false;
+                if (done) {
+                    return;
+                }
+                if (out.closed()) {
+                    finish(new ClientGoneException(), 499, "client_closed");
+                    return;
+                }
+                if (checked.failed()) {
+                    LOG.errorf(checked.cause(), "output guardrails failed on a stream of %s", targetName);
+                    finish(checked.cause(), 500, "internal_error");
+                    return;
+                }
+                Buffer send = checked.result();
+                if (send.length() > 0) {
+                    tap.onChunk(send, System.nanoTime());
+                }
+                if (guard.blocked()) {
+                    done = true;
+                    idle.stop();
+                    out.end(send);
+                    r.request().reset(0, new ClientGoneException());
+                    complete(res.statusCode(), GatewayError.GUARDRAIL_VIOLATION);
+                    return;
+                }
+                if (send.length() > 0) {
+                    out.write(send);
+                }
+                if (out.writeQueueFull()) {
+                    pause();
+                    out.drainHandler(v -> resume());
+                } else {
+                    resume();
+                }
+                next();
+            }
+
+            void pause() {
+                if (!paused) {
+                    paused = true;
+                    res.pause();
+                }
+            }
+
+            void resume() {
+                if (paused && !done) {
+                    paused = false;
+                    res.resume();
+                }
+            }
+
+            /** The stream cannot go on: the caller gets an error event (unless it left), the upstream is cancelled. */
+            void finish(Throwable err, int status, String code) {
+                done = true;
+                idle.stop();
+                boolean clientGone = err instanceof ClientGoneException || out.closed();
+                if (!clientGone) {
+                    endBrokenResponse(out, true, targetName, err, translator);
+                }
+                r.request().reset(0, new ClientGoneException());
+                complete(clientGone ? 499 : status, clientGone ? "client_closed" : code);
+            }
+
+            void complete(int status, String code) {
+                result.tryComplete(new Outcome(status, code, tap.firstByteNanos, System.nanoTime(), tap.bytes,
+                        Usage.ofSseTail(tap.kept(), tap.keptLength())));
+            }
+        }
+        new GuardedStream().start();
     }
 
     /**

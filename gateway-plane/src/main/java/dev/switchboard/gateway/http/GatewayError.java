@@ -15,6 +15,7 @@ import java.io.UncheckedIOException;
 public final class GatewayError extends RuntimeException {
 
     private static final JsonFactory JSON = new JsonFactory();
+    public static final String GUARDRAIL_VIOLATION = "guardrail_violation";
 
     private final int status;
     private final String type;
@@ -70,6 +71,19 @@ public final class GatewayError extends RuntimeException {
     public static GatewayError unsupportedMediaType(String contentType) {
         return new GatewayError(415, "invalid_request_error", "unsupported_media_type", null,
                 "The request body must be application/json, got '" + contentType + "'.");
+    }
+
+    /**
+     * A guardrail blocked the call: a violation, or (in {@code enforce} mode) a guardrail that failed or timed out.
+     * Always 400 {@code guardrail_violation}, also for an answer already produced upstream (see docs/guardrails.md);
+     * {@code reason} is the verdict's, which never quotes the sensitive value.
+     */
+    public static GatewayError guardrailViolation(String what, String guardrail, boolean failed, String reason) {
+        String why = failed ? " because the guardrail '" + guardrail + "' could not check it: "
+                : " by the guardrail '" + guardrail + "': ";
+        return new GatewayError(400, "invalid_request_error", GUARDRAIL_VIOLATION, null,
+                "The " + what + " was blocked" + why + (reason == null || reason.isBlank() ? "no reason given" : reason)
+                        + (reason != null && reason.endsWith(".") ? "" : "."));
     }
 
     public static GatewayError upstreamUnreachable(String target) {

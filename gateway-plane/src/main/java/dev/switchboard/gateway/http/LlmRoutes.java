@@ -2,6 +2,7 @@ package dev.switchboard.gateway.http;
 
 import dev.switchboard.gateway.auth.Authenticator;
 import dev.switchboard.gateway.forward.Forwarder;
+import dev.switchboard.gateway.guardrail.GuardrailWebhooks;
 import dev.switchboard.gateway.pipeline.GatewayResponses;
 import dev.switchboard.gateway.pipeline.LlmPipeline;
 import dev.switchboard.gateway.pipeline.Recorder;
@@ -72,11 +73,14 @@ public class LlmRoutes {
     int maxConnectionsPerHost;
 
     private Forwarder forwarder;
+    private GuardrailWebhooks webhooks;
     private ModelResolver resolver;
     private LlmPipeline pipeline;
 
     void register(@Observes Router router) {
         forwarder = new Forwarder(vertx, maxConnectionsPerHost);
+        webhooks = new GuardrailWebhooks(vertx);
+        GuardrailWebhooks.install(webhooks);
         resolver = new ModelResolver(new TargetSelector(routingStats, ThreadLocalRandom::current));
         ProviderAdapters adapters = new ProviderAdapters(
                 vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setMaxPoolSize(8)),
@@ -104,6 +108,9 @@ public class LlmRoutes {
     void stop(@Observes ShutdownEvent event) {
         if (forwarder != null) {
             forwarder.close();
+        }
+        if (webhooks != null) {
+            webhooks.close();
         }
     }
 

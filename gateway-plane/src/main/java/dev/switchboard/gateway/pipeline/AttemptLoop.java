@@ -4,6 +4,7 @@ import dev.switchboard.gateway.forward.ClientGoneException;
 import dev.switchboard.gateway.forward.Forwarder;
 import dev.switchboard.gateway.forward.Outcome;
 import dev.switchboard.gateway.forward.UpstreamResponse;
+import dev.switchboard.gateway.guardrail.OutputGuard;
 import dev.switchboard.gateway.http.Endpoint;
 import dev.switchboard.gateway.http.GatewayError;
 import dev.switchboard.gateway.provider.anthropic.inbound.AnthropicInboundError;
@@ -13,7 +14,9 @@ import dev.switchboard.gateway.provider.ProviderAdapters;
 import dev.switchboard.gateway.provider.Upstream;
 import dev.switchboard.gateway.provider.UpstreamCall;
 import dev.switchboard.gateway.routing.AttemptDecision;
+import dev.switchboard.model.config.Guardrail;
 import dev.switchboard.model.config.LoadBalanceTarget;
+import dev.switchboard.model.guardrail.GuardScope;
 import dev.switchboard.model.snapshot.ModelRef;
 import dev.switchboard.gateway.telemetry.Usage;
 import io.vertx.core.Future;
@@ -126,7 +129,8 @@ final class AttemptLoop {
         AttemptDecision decision = AttemptDecision.after(target, status, retriesDone, response.header("retry-after"),
                 hasNext, x.millisLeft(), System.currentTimeMillis());
         switch (decision.action()) {
-            case RESPOND -> forwarder.relay(response, rc.response(), x.request.stream(), target.target(), call.translator())
+            case RESPOND -> forwarder.relay(response, rc.response(), x.request.stream(), target.target(), call.translator(),
+                            outputGuard(x))
                     .onSuccess(outcome -> recorder.served(x, model, outcome, attemptStart));
             case RETRY -> {
                 recorder.attempt(x, target.target(), status, attemptStart);
@@ -139,6 +143,21 @@ final class AttemptLoop {
                 attempt(rc, x, index + 1, 0, false);
             }
         }
+    }
+
+    /**
+     * The {@code llm_output} guardrails of the answer about to be relayed, or null (the fast path) when none applies.
+     * Embeddings have no text to check.
+     */
+    private static OutputGuard outputGuard(Exchange x) {
+        if (!x.state.guardsLlmOutput() || x.request.endpoint() == Endpoint.EMBEDDINGS) {
+            return null;
+        }
+        GuardScope scope = x.guardScope();
+        if (!x.state.guardrails().applies(Guardrail.Hook.LLM_OUTPUT, scope)) {
+            return null;
+        }
+        return new OutputGuard(x.state.guardrails(), scope, x.request.endpoint(), x.context, x.audit());
     }
 
     /** No answer came from {@code target} (unreachable, timed out, not callable): fall back or report it. */

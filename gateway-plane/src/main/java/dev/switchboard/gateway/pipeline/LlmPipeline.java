@@ -4,17 +4,22 @@ import dev.switchboard.gateway.auth.Authenticator;
 import dev.switchboard.model.access.Principal;
 import dev.switchboard.gateway.forward.Forwarder;
 import dev.switchboard.gateway.http.Endpoint;
+import dev.switchboard.gateway.guardrail.InputGuard;
 import dev.switchboard.gateway.http.GatewayError;
 import dev.switchboard.gateway.provider.ProviderAdapters;
 import dev.switchboard.gateway.routing.ModelResolver;
 import dev.switchboard.gateway.snapshot.GatewayState;
+import dev.switchboard.model.config.Guardrail;
+import dev.switchboard.model.guardrail.GuardScope;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 
 /**
  * The life of one LLM request, in order:
- * <pre>authenticate → parse → authorize → resolve → (adapt → forward → respond, per target) → record</pre>
+ * <pre>authenticate → parse → authorize → resolve → screen input → (adapt → forward → screen output → respond, per
+ * target) → record</pre>
  * Each step is a class or method named for what it does; a step that refuses the request throws a
  * {@link GatewayError}, which is answered in the OpenAI error shape. Everything runs on the event loop and reads
  * only the {@link GatewayState} taken at the start.
@@ -24,26 +29,54 @@ public final class LlmPipeline {
     private final Authenticator authenticator;
     private final ModelResolver resolver;
     private final AttemptLoop attempts;
+    private final Recorder recorder;
 
     public LlmPipeline(Vertx vertx, Authenticator authenticator, ModelResolver resolver, ProviderAdapters adapters,
                        Forwarder forwarder, Recorder recorder) {
         this.authenticator = authenticator;
         this.resolver = resolver;
         this.attempts = new AttemptLoop(vertx, adapters, forwarder, recorder);
+        this.recorder = recorder;
     }
 
     public void handle(RoutingContext rc, Endpoint endpoint, GatewayState state, String requestId) {
         long startNanos = System.nanoTime();
         long startMillis = System.currentTimeMillis();
+        Context context = rc.vertx().getOrCreateContext();
         Future.succeededFuture(state)
                 .compose(s -> authenticator.authenticate(s.snapshot(), credential(rc, endpoint)))
-                .map(principal -> prepare(rc, endpoint, state, principal, requestId, startNanos, startMillis))
-                .onSuccess(x -> attempts.start(rc, x))
+                .map(principal -> prepare(rc, endpoint, state, principal, requestId, startNanos, startMillis, context))
+                .onSuccess(x -> screenInput(rc, x))
                 .onFailure(err -> GatewayResponses.fail(rc, err));
     }
 
+    /**
+     * The {@code llm_input} guardrails, before any provider call. The fast path, no guardrail attached to the hook or
+     * none applying here, goes straight on without allocating. A block is answered 400 and logged without an attempt.
+     */
+    private void screenInput(RoutingContext rc, Exchange x) {
+        if (!x.state.guardsLlmInput()) {
+            attempts.start(rc, x);
+            return;
+        }
+        GuardScope scope = x.guardScope();
+        if (!x.state.guardrails().applies(Guardrail.Hook.LLM_INPUT, scope)) {
+            attempts.start(rc, x);
+            return;
+        }
+        InputGuard.check(x.state.guardrails(), scope, x.request, x.context, x.audit())
+                .onSuccess(request -> {
+                    x.request = request;
+                    attempts.start(rc, x);
+                })
+                .onFailure(err -> {
+                    recorder.failed(x, null, err instanceof GatewayError e ? e : GatewayError.internal());
+                    GatewayResponses.fail(rc, err);
+                });
+    }
+
     private Exchange prepare(RoutingContext rc, Endpoint endpoint, GatewayState state, Principal principal,
-                             String requestId, long startNanos, long startMillis) {
+                             String requestId, long startNanos, long startMillis, Context context) {
         LlmRequest request = LlmRequest.parse(endpoint, bodyOf(rc));
         authorize(state, principal, request.model());
         ModelResolver.Resolution resolution = resolver.resolve(state.snapshot(), request.model(), rc.request().headers(),
@@ -51,7 +84,7 @@ public final class LlmPipeline {
         long deadline = resolution.requestTimeoutMs() == Long.MAX_VALUE
                 ? Long.MAX_VALUE : startNanos + resolution.requestTimeoutMs() * 1_000_000;
         return new Exchange(requestId, startNanos, startMillis, state, principal, request, resolution.targets(),
-                resolution.plan(), deadline);
+                resolution.plan(), deadline, context);
     }
 
     /** The Authorization header; on the Messages endpoint also Anthropic's {@code x-api-key}, as Claude Code sends it. */

@@ -49,7 +49,9 @@ public final class Recorder {
         String name = target.name();
         x.attempts.add(new RequestLog.Attempt(name, outcome.status(), (outcome.endNanos() - attemptStartNanos) / 1e6));
         if (outcome.status() != 499) {
-            int status = "upstream_stream_broken".equals(outcome.errorCode()) ? 502 : outcome.status();
+            // a guardrail's block says nothing about the target, which answered
+            int status = "upstream_stream_broken".equals(outcome.errorCode()) ? 502
+                    : GatewayError.GUARDRAIL_VIOLATION.equals(outcome.errorCode()) ? 200 : outcome.status();
             health.of(name).record(System.currentTimeMillis(), status, tpotMs);
         }
         statistics.record(name, new TargetStatistics.Sample(x.startMillis, outcome.status(), latencyMs, ttftMs, tpotMs));
@@ -57,7 +59,7 @@ public final class Recorder {
         logs.offer(new RequestLog(x.requestId, Instant.ofEpochMilli(x.startMillis), x.principal.subject().toString(),
                 x.principal.credential(), x.request.endpoint().name(), x.request.model(), name, x.request.stream(),
                 outcome.status(), outcome.errorCode(), latencyMs, ttftMs, usage.promptTokens(), usage.completionTokens(),
-                tpotMs, cost, List.copyOf(x.attempts)));
+                tpotMs, cost, List.copyOf(x.attempts), x.guardrailVerdicts()));
     }
 
     /** The gateway answered the caller itself with {@code error}, after the attempts made (if any). */
@@ -68,6 +70,7 @@ public final class Recorder {
         }
         logs.offer(new RequestLog(x.requestId, Instant.ofEpochMilli(x.startMillis), x.principal.subject().toString(),
                 x.principal.credential(), x.request.endpoint().name(), x.request.model(), lastTarget, x.request.stream(),
-                error.status(), error.code(), latencyMs, -1, -1, -1, -1, 0, List.copyOf(x.attempts)));
+                error.status(), error.code(), latencyMs, -1, -1, -1, -1, 0, List.copyOf(x.attempts),
+                x.guardrailVerdicts()));
     }
 }

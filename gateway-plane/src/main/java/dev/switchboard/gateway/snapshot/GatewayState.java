@@ -1,46 +1,49 @@
 package dev.switchboard.gateway.snapshot;
 
+import dev.switchboard.gateway.guardrail.GuardrailWebhooks;
 import dev.switchboard.gateway.provider.Upstream;
+import dev.switchboard.model.config.Guardrail;
 import dev.switchboard.model.config.ProviderAccount;
 import dev.switchboard.model.config.ProviderAuth;
+import dev.switchboard.model.feed.PlaneState;
+import dev.switchboard.model.guardrail.Guardrails;
 import dev.switchboard.model.secret.Secret;
 import dev.switchboard.model.secret.SecretResolver;
 import dev.switchboard.model.snapshot.ConfigSnapshot;
+import dev.switchboard.model.validation.ConfigError;
+import dev.switchboard.model.validation.ConfigException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Everything the request path reads, for one snapshot: the snapshot's indexes plus each provider account made ready
- * to call (URL parsed, credential resolved). Immutable; a request takes one at its start and uses only that one.
+ * Everything the request path reads, for one snapshot: the snapshot's indexes, each provider account made ready
+ * to call (URL parsed, credential resolved), and the guardrails compiled. Immutable; a request takes one at its start
+ * and uses only that one.
  */
-public final class GatewayState {
-
-    /** Where a snapshot came from, which decides what may replace it (see {@link SnapshotHolder#offer}). */
-    public enum Origin {
-        /** the standalone config file */
-        FILE,
-        /** the local copy of the last snapshot received over NATS */
-        CACHE,
-        /** the control plane, over NATS */
-        NATS
-    }
+public final class GatewayState implements PlaneState {
 
     private final ConfigSnapshot snapshot;
-    private final Origin origin;
     private final Map<String, Upstream> upstreams;
     private final List<String> warnings;
+    private final Guardrails guardrails;
+    /** Whether any guardrail is attached to the hook at all: the request path's allocation-free fast path. */
+    private final boolean guardsLlmInput;
+    private final boolean guardsLlmOutput;
 
-    private GatewayState(ConfigSnapshot snapshot, Origin origin, Map<String, Upstream> upstreams, List<String> warnings) {
+    private GatewayState(ConfigSnapshot snapshot, Map<String, Upstream> upstreams, List<String> warnings,
+                         Guardrails guardrails) {
         this.snapshot = snapshot;
-        this.origin = origin;
         this.upstreams = upstreams;
         this.warnings = warnings;
+        this.guardrails = guardrails;
+        this.guardsLlmInput = attached(snapshot, Guardrail.Hook.LLM_INPUT);
+        this.guardsLlmOutput = attached(snapshot, Guardrail.Hook.LLM_OUTPUT);
     }
 
     /** Prepares a snapshot; accounts whose credential cannot be resolved are kept, marked, and reported in warnings. */
-    public static GatewayState prepare(ConfigSnapshot snapshot, Origin origin, SecretResolver secrets) {
+    public static GatewayState prepare(ConfigSnapshot snapshot, SecretResolver secrets) {
         Map<String, Upstream> upstreams = new HashMap<>();
         List<String> warnings = new java.util.ArrayList<>();
         for (ProviderAccount account : snapshot.config().providerAccounts()) {
@@ -57,7 +60,32 @@ public final class GatewayState {
             }
             upstreams.put(account.name(), Upstream.of(account, credential, error));
         }
-        return new GatewayState(snapshot, origin, Map.copyOf(upstreams), List.copyOf(warnings));
+        return new GatewayState(snapshot, Map.copyOf(upstreams), List.copyOf(warnings),
+                compile(snapshot, secrets));
+    }
+
+    /** Compiled once per snapshot, here, off the request path; webhook guardrails call out through Vert.x. */
+    private static Guardrails compile(ConfigSnapshot snapshot, SecretResolver secrets) {
+        if (snapshot.config().guardrails().isEmpty()) {
+            return Guardrails.NONE;
+        }
+        try {
+            return Guardrails.compile(snapshot.config(), GuardrailWebhooks.SHARED, secrets);
+        } catch (ConfigException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // refused like any invalid config: the previous snapshot keeps serving
+            throw new ConfigException(List.of(new ConfigError("guardrails", "cannot be compiled: " + e.getMessage())));
+        }
+    }
+
+    private static boolean attached(ConfigSnapshot snapshot, Guardrail.Hook hook) {
+        for (Guardrail g : snapshot.config().guardrails()) {
+            if (g.hooks().contains(hook)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Secret credentialOf(ProviderAuth auth) {
@@ -70,19 +98,38 @@ public final class GatewayState {
         };
     }
 
+    @Override
     public ConfigSnapshot snapshot() {
         return snapshot;
-    }
-
-    public Origin origin() {
-        return origin;
     }
 
     public Optional<Upstream> upstream(String accountName) {
         return Optional.ofNullable(upstreams.get(accountName));
     }
 
+    @Override
     public List<String> warnings() {
         return warnings;
+    }
+
+    public Guardrails guardrails() {
+        return guardrails;
+    }
+
+    /** False when no guardrail is attached to {@code llm_input}: nothing to check, nothing to allocate. */
+    public boolean guardsLlmInput() {
+        return guardsLlmInput;
+    }
+
+    /** False when no guardrail is attached to {@code llm_output}. */
+    public boolean guardsLlmOutput() {
+        return guardsLlmOutput;
+    }
+
+    @Override
+    public String summary() {
+        return String.format("%d provider accounts, %d models, %d virtual models, %d API keys",
+                snapshot.config().providerAccounts().size(), snapshot.models().size(),
+                snapshot.virtualModels().size(), snapshot.config().apiKeys().size());
     }
 }

@@ -1,15 +1,19 @@
 package dev.switchboard.gateway.snapshot;
 
+import static dev.switchboard.gateway.snapshot.Snapshots.awaitRevision;
+import static dev.switchboard.gateway.snapshot.Snapshots.awaitStatus;
+import static dev.switchboard.gateway.snapshot.Snapshots.chat;
+import static dev.switchboard.gateway.snapshot.Snapshots.config;
 import static io.restassured.RestAssured.given;
-import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.switchboard.model.codec.ConfigCodec;
-import dev.switchboard.model.config.ApiKey;
-import dev.switchboard.model.secret.SecretSealer;
+import dev.switchboard.model.feed.ConfigFeed;
+import dev.switchboard.model.feed.FeedSettings;
+import dev.switchboard.model.feed.Origin;
+import dev.switchboard.model.secret.SecretResolver;
 import dev.switchboard.model.snapshot.ConfigSnapshot;
 import dev.switchboard.model.sync.SnapshotWire;
 import dev.switchboard.testsupport.fakes.FakeOpenAi;
@@ -17,35 +21,36 @@ import dev.switchboard.teststack.LocalStack;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
 import io.nats.client.ObjectStore;
-import io.nats.client.api.ObjectMeta;
 import io.nats.client.api.ObjectStoreConfiguration;
-import io.nats.client.impl.Headers;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import java.io.ByteArrayInputStream;
+import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * A gateway fed by the control plane's snapshots over the real NATS JetStream: it takes the latest at start (late
- * joiner), applies newer revisions as they come, ignores older ones, opens sealed secrets, and keeps a cache file.
+ * joiner), applies newer revisions as they come, ignores older ones, opens sealed secrets, and keeps a cache file;
+ * other gateways watching the same bucket apply the same revisions; the applied revision shows on /q/metrics.
  */
 @QuarkusTest
 @TestProfile(NatsSnapshotsTest.Profile.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NatsSnapshotsTest {
 
-    static final String KEY = "sk-sb-nats-test-000000000000";
-    static final String MASTER_KEY = Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes());
-    static final SecretSealer SEALER = SecretSealer.fromBase64Key(MASTER_KEY);
     static final String BUCKET = "switchboard-config-test-" + UUID.randomUUID().toString().substring(0, 8);
 
     static FakeOpenAi openAi;
@@ -69,15 +74,15 @@ class NatsSnapshotsTest {
                 nats = Nats.connect(LocalStack.get().natsUrl());
                 nats.objectStoreManagement().create(ObjectStoreConfiguration.builder(BUCKET).build());
                 store = nats.objectStore(BUCKET);
-                publish(1, config(List.of("gpt-4o-mini")));   // there before the gateway starts
+                publish(1, List.of("gpt-4o-mini"));   // there before the gateway starts
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
             return Map.of(
-                    "switchboard.nats.url", LocalStack.get().natsUrl(),
-                    "switchboard.nats.config-bucket", BUCKET,
-                    "switchboard.snapshot-cache", cache.toString(),
-                    "switchboard.master-key", MASTER_KEY);
+                    FeedSettings.NATS_URL, LocalStack.get().natsUrl(),
+                    FeedSettings.BUCKET, BUCKET,
+                    FeedSettings.CACHE_FILE, cache.toString(),
+                    "switchboard.master-key", Snapshots.MASTER_KEY);
         }
 
         @Override
@@ -92,63 +97,29 @@ class NatsSnapshotsTest {
         }
     }
 
-    static String config(List<String> models) {
-        StringBuilder yaml = new StringBuilder("""
-                provider_accounts:
-                  - name: fake
-                    type: openai-compatible
-                    base_url: %s
-                    auth: {type: api-key, api_key: sk-upstream-sealed-value}
-                    models:
-                """.formatted(openAi.baseUrl()));
-        for (String m : models) {
-            yaml.append("      - id: ").append(m).append('\n');
-        }
-        yaml.append("""
-                service_accounts: [{name: app}]
-                api_keys: [{name: k, subject: service_account:app, key_hash: %s}]
-                access_rules: [{subjects: [service_account:app], models: ["*"]}]
-                """.formatted(ApiKey.hashOf(KEY)));
-        return yaml.toString();
+    static void publish(long revision, List<String> models) throws Exception {
+        Snapshots.publish(store, revision, config(openAi.baseUrl(), models));
     }
 
-    static void publish(long revision, String yaml) throws Exception {
-        ConfigSnapshot snapshot = ConfigCodec.validated(ConfigCodec.readYaml(yaml), revision, Instant.now());
-        byte[] content = SnapshotWire.encode(snapshot, SEALER);
-        Headers headers = new Headers().put(SnapshotWire.REVISION_HEADER, SnapshotWire.revisionHeader(revision))
-                .put(SnapshotWire.CONTENT_ENCODING_HEADER, SnapshotWire.GZIP);
-        store.put(ObjectMeta.builder(SnapshotWire.OBJECT).headers(headers).build(), new ByteArrayInputStream(content));
-    }
-
-    static int chat(String model) {
-        return given().header("Authorization", "Bearer " + KEY).contentType("application/json")
-                .body("{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
-                .post("/v1/chat/completions").statusCode();
-    }
-
-    static void awaitStatus(String model, int status) throws InterruptedException {
-        long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (chat(model) != status) {
-            if (System.nanoTime() > until) {
-                throw new AssertionError(model + " did not answer " + status + " within 10 s");
-            }
-            Thread.sleep(50);
-        }
-    }
+    @Inject
+    ConfigSource source;
 
     @Test
+    @Order(1)
     void lateJoinerServesTheLatestSnapshotThenNewerRevisionsAndNeverAnOlderOne() throws Exception {
         awaitStatus("fake/gpt-4o-mini", 200);
-        assertEquals("Bearer sk-upstream-sealed-value", openAi.lastRequest().header("authorization"),
+        assertEquals("Bearer " + Snapshots.UPSTREAM_KEY, openAi.lastRequest().header("authorization"),
                 "the sealed provider key was opened with the master key");
         given().get("/q/health/ready").then().statusCode(200)
                 .body("checks[0].data.revision", equalTo(1))
-                .body("checks[0].data.nats", containsString("connected"));
+                .body("checks[0].data.source", equalTo("nats"))
+                .body("checks[0].data.nats", equalTo("connected"))
+                .body("checks[0].data.bucket", equalTo(BUCKET));
 
-        publish(3, config(List.of("gpt-4o-mini", "gpt-4.1")));
+        publish(3, List.of("gpt-4o-mini", "gpt-4.1"));
         awaitStatus("fake/gpt-4.1", 200);
 
-        publish(2, config(List.of("gpt-4o-mini")));   // a replayed, older revision
+        publish(2, List.of("gpt-4o-mini"));   // a replayed, older revision
         Thread.sleep(500);
         assertEquals(200, chat("fake/gpt-4.1"), "revision 2 must not replace revision 3");
         given().get("/q/health/ready").then().body("checks[0].data.revision", equalTo(3));
@@ -156,7 +127,65 @@ class NatsSnapshotsTest {
         assertTrue(Files.exists(cache), "the applied snapshot is cached for a start without NATS");
         ConfigSnapshot cached = SnapshotWire.decode(Files.readAllBytes(cache));
         assertEquals(3, cached.revision());
-        assertFalse(new String(SnapshotWire.gunzip(Files.readAllBytes(cache))).contains("sk-upstream-sealed-value"),
+        assertFalse(new String(SnapshotWire.gunzip(Files.readAllBytes(cache))).contains(Snapshots.UPSTREAM_KEY),
                 "the cache holds secrets sealed only");
+    }
+
+    @Test
+    @Order(2)
+    void everyGatewayOnTheBucketAppliesAChangeAndOneStartedAfterItGetsIt() throws Exception {
+        SnapshotHolder second = new SnapshotHolder();
+        try (ConfigFeed<GatewayState> secondFeed = anotherGateway("second", second)) {
+            Snapshots.await(Duration.ofSeconds(10), () -> second.holder().applied() != null,
+                    "the second gateway got no snapshot");
+
+            publish(4, List.of("gpt-4o-mini", "gpt-4.1", "o3"));
+
+            awaitStatus("fake/o3", 200);
+            awaitRevision(second, 4);
+            assertEquals(Origin.NATS, second.holder().applied().origin());
+            assertTrue(second.current().snapshot().model("fake/o3").isPresent());
+            assertEquals(Snapshots.UPSTREAM_KEY, second.current().upstream("fake").orElseThrow().credential(),
+                    "the second gateway opened the sealed key too");
+        }
+
+        SnapshotHolder late = new SnapshotHolder();
+        try (ConfigFeed<GatewayState> lateFeed = anotherGateway("late", late)) {
+            awaitRevision(late, 4);
+            assertEquals(Origin.NATS, late.holder().applied().origin(), "from NATS: it has no cache");
+        }
+    }
+
+    /** Another gateway's config feed, started: the same NATS and bucket as the one under test, a cache of its own. */
+    private ConfigFeed<GatewayState> anotherGateway(String name, SnapshotHolder holder) {
+        FeedSettings mine = source.settings();
+        FeedSettings settings = new FeedSettings(Optional.empty(), mine.filePollInterval(), mine.natsUrl(),
+                mine.bucket(), cache.resolveSibling(name + ".json.gz"), mine.natsRetryInterval(),
+                mine.natsCheckInterval(), "switchboard-gateway-" + name);
+        return ConfigSource.newFeed(settings, SecretResolver.fromProcess(Snapshots.SEALER), holder).start();
+    }
+
+    @Test
+    @Order(3)
+    void theMetricsShowTheAppliedRevisionAndItsAgeTaggedWithItsSource() throws Exception {
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertEquals(4.0, gauge(metrics, "switchboard_config_revision", "nats"), metrics);
+        double age = gauge(metrics, "switchboard_config_age_seconds", "nats");
+        assertTrue(age >= 0 && age < 600, "age " + age);
+        assertTrue(Double.isNaN(gauge(metrics, "switchboard_config_revision", "file")),
+                "the file's series went when NATS took over");
+        assertFalse(metrics.contains("http_server_requests"), "nothing instruments the request path");
+
+        publish(5, List.of("gpt-4o-mini"));
+        Snapshots.await(Duration.ofSeconds(10),
+                () -> gauge(given().get("/q/metrics").asString(), "switchboard_config_revision", "nats") == 5.0,
+                "switchboard_config_revision did not become 5");
+    }
+
+    /** The value of the series {@code name{source="..."}} in the Prometheus text; NaN when there is none. */
+    static double gauge(String metrics, String name, String source) {
+        Matcher m = Pattern.compile("(?m)^" + name + "\\{[^}]*source=\"" + source + "\"[^}]*\\} (\\S+)$")
+                .matcher(metrics);
+        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
     }
 }

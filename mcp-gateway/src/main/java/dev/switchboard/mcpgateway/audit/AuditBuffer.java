@@ -31,6 +31,11 @@ public final class AuditBuffer {
         return out;
     }
 
+    /** Whether a record offered now would be kept: a caller may skip building one that would be dropped. */
+    public boolean hasRoom() {
+        return queue.remainingCapacity() > 0;
+    }
+
     public int size() {
         return queue.size();
     }

@@ -2,6 +2,8 @@ package dev.switchboard.mcpgateway.http;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.mcpgateway.approval.ApprovalApi;
+import dev.switchboard.mcpgateway.approval.Approvals;
 import dev.switchboard.mcpgateway.audit.AuditBuffer;
 import dev.switchboard.mcpgateway.auth.Authenticator;
 import dev.switchboard.model.access.Principal;
@@ -13,6 +15,7 @@ import dev.switchboard.mcpgateway.pipeline.SessionFactory;
 import dev.switchboard.mcpgateway.runtime.McpSettings;
 import dev.switchboard.mcpgateway.session.SessionCodec;
 import dev.switchboard.mcpgateway.snapshot.McpState;
+import dev.switchboard.mcpgateway.telemetry.ToolCallSpans;
 import dev.switchboard.mcpgateway.upstream.UpstreamClient;
 import dev.switchboard.model.config.IdentityProvider;
 import dev.switchboard.model.config.McpServer;
@@ -24,6 +27,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -35,7 +39,8 @@ import java.util.function.Supplier;
  *   <li>{@code POST|GET|DELETE /mcp/v1/{server}/mcp}: an upstream server or a virtual server, Streamable HTTP;</li>
  *   <li>{@code GET /.well-known/oauth-protected-resource[/mcp/v1/{server}/mcp]}: RFC 9728 metadata naming the IdPs;</li>
  *   <li>{@code GET /mcp/v1/claude-code/managed-mcp.json} and {@code managed-settings.json}: Claude Code's managed
- *       configuration for the caller, for MDM.</li>
+ *       configuration for the caller, for MDM;</li>
+ *   <li>{@code /mcp/v1/approvals}: the approval API ({@link ApprovalApi}).</li>
  * </ul>
  *
  * Plain Java over a Vert.x {@link Router}, so that a test can run a second instance beside the Quarkus one.
@@ -43,6 +48,8 @@ import java.util.function.Supplier;
 public final class McpGateway implements AutoCloseable {
 
     public static final String MCP_PATH = "/mcp/v1/:server/mcp";
+    /** How long a call waits for approval unless {@code switchboard.mcp.approval.timeout} says otherwise. */
+    public static final Duration DEFAULT_APPROVAL_TIMEOUT = Duration.ofMinutes(5);
     static final String METADATA_PATH = "/.well-known/oauth-protected-resource";
 
     private final McpSettings settings;
@@ -51,18 +58,33 @@ public final class McpGateway implements AutoCloseable {
     private final UpstreamClient upstreams;
     private final McpPipeline pipeline;
     private final HostGuard hostGuard;
+    private final ApprovalApi approvalApi;
 
     public McpGateway(Vertx vertx, McpSettings settings, Supplier<McpState> states, Authenticator authenticator,
                       SessionCodec sessionCodec, AuditBuffer audit, Clock clock) {
+        this(vertx, settings, states, authenticator, sessionCodec, audit, clock, ToolCallSpans.NONE,
+                DEFAULT_APPROVAL_TIMEOUT);
+    }
+
+    /**
+     * @param spans           the tool calls' spans
+     * @param approvalTimeout how long a call waits for approval before it is denied
+     */
+    public McpGateway(Vertx vertx, McpSettings settings, Supplier<McpState> states, Authenticator authenticator,
+                      SessionCodec sessionCodec, AuditBuffer audit, Clock clock, ToolCallSpans spans,
+                      Duration approvalTimeout) {
         this.settings = settings;
         this.states = states;
         this.authenticator = authenticator;
         this.upstreams = new UpstreamClient(vertx, settings.maxConnectionsPerHost(), settings.connectTimeoutMs(),
                 settings.upstreamTimeoutMs());
+        Approvals approvals = new Approvals(clock, approvalTimeout,
+                (delay, task) -> vertx.setTimer(Math.max(1, delay.toMillis()), id -> task.run()));
         this.pipeline = new McpPipeline(authenticator, upstreams,
                 new SessionFactory(sessionCodec, clock, settings.sessionTtl()),
-                McpPipeline.defaultToolCallSteps(audit, clock));
+                McpPipeline.defaultToolCallSteps(audit, clock, spans, approvals), approvals);
         this.hostGuard = new HostGuard(settings);
+        this.approvalApi = new ApprovalApi(states, authenticator, hostGuard, approvals);
     }
 
     public void register(Router router) {
@@ -73,6 +95,7 @@ public final class McpGateway implements AutoCloseable {
         router.route(MCP_PATH).handler(this::mcp).failureHandler(this::failure);
         router.get(METADATA_PATH).handler(rc -> resourceMetadata(rc, null));
         router.get(METADATA_PATH + "/mcp/v1/:server/mcp").handler(rc -> resourceMetadata(rc, rc.pathParam("server")));
+        approvalApi.register(router);
     }
 
     private void mcp(RoutingContext rc) {

@@ -2,15 +2,20 @@ package dev.switchboard.mcpgateway.http;
 
 import dev.switchboard.mcpgateway.audit.AuditBuffer;
 import dev.switchboard.mcpgateway.auth.Authenticator;
+import dev.switchboard.mcpgateway.guardrail.VertxWebhookClient;
 import dev.switchboard.mcpgateway.runtime.McpSettings;
 import dev.switchboard.mcpgateway.session.SessionCodec;
 import dev.switchboard.mcpgateway.snapshot.McpState;
 import dev.switchboard.mcpgateway.snapshot.SnapshotHolder;
+import dev.switchboard.mcpgateway.telemetry.ToolCallSpans;
+import dev.switchboard.model.guardrail.WebhookClient;
+import io.opentelemetry.api.OpenTelemetry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -35,6 +40,9 @@ public class McpRoutes {
 
     @Inject
     AuditBuffer audit;
+
+    @Inject
+    OpenTelemetry otel;
 
     @ConfigProperty(name = "switchboard.mcp.public-url")
     Optional<String> publicUrl;
@@ -69,6 +77,9 @@ public class McpRoutes {
     @ConfigProperty(name = "switchboard.jwt.jwks-check-interval", defaultValue = "10s")
     Duration jwksCheckInterval;
 
+    @ConfigProperty(name = "switchboard.mcp.approval.timeout", defaultValue = "5m")
+    Duration approvalTimeout;
+
     private Authenticator authenticator;
     private McpGateway gateway;
 
@@ -80,7 +91,7 @@ public class McpRoutes {
             return state == null ? null : state.snapshot();
         });
         gateway = new McpGateway(vertx, settings(), holder::current, authenticator,
-                new SessionCodec(sessionKey(), clock), audit, clock);
+                new SessionCodec(sessionKey(), clock), audit, clock, new ToolCallSpans(otel), approvalTimeout);
         gateway.register(router);
     }
 
@@ -105,6 +116,20 @@ public class McpRoutes {
     static AuditBuffer auditBuffer(
             @ConfigProperty(name = "switchboard.audit.buffer-size", defaultValue = "10000") int capacity) {
         return new AuditBuffer(capacity);
+    }
+
+    /** The webhook guardrails' HTTP client, given to every snapshot's compiled guardrails. */
+    @Produces
+    @Singleton
+    static WebhookClient webhookClient(Vertx vertx,
+            @ConfigProperty(name = "switchboard.mcp.upstream.connect-timeout", defaultValue = "5s") Duration connect) {
+        return new VertxWebhookClient(vertx, (int) connect.toMillis());
+    }
+
+    static void closeWebhookClient(@Disposes WebhookClient client) {
+        if (client instanceof VertxWebhookClient c) {
+            c.close();
+        }
     }
 
     void stop(@Observes ShutdownEvent event) {

@@ -144,10 +144,16 @@ public final class McpError extends RuntimeException {
                 "Unknown tool: '" + tool + "' is not available to you on '" + server + "'");
     }
 
-    public static McpError approvalRequired(JsonNode id, String tool) {
-        return new McpError(200, INVALID_PARAMS, id, "approval_required",
-                "The tool '" + tool + "' needs a person's approval before it runs, and approvals are not enabled "
-                        + "on this gateway");
+    /** As {@link #toolNotPermitted}, for a resource (or resource template) the caller's policies do not allow. */
+    public static McpError resourceNotPermitted(JsonNode id, String server, String uri) {
+        return new McpError(200, INVALID_PARAMS, id, "resource_not_permitted",
+                "Unknown resource: '" + uri + "' is not available to you on '" + server + "'");
+    }
+
+    /** As {@link #toolNotPermitted}, for a prompt the caller's policies do not allow. */
+    public static McpError promptNotPermitted(JsonNode id, String server, String prompt) {
+        return new McpError(200, INVALID_PARAMS, id, "prompt_not_permitted",
+                "Unknown prompt: '" + prompt + "' is not available to you on '" + server + "'");
     }
 
     public static McpError upstreamFailed(JsonNode id, String server, String detail) {

@@ -9,7 +9,10 @@ public final class McpProtocol {
     public static final String LATEST = "2025-11-25";
     /** What a request without {@code MCP-Protocol-Version} is taken to speak (the spec's rule). */
     public static final String DEFAULT_WITHOUT_HEADER = "2025-03-26";
-    /** Newest first. 2024-11-05 is the old HTTP+SSE transport, which this endpoint does not serve. */
+    /**
+     * Newest first. 2024-11-05 is the old HTTP+SSE transport, which this endpoint does not serve (the gateway speaks it
+     * only to upstreams that speak nothing newer: {@code upstream.LegacySseTransport}).
+     */
     public static final List<String> SUPPORTED = List.of("2025-11-25", "2025-06-18", "2025-03-26");
 
     public static final String SESSION_HEADER = "Mcp-Session-Id";

@@ -1,15 +1,23 @@
 package dev.switchboard.mcpgateway.pipeline;
 
+import dev.switchboard.mcpgateway.approval.ApprovalStep;
+import dev.switchboard.mcpgateway.approval.Approvals;
+import dev.switchboard.mcpgateway.approval.Elicitation;
+import dev.switchboard.mcpgateway.audit.AuditBuffer;
 import dev.switchboard.mcpgateway.auth.Authenticator;
+import dev.switchboard.mcpgateway.guardrail.PostToolGuardrails;
+import dev.switchboard.mcpgateway.guardrail.PreToolGuardrails;
 import dev.switchboard.model.access.Principal;
 import dev.switchboard.mcpgateway.jsonrpc.JsonRpcMessage;
 import dev.switchboard.mcpgateway.jsonrpc.McpError;
 import dev.switchboard.mcpgateway.jsonrpc.McpProtocol;
 import dev.switchboard.mcpgateway.session.McpSession;
 import dev.switchboard.mcpgateway.snapshot.McpState;
+import dev.switchboard.mcpgateway.telemetry.ToolCallSpans;
 import dev.switchboard.mcpgateway.upstream.UpstreamClient;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
+import java.time.Clock;
 import java.util.List;
 
 /**
@@ -26,27 +34,31 @@ public final class McpPipeline {
     private final SessionFactory sessions;
     private final List<ToolCallInterceptor> toolCallSteps;
     private final VirtualServerEndpoint.Sessions virtualSessions;
+    private final Approvals approvals;
 
     /**
-     * @param toolCallSteps the interceptors of a tool call, outermost first: audit, access check; guardrails and
-     *                      approvals join this list
+     * @param toolCallSteps the interceptors of a tool call, outermost first ({@link #defaultToolCallSteps})
+     * @param approvals     the calls waiting for approval, which the client's answers to the gateway's own
+     *                      elicitations decide
      */
     public McpPipeline(Authenticator authenticator, UpstreamClient upstreams, SessionFactory sessions,
-                       List<ToolCallInterceptor> toolCallSteps) {
+                       List<ToolCallInterceptor> toolCallSteps, Approvals approvals) {
         this.authenticator = authenticator;
         this.upstreams = upstreams;
         this.sessions = sessions;
         this.toolCallSteps = List.copyOf(toolCallSteps);
         this.virtualSessions = new VirtualServerEndpoint.Sessions();
+        this.approvals = approvals;
     }
 
     /**
-     * The tool-call steps, outermost first: the audit record (so that refusals are recorded too), then the access
-     * check. Pre-tool guardrails and approvals go after the access check, post-tool guardrails before the audit.
+     * The tool-call steps, outermost first: the audit record and span (so that refusals are recorded too), the access
+     * check, the pre-tool guardrails, the approval, and the post-tool guardrails, which see the upstream's reply first.
      */
-    public static List<ToolCallInterceptor> defaultToolCallSteps(dev.switchboard.mcpgateway.audit.AuditBuffer audit,
-                                                                 java.time.Clock clock) {
-        return List.of(new ToolCallAudit(audit, clock), new ToolAccessCheck());
+    public static List<ToolCallInterceptor> defaultToolCallSteps(AuditBuffer audit, Clock clock, ToolCallSpans spans,
+                                                                 Approvals approvals) {
+        return List.of(new ToolCallAudit(audit, clock, spans), new ToolAccessCheck(), new PreToolGuardrails(),
+                new ApprovalStep(approvals), new PostToolGuardrails());
     }
 
     /** {@code POST}: one JSON-RPC message. */
@@ -72,7 +84,13 @@ public final class McpPipeline {
                     endpoint.request(ex, message);
                 }
                 case NOTIFICATION -> endpoint.notification(ex, message);
-                case RESPONSE -> endpoint.response(ex, message);
+                case RESPONSE -> {
+                    if (Elicitation.answer(approvals, ex, message.node())) {
+                        ex.reply().accepted();
+                    } else {
+                        endpoint.response(ex, message);
+                    }
+                }
             }
         });
     }

@@ -1,7 +1,6 @@
 package dev.switchboard.mcpgateway.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.model.access.Principal;
 import dev.switchboard.mcpgateway.jsonrpc.JsonRpcMessage;
@@ -23,9 +22,10 @@ import org.jboss.logging.Logger;
 
 /**
  * {@code /mcp/v1/{server}/mcp}: a reverse proxy for one upstream server. Messages pass through unchanged (ids, event
- * ids, priming events, server-to-client requests) except where governance needs a say: {@code tools/list} is filtered
- * to the caller's tools, and {@code tools/call} runs through the interceptors (ACL, audit, and later guardrails and
- * approvals) before it may reach the upstream.
+ * ids, priming events, server-to-client requests) except where governance needs a say: the lists of tools, resources,
+ * resource templates and prompts are filtered to what the caller may use, a request about a resource or prompt they may
+ * not use is refused ({@link ListFilter}), and {@code tools/call} runs through the interceptors (ACL, audit, and later
+ * guardrails and approvals) before it may reach the upstream.
  */
 final class SingleServerEndpoint implements Endpoint {
 
@@ -86,7 +86,8 @@ final class SingleServerEndpoint implements Endpoint {
                     return;
                 }
                 McpSession session = sessions.start(ex.endpoint(), ex.principal(), version,
-                        Map.of(upstream.name(), new UpstreamSession(reply.upstreamSessionId(), version)), null);
+                        Map.of(upstream.name(), new UpstreamSession(reply.upstreamSessionId(), version)),
+                        ClientFeatures.kept(request.params()));
                 ex.reply().sessionId(sessions.seal(session));
             }
             ex.reply().finish(reply.message());
@@ -95,13 +96,19 @@ final class SingleServerEndpoint implements Endpoint {
 
     @Override
     public void request(McpExchange ex, JsonRpcMessage request) {
-        switch (request.method()) {
-            case "tools/call" -> callTool(ex, request);
-            case "tools/list" -> forward(ex, request.node())
-                    .map(reply -> filterTools(reply, grant(ex.state(), ex.principal())))
-                    .onComplete(ar -> complete(ex, request.id(), ar));
-            default -> forward(ex, request.node()).onComplete(ar -> complete(ex, request.id(), ar));
+        if ("tools/call".equals(request.method())) {
+            callTool(ex, request);
+            return;
         }
+        ToolGrant grant = grant(ex.state(), ex.principal());
+        McpError refused = ListFilter.refusal(request, grant, ex.endpoint());
+        if (refused != null) {
+            ex.reply().fail(refused);
+            return;
+        }
+        forward(ex, request.node())
+                .map(reply -> ListFilter.filter(request.method(), reply, grant))
+                .onComplete(ar -> complete(ex, request.id(), ar));
     }
 
     private void callTool(McpExchange ex, JsonRpcMessage request) {
@@ -110,28 +117,14 @@ final class SingleServerEndpoint implements Endpoint {
             ex.reply().fail(McpError.invalidParams(request.id(), "tools/call needs params.name, a string"));
             return;
         }
-        ToolCall call = new ToolCall(ex.principal(), ex.endpoint(), upstream.name(), name.asText(),
-                grant(ex.state(), ex.principal()), request.node(), ex.session().id(), ex.requestId(), ex.startNanos());
+        ToolCall call = new ToolCall(ex, upstream.name(), name.asText(), grant(ex.state(), ex.principal()),
+                request.node());
         ToolCallInterceptor.run(interceptors, call, c -> forward(ex, c.request()))
                 .onComplete(ar -> complete(ex, request.id(), ar));
     }
 
     private Future<McpReply> forward(McpExchange ex, ObjectNode message) {
         return client.request(upstream, upstreamSession(ex), message, ex.reply());
-    }
-
-    private static McpReply filterTools(McpReply reply, ToolGrant grant) {
-        if (reply.message() == null || !(reply.message().path("result").get("tools") instanceof ArrayNode tools)) {
-            return reply;
-        }
-        ObjectNode message = reply.message().deepCopy();
-        ArrayNode kept = ((ObjectNode) message.get("result")).putArray("tools");
-        for (JsonNode tool : tools) {
-            if (grant.allows(tool.path("name").asText())) {
-                kept.add(tool);
-            }
-        }
-        return reply.withMessage(message);
     }
 
     @Override

@@ -1,53 +1,104 @@
 package dev.switchboard.mcpgateway.pipeline;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.mcpgateway.audit.AuditBuffer;
+import dev.switchboard.mcpgateway.audit.AuditPayloads;
 import dev.switchboard.mcpgateway.audit.ToolCallRecord;
 import dev.switchboard.mcpgateway.jsonrpc.McpError;
+import dev.switchboard.mcpgateway.telemetry.ToolCallSpans;
 import dev.switchboard.mcpgateway.upstream.McpReply;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import java.time.Clock;
+import org.jboss.logging.Logger;
 
-/** Records every tool call, however it ends (refused ones too), into the bounded audit buffer; never blocks it. */
+/**
+ * Records every tool call, however it ends (refused ones too): an audit record into the bounded buffer (never
+ * blocking the call) and the call's span. Payloads are recorded as the guardrails left them: the arguments that went
+ * to the upstream, the result or error that went back to the caller, each capped ({@link AuditPayloads}); a payload in
+ * which a guardrail found something it did not redact, or one no guardrail has seen, is withheld.
+ */
 public final class ToolCallAudit implements ToolCallInterceptor {
+
+    private static final Logger LOG = Logger.getLogger(ToolCallAudit.class);
 
     private final AuditBuffer buffer;
     private final Clock clock;
+    private final ToolCallSpans spans;
 
-    public ToolCallAudit(AuditBuffer buffer, Clock clock) {
+    public ToolCallAudit(AuditBuffer buffer, Clock clock, ToolCallSpans spans) {
         this.buffer = buffer;
         this.clock = clock;
+        this.spans = spans;
     }
 
     @Override
     public Future<McpReply> intercept(ToolCall call, Chain chain) {
-        return chain.proceed(call).onComplete(ar -> {
-            String outcome;
-            String error = null;
-            if (ar.succeeded()) {
-                McpReply reply = ar.result();
-                if (reply.closedForResumption()) {
-                    outcome = "resumable";
-                } else if (reply.isError()) {
-                    outcome = "error";
-                    error = reply.message().path("error").path("message").asText(null);
-                } else {
-                    outcome = reply.message().path("result").path("isError").asBoolean(false) ? "tool_error" : "ok";
-                }
-            } else if (ar.cause() instanceof McpError e) {
-                outcome = switch (e.reason()) {
-                    case "upstream_timeout" -> "timeout";
-                    case "upstream_failed", "session_not_found" -> "upstream_failed";
-                    default -> "refused";
-                };
-                error = e.reason();
-            } else {
-                outcome = "upstream_failed";
-                error = "internal_error";
+        Span span = spans.start(call);
+        Future<McpReply> done;
+        try (Scope ignored = span.makeCurrent()) {
+            done = chain.proceed(call);
+        }
+        return done.onComplete(ar -> {
+            try {
+                ToolCallRecord record = record(call, ar);
+                buffer.offer(record);
+                spans.end(span, record);
+            } catch (RuntimeException e) {
+                // recording must never keep the answer from the caller
+                LOG.error("cannot record a tool call", e);
+                span.end();
             }
-            long micros = (System.nanoTime() - call.startNanos()) / 1000;
-            buffer.offer(new ToolCallRecord(clock.instant(), call.requestId(), call.sessionId(),
-                    call.principal().subject().toString(), call.principal().credential(), call.endpoint(),
-                    call.server(), call.tool(), micros, outcome, error));
         });
+    }
+
+    private ToolCallRecord record(ToolCall call, AsyncResult<McpReply> ar) {
+        String outcome;
+        String error = null;
+        JsonNode response = null;
+        if (ar.succeeded()) {
+            McpReply reply = ar.result();
+            if (reply.closedForResumption()) {
+                outcome = "resumable";
+            } else if (reply.isError()) {
+                outcome = "error";
+                error = reply.message().path("error").path("message").asText(null);
+                response = reply.message().get("error");
+            } else {
+                outcome = reply.message().path("result").path("isError").asBoolean(false) ? "tool_error" : "ok";
+                response = reply.message().get("result");
+            }
+        } else if (ar.cause() instanceof McpError e) {
+            outcome = switch (e.reason()) {
+                case "upstream_timeout" -> "timeout";
+                case "upstream_failed", "session_not_found" -> "upstream_failed";
+                default -> "refused";
+            };
+            error = e.reason();
+            response = e.toJson().get("error");
+        } else {
+            outcome = "upstream_failed";
+            error = "internal_error";
+        }
+        ToolCallNotes notes = call.notes();
+        if (notes.outcome() != null) {
+            outcome = notes.outcome();
+            error = notes.reason();
+        }
+        ToolCallRecord.Payload request = null;
+        ToolCallRecord.Payload answer = null;
+        if (buffer.hasRoom()) {
+            request = notes.withheldArguments() != null ? ToolCallRecord.Payload.withheld(notes.withheldArguments())
+                    : AuditPayloads.of(notes.arguments());
+            answer = notes.responseWithheld() ? ToolCallRecord.Payload.withheld("guardrail_finding")
+                    : AuditPayloads.of(response);
+        }
+        long micros = (System.nanoTime() - call.startNanos()) / 1000;
+        return new ToolCallRecord(clock.instant(), call.requestId(), call.sessionId(),
+                call.principal().subject().toString(), call.principal().credential(), call.endpoint(),
+                call.server(), call.tool(), micros, outcome, error, request, answer, notes.verdicts(),
+                notes.approval());
     }
 }

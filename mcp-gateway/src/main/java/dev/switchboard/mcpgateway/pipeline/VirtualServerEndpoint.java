@@ -40,7 +40,9 @@ import org.jboss.logging.Logger;
  * opened then is opened when first needed and kept in this replica's memory ({@link Sessions}). Server-to-client
  * requests are relayed with their id prefixed by the server ({@code <server>:<id as JSON>}), so that the client's answer
  * finds its way back; the GET stream merges the upstreams' streams, which is how {@code notifications/tools/list_changed}
- * reaches the client. Event ids are not relayed: a virtual stream cannot be resumed.
+ * reaches the client. Events go out with ids of the gateway's ({@link VirtualEventIds}) that carry the upstreams' own,
+ * so that a client that lost a stream resumes it with {@code Last-Event-ID}: the stream of a tool call at its upstream,
+ * the merged GET stream at every upstream from where each stood.
  */
 final class VirtualServerEndpoint implements Endpoint {
 
@@ -233,15 +235,15 @@ final class VirtualServerEndpoint implements Endpoint {
         McpUpstream up = ex.state().upstream(target.server()).orElseThrow();
         ObjectNode upstreamRequest = request.node().deepCopy();
         ((ObjectNode) upstreamRequest.get("params")).put("name", target.tool());
-        ToolCall call = new ToolCall(ex.principal(), ex.endpoint(), target.server(), target.tool(),
-                grant(ex.state(), ex.principal(), target.server()), upstreamRequest, ex.session().id(),
-                ex.requestId(), ex.startNanos());
+        ToolCall call = new ToolCall(ex, target.server(), target.tool(),
+                grant(ex.state(), ex.principal(), target.server()), upstreamRequest);
+        VirtualEventIds.Tracker position = new VirtualEventIds.Tracker(VirtualEventIds.Kind.REQUEST, Map.of());
         ToolCallInterceptor.run(interceptors, call, c -> upstreamSession(ex, c.server())
-                        .compose(s -> client.request(up, s, c.request(), new Prefixing(c.server(), ex.reply())))
-                        .compose(reply -> reply.closedForResumption()
-                                ? Future.failedFuture(McpError.upstreamFailed(request.id(), c.server(),
-                                "it closed its stream before answering, and a virtual server cannot resume it"))
-                                : Future.succeededFuture(reply.withMessage(withId(reply.message(), request.id())))))
+                        .compose(s -> client.request(up, s, c.request(),
+                                new Prefixing(c.server(), ex.reply(), position)))
+                        .map(reply -> reply.closedForResumption() ? reply
+                                : new McpReply(withId(reply.message(), request.id()),
+                                position.advance(c.server(), reply.eventId()), reply.upstreamSessionId())))
                 .onComplete(ar -> SingleServerEndpoint.complete(ex, request.id(), ar));
     }
 
@@ -291,19 +293,55 @@ final class VirtualServerEndpoint implements Endpoint {
         });
     }
 
+    /**
+     * The GET stream. Without {@code Last-Event-ID}: the upstreams' streams merged. With the id of a tool call's stream:
+     * that stream resumed at its upstream. With the id of a merged stream: every upstream's stream resumed from the last
+     * event the client got from it (an upstream it got none from starts afresh).
+     */
     @Override
     public void stream(McpExchange ex, String lastEventId) {
+        VirtualEventIds.Position resumed = null;
+        if (lastEventId != null) {
+            resumed = VirtualEventIds.decode(lastEventId).orElse(null);
+            if (resumed == null || !virtual.names().all().values().stream()
+                    .map(VirtualToolNames.Target::server).toList().containsAll(resumed.lastIds().keySet())) {
+                ex.reply().fail(McpError.invalidRequest("Last-Event-ID names no event of this virtual server"));
+                return;
+            }
+        }
+        if (resumed != null && resumed.kind() == VirtualEventIds.Kind.REQUEST) {
+            Map.Entry<String, String> at = resumed.lastIds().entrySet().iterator().next();
+            String server = at.getKey();
+            McpUpstream up = ex.state().upstream(server).orElse(null);
+            if (up == null) {
+                ex.reply().fail(McpError.upstreamFailed(null, server, "it is not configured"));
+                return;
+            }
+            VirtualEventIds.Tracker position = new VirtualEventIds.Tracker(VirtualEventIds.Kind.REQUEST, Map.of());
+            upstreamSession(ex, server)
+                    .compose(s -> client.openStream(up, s, at.getValue(), new Prefixing(server, ex.reply(), position)))
+                    .onComplete(ar -> {
+                        if (ar.failed()) {
+                            ex.reply().fail(SingleServerEndpoint.asError(ar.cause(), null));
+                        } else {
+                            ex.reply().end();
+                        }
+                    });
+            return;
+        }
         Map<String, UpstreamSession> upstreams = ex.session().upstreams();
         if (upstreams.isEmpty()) {
             ex.reply().fail(McpError.methodNotAllowed("no upstream of this session offers a stream"));
             return;
         }
+        Map<String, String> from = resumed == null ? Map.of() : resumed.lastIds();
+        VirtualEventIds.Tracker position = new VirtualEventIds.Tracker(VirtualEventIds.Kind.MERGED, from);
         AtomicInteger open = new AtomicInteger(upstreams.size());
         List<Throwable> failures = new ArrayList<>();
         upstreams.forEach((server, session) -> {
             McpUpstream up = ex.state().upstream(server).orElse(null);
             Future<Void> stream = up == null ? Future.failedFuture(McpError.upstreamFailed(null, server, "not configured"))
-                    : client.openStream(up, session, null, new Prefixing(server, ex.reply()));
+                    : client.openStream(up, session, from.get(server), new Prefixing(server, ex.reply(), position));
             stream.onComplete(ar -> {
                 if (ar.failed()) {
                     failures.add(ar.cause());
@@ -329,17 +367,19 @@ final class VirtualServerEndpoint implements Endpoint {
     }
 
     /**
-     * Relays an upstream's events to the client with server-to-client request ids prefixed by the server, and without
-     * event ids (a merged stream cannot be resumed upstream by upstream).
+     * Relays an upstream's events to the client with server-to-client request ids prefixed by the server, and with
+     * event ids of the virtual stream's {@code position} in place of the upstream's.
      */
     private static final class Prefixing implements EventSink {
 
         private final String server;
         private final EventSink target;
+        private final VirtualEventIds.Tracker position;
 
-        Prefixing(String server, EventSink target) {
+        Prefixing(String server, EventSink target, VirtualEventIds.Tracker position) {
             this.server = server;
             this.target = target;
+            this.position = position;
         }
 
         @Override
@@ -349,8 +389,12 @@ final class VirtualServerEndpoint implements Endpoint {
 
         @Override
         public void event(SseEvent event) {
+            String id = position.advance(server, event.id());
             if (event.data() == null || event.data().isEmpty()) {
-                if (event.comment() != null) {
+                if (id != null) {
+                    // a priming event: it gives the client a point to resume from before any message
+                    target.event(new SseEvent(id, null, "", event.retry(), null));
+                } else if (event.comment() != null) {
                     target.event(new SseEvent(null, null, null, null, event.comment()));
                 }
                 return;
@@ -365,7 +409,7 @@ final class VirtualServerEndpoint implements Endpoint {
             } catch (IOException e) {
                 // not JSON: relayed as it came
             }
-            target.event(new SseEvent(null, event.event(), data, null, null));
+            target.event(new SseEvent(id, event.event(), data, event.retry(), null));
         }
 
         @Override

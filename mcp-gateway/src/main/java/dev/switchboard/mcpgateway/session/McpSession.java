@@ -19,7 +19,9 @@ import java.util.Map;
  * @param version     the protocol version negotiated with the client
  * @param upstreams   per upstream server: its session id (may be null for a server without sessions) and version
  * @param client      the client's {@code initialize} params (capabilities, clientInfo), kept for a virtual server so
- *                    that a replica can open a missing upstream session later; null for a single server
+ *                    that a replica can open a missing upstream session later; for a single server only the
+ *                    capabilities the gateway uses itself (elicitation, for approvals), or null
+ *                    ({@link dev.switchboard.mcpgateway.pipeline.ClientFeatures})
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record McpSession(

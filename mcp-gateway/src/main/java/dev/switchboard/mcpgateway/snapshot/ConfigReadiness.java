@@ -1,40 +1,37 @@
 package dev.switchboard.mcpgateway.snapshot;
 
+import dev.switchboard.model.feed.ConfigFeed;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.time.Duration;
-import java.time.Instant;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready once a config is applied; reports the applied revision, its age and the last refused edit. */
+/** Ready once a config is applied; shows its revision, source and age, the NATS connection, the last refused edit. */
 @Readiness
 @ApplicationScoped
 public class ConfigReadiness implements HealthCheck {
 
     @Inject
-    SnapshotHolder holder;
-
-    @Inject
-    StandaloneConfig standalone;
+    ConfigSource source;
 
     @Override
     public HealthCheckResponse call() {
-        McpState state = holder.current();
         HealthCheckResponseBuilder b = HealthCheckResponse.named("config");
-        if (state == null) {
-            b.down().withData("reason", standalone.path().isEmpty()
-                    ? "no config yet: set SWITCHBOARD_CONFIG to a config file"
-                    : "no valid config yet; see the log for the errors");
-        } else {
-            b.up().withData("revision", state.snapshot().revision())
-                    .withData("age_seconds", Duration.between(state.snapshot().createdAt(), Instant.now()).toSeconds());
+        ConfigFeed<McpState> feed = source.feed();
+        if (feed == null) {
+            return b.down().withData("reason", "starting").build();
         }
-        if (standalone.lastError() != null) {
-            b.withData("last_refused_edit", standalone.lastError());
-        }
+        ConfigFeed.Readiness readiness = feed.readiness();
+        b.status(readiness.up());
+        readiness.data().forEach((key, value) -> {
+            if (value instanceof Number n) {
+                b.withData(key, n.longValue());
+            } else {
+                b.withData(key, String.valueOf(value));
+            }
+        });
         return b.build();
     }
 }

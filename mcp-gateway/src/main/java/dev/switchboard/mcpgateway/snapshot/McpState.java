@@ -5,6 +5,9 @@ import dev.switchboard.model.access.ToolAccess;
 import dev.switchboard.model.access.VirtualToolNames;
 import dev.switchboard.model.config.McpServer;
 import dev.switchboard.model.config.VirtualMcpServer;
+import dev.switchboard.model.feed.PlaneState;
+import dev.switchboard.model.guardrail.Guardrails;
+import dev.switchboard.model.guardrail.WebhookClient;
 import dev.switchboard.model.secret.SecretResolver;
 import dev.switchboard.model.snapshot.ConfigSnapshot;
 import java.util.ArrayList;
@@ -15,10 +18,10 @@ import java.util.Optional;
 
 /**
  * Everything the MCP request path reads, for one snapshot: the snapshot, its tool policies indexed, every upstream
- * server ready to call (URL parsed, credential resolved) and every virtual server with its tool names. Immutable; a
- * request takes one at its start and uses only that one.
+ * server ready to call (URL parsed, credential resolved), every virtual server with its tool names, and the
+ * guardrails compiled. Immutable; a request takes one at its start and uses only that one.
  */
-public final class McpState {
+public final class McpState implements PlaneState {
 
     /** A virtual MCP server and the names it exposes its tools under. */
     public record Virtual(VirtualMcpServer config, VirtualToolNames names) {
@@ -29,26 +32,36 @@ public final class McpState {
     private final Map<String, McpUpstream> upstreams;
     private final Map<String, Virtual> virtuals;
     private final List<String> warnings;
+    private final Guardrails guardrails;
 
     private McpState(ConfigSnapshot snapshot, Map<String, McpUpstream> upstreams, Map<String, Virtual> virtuals,
-                     List<String> warnings) {
+                     List<String> warnings, Guardrails guardrails) {
         this.snapshot = snapshot;
+        this.guardrails = guardrails;
         this.access = ToolAccess.of(snapshot.config());
         this.upstreams = upstreams;
         this.virtuals = virtuals;
         this.warnings = warnings;
     }
 
-    /** Prepares a snapshot; a server whose credential cannot be resolved is kept, marked, and named in warnings. */
+    /** {@link #prepare(ConfigSnapshot, SecretResolver, WebhookClient)} where no webhook guardrail can be called. */
     public static McpState prepare(ConfigSnapshot snapshot, SecretResolver secrets) {
+        return prepare(snapshot, secrets, WebhookClient.UNAVAILABLE);
+    }
+
+    /**
+     * Prepares a snapshot; a server whose credential cannot be resolved is kept, marked, and named in warnings.
+     * {@code webhooks} makes the calls of webhook guardrails.
+     */
+    public static McpState prepare(ConfigSnapshot snapshot, SecretResolver secrets, WebhookClient webhooks) {
         Map<String, McpUpstream> upstreams = new HashMap<>();
         List<String> warnings = new ArrayList<>();
         for (McpServer server : snapshot.config().mcpServers()) {
             String credential = null;
             String error = null;
-            if (server.auth().token() != null && server.auth().type() != McpServer.McpAuth.Type.NONE) {
+            if (server.auth().secret() != null && server.auth().type() != McpServer.McpAuth.Type.NONE) {
                 try {
-                    credential = secrets.reveal(server.auth().token());
+                    credential = secrets.reveal(server.auth().secret());
                 } catch (RuntimeException e) {
                     error = e.getMessage();
                     warnings.add("MCP server '" + server.name() + "': credential unavailable: " + error);
@@ -60,15 +73,21 @@ public final class McpState {
         for (VirtualMcpServer v : snapshot.config().virtualMcpServers()) {
             virtuals.put(v.name(), new Virtual(v, VirtualToolNames.of(v)));
         }
-        return new McpState(snapshot, Map.copyOf(upstreams), Map.copyOf(virtuals), List.copyOf(warnings));
+        return new McpState(snapshot, Map.copyOf(upstreams), Map.copyOf(virtuals), List.copyOf(warnings),
+                Guardrails.compile(snapshot.config(), webhooks, secrets));
     }
 
+    @Override
     public ConfigSnapshot snapshot() {
         return snapshot;
     }
 
     public ToolAccess access() {
         return access;
+    }
+
+    public Guardrails guardrails() {
+        return guardrails;
     }
 
     public Optional<McpUpstream> upstream(String name) {
@@ -79,7 +98,15 @@ public final class McpState {
         return Optional.ofNullable(virtuals.get(name));
     }
 
+    @Override
     public List<String> warnings() {
         return warnings;
+    }
+
+    @Override
+    public String summary() {
+        return String.format("%d MCP servers, %d virtual MCP servers, %d tool policies, %d API keys",
+                snapshot.config().mcpServers().size(), snapshot.config().virtualMcpServers().size(),
+                snapshot.config().toolPolicies().size(), snapshot.config().apiKeys().size());
     }
 }

@@ -1,43 +1,24 @@
 package dev.switchboard.mcpgateway.snapshot;
 
+import dev.switchboard.model.feed.ConfigHolder;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.concurrent.atomic.AtomicReference;
-import org.jboss.logging.Logger;
 
 /**
- * The one reference to the current {@link McpState}. Swaps are atomic and only move forward: a state whose
- * revision is older than the held one is ignored (a replayed or late message never rolls the config back).
+ * The one reference to the current {@link McpState}, for the request path. Which config may replace which (NATS over
+ * the cache over the file, never an older revision) is {@link ConfigHolder}'s rule, shared with the gateway.
  */
 @ApplicationScoped
 public class SnapshotHolder {
 
-    private static final Logger LOG = Logger.getLogger(SnapshotHolder.class);
-
-    private final AtomicReference<McpState> current = new AtomicReference<>();
+    private final ConfigHolder<McpState> holder = new ConfigHolder<>();
 
     /** The current state, or null before the first config has been applied. */
     public McpState current() {
-        return current.get();
+        return holder.state();
     }
 
-    /**
-     * Installs {@code next} unless the held state has a newer revision. Equal revisions replace (a standalone file
-     * edited in place keeps its revision number). Returns whether it was installed.
-     */
-    public boolean offer(McpState next) {
-        while (true) {
-            McpState held = current.get();
-            if (held != null && held.snapshot().revision() > next.snapshot().revision()) {
-                LOG.infof("ignored config revision %d: revision %d is already applied",
-                        next.snapshot().revision(), held.snapshot().revision());
-                return false;
-            }
-            if (current.compareAndSet(held, next)) {
-                for (String warning : next.warnings()) {
-                    LOG.warn(warning);
-                }
-                return true;
-            }
-        }
+    /** The holder itself, with the applied state's origin, for the config feed. */
+    public ConfigHolder<McpState> holder() {
+        return holder;
     }
 }

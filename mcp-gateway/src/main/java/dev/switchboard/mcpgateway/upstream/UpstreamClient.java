@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.mcpgateway.jsonrpc.Json;
 import dev.switchboard.mcpgateway.jsonrpc.McpError;
 import dev.switchboard.mcpgateway.jsonrpc.McpProtocol;
+import dev.switchboard.model.config.McpServer;
 import io.netty.channel.ConnectTimeoutException;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -18,13 +19,16 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import java.net.ConnectException;
+import java.time.Clock;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Speaks MCP Streamable HTTP to upstream servers over a pooled keep-alive client. Each request carries only what the
+ * Speaks MCP to upstream servers over a pooled keep-alive client: Streamable HTTP, or for a server configured with
+ * {@code transport: sse} the older HTTP+SSE transport ({@link LegacySseTransport}). Each request carries only what the
  * gateway puts on it: the upstream's own session id and protocol version, and the credential configured for that
- * server. Nothing of the caller's request headers is copied, so the caller's token never reaches an upstream.
+ * server ({@link UpstreamCredentials}: a static token, or an OAuth access token renewed once on a 401). Nothing of the
+ * caller's request headers is copied, so the caller's token never reaches an upstream.
  *
  * <p>Failures come back as {@link McpError}s: an unknown upstream session is a 404 (the client starts over), an
  * upstream that refuses, fails or closes early is -32000, one that stalls longer than the timeout is -32001.
@@ -34,12 +38,19 @@ public final class UpstreamClient implements AutoCloseable {
     private final HttpClient http;
     private final int connectTimeoutMs;
     private final long timeoutMs;
+    private final UpstreamCredentials credentials;
+    private final LegacySseTransport legacy;
 
     /**
      * @param timeoutMs how long an upstream may stay silent while the gateway waits for its answer (a stream that
      *                  sends progress or keep-alives is not silent)
      */
     public UpstreamClient(Vertx vertx, int maxConnectionsPerHost, int connectTimeoutMs, long timeoutMs) {
+        this(vertx, maxConnectionsPerHost, connectTimeoutMs, timeoutMs, Clock.systemUTC());
+    }
+
+    /** @param clock decides when OAuth access tokens are due for renewal */
+    public UpstreamClient(Vertx vertx, int maxConnectionsPerHost, int connectTimeoutMs, long timeoutMs, Clock clock) {
         this.http = vertx.createHttpClient(new HttpClientOptions()
                         .setKeepAlive(true)
                         .setTcpNoDelay(true)
@@ -48,6 +59,8 @@ public final class UpstreamClient implements AutoCloseable {
                 new PoolOptions().setHttp1MaxSize(maxConnectionsPerHost).setMaxWaitQueueSize(-1));
         this.connectTimeoutMs = connectTimeoutMs;
         this.timeoutMs = timeoutMs;
+        this.credentials = new UpstreamCredentials(vertx, http, clock, timeoutMs);
+        this.legacy = new LegacySseTransport(vertx, credentials, connectTimeoutMs, timeoutMs, clock);
     }
 
     public long timeoutMs() {
@@ -60,27 +73,19 @@ public final class UpstreamClient implements AutoCloseable {
      */
     public Future<McpReply> request(McpUpstream up, UpstreamSession session, ObjectNode request, EventSink sink) {
         JsonNode id = request.get("id");
-        Promise<McpReply> result = Promise.promise();
-        if (up.credentialError() != null) {
-            return Future.failedFuture(McpError.upstreamFailed(id, up.name(), "its credential is not configured"));
+        if (up.transport() == McpServer.Transport.SSE) {
+            return asMcpError(legacy.request(up, session, request, sink), id, up);
         }
+        Promise<McpReply> result = Promise.promise();
         RequestOptions options = options(up, HttpMethod.POST, session, timeoutMs)
                 .putHeader("content-type", "application/json")
                 .putHeader("accept", "application/json, text/event-stream");
-        http.request(options).onComplete(ar -> {
-            if (ar.failed()) {
-                result.fail(connectError(id, up, ar.cause()));
-                return;
+        credentials.send(up, options, Json.buffer(request), sink).onComplete(sent -> {
+            if (sent.failed()) {
+                result.tryFail(connectError(id, up, sent.cause()));
+            } else {
+                read(up, id, sent.result(), sink, result);
             }
-            var req = ar.result();
-            sink.onGone(() -> req.reset(0));
-            req.send(Json.buffer(request)).onComplete(sent -> {
-                if (sent.failed()) {
-                    result.tryFail(connectError(id, up, sent.cause()));
-                } else {
-                    read(up, id, sent.result(), sink, result);
-                }
-            });
         });
         return result.future();
     }
@@ -167,14 +172,13 @@ public final class UpstreamClient implements AutoCloseable {
      * (202 when accepted); an unknown upstream session fails with a 404 {@link McpError}.
      */
     public Future<Integer> post(McpUpstream up, UpstreamSession session, ObjectNode message) {
-        if (up.credentialError() != null) {
-            return Future.failedFuture(McpError.upstreamFailed(null, up.name(), "its credential is not configured"));
+        if (up.transport() == McpServer.Transport.SSE) {
+            return asMcpError(legacy.post(up, session, message), null, up);
         }
         RequestOptions options = options(up, HttpMethod.POST, session, timeoutMs)
                 .putHeader("content-type", "application/json")
                 .putHeader("accept", "application/json, text/event-stream");
-        return http.request(options)
-                .compose(req -> req.send(Json.buffer(message)))
+        return credentials.send(up, options, Json.buffer(message), null)
                 .compose(res -> res.body().map(b -> res.statusCode()))
                 .recover(err -> Future.failedFuture(connectError(null, up, err)))
                 .compose(status -> status == 404 ? Future.failedFuture(McpError.sessionNotFound())
@@ -186,18 +190,15 @@ public final class UpstreamClient implements AutoCloseable {
      * {@link McpError}: 405 when the upstream offers no such stream, 404 for an unknown session.
      */
     public Future<Void> openStream(McpUpstream up, UpstreamSession session, String lastEventId, EventSink sink) {
-        if (up.credentialError() != null) {
-            return Future.failedFuture(McpError.upstreamFailed(null, up.name(), "its credential is not configured"));
+        if (up.transport() == McpServer.Transport.SSE) {
+            return asMcpError(legacy.openStream(up, session, sink), null, up);
         }
         RequestOptions options = options(up, HttpMethod.GET, session, 0).putHeader("accept", "text/event-stream");
         if (lastEventId != null) {
             options.putHeader(McpProtocol.LAST_EVENT_ID, lastEventId);
         }
         Promise<Void> done = Promise.promise();
-        http.request(options).compose(req -> {
-            sink.onGone(() -> req.reset(0));
-            return req.send();
-        }).onComplete(ar -> {
+        credentials.send(up, options, null, sink).onComplete(ar -> {
             if (ar.failed()) {
                 done.tryFail(connectError(null, up, ar.cause()));
                 return;
@@ -227,11 +228,13 @@ public final class UpstreamClient implements AutoCloseable {
 
     /** Ends the upstream session; completes with the upstream's status. */
     public Future<Integer> delete(McpUpstream up, UpstreamSession session) {
+        if (up.transport() == McpServer.Transport.SSE) {
+            return legacy.delete(session);
+        }
         if (up.credentialError() != null || session.sessionId() == null) {
             return Future.succeededFuture(204);
         }
-        return http.request(options(up, HttpMethod.DELETE, session, timeoutMs))
-                .compose(req -> req.send())
+        return credentials.send(up, options(up, HttpMethod.DELETE, session, timeoutMs), null, null)
                 .compose(res -> res.body().map(b -> res.statusCode()))
                 .recover(err -> Future.failedFuture(connectError(null, up, err)));
     }
@@ -244,9 +247,6 @@ public final class UpstreamClient implements AutoCloseable {
         }
         if (session != null && session.version() != null) {
             headers.set(McpProtocol.VERSION_HEADER, session.version());
-        }
-        if (up.credentialHeader() != null) {
-            headers.set(up.credentialHeader(), up.credentialValue());
         }
         return new RequestOptions()
                 .setMethod(method)
@@ -282,9 +282,16 @@ public final class UpstreamClient implements AutoCloseable {
         return type != null && type.regionMatches(true, 0, "text/event-stream", 0, 17);
     }
 
+    private <T> Future<T> asMcpError(Future<T> future, JsonNode id, McpUpstream up) {
+        return future.recover(err -> Future.failedFuture(connectError(id, up, err)));
+    }
+
     private McpError connectError(JsonNode id, McpUpstream up, Throwable cause) {
         if (cause instanceof McpError e) {
             return e;
+        }
+        if (cause instanceof UpstreamCredentials.CredentialException) {
+            return McpError.upstreamFailed(id, up.name(), cause.getMessage());
         }
         if (cause instanceof ConnectTimeoutException) {
             return McpError.upstreamFailed(id, up.name(), "it did not accept a connection within "
@@ -311,6 +318,7 @@ public final class UpstreamClient implements AutoCloseable {
 
     @Override
     public void close() {
+        legacy.close();
         http.close();
     }
 }

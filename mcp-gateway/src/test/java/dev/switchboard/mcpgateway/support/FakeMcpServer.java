@@ -42,13 +42,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code drop}: an SSE stream that ends after a notification, without ids and without an answer;</li>
  *   <li>{@code sample}: asks the client for {@code sampling/createMessage} on the POST's stream, waits for the answer
  *       (posted back), and returns the sampled text;</li>
- *   <li>{@code change_tools}: sends {@code notifications/tools/list_changed} on the session's GET stream.</li>
+ *   <li>{@code change_tools}: sends {@code notifications/tools/list_changed} on the session's GET stream;</li>
+ *   <li>{@code interrupt}: an SSE stream with a priming event and a progress notification, each with an id, that ends
+ *       without the answer; a GET with {@code Last-Event-ID} of one of its events resumes it with the answer.</li>
  * </ul>
+ *
+ * <p>Every event with an id is kept per session, so that a GET with {@code Last-Event-ID} replays what came after it on
+ * the same stream (the GET stream, or the interrupted stream of a call), as the transport's resumption says. It can
+ * also serve at another path than {@code /mcp}, require a valid bearer token ({@link #requireBearer}) and host another
+ * handler beside it ({@link #mount}), such as a Databricks workspace's token endpoint.
  */
 public final class FakeMcpServer implements AutoCloseable {
 
     public static final List<String> TOOLS = List.of("echo", "whoami", "tool_error", "fail", "stall", "progress",
-            "drop", "sample", "change_tools");
+            "drop", "sample", "change_tools", "interrupt");
     private static final Set<String> VERSIONS = Set.of("2025-11-25", "2025-06-18", "2025-03-26");
 
     static {
@@ -69,9 +76,17 @@ public final class FakeMcpServer implements AutoCloseable {
         }
     }
 
+    /** An event sent with an id, kept for replay: the stream it went on ({@code get} or a call's), and its data. */
+    private record Logged(String stream, String id, JsonNode data) {
+    }
+
     private final HttpServer server;
     private final ExecutorService executor;
     private final String label;
+    private final String path;
+    private final Map<String, List<Logged>> eventLog = new ConcurrentHashMap<>();
+    private final AtomicInteger unauthorized = new AtomicInteger();
+    private volatile java.util.function.Predicate<String> validToken;
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final Set<String> sessions = ConcurrentHashMap.newKeySet();
     private final Map<String, List<OutputStream>> getStreams = new ConcurrentHashMap<>();
@@ -80,22 +95,28 @@ public final class FakeMcpServer implements AutoCloseable {
     private final List<String> extraTools = new CopyOnWriteArrayList<>();
     private volatile boolean sseResponses;
 
-    private FakeMcpServer(HttpServer server, ExecutorService executor, String label) {
+    private FakeMcpServer(HttpServer server, ExecutorService executor, String label, String path) {
         this.server = server;
         this.executor = executor;
         this.label = label;
+        this.path = path;
     }
 
     public static FakeMcpServer start(String label) {
+        return start(label, "/mcp");
+    }
+
+    /** A server whose MCP endpoint is at {@code path}, such as a Databricks workspace's {@code /api/2.0/mcp/...}. */
+    public static FakeMcpServer start(String label, String path) {
         try {
-            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
+            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 256);
             AtomicInteger threads = new AtomicInteger();
             ExecutorService executor = Executors.newCachedThreadPool(r -> {
                 Thread t = new Thread(r, "fake-mcp-" + label + "-" + threads.incrementAndGet());
                 t.setDaemon(true);
                 return t;
             });
-            FakeMcpServer fake = new FakeMcpServer(server, executor, label);
+            FakeMcpServer fake = new FakeMcpServer(server, executor, label, path);
             server.createContext("/", fake::handle);
             server.setExecutor(executor);
             server.start();
@@ -106,7 +127,27 @@ public final class FakeMcpServer implements AutoCloseable {
     }
 
     public String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + "/mcp";
+        return origin() + path;
+    }
+
+    /** {@code http://127.0.0.1:PORT}. */
+    public String origin() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** From now on every request must carry {@code Authorization: Bearer <token>} with a token {@code valid} accepts. */
+    public void requireBearer(java.util.function.Predicate<String> valid) {
+        this.validToken = valid;
+    }
+
+    /** How many requests were refused with 401 for want of a valid token. */
+    public int unauthorized() {
+        return unauthorized.get();
+    }
+
+    /** Serves {@code handler} at {@code path} beside the MCP endpoint (requests there are not recorded). */
+    public void mount(String mountPath, com.sun.net.httpserver.HttpHandler handler) {
+        server.createContext(mountPath, handler);
     }
 
     /** Answers {@code echo} (and the other plain tools) as an SSE stream instead of JSON. */
@@ -156,8 +197,16 @@ public final class FakeMcpServer implements AutoCloseable {
             ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(), String.join(",", v)));
             JsonNode body = raw.length == 0 ? null : JSON.readTree(raw);
             received.add(new Received(ex.getRequestMethod(), headers, body));
-            if (!"/mcp".equals(ex.getRequestURI().getPath())) {
+            if (!path.equals(ex.getRequestURI().getPath())) {
                 sendJson(ex, 404, JSON.createObjectNode().put("error", "not found"), null);
+                return;
+            }
+            java.util.function.Predicate<String> valid = validToken;
+            String authorization = headers.getOrDefault("authorization", "");
+            if (valid != null && !(authorization.startsWith("Bearer ") && valid.test(authorization.substring(7)))) {
+                unauthorized.incrementAndGet();
+                ex.getResponseHeaders().set("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+                sendJson(ex, 401, error(null, -32001, "Unauthorized"), null);
                 return;
             }
             String session = headers.get("mcp-session-id");
@@ -296,6 +345,20 @@ public final class FakeMcpServer implements AutoCloseable {
                 pushToStreams(session, notification("notifications/tools/list_changed"));
                 sendResult(ex, id, text("changed"));
             }
+            case "interrupt" -> {
+                String stream = "call-" + eventNumber.incrementAndGet();
+                OutputStream out = startSse(ex);
+                String priming = log(session, stream, null);
+                writeEvent(out, priming, null, 100L);
+                ObjectNode progress = notification("notifications/progress");
+                ((ObjectNode) progress.get("params"))
+                        .set("progressToken", body.path("params").path("_meta").path("progressToken"));
+                ((ObjectNode) progress.get("params")).put("progress", 1).put("total", 2);
+                writeEvent(out, log(session, stream, progress), progress, null);
+                // the answer is only kept for a client that resumes the stream
+                log(session, stream, response(id, text(label + ": resumed")));
+                ex.close();
+            }
             default -> {
                 if (extraTools.contains(tool)) {
                     sendResult(ex, id, text(label + "/" + tool + ": " + args.path("message").asText()));
@@ -317,24 +380,63 @@ public final class FakeMcpServer implements AutoCloseable {
             return;
         }
         OutputStream out = startSse(ex);
-        writeEvent(out, nextEventId(), null, null);
+        String lastEventId = headers.get("last-event-id");
+        if (lastEventId != null) {
+            Logged from = eventLog.getOrDefault(session, List.of()).stream()
+                    .filter(l -> l.id().equals(lastEventId)).findFirst().orElse(null);
+            if (from != null) {
+                boolean after = false;
+                for (Logged l : List.copyOf(eventLog.getOrDefault(session, List.of()))) {
+                    if (after && l.stream().equals(from.stream())) {
+                        writeEvent(out, l.id(), l.data(), null);
+                    }
+                    after |= l == from;
+                }
+                if (!from.stream().equals("get")) {
+                    ex.close(); // a call's stream ends with its answer
+                    return;
+                }
+            }
+        } else {
+            writeEvent(out, log(session, "get", null), null, null);
+        }
         getStreams.computeIfAbsent(session, s -> new CopyOnWriteArrayList<>()).add(out);
     }
 
-    /** Sends {@code message} on every open GET stream of {@code session}. */
+    /** Keeps an event of {@code stream} for replay; returns its id. */
+    private String log(String session, String stream, JsonNode data) {
+        String id = nextEventId();
+        eventLog.computeIfAbsent(session, s -> new CopyOnWriteArrayList<>()).add(new Logged(stream, id, data));
+        return id;
+    }
+
+    /** The ids of the events sent so far on the GET streams of every session, oldest first. */
+    public List<String> getStreamEventIds() {
+        List<String> ids = new ArrayList<>();
+        eventLog.values().forEach(l -> l.stream().filter(e -> e.stream().equals("get")).forEach(e -> ids.add(e.id())));
+        return ids;
+    }
+
+    /** Sends {@code message} on every open GET stream of {@code session} (kept for replay even if none is open). */
     public void pushToStreams(String session, JsonNode message) {
+        String id = log(session, "get", message);
         for (OutputStream out : getStreams.getOrDefault(session, List.of())) {
             try {
-                writeEvent(out, nextEventId(), message, null);
+                writeEvent(out, id, message, null);
             } catch (IOException e) {
                 getStreams.get(session).remove(out);
             }
         }
     }
 
-    /** Sends {@code message} on every open GET stream of every session. */
+    /** Sends {@code message} on the GET streams of every session that has opened one. */
     public void pushToAllStreams(JsonNode message) {
         getStreams.keySet().forEach(s -> pushToStreams(s, message));
+    }
+
+    /** A notification with the given method and an empty params object, to push. */
+    public static ObjectNode notificationOf(String method) {
+        return notification(method);
     }
 
     // ------------------------------------------------------------------ wire helpers

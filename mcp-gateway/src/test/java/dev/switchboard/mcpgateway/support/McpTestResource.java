@@ -74,7 +74,9 @@ public class McpTestResource implements QuarkusTestResourceLifecycleManager {
     }
 
     /**
-     * alice (team analysts) may use every tool of alpha (but {@code wipe} needs approval), beta, down and everything;
+     * alice (team analysts) may use every tool of alpha (but {@code wipe} needs approval), beta, down and everything
+     * (of whose resources the static documents but architecture.md and the dynamic text ones, and of whose prompts
+     * simple-prompt and args-prompt);
      * bob only alpha's {@code echo} and {@code whoami}; the service account ci only {@code echo} of alpha and beta,
      * which the virtual server {@code combo} exposes as {@code alpha__echo} and {@code beta__echo}; carol nothing.
      */
@@ -112,12 +114,20 @@ public class McpTestResource implements QuarkusTestResourceLifecycleManager {
                 virtual_mcp_servers:
                   - name: combo
                     description: alpha and beta together
-                    tools: [alpha/echo, beta/echo, alpha/sample, alpha/progress, beta/whoami, alpha/change_tools, alpha/wipe]
+                    tools: [alpha/echo, beta/echo, alpha/sample, alpha/progress, beta/whoami, alpha/change_tools, alpha/wipe,
+                            alpha/interrupt]
                 tool_policies:
                   - {name: analysts-alpha, subjects: [team:analysts], server: alpha, require_approval: [wipe]}
                   - {name: analysts-beta, subjects: [team:analysts], server: beta}
                   - {name: analysts-down, subjects: [team:analysts], server: down}
-                  - {name: analysts-everything, subjects: [team:analysts], server: everything, deny: [trigger-long-running-operation]}
+                  - name: analysts-everything
+                    subjects: [team:analysts]
+                    server: everything
+                    deny: [trigger-long-running-operation]
+                    allow_resources: ["demo://resource/static/document/*", "demo://resource/dynamic/text/*"]
+                    deny_resources: ["demo://resource/static/document/architecture.md"]
+                    allow_prompts: ["simple-*", args-prompt, resource-prompt]
+                    deny_prompts: [resource-prompt]
                   - {name: bob-alpha, subjects: [user:bob], server: alpha, allow: [echo, whoami]}
                   - {name: ci-alpha, subjects: [service_account:ci], server: alpha, allow: [echo]}
                   - {name: ci-beta, subjects: [service_account:ci], server: beta, allow: [echo]}

@@ -77,7 +77,7 @@ public final class NodePeers {
         return unavailable;
     }
 
-    /** A running {@code mcp-server-everything streamableHttp}; its URL is {@code http://127.0.0.1:PORT/mcp}. */
+    /** A running {@code mcp-server-everything}; its URL is the MCP endpoint, or the SSE endpoint in {@code sse} mode. */
     public record Everything(Process process, String url) implements AutoCloseable {
         @Override
         public void close() {
@@ -88,26 +88,36 @@ public final class NodePeers {
 
     /** Starts the reference server on a free loopback port, or empty when the peers are unavailable. */
     public static Optional<Everything> startEverything() {
+        return startEverything("streamableHttp");
+    }
+
+    /**
+     * Starts the reference server with {@code transport} {@code streamableHttp} (URL {@code http://127.0.0.1:PORT/mcp})
+     * or {@code sse}, the old HTTP+SSE transport (URL {@code http://127.0.0.1:PORT/sse}, the SSE endpoint).
+     */
+    public static Optional<Everything> startEverything(String transport) {
         if (!available()) {
             return Optional.empty();
         }
         int port = freePort();
+        String path = "sse".equals(transport) ? "/sse" : "/mcp";
         try {
-            ProcessBuilder pb = new ProcessBuilder(bin("mcp-server-everything"), "streamableHttp")
+            ProcessBuilder pb = new ProcessBuilder(bin("mcp-server-everything"), transport)
                     .directory(DIR.toFile()).redirectErrorStream(true)
-                    .redirectOutput(DIR.resolve("server-everything.log").toFile());
+                    .redirectOutput(DIR.resolve("server-everything-" + transport + ".log").toFile());
             pb.environment().put("PORT", Integer.toString(port));
             Process p = pb.start();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (System.nanoTime() < deadline && p.isAlive()) {
                 try (Socket s = new Socket("127.0.0.1", port)) {
-                    return Optional.of(new Everything(p, "http://127.0.0.1:" + port + "/mcp"));
+                    return Optional.of(new Everything(p, "http://127.0.0.1:" + port + path));
                 } catch (IOException notYet) {
                     Thread.sleep(100);
                 }
             }
             p.destroy();
-            unavailable = "mcp-server-everything did not start: see " + DIR.resolve("server-everything.log");
+            unavailable = "mcp-server-everything did not start: see "
+                    + DIR.resolve("server-everything-" + transport + ".log");
             return Optional.empty();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

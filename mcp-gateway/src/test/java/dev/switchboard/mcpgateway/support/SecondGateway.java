@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Another replica of the MCP gateway beside the Quarkus one: the same plain {@link McpGateway} on its own Vert.x and
- * port, reading the same config file, sealing sessions under {@code sessionKey}. It shares no memory with the first.
+ * port, reading the same config file (or a config of its own), sealing sessions under {@code sessionKey}. It shares no
+ * memory with the first.
  */
 public final class SecondGateway implements AutoCloseable {
 
@@ -33,14 +34,13 @@ public final class SecondGateway implements AutoCloseable {
     private final HttpServer server;
 
     public SecondGateway(byte[] sessionKey) {
+        this(sessionKey, readConfigFile());
+    }
+
+    /** A gateway of its own, serving {@code yaml}: for tests that need a config, and caches, of their own. */
+    public SecondGateway(byte[] sessionKey, String yaml) {
         Clock clock = Clock.systemUTC();
-        McpState state;
-        try {
-            state = McpState.prepare(ConfigCodec.loadYaml(Files.readString(McpTestResource.configFile), 1,
-                    Instant.now()), SecretResolver.fromProcess(null));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        McpState state = McpState.prepare(ConfigCodec.loadYaml(yaml, 1, Instant.now()), SecretResolver.fromProcess(null));
         McpSettings settings = new McpSettings(Optional.empty(), List.of(), List.of(), McpTestResource.MAX_BODY_SIZE,
                 Duration.ofHours(1), 2000, McpTestResource.UPSTREAM_TIMEOUT_MS, 100);
         authenticator = new Authenticator(vertx, clock, Duration.ZERO);
@@ -53,6 +53,14 @@ public final class SecondGateway implements AutoCloseable {
                     .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the second gateway", e);
+        }
+    }
+
+    private static String readConfigFile() {
+        try {
+            return Files.readString(McpTestResource.configFile);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -49,8 +49,23 @@ final class RoutingIt {
         return RoutingItResource.tertiary;
     }
 
-    /** Every test starts with quiet, well-behaved upstreams, every target healthy, and an empty request log. */
+    /**
+     * Every test starts with quiet, well-behaved upstreams, every target healthy, and an empty request log. The
+     * gateway records a request just after its last byte went out, so the previous test's last request may still be
+     * on its way into the statistics: wait until the request log has been quiet for a moment before forgetting them.
+     */
     static void reset(RoutingStats stats, RequestLogBuffer logs) {
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        int quiet = 0;
+        while (quiet < 3 && System.nanoTime() < deadline) {
+            quiet = logs.drain(Integer.MAX_VALUE).isEmpty() ? quiet + 1 : 0;
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
         primary().reset();
         secondary().reset();
         tertiary().reset();

@@ -1,0 +1,11 @@
+package dev.switchboard.model.guardrail;
+
+import java.util.List;
+
+/** Finds spans of one string: a built-in PII or secret detector, or a regex guardrail's deny rules. */
+@FunctionalInterface
+interface TextDetector {
+
+    /** Adds what it finds in {@code text} to {@code out}, in any order; overlaps are merged by the caller. */
+    void find(String text, List<Finding> out);
+}
