@@ -256,7 +256,7 @@ for t in $TARGETS; do [ -n "${PID_OF[$t]:-}" ] && printf '%s\tidle\t%s\n' "$t" "
 request_of() {
   local t=$1 m=$2 base=/v1
   [ "$m" = sse ] && base=/stream/v1
-  HDRS=()
+  HDRS=() MODEL=
   case $t in
     mcp-direct)      URL=http://127.0.0.1:$MCP_MOCK_PORT/mcp ;;
     mcp-nginx-proxy) URL=http://127.0.0.1:$PROXY_PORT/mcp ;;

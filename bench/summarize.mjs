@@ -30,7 +30,7 @@ const signed = x => (Number.isFinite(x) ? (x >= 0 ? '+' : '−') + int(Math.abs(
 const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(2)}×` : '–');
 const mb = kb => (kb > 0 ? (kb / 1024).toFixed(1) : '–');
 const table = (head, rows) =>
-  [`| ${head.join(' | ')} |`, `|${head.map(h => (/^(target|gateway|mode|body)$/.test(h) ? '---' : '---:')).join('|')}|`,
+  [`| ${head.join(' | ')} |`, `|${head.map(h => (/^(target|gateway|mode|body|feature)$/.test(h) ? '---' : '---:')).join('|')}|`,
     ...rows.map(r => `| ${r.join(' | ')} |`)].join('\n');
 
 // group the runs by target, mode, conns (in the order they were run)
