@@ -82,7 +82,8 @@ public final class Guardrails {
         Callers callers = Callers.of(config);
         List<Compiled> compiled = new ArrayList<>();
         for (Guardrail g : config.guardrails()) {
-            compiled.add(new Compiled(g, new Scope(g, callers), GuardrailSpec.check(g, callers, webhooks, secrets)));
+            compiled.add(new Compiled(g, new Scope(g, callers, config.virtualModels()),
+                    GuardrailSpec.check(g, callers, webhooks, secrets)));
         }
         return new Guardrails(compiled);
     }

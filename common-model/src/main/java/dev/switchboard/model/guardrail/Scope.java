@@ -2,6 +2,7 @@ package dev.switchboard.model.guardrail;
 
 import dev.switchboard.model.config.Guardrail;
 import dev.switchboard.model.config.SubjectRef;
+import dev.switchboard.model.config.VirtualModel;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -12,7 +13,9 @@ import java.util.Set;
  * Where one guardrail applies, precomputed for a cheap, allocation-free match. {@code models} narrow the LLM hooks
  * only, {@code mcp_servers} and {@code tools} the MCP hooks only, {@code subjects} both; an empty list matches all.
  * A model pattern is a model or virtual model name, {@code <account>/*} or {@code *}, as in access rules; a tool is
- * the upstream tool's name or {@code <server>/<tool>}.
+ * the upstream tool's name or {@code <server>/<tool>}. A virtual model is matched when its own name is, or when any
+ * model it routes to is: a guardrail on {@code openai-main/*} also guards the virtual models that may send a request
+ * there, whichever target a request ends up at.
  */
 final class Scope {
 
@@ -27,7 +30,7 @@ final class Scope {
     private final Set<String> teams;
     private final Callers callers;
 
-    Scope(Guardrail g, Callers callers) {
+    Scope(Guardrail g, Callers callers, List<VirtualModel> virtualModels) {
         this.callers = callers;
         anyModel = g.models().isEmpty() || g.models().contains("*");
         List<String> prefixes = new java.util.ArrayList<>();
@@ -39,6 +42,14 @@ final class Scope {
             }
         }
         modelPrefixes = prefixes.toArray(String[]::new);
+        if (!anyModel) {
+            for (VirtualModel vm : virtualModels) {
+                if (vm.routingConfig() != null && vm.routingConfig().loadBalanceTargets().stream()
+                        .anyMatch(t -> modelMatches(t.target()))) {
+                    models.add(vm.name());
+                }
+            }
+        }
         servers = Set.copyOf(g.mcpServers());
         anyTool = g.tools().isEmpty();
         for (String t : g.tools()) {

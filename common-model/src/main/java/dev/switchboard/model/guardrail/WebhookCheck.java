@@ -61,9 +61,11 @@ final class WebhookCheck implements Check {
         if (tokenProblem != null) {
             return Result.error("webhook token cannot be resolved: " + tokenProblem).done();
         }
+        CompletableFuture<WebhookClient.Reply> sent;
         CompletableFuture<WebhookClient.Reply> reply;
         try {
-            reply = client.post(url, headers, body(hook, scope, payload)).toCompletableFuture().thenApply(r -> r);
+            sent = client.post(url, headers, body(hook, scope, payload)).toCompletableFuture();
+            reply = sent.thenApply(r -> r);
         } catch (RuntimeException e) {
             return Result.error("webhook request failed: " + e.getClass().getSimpleName()).done();
         }
@@ -72,6 +74,7 @@ final class WebhookCheck implements Check {
                 Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                         ? failure.getCause() : failure;
                 if (cause instanceof TimeoutException) {
+                    sent.cancel(true); // tells the plane's client to give the call up now, not at its own timeout
                     return new Result(Verdict.Outcome.TIMEOUT,
                             "webhook gave no answer within " + timeoutMs + " ms", null);
                 }

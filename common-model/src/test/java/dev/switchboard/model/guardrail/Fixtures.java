@@ -26,6 +26,17 @@ final class Fixtures {
                 type: anthropic
                 auth: {type: api-key, api_key: {env: ANTHROPIC_API_KEY}}
                 models: [{id: claude-sonnet-4-5}]
+            virtual_models:
+              - name: assistant
+                routing_config:
+                  type: priority-based-routing
+                  load_balance_targets:
+                    - {target: openai-main/gpt-4o-mini, priority: 0}
+                    - {target: anthropic-main/claude-sonnet-4-5, priority: 1}
+              - name: claude-only
+                routing_config:
+                  type: weight-based-routing
+                  load_balance_targets: [{target: anthropic-main/claude-sonnet-4-5, weight: 100}]
             users: [{name: alice}, {name: bob}, {name: carol}]
             teams: [{name: analysts, members: [alice]}, {name: dba, members: []}]
             service_accounts: [{name: ci-bot}]

@@ -50,6 +50,17 @@ class ScopeTest {
     }
 
     @Test
+    void aVirtualModelIsGuardedByTheGuardrailsOfTheModelsItRoutesTo() {
+        Guardrails openAi = one("models: ['openai-main/*']");
+        assertTrue(llm(openAi, "assistant"), "assistant may route to openai-main/gpt-4o-mini");
+        assertFalse(llm(openAi, "claude-only"));
+        Guardrails claude = one("models: [anthropic-main/claude-sonnet-4-5]");
+        assertTrue(llm(claude, "assistant"));
+        assertTrue(llm(claude, "claude-only"));
+        assertFalse(llm(claude, "openai-main/gpt-4o-mini"));
+    }
+
+    @Test
     void modelsNarrowOnlyTheLlmHooksAndServersOnlyTheMcpHooks() {
         Guardrails g = one("models: ['openai-main/*'], mcp_servers: [warehouse]");
         assertTrue(tool(g, user("bob"), "warehouse", "run_query"));
