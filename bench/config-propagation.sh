@@ -3,6 +3,9 @@
 # N times, create a model through the control plane, then poll the gateway's /v1/models until it lists it, and the
 # MCP gateway's readiness until it shows the committed revision (MCP= empty skips the MCP gateway).
 # Prints the p50 / p90 / p99 / max in milliseconds for each plane. Cleans up the models it made.
+# Then the same changes timed from the services' own logs (target/run/*.log): from the control plane's commit of a
+# revision to each plane's "applied config revision N from NATS", which leaves out the admin API round trip and this
+# script's polling (each poll is a curl process).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 N=${N:-100}
@@ -17,6 +20,7 @@ now_ms() { date +%s%3N; }
 mcp_revision() { curl -s "$MCP/q/health/ready" | grep -Eo '"revision" *: *[0-9]+' | grep -Eo '[0-9]+$' || echo 0; }
 gw_delays=()
 mcp_delays=()
+revisions=()
 for i in $(seq "$N"); do
   id="propagation-$$-$i"
   start=$(now_ms)
@@ -34,9 +38,12 @@ for i in $(seq "$N"); do
       mcp=$(( $(now_ms) - start ))
     fi
   done
+  revisions+=("$revision")
   gw_delays+=("$gw")
   [ -z "$MCP" ] || mcp_delays+=("$mcp")
-  curl -s -o /dev/null -X DELETE "$CP/admin/v1/provider-accounts/demo/models/$id" -H "$AUTH"
+  revision=$(curl -s -o /dev/null -D - -X DELETE "$CP/admin/v1/provider-accounts/demo/models/$id" -H "$AUTH" |
+    tr -d '\r' | sed -n 's/^switchboard-revision: //Ip')
+  [ -z "$revision" ] || revisions+=("$revision")
 done
 report() { # label delays...
   local label="$1"
@@ -47,3 +54,28 @@ report() { # label delays...
 }
 report "commit-to-served, gateway" "${gw_delays[@]}"
 [ -z "$MCP" ] || report "commit-to-applied, MCP gateway" "${mcp_delays[@]}"
+
+# commit -> applied from the logs, for the revisions made above (Quarkus log lines start with the local time, ms)
+LOGS=$HERE/../target/run
+node - "$LOGS" "$MCP" "${revisions[@]}" <<'JS'
+const fs = require('fs');
+const [logs, mcp, ...revs] = process.argv.slice(2);
+const at = line => { const m = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d),(\d{3})/.exec(line); return m ? Date.parse(`${m[1]}T${m[2]}.${m[3]}`) : null; };
+const times = (file, re) => {
+  const t = new Map();
+  for (const line of fs.readFileSync(`${logs}/${file}`, 'utf8').split('\n')) {
+    const m = re.exec(line);
+    if (m) t.set(m[1], at(line));
+  }
+  return t;
+};
+const committed = times('control-plane.log', /ConfigStore\].* revision (\d+) by /);
+const pct = (xs, q) => xs[Math.max(0, Math.ceil(q * xs.length) - 1)];
+for (const [label, file] of [['gateway', 'gateway-plane.log'], ['MCP gateway', 'mcp-gateway.log']]) {
+  if (label === 'MCP gateway' && !mcp) continue;
+  const applied = times(file, /applied config revision (\d+) from NATS/);
+  const xs = revs.filter(r => committed.has(r) && applied.has(r)).map(r => applied.get(r) - committed.get(r)).sort((a, b) => a - b);
+  if (!xs.length) { console.log(`commit-to-applied from the logs, ${label}: no matching log lines in ${logs}/${file}`); continue; }
+  console.log(`commit-to-applied from the logs, ${label} over ${xs.length} revisions (ms): p50 ${pct(xs, 0.5)}  p90 ${pct(xs, 0.9)}  p99 ${pct(xs, 0.99)}  max ${xs[xs.length - 1]}`);
+}
+JS
