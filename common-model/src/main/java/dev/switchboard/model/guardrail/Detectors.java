@@ -35,6 +35,39 @@ final class Detectors {
         };
     }
 
+    /** What a detector's patterns need to match at all, in terms of {@link TextFeatures}. */
+    @FunctionalInterface
+    interface Gate {
+        boolean possible(TextFeatures f);
+    }
+
+    /**
+     * A built-in detector behind its gate: {@code raw} runs only when the text's features say its patterns could match.
+     * The gate is a necessary condition of every finding of {@code raw} (the tests hold it to that), so the findings are
+     * the same, only cheaper to get on clean text.
+     */
+    static final class Gated implements TextDetector {
+        final Gate gate;
+        final TextDetector raw;
+
+        Gated(Gate gate, TextDetector raw) {
+            this.gate = gate;
+            this.raw = raw;
+        }
+
+        @Override
+        public void find(String text, List<Finding> out) {
+            find(text, TextFeatures.of(text), out);
+        }
+
+        @Override
+        public void find(String text, TextFeatures features, List<Finding> out) {
+            if (gate.possible(features)) {
+                raw.find(text, out);
+            }
+        }
+    }
+
     // ---- PII
 
     private static final Pattern EMAIL = Pattern.compile("(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@"
@@ -54,9 +87,23 @@ final class Detectors {
         if (text.length() < 8) {
             return;
         }
-        find(PHONE_INTERNATIONAL, text, out, "phone", s -> between(digits(s).length(), 8, 15));
-        find(PHONE_NANP, text, out, "phone", s -> true);
-        find(PHONE_TRUNK, text, out, "phone", s -> between(digits(s).length(), 9, 11));
+        phones(text, TextFeatures.of(text), out);
+    }
+
+    /** Each pattern only where it could match: a {@code +} before the digits, or enough digits close together. */
+    private static void phones(String text, TextFeatures f, List<Finding> out) {
+        if (text.length() < 8) {
+            return;
+        }
+        if (f.plusDigit && f.phoneDigits >= 8) {
+            find(PHONE_INTERNATIONAL, text, out, "phone", s -> between(digits(s).length(), 8, 15));
+        }
+        if (f.phoneDigits >= 10) {
+            find(PHONE_NANP, text, out, "phone", s -> true);
+        }
+        if (f.phoneDigits >= 9) {
+            find(PHONE_TRUNK, text, out, "phone", s -> between(digits(s).length(), 9, 11));
+        }
     }
 
     /** 13 to 19 digits, optionally in groups separated by one space or dash. */
@@ -193,6 +240,20 @@ final class Detectors {
             + "[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\\d{2} ?\\d{2} ?\\d{2} ?[A-D](?![A-Za-z0-9])");
 
     private static void nationalIds(String text, List<Finding> out) {
+        nationalIds(text, TextFeatures.of(text), out);
+    }
+
+    /** SSNs need 9 digits in a run, NINOs 6 after two capitals. */
+    private static void nationalIds(String text, TextFeatures f, List<Finding> out) {
+        if (f.cardDigits >= 9) {
+            ssns(text, out);
+        }
+        if (f.cardDigits >= 6 && f.upperPairDigit) {
+            find(NINO, text, out, "national_id", s -> true);
+        }
+    }
+
+    private static void ssns(String text, List<Finding> out) {
         Matcher m = SSN.matcher(text);
         while (m.find()) {
             int area = Integer.parseInt(m.group(1));
@@ -202,7 +263,6 @@ final class Detectors {
                 out.add(new Finding(m.start(), m.end(), "national_id"));
             }
         }
-        find(NINO, text, out, "national_id", s -> true);
     }
 
     // ---- secrets
@@ -321,24 +381,68 @@ final class Detectors {
 
     private static Map<String, TextDetector> piiDetectors() {
         Map<String, TextDetector> pii = new LinkedHashMap<>();
-        pii.put("email", pattern("email", EMAIL, 0, s -> true));
-        pii.put("phone", Detectors::phones);
-        pii.put("card", Detectors::cards);
-        pii.put("iban", Detectors::ibans);
-        pii.put("national_id", Detectors::nationalIds);
+        pii.put("email", new Gated(f -> f.at, pattern("email", EMAIL, 0, s -> true)));
+        pii.put("phone", new PhoneDetector());
+        pii.put("card", new Gated(f -> f.cardDigits >= 13, Detectors::cards));
+        pii.put("iban", new Gated(f -> f.upperPairDigit, Detectors::ibans));
+        pii.put("national_id", new NationalIdDetector());
         return Collections.unmodifiableMap(pii);
     }
 
     private static Map<String, TextDetector> secretDetectors() {
         Map<String, TextDetector> secrets = new LinkedHashMap<>();
-        secrets.put("aws_access_key", pattern("aws_access_key", AWS_KEY, 0, s -> true));
-        secrets.put("gcp_api_key", pattern("gcp_api_key", GCP_KEY, 0, s -> true));
-        secrets.put("github_token", pattern("github_token", GITHUB_TOKEN, 0, s -> true));
-        secrets.put("slack_token", pattern("slack_token", SLACK_TOKEN, 0, s -> true));
-        secrets.put("private_key", pattern("private_key", PRIVATE_KEY, 0, s -> true));
-        secrets.put("jwt", pattern("jwt", JWT, 0, Detectors::isJwt));
-        secrets.put("bearer_token", pattern("bearer_token", BEARER, 1, Detectors::isBearerToken));
-        secrets.put("high_entropy", pattern("high_entropy", ENTROPY_CANDIDATE, 0, Detectors::isHighEntropy));
+        secrets.put("aws_access_key", new Gated(f -> f.upperDigitRun >= 20,
+                pattern("aws_access_key", AWS_KEY, 0, s -> true)));
+        secrets.put("gcp_api_key", new Gated(f -> f.base64Run >= 39, pattern("gcp_api_key", GCP_KEY, 0, s -> true)));
+        secrets.put("github_token", new Gated(f -> f.wordRun >= 33,
+                pattern("github_token", GITHUB_TOKEN, 0, s -> true)));
+        secrets.put("slack_token", new Gated(f -> f.base64Run >= 14, pattern("slack_token", SLACK_TOKEN, 0, s -> true)));
+        secrets.put("private_key", new Gated(f -> f.pemBegin, pattern("private_key", PRIVATE_KEY, 0, s -> true)));
+        secrets.put("jwt", new Gated(f -> f.jwtHead && f.dots >= 2, pattern("jwt", JWT, 0, Detectors::isJwt)));
+        secrets.put("bearer_token", new Gated(f -> f.bearer,
+                pattern("bearer_token", BEARER, 1, Detectors::isBearerToken)));
+        secrets.put("high_entropy", new Gated(f -> f.base64Run >= 24,
+                pattern("high_entropy", ENTROPY_CANDIDATE, 0, Detectors::isHighEntropy)));
         return Collections.unmodifiableMap(secrets);
+    }
+
+    /** Phones: each of its three patterns has its own gate; {@code raw} runs all three, for the tests. */
+    static final class PhoneDetector implements TextDetector {
+        final TextDetector raw = (text, out) -> {
+            if (text.length() < 8) {
+                return;
+            }
+            Detectors.find(PHONE_INTERNATIONAL, text, out, "phone", s -> between(digits(s).length(), 8, 15));
+            Detectors.find(PHONE_NANP, text, out, "phone", s -> true);
+            Detectors.find(PHONE_TRUNK, text, out, "phone", s -> between(digits(s).length(), 9, 11));
+        };
+
+        @Override
+        public void find(String text, List<Finding> out) {
+            phones(text, out);
+        }
+
+        @Override
+        public void find(String text, TextFeatures features, List<Finding> out) {
+            phones(text, features, out);
+        }
+    }
+
+    /** National ids: SSNs and NINOs gated apart; {@code raw} runs both, for the tests. */
+    static final class NationalIdDetector implements TextDetector {
+        final TextDetector raw = (text, out) -> {
+            ssns(text, out);
+            Detectors.find(NINO, text, out, "national_id", s -> true);
+        };
+
+        @Override
+        public void find(String text, List<Finding> out) {
+            nationalIds(text, out);
+        }
+
+        @Override
+        public void find(String text, TextFeatures features, List<Finding> out) {
+            nationalIds(text, features, out);
+        }
     }
 }

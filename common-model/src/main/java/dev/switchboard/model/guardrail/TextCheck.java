@@ -5,6 +5,7 @@ import dev.switchboard.model.config.Guardrail;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -17,28 +18,62 @@ final class TextCheck implements Check {
     /** Reasons list this many findings, then say how many more there were. */
     private static final int REASON_FINDINGS = 5;
 
-    private final List<TextDetector> detectors;
+    private final TextDetector[] detectors;
     private final Guardrail.Redaction redaction;
     private final String replacement;
 
     TextCheck(List<TextDetector> detectors, Guardrail.Redaction redaction, String replacement) {
-        this.detectors = List.copyOf(detectors);
+        this.detectors = detectors.toArray(TextDetector[]::new);
         this.redaction = redaction;
         this.replacement = replacement;
     }
 
+    /** {@link Result#PASS}, already complete: a check of clean text allocates no future. */
+    private static final CompletableFuture<Result> PASSED = CompletableFuture.completedFuture(Result.PASS);
+
     @Override
     public CompletionStage<Result> run(Guardrail.Hook hook, GuardScope scope, JsonNode payload, boolean rewrite) {
-        List<String> found = new ArrayList<>();
-        List<JsonTexts.Rewrite> rewrites = new ArrayList<>();
-        List<Finding> findings = new ArrayList<>();
-        JsonTexts.walk(payload, (path, text) -> {
+        Scan scan = new Scan(rewrite);
+        JsonTexts.walk(payload, scan);
+        if (scan.found == null) {
+            return PASSED;
+        }
+        String what = describe(scan.found);
+        if (redaction == Guardrail.Redaction.NONE) {
+            return Result.violation(what).done();
+        }
+        if (!rewrite) {
+            return Result.violation("would redact " + what).done();
+        }
+        return Result.redacted("redacted " + what, JsonTexts.rewrite(payload, scan.rewrites)).done();
+    }
+
+    /** One walk over a payload: the features of each string are gathered once and shared by the detectors. */
+    private final class Scan implements JsonTexts.Visitor {
+        private final boolean rewrite;
+        private final TextFeatures features = new TextFeatures();
+        private final List<Finding> findings = new ArrayList<>();
+        /** Null until something is found. */
+        List<String> found;
+        List<JsonTexts.Rewrite> rewrites;
+
+        Scan(boolean rewrite) {
+            this.rewrite = rewrite;
+        }
+
+        @Override
+        public void text(List<Object> path, String text) {
             findings.clear();
+            features.scan(text);
             for (TextDetector d : detectors) {
-                d.find(text, findings);
+                d.find(text, features, findings);
             }
             if (findings.isEmpty()) {
                 return;
+            }
+            if (found == null) {
+                found = new ArrayList<>();
+                rewrites = new ArrayList<>();
             }
             List<Finding> merged = merge(findings);
             String at = JsonTexts.render(path);
@@ -48,18 +83,7 @@ final class TextCheck implements Check {
             if (redaction != Guardrail.Redaction.NONE && rewrite) {
                 rewrites.add(new JsonTexts.Rewrite(List.copyOf(path), redact(text, merged)));
             }
-        });
-        if (found.isEmpty()) {
-            return Result.PASS.done();
         }
-        String what = describe(found);
-        if (redaction == Guardrail.Redaction.NONE) {
-            return Result.violation(what).done();
-        }
-        if (!rewrite) {
-            return Result.violation("would redact " + what).done();
-        }
-        return Result.redacted("redacted " + what, JsonTexts.rewrite(payload, rewrites)).done();
     }
 
     /** Sorted by start, overlapping spans joined (the earlier one's kind and label win). */

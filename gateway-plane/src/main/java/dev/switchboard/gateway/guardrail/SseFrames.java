@@ -57,7 +57,14 @@ final class SseFrames {
         String text = raw.toString(StandardCharsets.UTF_8);
         String event = null;
         StringBuilder data = null;
-        for (String line : text.split("\r?\n")) {
+        int from = 0;
+        int length = text.length();
+        while (from < length) {
+            // the lines as text.split("\r?\n") gives them, without compiling that pattern for every event
+            int newline = text.indexOf('\n', from);
+            int end = newline < 0 ? length : newline;
+            String line = text.substring(from, end > from && text.charAt(end - 1) == '\r' && newline >= 0 ? end - 1 : end);
+            from = newline < 0 ? length : newline + 1;
             if (line.startsWith("data:")) {
                 String value = line.substring(line.startsWith("data: ") ? 6 : 5);
                 if (data == null) {

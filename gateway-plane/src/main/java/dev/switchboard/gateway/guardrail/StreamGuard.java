@@ -34,6 +34,8 @@ public final class StreamGuard {
     private final SseFrames frames = new SseFrames();
     private final Map<Channel, ChannelText> channels = new HashMap<>();
     private boolean blocked;
+    /** Whether a check has run for this stream. */
+    private boolean checked;
     private long nextSequence;
 
     private static final class ChannelText {
@@ -72,18 +74,25 @@ public final class StreamGuard {
         }
         List<Parsed> events = new ArrayList<>(batch.size());
         Map<Channel, StringBuilder> newText = new LinkedHashMap<>();
+        boolean anyText = false;
         for (Frame frame : batch) {
             Parsed parsed = parse(frame);
             events.add(parsed);
             for (TextSlot slot : parsed.slots()) {
                 if (!slot.full()) {
-                    newText.computeIfAbsent(slot.channel(), c -> new StringBuilder()).append(slot.value().asText());
+                    String piece = slot.value().asText();
+                    newText.computeIfAbsent(slot.channel(), c -> new StringBuilder()).append(piece);
+                    anyText |= !piece.isEmpty();
                 }
             }
         }
-        if (newText.isEmpty()) {
+        if (newText.isEmpty() || !anyText && checked) {
+            // no new text (a role event's empty content, empty deltas) once the stream has had a check: the window
+            // alone was checked already, so the events are relayed as they came; the stream's first check still runs,
+            // so that its audit entries are there even when the stream never carries text
             return Future.succeededFuture(render(events, Map.of()));
         }
+        checked = true;
         CheckPayload payload = new CheckPayload();
         Map<Channel, JsonPointer> pointers = new LinkedHashMap<>();
         for (Map.Entry<Channel, StringBuilder> e : newText.entrySet()) {
