@@ -24,6 +24,76 @@ public interface ControlPlaneConfig {
 
     Db db();
 
+    Clickhouse clickhouse();
+
+    Telemetry telemetry();
+
+    /** Where request logs and tool-call audit records are written and read ({@code SWITCHBOARD_CLICKHOUSE_*}). */
+    interface Clickhouse {
+        /** {@code SWITCHBOARD_CLICKHOUSE_URL}, the HTTP interface ({@code http://127.0.0.1:18123}); unset: no telemetry. */
+        Optional<String> url();
+
+        /** {@code SWITCHBOARD_CLICKHOUSE_USER}. */
+        @WithDefault("default")
+        String user();
+
+        /** {@code SWITCHBOARD_CLICKHOUSE_PASSWORD}; never logged. */
+        Optional<String> password();
+
+        /** The database holding {@code request_logs} and {@code tool_calls}, created at start; tests use their own. */
+        @WithDefault("switchboard")
+        String database();
+
+        /** How long one query or insert may take. */
+        @WithDefault("30s")
+        Duration timeout();
+    }
+
+    /** The JetStream side of telemetry (the contract: {@code TelemetryWire}). */
+    interface Telemetry {
+        /** The stream; tests use their own. */
+        @WithDefault("SWITCHBOARD_TELEMETRY")
+        String stream();
+
+        /** Subjects are this plus the table name ({@code request_logs}, {@code tool_calls}); tests use their own. */
+        @WithDefault("switchboard.telemetry.")
+        String subjectPrefix();
+
+        @WithDefault("1")
+        int replicas();
+
+        Writer writer();
+    }
+
+    interface Writer {
+        /** {@code SWITCHBOARD_TELEMETRY_WRITER_ENABLED}: consume the stream into ClickHouse. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** The durable pull consumer's name; every control-plane replica shares it. */
+        @WithDefault("switchboard-telemetry-writer")
+        String consumer();
+
+        /** Messages fetched at once. */
+        @WithDefault("64")
+        int batch();
+
+        /**
+         * At this delivery of a message ClickHouse refuses, its rows go in one by one and the refused ones are dropped
+         * (a message with no good row is terminated): a poison message cannot block the stream.
+         */
+        @WithDefault("5")
+        int maxDeliveries();
+
+        /** Wait before a message ClickHouse did not take is delivered again. */
+        @WithDefault("2s")
+        Duration retryDelay();
+
+        /** Time NATS waits for an acknowledgement before delivering a message again. */
+        @WithDefault("60s")
+        Duration ackWait();
+    }
+
     interface Db {
         /** A schema of its own (created at start) instead of {@code public}; the tests use one per run. */
         Optional<String> schema();

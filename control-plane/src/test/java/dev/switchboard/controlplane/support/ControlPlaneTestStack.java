@@ -24,6 +24,8 @@ import java.util.concurrent.TimeUnit;
  * Points the control plane under test at the real PostgreSQL and NATS of {@link LocalStack}, each run in a schema and
  * an Object Store bucket of its own (dropped at the end), with a fresh master key and admin token, a fake identity
  * provider for admin JWTs, the repo's example config as the bootstrap file, and its log in a file for the secrets scan.
+ * Telemetry goes through a stream, subjects and a ClickHouse database of the run's own (dropped at the end); the
+ * control plane reaches the real ClickHouse through a {@link TcpProxy} that the tests can cut.
  */
 public class ControlPlaneTestStack implements QuarkusTestResourceLifecycleManager {
 
@@ -40,6 +42,13 @@ public class ControlPlaneTestStack implements QuarkusTestResourceLifecycleManage
     /** Everything the control plane logs while the tests run. */
     public static Path logFile;
     public static Path bootstrapFile;
+    public static String clickhouseUrl;
+    public static String clickhouseDatabase;
+    public static TcpProxy clickhouseProxy;
+    public static String telemetryStream;
+    public static String telemetryPrefix;
+    /** Deliveries after which a message ClickHouse refuses is terminated, in the tests. */
+    public static final int MAX_DELIVERIES = 3;
 
     @Override
     public Map<String, String> start() {
@@ -51,6 +60,16 @@ public class ControlPlaneTestStack implements QuarkusTestResourceLifecycleManage
         adminToken = "sb-admin-test-" + HexFormat.of().formatHex(random(16));
         natsUrl = stack.natsUrl();
         idp = FakeIdentityProvider.start();
+        clickhouseUrl = stack.clickhouseUrl();
+        clickhouseDatabase = "sb_test_" + runId;
+        telemetryStream = "SB_TELEMETRY_TEST_" + runId;
+        telemetryPrefix = "sbtest." + runId + ".telemetry.";
+        try {
+            java.net.URI ch = java.net.URI.create(clickhouseUrl);
+            clickhouseProxy = new TcpProxy(ch.getHost(), ch.getPort());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         bootstrapFile = DocExamples.repoRoot().resolve("deploy/examples/switchboard.yaml");
         try {
             logFile = Files.createTempFile("switchboard-control-plane-test", ".log");
@@ -71,6 +90,13 @@ public class ControlPlaneTestStack implements QuarkusTestResourceLifecycleManage
                 Map.entry("switchboard.admin.jwt.jwks-url", idp.jwksUrl()),
                 Map.entry("switchboard.admin.jwt.audiences", AUDIENCE),
                 Map.entry("switchboard.bootstrap.config", bootstrapFile.toString()),
+                Map.entry("switchboard.clickhouse.url", "http://127.0.0.1:" + clickhouseProxy.port()),
+                Map.entry("switchboard.clickhouse.database", clickhouseDatabase),
+                Map.entry("switchboard.telemetry.stream", telemetryStream),
+                Map.entry("switchboard.telemetry.subject-prefix", telemetryPrefix),
+                Map.entry("switchboard.telemetry.writer.consumer", "writer-" + runId),
+                Map.entry("switchboard.telemetry.writer.retry-delay", "200ms"),
+                Map.entry("switchboard.telemetry.writer.max-deliveries", String.valueOf(MAX_DELIVERIES)),
                 Map.entry("quarkus.log.file.enabled", "true"),
                 Map.entry("quarkus.log.file.path", logFile.toString()),
                 Map.entry("quarkus.log.file.level", "ALL"),
@@ -84,6 +110,24 @@ public class ControlPlaneTestStack implements QuarkusTestResourceLifecycleManage
         }
         dropSchema();
         deleteBucket();
+        dropTelemetry();
+    }
+
+    private static void dropTelemetry() {
+        if (clickhouseProxy != null) {
+            clickhouseProxy.close();
+        }
+        try (Connection nc = Nats.connect(natsUrl)) {
+            nc.jetStreamManagement().deleteStream(telemetryStream);
+        } catch (Exception e) {
+            System.out.println("[ControlPlaneTestStack] could not delete stream " + telemetryStream + ": " + e);
+        }
+        try {
+            ClickHouseHttp.run("DROP DATABASE IF EXISTS " + clickhouseDatabase);
+        } catch (Exception e) {
+            System.out.println("[ControlPlaneTestStack] could not drop ClickHouse database " + clickhouseDatabase + ": "
+                    + e);
+        }
     }
 
     private static void dropSchema() {

@@ -1,5 +1,7 @@
 package dev.switchboard.gateway.telemetry;
 
+import dev.switchboard.model.telemetry.RowSource;
+import dev.switchboard.model.telemetry.TelemetrySettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,15 +11,17 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Request-log events waiting to be published. Bounded: when full, new events are dropped and counted, so that
- * telemetry never blocks or fails a request.
+ * telemetry never blocks or fails a request. {@link RequestLogExport} publishes them to NATS (when telemetry is on);
+ * encoding happens there, on the publisher's thread, never here.
  */
 @ApplicationScoped
-public class RequestLogBuffer {
+public class RequestLogBuffer implements RowSource<RequestLog> {
 
     private final ArrayBlockingQueue<RequestLog> queue;
     private final LongAdder dropped = new LongAdder();
 
-    public RequestLogBuffer(@ConfigProperty(name = "switchboard.telemetry.buffer-size", defaultValue = "10000") int capacity) {
+    public RequestLogBuffer(@ConfigProperty(name = TelemetrySettings.BUFFER_SIZE,
+            defaultValue = TelemetrySettings.BUFFER_SIZE_DEFAULT) int capacity) {
         this.queue = new ArrayBlockingQueue<>(capacity);
     }
 
@@ -34,10 +38,17 @@ public class RequestLogBuffer {
         return out;
     }
 
+    @Override
+    public RequestLog poll() {
+        return queue.poll();
+    }
+
+    @Override
     public int size() {
         return queue.size();
     }
 
+    @Override
     public long dropped() {
         return dropped.sum();
     }

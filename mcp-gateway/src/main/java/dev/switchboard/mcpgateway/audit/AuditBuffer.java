@@ -1,5 +1,6 @@
 package dev.switchboard.mcpgateway.audit;
 
+import dev.switchboard.model.telemetry.RowSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -7,9 +8,10 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Audit records waiting to be exported. Bounded: when full, new records are dropped and counted, so that auditing
- * never blocks or fails a tool call.
+ * never blocks or fails a tool call. {@link ToolCallExport} publishes them to NATS (when telemetry is on); encoding
+ * happens there, on the publisher's thread, never here.
  */
-public final class AuditBuffer {
+public final class AuditBuffer implements RowSource<ToolCallRecord> {
 
     private final ArrayBlockingQueue<ToolCallRecord> queue;
     private final LongAdder dropped = new LongAdder();
@@ -36,10 +38,17 @@ public final class AuditBuffer {
         return queue.remainingCapacity() > 0;
     }
 
+    @Override
+    public ToolCallRecord poll() {
+        return queue.poll();
+    }
+
+    @Override
     public int size() {
         return queue.size();
     }
 
+    @Override
     public long dropped() {
         return dropped.sum();
     }

@@ -1,0 +1,44 @@
+package dev.switchboard.model.telemetry;
+
+/**
+ * The contract between the planes, which publish what they record, and the control plane, which writes it to
+ * ClickHouse: one JetStream stream, one subject per kind of row, each message a batch of rows.
+ * <ul>
+ *   <li>A message's body is rows in ClickHouse's {@code JSONEachRow} format: one flat JSON object per line, keys the
+ *       column names of the kind's table (see {@link #REQUEST_LOG_COLUMNS} and {@link #TOOL_CALL_COLUMNS}), so that
+ *       the writer inserts the body as it came. At most {@link #MAX_BATCH_BYTES} per message.</li>
+ *   <li>Times are {@code "YYYY-MM-DD hh:mm:ss"} in UTC (a ClickHouse {@code DateTime}, which every version reads)
+ *       plus the same instant in epoch milliseconds; nested things (attempts, guardrail verdicts, an approval) are
+ *       JSON text in a {@code String} column; booleans are 0/1.</li>
+ *   <li>The {@code Nats-Msg-Id} header is {@code <instance>-<sequence>}, so a batch published twice (a retry after a
+ *       lost acknowledgement) is stored once by JetStream's duplicate window.</li>
+ * </ul>
+ * Delivery is at least once end to end: the writer acknowledges a message only after ClickHouse took its rows.
+ */
+public final class TelemetryWire {
+
+    /** The JetStream stream holding both subjects, limited by age and size (a buffer, not the archive). */
+    public static final String STREAM = "SWITCHBOARD_TELEMETRY";
+    public static final String SUBJECT_PREFIX = "switchboard.telemetry.";
+    /** The gateway plane's request logs (one row per LLM request, guardrail verdicts included). */
+    public static final String REQUEST_LOGS = SUBJECT_PREFIX + "request_logs";
+    /** The MCP gateway's audit records (one row per tool call). */
+    public static final String TOOL_CALLS = SUBJECT_PREFIX + "tool_calls";
+    public static final int MAX_BATCH_BYTES = 512 * 1024;
+
+    /** Columns of {@code request_logs}, in table order. */
+    public static final java.util.List<String> REQUEST_LOG_COLUMNS = java.util.List.of(
+            "request_id", "started_at", "started_at_ms", "instance", "subject", "credential", "endpoint",
+            "requested_model", "resolved_model", "stream", "status", "error_code", "latency_ms",
+            "time_to_first_token_ms", "prompt_tokens", "completion_tokens", "time_per_output_token_ms", "cost_usd",
+            "attempts", "guardrails");
+
+    /** Columns of {@code tool_calls}, in table order. */
+    public static final java.util.List<String> TOOL_CALL_COLUMNS = java.util.List.of(
+            "request_id", "at", "at_ms", "instance", "session_id", "subject", "credential", "endpoint", "server",
+            "tool", "latency_us", "outcome", "error", "request", "request_truncated", "request_withheld",
+            "response", "response_truncated", "response_withheld", "guardrails", "approval");
+
+    private TelemetryWire() {
+    }
+}

@@ -1,0 +1,237 @@
+package dev.switchboard.controlplane.telemetry;
+
+import com.clickhouse.client.api.Client;
+import com.clickhouse.client.api.ServerException;
+import com.clickhouse.client.api.query.QueryResponse;
+import com.clickhouse.data.ClickHouseFormat;
+import dev.switchboard.controlplane.ControlPlaneConfig;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The ClickHouse side of telemetry, through client-v2 over HTTP, written so that ClickHouse 18.16 and a current
+ * ClickHouse work alike: the format is in the SQL, tables are named {@code db.table}, responses are not compressed,
+ * results are read as JSON text (no RowBinary readers), no server-side parameters (values go through
+ * {@link SqlLiterals}).
+ */
+@ApplicationScoped
+public class ClickHouseStore {
+
+    /** The schema files, applied in order at every start; each statement is idempotent. */
+    static final List<String> SCHEMA = List.of("clickhouse/V1__telemetry.sql");
+
+    @Inject
+    ControlPlaneConfig config;
+
+    private volatile Client client;
+
+    public boolean configured() {
+        return config.clickhouse().url().filter(u -> !u.isBlank()).isPresent();
+    }
+
+    public String database() {
+        return SqlLiterals.identifier(config.clickhouse().database());
+    }
+
+    /** {@code db.table} of a kind. */
+    public String table(TelemetryKind kind) {
+        return database() + "." + kind.table();
+    }
+
+    /** The URL without any user information, for log lines. */
+    public String where() {
+        try {
+            URI uri = URI.create(config.clickhouse().url().orElse(""));
+            return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
+        } catch (RuntimeException e) {
+            return "(the configured ClickHouse URL)";
+        }
+    }
+
+    private Client client() {
+        Client c = client;
+        if (c == null) {
+            synchronized (this) {
+                if (client == null) {
+                    long timeout = config.clickhouse().timeout().toMillis();
+                    client = new Client.Builder()
+                            .addEndpoint(config.clickhouse().url().orElseThrow())
+                            .setUsername(config.clickhouse().user())
+                            .setPassword(config.clickhouse().password().orElse(""))
+                            .compressServerResponse(false) // 18.16: compressed results come back empty
+                            .compressClientRequest(false)
+                            .useHttpCompression(false)
+                            .setConnectTimeout(Math.min(timeout, 5_000), ChronoUnit.MILLIS)
+                            .setSocketTimeout(timeout, ChronoUnit.MILLIS)
+                            .setExecutionTimeout(timeout, ChronoUnit.MILLIS)
+                            .setMaxRetries(0) // the writer retries through NATS, the API caller by asking again
+                            .build();
+                }
+                c = client;
+            }
+        }
+        return c;
+    }
+
+    /** Creates the database and tables if missing (every schema file, in order). */
+    public void ensureSchema() throws ClickHouseFailure {
+        for (String file : SCHEMA) {
+            for (String statement : statements(file, database())) {
+                try {
+                    client().execute(statement).get(config.clickhouse().timeout().toMillis(), TimeUnit.MILLISECONDS)
+                            .close();
+                } catch (Exception e) {
+                    throw ClickHouseFailure.of(e);
+                }
+            }
+        }
+    }
+
+    /** The statements of a schema file, comments dropped, {@code ${database}} replaced. */
+    static List<String> statements(String resource, String database) {
+        String text;
+        try (InputStream in = ClickHouseStore.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + resource);
+            }
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<String> out = new ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        for (String line : text.split("\n")) {
+            String trimmed = line.strip();
+            if (trimmed.isEmpty() || trimmed.startsWith("--")) {
+                continue;
+            }
+            current.append(line).append('\n');
+            if (trimmed.endsWith(";")) {
+                String sql = current.toString().strip();
+                out.add(sql.substring(0, sql.length() - 1).replace("${database}", SqlLiterals.identifier(database)));
+                current.setLength(0);
+            }
+        }
+        if (!current.toString().isBlank()) {
+            throw new IllegalStateException(resource + " ends without a semicolon");
+        }
+        return out;
+    }
+
+    /** Inserts JSONEachRow rows as they are into the kind's table. */
+    public void insertJsonEachRow(TelemetryKind kind, byte[] rows) throws ClickHouseFailure {
+        try {
+            client().insert(table(kind), new ByteArrayInputStream(rows), ClickHouseFormat.JSONEachRow)
+                    .get(config.clickhouse().timeout().toMillis(), TimeUnit.MILLISECONDS).close();
+        } catch (Exception e) {
+            throw ClickHouseFailure.of(e);
+        }
+    }
+
+    /** Runs a query whose SQL ends in {@code FORMAT JSONEachRow} and returns its lines. */
+    public List<String> queryLines(String sql) throws ClickHouseFailure {
+        try (QueryResponse response = client().query(sql)
+                .get(config.clickhouse().timeout().toMillis(), TimeUnit.MILLISECONDS)) {
+            String text = new String(response.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            List<String> lines = new ArrayList<>();
+            for (String line : text.split("\n")) {
+                if (!line.isBlank()) {
+                    lines.add(line);
+                }
+            }
+            return lines;
+        } catch (Exception e) {
+            throw ClickHouseFailure.of(e);
+        }
+    }
+
+    /** Whether ClickHouse answers at all. */
+    public boolean ping() {
+        try {
+            return configured() && client().ping(2_000);
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        Client c = client;
+        if (c != null) {
+            c.close();
+        }
+    }
+
+    /**
+     * Why ClickHouse did not do what was asked: {@code rejected} when the server answered with an error (bad rows, a
+     * missing table), otherwise it could not be reached or did not answer in time. The message never holds row data.
+     */
+    public static final class ClickHouseFailure extends Exception {
+
+        private final boolean rejected;
+        private final int code;
+
+        private ClickHouseFailure(String message, boolean rejected, int code, Throwable cause) {
+            super(message, cause, false, false);
+            this.rejected = rejected;
+            this.code = code;
+        }
+
+        static ClickHouseFailure of(Throwable e) {
+            Throwable t = e;
+            while ((t instanceof ExecutionException || t instanceof java.util.concurrent.CompletionException)
+                    && t.getCause() != null) {
+                t = t.getCause();
+            }
+            for (Throwable c = t; c != null; c = c.getCause()) {
+                if (c instanceof ServerException server) {
+                    int code = code(server);
+                    return new ClickHouseFailure("ClickHouse refused it: code " + code, true, code, t);
+                }
+                if (c.getCause() == c) {
+                    break;
+                }
+            }
+            return new ClickHouseFailure("ClickHouse unreachable: " + t.getClass().getSimpleName()
+                    + (t.getMessage() == null ? "" : ": " + firstLine(t.getMessage())), false, 0, t);
+        }
+
+        private static final java.util.regex.Pattern CODE = java.util.regex.Pattern.compile("Code: (\\d+)");
+
+        /** The error code; 18.16 sends no code header, so it is read from the message ("Code: 60, ..."). */
+        static int code(ServerException e) {
+            if (e.getCode() > 0) {
+                return e.getCode();
+            }
+            java.util.regex.Matcher m = CODE.matcher(String.valueOf(e.getMessage()));
+            return m.find() ? Integer.parseInt(m.group(1)) : e.getCode();
+        }
+
+        private static String firstLine(String s) {
+            int nl = s.indexOf('\n');
+            String line = nl < 0 ? s : s.substring(0, nl);
+            return line.length() > 200 ? line.substring(0, 200) + "..." : line;
+        }
+
+        public boolean rejected() {
+            return rejected;
+        }
+
+        /** ClickHouse's error code when {@link #rejected()}. */
+        public int code() {
+            return code;
+        }
+    }
+}

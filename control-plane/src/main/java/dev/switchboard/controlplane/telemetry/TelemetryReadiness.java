@@ -1,0 +1,41 @@
+package dev.switchboard.controlplane.telemetry;
+
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+import org.eclipse.microprofile.health.Readiness;
+
+/**
+ * The telemetry writer in the readiness report. Always up: the admin API works without ClickHouse, so a ClickHouse
+ * outage must not take the control plane out of its load balancer; the data says whether the writer lags.
+ */
+@Singleton
+@Readiness
+public class TelemetryReadiness implements HealthCheck {
+
+    @Inject
+    TelemetryWriter writer;
+
+    @Override
+    public HealthCheckResponse call() {
+        TelemetryWriter.Status s = writer.status();
+        HealthCheckResponseBuilder b = HealthCheckResponse.named("telemetry-writer").up()
+                .withData("state", s.state());
+        if ("running".equals(s.state())) {
+            b.withData("nats_connected", s.natsConnected())
+                    .withData("clickhouse_reachable", s.clickhouseReachable())
+                    .withData("pending", s.pending())
+                    .withData("lagging", !s.clickhouseReachable() || s.pending() > 10L * writer.batch())
+                    .withData("written_messages", s.writtenMessages())
+                    .withData("written_rows", s.writtenRows())
+                    .withData("terminated", s.terminated())
+                    .withData("dropped_rows", s.droppedRows());
+            if (s.lastError() != null) {
+                b.withData("last_error", s.lastError());
+            }
+        }
+        return b.build();
+    }
+}

@@ -1,0 +1,275 @@
+package dev.switchboard.controlplane.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import com.marcnuri.helm.TemplateCommand;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Helm chart in {@code helm/switchboard}, linted and rendered by the Helm library that helm-java bundles (no
+ * {@code helm} binary, no cluster: {@code lookup} finds nothing, as in {@code helm template}).
+ */
+class HelmChartTest {
+
+    private static final Path CHART = chart();
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final String RELEASE = "sb";
+    private static final String NAMESPACE = "ai";
+
+    private static Path chart() {
+        // Surefire runs in the module's directory; the chart is at the repository root.
+        Path dir = Path.of(System.getProperty("basedir", System.getProperty("user.dir"))).toAbsolutePath();
+        Path chart = dir.resolveSibling("helm").resolve("switchboard");
+        if (!Files.isDirectory(chart)) {
+            chart = dir.resolve("helm").resolve("switchboard");
+        }
+        return chart;
+    }
+
+    /**
+     * Renders the chart with the settings, and parses every document. The library's template, unlike the {@code helm
+     * template} command, runs {@code lookup} against a cluster (localhost:8080 without a kubeconfig), so the tests
+     * turn the Secret's lookup off: nothing here may reach for a cluster.
+     */
+    private static List<JsonNode> render(UnaryOperator<TemplateCommand> settings) throws IOException {
+        String out = settings.apply(new Helm(CHART).template().withName(RELEASE).withNamespace(NAMESPACE)
+                .set("secrets.lookupExisting", false)).call();
+        List<JsonNode> docs = new ArrayList<>();
+        try (YAMLParser parser = new YAMLFactory().createParser(out)) {
+            var it = YAML.readValues(parser, JsonNode.class);
+            while (it.hasNext()) {
+                JsonNode doc = it.next();
+                if (doc != null && !doc.isNull() && !doc.isMissingNode() && doc.size() > 0) {
+                    docs.add(doc);
+                }
+            }
+        }
+        return docs;
+    }
+
+    private static List<JsonNode> render() throws IOException {
+        return render(t -> t);
+    }
+
+    private static Map<String, Long> kinds(List<JsonNode> docs) {
+        return docs.stream().collect(Collectors.groupingBy(d -> d.path("kind").asText(), TreeMap::new,
+                Collectors.counting()));
+    }
+
+    private static JsonNode one(List<JsonNode> docs, String kind, String name) {
+        List<JsonNode> found = docs.stream()
+                .filter(d -> d.path("kind").asText().equals(kind) && d.path("metadata").path("name").asText().equals(name))
+                .toList();
+        assertEquals(1, found.size(), () -> kind + " " + name + " in " + kinds(docs));
+        return found.get(0);
+    }
+
+    private static JsonNode container(JsonNode deployment) {
+        JsonNode containers = deployment.path("spec").path("template").path("spec").path("containers");
+        assertEquals(1, containers.size());
+        return containers.get(0);
+    }
+
+    /** The container's env: name to the value, or to "secret:<key>" for a value from the Secret. */
+    private static Map<String, String> env(JsonNode deployment) {
+        Map<String, String> env = new TreeMap<>();
+        for (JsonNode e : container(deployment).path("env")) {
+            JsonNode ref = e.path("valueFrom").path("secretKeyRef");
+            env.put(e.path("name").asText(), ref.isMissingNode()
+                    ? e.path("value").asText()
+                    : "secret:" + ref.path("name").asText() + "/" + ref.path("key").asText());
+        }
+        return env;
+    }
+
+    @Test
+    void lintPasses() {
+        LintResult result = new Helm(CHART).lint().strict().call();
+        assertFalse(result.isFailed(), () -> String.join("\n", result.getMessages()));
+    }
+
+    @Test
+    void defaultsRenderTheThreeServicesWithTheirPortsAndProbes() throws IOException {
+        List<JsonNode> docs = render();
+        Map<String, Long> kinds = kinds(docs);
+        assertEquals(3, kinds.get("Deployment"), kinds::toString);
+        assertEquals(3, kinds.get("Service"), kinds::toString);
+        assertEquals(1, kinds.get("Secret"), kinds::toString);
+        assertEquals(1, kinds.get("ServiceAccount"), kinds::toString);
+        assertEquals(2, kinds.get("PodDisruptionBudget"), kinds::toString);
+        assertFalse(kinds.containsKey("Ingress"), "ingress is off by default: " + kinds);
+
+        Map<String, Integer> ports = Map.of("control-plane", 8081, "gateway-plane", 8080, "mcp-gateway", 8082);
+        for (var entry : ports.entrySet()) {
+            String name = "sb-switchboard-" + entry.getKey();
+            int port = entry.getValue();
+            JsonNode deployment = one(docs, "Deployment", name);
+            JsonNode c = container(deployment);
+            assertEquals("switchboard/" + entry.getKey() + ":0.1.0", c.path("image").asText());
+            assertEquals(port, c.path("ports").get(0).path("containerPort").asInt());
+            assertEquals("http", c.path("ports").get(0).path("name").asText());
+            assertEquals("/q/health/ready", c.path("readinessProbe").path("httpGet").path("path").asText());
+            assertEquals("/q/health/live", c.path("livenessProbe").path("httpGet").path("path").asText());
+            assertEquals("http", c.path("readinessProbe").path("httpGet").path("port").asText());
+            assertEquals(String.valueOf(port), env(deployment).get("QUARKUS_HTTP_PORT"));
+            assertEquals("secret:sb-switchboard/master-key", env(deployment).get("SWITCHBOARD_MASTER_KEY"));
+            assertEquals("nats://nats:4222", env(deployment).get("SWITCHBOARD_NATS_URL"));
+            assertTrue(c.path("resources").path("limits").has("memory"), name);
+
+            // Non-root, read-only root filesystem; /tmp is an emptyDir.
+            JsonNode pod = deployment.path("spec").path("template").path("spec");
+            assertTrue(pod.path("securityContext").path("runAsNonRoot").asBoolean(), name);
+            assertTrue(c.path("securityContext").path("readOnlyRootFilesystem").asBoolean(), name);
+            assertEquals("sb-switchboard", pod.path("serviceAccountName").asText());
+            assertTrue(c.path("volumeMounts").findValuesAsText("mountPath").contains("/tmp"), name);
+
+            JsonNode service = one(docs, "Service", name);
+            assertEquals(port, service.path("spec").path("ports").get(0).path("port").asInt());
+            assertEquals("http", service.path("spec").path("ports").get(0).path("targetPort").asText());
+            assertEquals(deployment.path("spec").path("selector").path("matchLabels"), service.path("spec").path("selector"));
+        }
+
+        // The planes keep their snapshot cache on an emptyDir, the only writable place besides /tmp.
+        for (String plane : List.of("gateway-plane", "mcp-gateway")) {
+            JsonNode deployment = one(docs, "Deployment", "sb-switchboard-" + plane);
+            assertEquals("/var/cache/switchboard/snapshot.json.gz", env(deployment).get("SWITCHBOARD_SNAPSHOT_CACHE"));
+            assertTrue(container(deployment).path("volumeMounts").findValuesAsText("mountPath")
+                    .contains("/var/cache/switchboard"), plane);
+            assertEquals(2, deployment.path("spec").path("replicas").asInt());
+            one(docs, "PodDisruptionBudget", "sb-switchboard-" + plane);
+        }
+        // The gateway's event loops follow its CPU limit: a whole number by default.
+        JsonNode gateway = container(one(docs, "Deployment", "sb-switchboard-gateway-plane"));
+        assertEquals("2", gateway.path("resources").path("limits").path("cpu").asText());
+
+        Map<String, String> cp = env(one(docs, "Deployment", "sb-switchboard-control-plane"));
+        assertEquals("secret:sb-switchboard/admin-token", cp.get("SWITCHBOARD_ADMIN_TOKEN"));
+        assertEquals("secret:sb-switchboard/postgres-password", cp.get("SWITCHBOARD_PG_PASSWORD"));
+        assertEquals("postgresql", cp.get("SWITCHBOARD_PG_HOST"));
+        assertEquals("5432", cp.get("SWITCHBOARD_PG_PORT"));
+        assertEquals("http://clickhouse:8123", cp.get("SWITCHBOARD_CLICKHOUSE_URL"));
+        assertEquals("switchboard", cp.get("SWITCHBOARD_CLICKHOUSE_DATABASE"));
+        assertEquals("secret:sb-switchboard/clickhouse-password", cp.get("SWITCHBOARD_CLICKHOUSE_PASSWORD"));
+        assertFalse(cp.containsKey("SWITCHBOARD_SNAPSHOT_CACHE"));
+
+        Map<String, String> mcp = env(one(docs, "Deployment", "sb-switchboard-mcp-gateway"));
+        assertEquals("secret:sb-switchboard/mcp-session-key", mcp.get("SWITCHBOARD_MCP_SESSION_KEY"));
+        assertTrue(List.of(mcp.get("SWITCHBOARD_MCP_ALLOWED_HOSTS").split(","))
+                .containsAll(List.of("sb-switchboard-mcp-gateway", "sb-switchboard-mcp-gateway.ai.svc")));
+
+        // Generated keys: base64 of 32 bytes, and the admin token is set.
+        JsonNode data = one(docs, "Secret", "sb-switchboard").path("data");
+        for (String key : List.of("master-key", "mcp-session-key")) {
+            String value = new String(Base64.getDecoder().decode(data.path(key).asText()));
+            assertEquals(32, Base64.getDecoder().decode(value).length, key);
+        }
+        assertFalse(new String(Base64.getDecoder().decode(data.path("admin-token").asText())).isBlank());
+        assertEquals("keep", one(docs, "Secret", "sb-switchboard").path("metadata").path("annotations")
+                .path("helm.sh/resource-policy").asText());
+    }
+
+    @Test
+    void givenSecretsAreUsedAsTheyAre() throws IOException {
+        String key = Base64.getEncoder().encodeToString(new byte[32]);
+        List<JsonNode> docs = render(t -> t.set("secrets.adminToken", "admin-123").set("secrets.masterKey", key)
+                .set("secrets.postgresPassword", "pg-pass"));
+        JsonNode data = one(docs, "Secret", "sb-switchboard").path("data");
+        assertEquals("admin-123", new String(Base64.getDecoder().decode(data.path("admin-token").asText())));
+        assertEquals(key, new String(Base64.getDecoder().decode(data.path("master-key").asText())));
+        assertEquals("pg-pass", new String(Base64.getDecoder().decode(data.path("postgres-password").asText())));
+    }
+
+    @Test
+    void aMasterKeyOfTheWrongLengthIsRefused() {
+        String shortKey = Base64.getEncoder().encodeToString(new byte[16]);
+        Exception e = assertThrows(Exception.class, () -> render(t -> t.set("secrets.masterKey", shortKey)));
+        assertTrue(String.valueOf(e.getMessage()).contains("base64 of 32 bytes"), e::getMessage);
+    }
+
+    @Test
+    void anExistingSecretReplacesTheChartsSecret() throws IOException {
+        List<JsonNode> docs = render(t -> t.set("secrets.existingSecret", "my-switchboard-secrets"));
+        assertFalse(kinds(docs).containsKey("Secret"), kinds(docs)::toString);
+        for (String name : List.of("control-plane", "gateway-plane", "mcp-gateway")) {
+            assertEquals("secret:my-switchboard-secrets/master-key",
+                    env(one(docs, "Deployment", "sb-switchboard-" + name)).get("SWITCHBOARD_MASTER_KEY"));
+        }
+        assertEquals("secret:my-switchboard-secrets/admin-token",
+                env(one(docs, "Deployment", "sb-switchboard-control-plane")).get("SWITCHBOARD_ADMIN_TOKEN"));
+    }
+
+    @Test
+    void ingressIsRenderedWhenEnabled() throws IOException {
+        List<JsonNode> docs = render(t -> t.set("gatewayPlane.ingress.enabled", true)
+                .set("gatewayPlane.ingress.className", "nginx")
+                .set("gatewayPlane.ingress.hosts[0].host", "llm.example.com")
+                .set("mcpGateway.ingress.enabled", true)
+                .set("mcpGateway.ingress.hosts[0].host", "mcp.example.com")
+                .set("mcpGateway.ingress.tls[0].hosts[0]", "mcp.example.com")
+                .set("mcpGateway.ingress.tls[0].secretName", "mcp-tls"));
+        assertEquals(2, kinds(docs).get("Ingress"), kinds(docs)::toString);
+        JsonNode ingress = one(docs, "Ingress", "sb-switchboard-gateway-plane");
+        assertEquals("nginx", ingress.path("spec").path("ingressClassName").asText());
+        JsonNode rule = ingress.path("spec").path("rules").get(0);
+        assertEquals("llm.example.com", rule.path("host").asText());
+        JsonNode backend = rule.path("http").path("paths").get(0).path("backend").path("service");
+        assertEquals("sb-switchboard-gateway-plane", backend.path("name").asText());
+        assertEquals("http", backend.path("port").path("name").asText());
+
+        // The MCP gateway serves its ingress host and hands out its public URL.
+        Map<String, String> mcp = env(one(docs, "Deployment", "sb-switchboard-mcp-gateway"));
+        assertEquals("https://mcp.example.com", mcp.get("SWITCHBOARD_MCP_PUBLIC_URL"));
+        assertTrue(List.of(mcp.get("SWITCHBOARD_MCP_ALLOWED_HOSTS").split(",")).contains("mcp.example.com"));
+    }
+
+    @Test
+    void valuesOverrideReplicasImagesAndExternalServices() throws IOException {
+        List<JsonNode> docs = render(t -> t.set("gatewayPlane.replicaCount", 5)
+                .set("gatewayPlane.image.repository", "acme/switchboard-gw")
+                .set("gatewayPlane.image.tag", "1.2.3")
+                .set("imageTag", "9.9.9")
+                .set("mcpGateway.replicaCount", 1)
+                .set("gatewayPlane.eventLoops", 4)
+                .set("nats.url", "nats://nats.messaging:4222")
+                .set("postgresql.host", "pg.db")
+                .set("controlPlane.enabled", false)
+                .set("podAntiAffinity", "hard"));
+        JsonNode gateway = one(docs, "Deployment", "sb-switchboard-gateway-plane");
+        assertEquals(5, gateway.path("spec").path("replicas").asInt());
+        assertEquals("acme/switchboard-gw:1.2.3", container(gateway).path("image").asText());
+        assertEquals("4", env(gateway).get("QUARKUS_VERTX_EVENT_LOOPS_POOL_SIZE"));
+        assertEquals("nats://nats.messaging:4222", env(gateway).get("SWITCHBOARD_NATS_URL"));
+        assertEquals("kubernetes.io/hostname", gateway.path("spec").path("template").path("spec").path("affinity")
+                .path("podAntiAffinity").path("requiredDuringSchedulingIgnoredDuringExecution").get(0)
+                .path("topologyKey").asText());
+
+        JsonNode mcp = one(docs, "Deployment", "sb-switchboard-mcp-gateway");
+        assertEquals("switchboard/mcp-gateway:9.9.9", container(mcp).path("image").asText());
+        assertEquals(1, mcp.path("spec").path("replicas").asInt());
+        // No budget for a single replica: minAvailable 1 would block every node drain.
+        Map<String, Long> kinds = kinds(docs);
+        assertEquals(1, kinds.get("PodDisruptionBudget"), kinds::toString);
+        assertEquals(2, kinds.get("Deployment"), kinds::toString);
+        assertNotEquals(null, one(docs, "PodDisruptionBudget", "sb-switchboard-gateway-plane"));
+    }
+}

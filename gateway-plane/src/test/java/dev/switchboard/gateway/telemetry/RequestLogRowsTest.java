@@ -1,0 +1,64 @@
+package dev.switchboard.gateway.telemetry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.model.telemetry.TelemetryWire;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The request_logs row of a request the gateway answered itself after two failed attempts. */
+class RequestLogRowsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void aFailedStreamingRequestAsARow() throws Exception {
+        Instant at = Instant.parse("2026-11-25T23:59:59.987Z");
+        RequestLog log = new RequestLog("req-9", at, "user:alice", "jwt:test-idp", "CHAT_COMPLETIONS", "assistant",
+                null, true, 502, "upstream_unavailable", 12.5, -1, -1, -1, -1, 0,
+                List.of(new RequestLog.Attempt("fake/gpt-4o", 503, 4.25), new RequestLog.Attempt("fake/x", -1, 8)),
+                List.of(new RequestLog.GuardrailVerdict("llm_input", "pii-in", "pii", "enforce", "pass", false, null,
+                        0.5)));
+        JsonNode row = JSON.readTree(RequestLogRows.encode(log, "gw-1"));
+        List<String> columns = new ArrayList<>();
+        row.fieldNames().forEachRemaining(columns::add);
+        assertEquals(TelemetryWire.REQUEST_LOG_COLUMNS, columns);
+        assertEquals("2026-11-25 23:59:59", row.path("started_at").asText());
+        assertEquals(at.toEpochMilli(), row.path("started_at_ms").asLong());
+        assertEquals("gw-1", row.path("instance").asText());
+        assertTrue(row.path("resolved_model").isNull());
+        assertEquals(1, row.path("stream").asInt());
+        assertEquals(502, row.path("status").asInt());
+        assertEquals("upstream_unavailable", row.path("error_code").asText());
+        assertEquals(-1, row.path("prompt_tokens").asLong());
+        assertEquals(-1.0, row.path("time_to_first_token_ms").asDouble());
+        JsonNode attempts = JSON.readTree(row.path("attempts").asText());
+        assertEquals(2, attempts.size());
+        assertEquals("fake/gpt-4o", attempts.get(0).path("target").asText());
+        assertEquals(503, attempts.get(0).path("status").asInt());
+        assertEquals(4.25, attempts.get(0).path("latency_ms").asDouble());
+        assertEquals(-1, attempts.get(1).path("status").asInt());
+        JsonNode verdict = JSON.readTree(row.path("guardrails").asText()).get(0);
+        assertEquals("pii-in", verdict.path("guardrail").asText());
+        assertEquals("pass", verdict.path("outcome").asText());
+        assertTrue(verdict.path("reason").isNull());
+    }
+
+    @Test
+    void aColumnThatIsNotNullableNeverGetsNull() throws Exception {
+        RequestLog log = new RequestLog("req-10", Instant.now(), "user:bob", null, "CHAT_COMPLETIONS", null, null,
+                false, 400, "invalid_request", Double.NaN, -1, -1, -1, -1, 0, List.of(), List.of());
+        JsonNode row = JSON.readTree(RequestLogRows.encode(log, "gw-1"));
+        assertEquals("", row.path("requested_model").asText());
+        assertTrue(row.path("requested_model").isTextual());
+        assertTrue(row.path("credential").isNull(), "Nullable: null");
+        assertEquals(-1.0, row.path("latency_ms").asDouble());
+        assertEquals("[]", row.path("attempts").asText());
+        assertEquals("[]", row.path("guardrails").asText());
+    }
+}

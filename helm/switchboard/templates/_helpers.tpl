@@ -1,0 +1,324 @@
+{{/* The chart's name. */}}
+{{- define "switchboard.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* The release's full name; each service's resources are "<fullname>-<component>". */}}
+{{- define "switchboard.fullname" -}}
+{{- if .Values.fullnameOverride -}}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- $name := default .Chart.Name .Values.nameOverride -}}
+{{- if contains $name .Release.Name -}}
+{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/* dict "root" . "component" "gateway-plane" -> the component's resource name. */}}
+{{- define "switchboard.componentName" -}}
+{{- printf "%s-%s" (include "switchboard.fullname" .root | trunc 48 | trimSuffix "-") .component -}}
+{{- end -}}
+
+{{- define "switchboard.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* Labels of every resource of the release. */}}
+{{- define "switchboard.labels" -}}
+helm.sh/chart: {{ include "switchboard.chart" . }}
+app.kubernetes.io/part-of: switchboard
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+{{- end -}}
+
+{{/* dict "root" . "component" "..." -> the selector labels of one service. */}}
+{{- define "switchboard.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "switchboard.name" .root }}
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+app.kubernetes.io/component: {{ .component }}
+{{- end -}}
+
+{{/* dict "root" . "component" "..." -> all labels of one service's resources. */}}
+{{- define "switchboard.componentLabels" -}}
+{{ include "switchboard.labels" .root }}
+{{ include "switchboard.selectorLabels" . }}
+{{- end -}}
+
+{{- define "switchboard.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create -}}
+{{- default (include "switchboard.fullname" .) .Values.serviceAccount.name -}}
+{{- else -}}
+{{- default "default" .Values.serviceAccount.name -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The Secret the services take their secrets from: the existing one, or the chart's. */}}
+{{- define "switchboard.secretName" -}}
+{{- default (include "switchboard.fullname" .) .Values.secrets.existingSecret -}}
+{{- end -}}
+
+{{/* dict "root" . "values" .Values.gatewayPlane -> repository:tag. */}}
+{{- define "switchboard.image" -}}
+{{- $tag := .values.image.tag | default .root.Values.imageTag | default .root.Chart.AppVersion -}}
+{{- printf "%s:%s" .values.image.repository (toString $tag) -}}
+{{- end -}}
+
+{{/* An env entry from the Secret: dict "root" . "name" "SWITCHBOARD_MASTER_KEY" "key" "master-key". */}}
+{{- define "switchboard.secretEnv" -}}
+- name: {{ .name }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "switchboard.secretName" .root }}
+      key: {{ .key }}
+      {{- if .optional }}
+      optional: true
+      {{- end }}
+{{- end -}}
+
+{{/* The in-cluster names of a Service: dict "root" . "component" "...". */}}
+{{- define "switchboard.serviceHosts" -}}
+{{- $svc := include "switchboard.componentName" . -}}
+{{- $ns := .root.Release.Namespace -}}
+{{- list $svc (printf "%s.%s" $svc $ns) (printf "%s.%s.svc" $svc $ns) (printf "%s.%s.svc.cluster.local" $svc $ns) | join "," -}}
+{{- end -}}
+
+{{/*
+One service's Deployment: dict "root" . "component" "gateway-plane" "values" .Values.gatewayPlane "env" <YAML list>
+"cache" <bool: an emptyDir for the snapshot cache> "metrics" <bool: /q/metrics for Prometheus>.
+*/}}
+{{- define "switchboard.deployment" -}}
+{{- $root := .root -}}
+{{- $v := .values -}}
+{{- $sel := include "switchboard.selectorLabels" (dict "root" $root "component" .component) -}}
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ include "switchboard.componentName" . }}
+  labels:
+    {{- include "switchboard.componentLabels" . | nindent 4 }}
+spec:
+  replicas: {{ $v.replicaCount }}
+  selector:
+    matchLabels:
+      {{- $sel | nindent 6 }}
+  template:
+    metadata:
+      annotations:
+        {{- if not $root.Values.secrets.existingSecret }}
+        checksum/secret: {{ toYaml $root.Values.secrets | sha256sum }}
+        {{- end }}
+        {{- if .metrics }}
+        prometheus.io/scrape: "true"
+        prometheus.io/path: /q/metrics
+        prometheus.io/port: {{ $v.port | quote }}
+        {{- end }}
+        {{- with $v.podAnnotations }}
+        {{- toYaml . | nindent 8 }}
+        {{- end }}
+      labels:
+        {{- include "switchboard.componentLabels" . | nindent 8 }}
+        {{- with $v.podLabels }}
+        {{- toYaml . | nindent 8 }}
+        {{- end }}
+    spec:
+      serviceAccountName: {{ include "switchboard.serviceAccountName" $root }}
+      automountServiceAccountToken: {{ $root.Values.serviceAccount.automountServiceAccountToken }}
+      {{- with $root.Values.imagePullSecrets }}
+      imagePullSecrets:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      {{- with $root.Values.podSecurityContext }}
+      securityContext:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      {{- if $v.affinity }}
+      affinity:
+        {{- toYaml $v.affinity | nindent 8 }}
+      {{- else if eq $root.Values.podAntiAffinity "hard" }}
+      affinity:
+        podAntiAffinity:
+          requiredDuringSchedulingIgnoredDuringExecution:
+            - topologyKey: {{ $root.Values.podAntiAffinityTopologyKey }}
+              labelSelector:
+                matchLabels:
+                  {{- $sel | nindent 18 }}
+      {{- else if eq $root.Values.podAntiAffinity "soft" }}
+      affinity:
+        podAntiAffinity:
+          preferredDuringSchedulingIgnoredDuringExecution:
+            - weight: 100
+              podAffinityTerm:
+                topologyKey: {{ $root.Values.podAntiAffinityTopologyKey }}
+                labelSelector:
+                  matchLabels:
+                    {{- $sel | nindent 20 }}
+      {{- end }}
+      {{- with $v.nodeSelector }}
+      nodeSelector:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      {{- with $v.tolerations }}
+      tolerations:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      containers:
+        - name: {{ .component }}
+          image: {{ include "switchboard.image" . | quote }}
+          imagePullPolicy: {{ $root.Values.imagePullPolicy }}
+          {{- with $root.Values.securityContext }}
+          securityContext:
+            {{- toYaml . | nindent 12 }}
+          {{- end }}
+          ports:
+            - name: http
+              containerPort: {{ $v.port }}
+              protocol: TCP
+          env:
+            - name: QUARKUS_HTTP_PORT
+              value: {{ $v.port | quote }}
+            {{- with ($v.javaToolOptions | default $root.Values.javaToolOptions) }}
+            - name: JAVA_TOOL_OPTIONS
+              value: {{ . | quote }}
+            {{- end }}
+            {{- include "switchboard.secretEnv" (dict "root" $root "name" "SWITCHBOARD_MASTER_KEY" "key" "master-key") | nindent 12 }}
+            - name: SWITCHBOARD_NATS_URL
+              value: {{ $root.Values.nats.url | quote }}
+            {{- if .cache }}
+            - name: SWITCHBOARD_SNAPSHOT_CACHE
+              value: /var/cache/switchboard/snapshot.json.gz
+            {{- end }}
+            {{- with .env }}
+            {{- . | nindent 12 }}
+            {{- end }}
+            {{- with $v.extraEnv }}
+            {{- toYaml . | nindent 12 }}
+            {{- end }}
+          readinessProbe:
+            httpGet:
+              path: /q/health/ready
+              port: http
+            {{- toYaml $root.Values.probes.readiness | nindent 12 }}
+          livenessProbe:
+            httpGet:
+              path: /q/health/live
+              port: http
+            {{- toYaml $root.Values.probes.liveness | nindent 12 }}
+          startupProbe:
+            httpGet:
+              path: /q/health/started
+              port: http
+            {{- toYaml $root.Values.probes.startup | nindent 12 }}
+          {{- with $v.resources }}
+          resources:
+            {{- toYaml . | nindent 12 }}
+          {{- end }}
+          volumeMounts:
+            - name: tmp
+              mountPath: /tmp
+            {{- if .cache }}
+            - name: cache
+              mountPath: /var/cache/switchboard
+            {{- end }}
+            {{- with $v.extraVolumeMounts }}
+            {{- toYaml . | nindent 12 }}
+            {{- end }}
+      volumes:
+        - name: tmp
+          emptyDir: {}
+        {{- if .cache }}
+        - name: cache
+          emptyDir:
+            sizeLimit: 64Mi
+        {{- end }}
+        {{- with $v.extraVolumes }}
+        {{- toYaml . | nindent 8 }}
+        {{- end }}
+{{- end -}}
+
+{{/* One service's Service: dict "root" . "component" "..." "values" ... */}}
+{{- define "switchboard.service" -}}
+apiVersion: v1
+kind: Service
+metadata:
+  name: {{ include "switchboard.componentName" . }}
+  labels:
+    {{- include "switchboard.componentLabels" . | nindent 4 }}
+  {{- with .values.service.annotations }}
+  annotations:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+spec:
+  type: {{ .values.service.type }}
+  selector:
+    {{- include "switchboard.selectorLabels" . | nindent 4 }}
+  ports:
+    - name: http
+      port: {{ .values.service.port }}
+      targetPort: http
+      protocol: TCP
+{{- end -}}
+
+{{/* One service's Ingress, when enabled: dict "root" . "component" "..." "values" ... */}}
+{{- define "switchboard.ingress" -}}
+{{- $v := .values -}}
+{{- $svc := include "switchboard.componentName" . -}}
+{{- if $v.ingress.enabled }}
+{{- if not $v.ingress.hosts }}
+{{- fail (printf "%s.ingress.enabled needs at least one entry in ingress.hosts" .key) }}
+{{- end }}
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: {{ $svc }}
+  labels:
+    {{- include "switchboard.componentLabels" . | nindent 4 }}
+  {{- with $v.ingress.annotations }}
+  annotations:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+spec:
+  {{- with $v.ingress.className }}
+  ingressClassName: {{ . }}
+  {{- end }}
+  {{- with $v.ingress.tls }}
+  tls:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  rules:
+    {{- range $v.ingress.hosts }}
+    - host: {{ .host | quote }}
+      http:
+        paths:
+          {{- range (.paths | default (list (dict "path" "/" "pathType" "Prefix"))) }}
+          - path: {{ .path }}
+            pathType: {{ .pathType | default "Prefix" }}
+            backend:
+              service:
+                name: {{ $svc }}
+                port:
+                  name: http
+          {{- end }}
+    {{- end }}
+{{- end }}
+{{- end -}}
+
+{{/* One service's PodDisruptionBudget, when enabled and it runs more than one replica. */}}
+{{- define "switchboard.pdb" -}}
+{{- $v := .values -}}
+{{- if and $v.podDisruptionBudget.enabled (gt (int $v.replicaCount) 1) }}
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: {{ include "switchboard.componentName" . }}
+  labels:
+    {{- include "switchboard.componentLabels" . | nindent 4 }}
+spec:
+  minAvailable: {{ $v.podDisruptionBudget.minAvailable }}
+  selector:
+    matchLabels:
+      {{- include "switchboard.selectorLabels" . | nindent 6 }}
+{{- end }}
+{{- end -}}
