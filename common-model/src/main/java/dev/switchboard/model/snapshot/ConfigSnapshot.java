@@ -10,6 +10,7 @@ import dev.switchboard.model.config.Team;
 import dev.switchboard.model.config.User;
 import dev.switchboard.model.config.VirtualModel;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -66,11 +67,13 @@ public final class ConfigSnapshot {
     }
 
     private void indexAccess() {
-        Map<SubjectRef, Set<String>> direct = new HashMap<>();
+        // Each rule's model set is built once and shared by all its subjects: a rule granting `*` to 1,000 service
+        // accounts holds one set of every model, not 1,000 copies (which made big snapshots slow to build and GC).
+        Map<SubjectRef, List<Set<String>>> direct = new HashMap<>();
         for (AccessRule rule : config.accessRules()) {
-            Set<String> models = expand(rule.models());
+            Set<String> models = Set.copyOf(expand(rule.models()));
             for (SubjectRef subject : rule.subjects()) {
-                direct.computeIfAbsent(subject, s -> new LinkedHashSet<>()).addAll(models);
+                direct.computeIfAbsent(subject, s -> new ArrayList<>(1)).add(models);
             }
         }
         // A user also holds what each team of theirs holds; teams and service accounts hold only their own grants.
@@ -80,16 +83,31 @@ public final class ConfigSnapshot {
                 teamsOfUser.computeIfAbsent(member, m -> new HashSet<>()).add(team.name());
             }
         }
-        for (Map.Entry<SubjectRef, Set<String>> e : direct.entrySet()) {
-            allowedModels.put(e.getKey(), Set.copyOf(e.getValue()));
+        for (Map.Entry<SubjectRef, List<Set<String>>> e : direct.entrySet()) {
+            allowedModels.put(e.getKey(), union(e.getValue()));
         }
         for (User user : config.users()) {
-            Set<String> all = new LinkedHashSet<>(direct.getOrDefault(SubjectRef.user(user.name()), Set.of()));
+            List<Set<String>> sources = new ArrayList<>(direct.getOrDefault(SubjectRef.user(user.name()), List.of()));
             for (String team : teamsOfUser.getOrDefault(user.name(), Set.of())) {
-                all.addAll(direct.getOrDefault(SubjectRef.team(team), Set.of()));
+                sources.addAll(direct.getOrDefault(SubjectRef.team(team), List.of()));
             }
-            allowedModels.put(SubjectRef.user(user.name()), Set.copyOf(all));
+            allowedModels.put(SubjectRef.user(user.name()), union(sources));
         }
+    }
+
+    /** The union of immutable sets; one set is returned as it is, so that subjects granted alike share it. */
+    private static Set<String> union(List<Set<String>> sets) {
+        if (sets.isEmpty()) {
+            return Set.of();
+        }
+        if (sets.size() == 1) {
+            return sets.get(0);
+        }
+        Set<String> all = new HashSet<>();
+        for (Set<String> set : sets) {
+            all.addAll(set);
+        }
+        return Set.copyOf(all);
     }
 
     private Set<String> expand(List<String> patterns) {
