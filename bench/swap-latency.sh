@@ -8,9 +8,8 @@
 #
 # Two ways to feed the gateway (FEED):
 #   file  SWITCHBOARD_CONFIG: the script writes each variant to a new file and renames it over the config file
-#         (atomic); the gateway's poll picks it up. The standalone loader refuses a document of more than 3,145,728
-#         characters (SnakeYAML's default code point limit; JSON goes through the same parser), which 100,000 keys
-#         exceed many times over.
+#         (atomic); the gateway's poll picks it up. The standalone loader reads documents of up to 134,217,728
+#         characters (ConfigCodec.MAX_YAML_CHARS; JSON goes through the same parser).
 #   nats  what a config that size takes in production: snapshots in the NATS Object Store, as the control plane
 #         publishes them (SnapshotWire: gzip of the snapshot JSON, secrets sealed, revision header). A small Java
 #         publisher, compiled from this script against the gateway jar's own libraries, stands in for the control
@@ -27,7 +26,7 @@ KEYS=${KEYS:-100000}             # API keys in the first variant; the second has
 MODELS=${MODELS:-10000}
 VMS=${VMS:-20}                   # virtual models
 SERVICE_ACCOUNTS=${SERVICE_ACCOUNTS:-1000} # the keys' subjects, round-robin (0: gen-config's one per key); see below
-FEED=${FEED:-auto}               # file, nats or auto
+FEED=${FEED:-nats}               # nats (the production path for a config this size), file, or auto
 CONNS=${CONNS:-"1 16"}           # wrk connections; each gets a baseline run and a run with swaps
 DUR=${DUR:-30}                   # seconds per wrk run
 SWAP_EVERY=${SWAP_EVERY:-5}      # seconds between swaps (the first one 1 s into the run)
@@ -45,7 +44,7 @@ SB_HEAP=${SB_HEAP:-1g}           # the gateway's -Xmx (and the publisher's)
 INIT_TIMEOUT=${INIT_TIMEOUT:-600} # seconds to wait for the first config to be applied
 IDLE_MAX=${IDLE_MAX:-180}        # seconds to wait, after a run, for the gateway to finish pending swaps
 
-FILE_LIMIT=3145728               # SnakeYAML's LoaderOptions.codePointLimit default, which the gateway does not raise
+FILE_LIMIT=134217728             # ConfigCodec.MAX_YAML_CHARS: the largest document the standalone loader reads
 
 say() { printf '%s\n' "$*"; }
 die() { printf 'swap: %s\n' "$*" >&2; exit 1; }

@@ -21,6 +21,7 @@ import dev.switchboard.model.validation.ConfigValidator;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
+import org.yaml.snakeyaml.LoaderOptions;
 
 /**
  * Reads and writes the config (YAML, the standalone file; JSON, the API and the wire) and the snapshot document.
@@ -30,10 +31,22 @@ import java.util.List;
 public final class ConfigCodec {
 
     private static final ObjectMapper JSON = configure(new ObjectMapper());
-    private static final ObjectMapper YAML = configure(new ObjectMapper(new YAMLFactory()
-            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-            .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)));
+    /**
+     * The largest YAML document read, in characters. SnakeYAML's default (3 MiB) refuses a config of a few tens of
+     * thousands of API keys; 100,000 keys are about 16 MB of YAML.
+     */
+    public static final int MAX_YAML_CHARS = 128 * 1024 * 1024;
+
+    private static final ObjectMapper YAML = configure(new ObjectMapper(yamlFactory()));
+
+    private static YAMLFactory yamlFactory() {
+        LoaderOptions loading = new LoaderOptions();
+        loading.setCodePointLimit(MAX_YAML_CHARS);
+        return YAMLFactory.builder().loaderOptions(loading).build()
+                .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+                .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR);
+    }
 
     private ConfigCodec() {
     }

@@ -32,6 +32,19 @@ class ConfigCodecTest {
     static final String EXAMPLE = DocExamples.completeExample("configuration.md");
 
     @Test
+    void aYamlConfigOfTensOfThousandsOfKeysIsRead() {
+        // SnakeYAML refuses documents over 3 MiB unless told otherwise: this one is about 6 MB
+        StringBuilder yaml = new StringBuilder("service_accounts:\n  - name: ci\napi_keys:\n");
+        int keys = 50_000;
+        for (int i = 0; i < keys; i++) {
+            yaml.append("  - name: key-").append(i).append("\n    subject: service_account:ci\n")
+                    .append("    key_hash: sha256:").append(String.format("%064x", i)).append('\n');
+        }
+        assertTrue(yaml.length() > 3 * 1024 * 1024, "the document is over SnakeYAML's default limit");
+        assertEquals(keys, ConfigCodec.readYaml(yaml.toString()).apiKeys().size());
+    }
+
+    @Test
     void documentedExampleParsesAndValidates() {
         ConfigSnapshot snapshot = ConfigCodec.loadYaml(EXAMPLE, 7, Instant.EPOCH);
         SwitchboardConfig c = snapshot.config();
