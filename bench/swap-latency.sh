@@ -14,7 +14,7 @@
 #         publishes them (SnapshotWire: gzip of the snapshot JSON, secrets sealed, revision header). A small Java
 #         publisher, compiled from this script against the gateway jar's own libraries, stands in for the control
 #         plane; it builds every snapshot before the gateway starts, so only its uploads happen during the runs.
-#   auto  (default) file when the config fits under the file loader's limit, else nats.
+#   auto  file when the config fits under the file loader's limit, else nats (the default is nats).
 # The gateway is pinned to CPU $GW_CPU; wrk, the nginx mock, the NATS server and the publisher to CPU $LG_CPU.
 # Only 127.0.0.1 is used. Run from anywhere: bench/swap-latency.sh. Knobs (env): see bench/README.md and below.
 set -euo pipefail
