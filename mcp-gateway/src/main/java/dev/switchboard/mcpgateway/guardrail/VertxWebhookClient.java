@@ -6,21 +6,27 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
  * The guardrail engine's webhook calls on the Vert.x HTTP client: non-blocking, pooled, keep-alive. The engine applies
- * each guardrail's own timeout; the idle timeout here only frees a connection to a peer that never answers. The reply
- * completes on a Vert.x event loop; the interceptors take it back to the call's own ({@code CallContext}).
+ * each guardrail's own timeout and cancels the call when it passes, which resets the request; the idle timeout here only
+ * frees a connection to a peer that never answers. Answers over {@link #MAX_REPLY_BYTES} fail. The reply completes on
+ * a Vert.x event loop; the interceptors take it back to the call's own ({@code CallContext}).
  */
 public final class VertxWebhookClient implements WebhookClient, AutoCloseable {
 
     /** Far above any guardrail's timeout: the engine has long given up by then. */
     private static final int IDLE_TIMEOUT_MS = 60_000;
+    /** A verdict is a few hundred bytes; a webhook answering more is broken, and its answer is not kept. */
+    static final int MAX_REPLY_BYTES = 1024 * 1024;
 
     private final HttpClient http;
 
@@ -45,10 +51,40 @@ public final class VertxWebhookClient implements WebhookClient, AutoCloseable {
         if (headers.keySet().stream().noneMatch("content-type"::equalsIgnoreCase)) {
             options.putHeader("content-type", "application/json");
         }
-        return http.request(options)
-                .compose(request -> request.send(Buffer.buffer(body)))
-                .compose(response -> response.body().map(b -> new Reply(response.statusCode(), b.getBytes())))
-                .toCompletionStage();
+        CompletableFuture<Reply> result = new CompletableFuture<>();
+        http.request(options).onComplete(opened -> {
+            if (opened.failed()) {
+                result.completeExceptionally(opened.cause());
+                return;
+            }
+            HttpClientRequest request = opened.result();
+            // the engine gave up (the guardrail's timeout): free the connection now rather than at the idle timeout
+            result.whenComplete((reply, failure) -> {
+                if (result.isCancelled()) {
+                    request.reset();
+                }
+            });
+            request.send(Buffer.buffer(body)).onComplete(sent -> {
+                if (sent.failed()) {
+                    result.completeExceptionally(sent.cause());
+                    return;
+                }
+                HttpClientResponse response = sent.result();
+                Buffer answer = Buffer.buffer();
+                response.handler(chunk -> {
+                    if (answer.length() + chunk.length() > MAX_REPLY_BYTES) {
+                        result.completeExceptionally(new IllegalStateException(
+                                "the webhook's answer is over " + MAX_REPLY_BYTES + " bytes"));
+                        request.reset();
+                    } else {
+                        answer.appendBuffer(chunk);
+                    }
+                });
+                response.exceptionHandler(result::completeExceptionally);
+                response.endHandler(v -> result.complete(new Reply(response.statusCode(), answer.getBytes())));
+            });
+        });
+        return result;
     }
 
     @Override
