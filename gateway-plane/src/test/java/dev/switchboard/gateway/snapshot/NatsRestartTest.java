@@ -11,6 +11,7 @@ import dev.switchboard.model.feed.ConfigFeed;
 import dev.switchboard.model.feed.FeedSettings;
 import dev.switchboard.model.feed.Origin;
 import dev.switchboard.model.secret.SecretResolver;
+import dev.switchboard.teststack.PrivateNats;
 import dev.switchboard.testsupport.fakes.FakeOpenAi;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
@@ -36,7 +37,7 @@ import org.junit.jupiter.api.condition.EnabledIf;
  */
 @QuarkusTest
 @TestProfile(NatsRestartTest.Profile.class)
-@EnabledIf(value = "dev.switchboard.gateway.snapshot.PrivateNats#installed",
+@EnabledIf(value = "dev.switchboard.teststack.PrivateNats#installed",
         disabledReason = "/usr/sbin/nats-server is not installed (Debian: apt-get install nats-server): this test needs "
                 + "a NATS server of its own to stop and restart")
 class NatsRestartTest {

@@ -1,4 +1,4 @@
-package dev.switchboard.model.telemetry;
+package dev.switchboard.teststack;
 
 import io.nats.client.Connection;
 import io.nats.client.ErrorListener;
@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class PrivateNats implements AutoCloseable {
 
-    static final Path BINARY = Path.of("/usr/sbin/nats-server");
+    public static final Path BINARY = Path.of("/usr/sbin/nats-server");
 
     private final int port;
     private final Path storeDir;
@@ -31,7 +31,7 @@ public final class PrivateNats implements AutoCloseable {
     public PrivateNats() {
         try {
             this.port = freePort();
-            this.storeDir = Files.createTempDirectory("switchboard-telemetry-nats");
+            this.storeDir = Files.createTempDirectory("switchboard-private-nats");
             this.log = storeDir.resolve("nats-server.log");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
