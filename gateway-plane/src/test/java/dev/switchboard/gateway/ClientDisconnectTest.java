@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.switchboard.gateway.support.Gateway;
 import dev.switchboard.gateway.support.GatewayTestResource;
 import dev.switchboard.gateway.telemetry.RequestLog;
-import dev.switchboard.gateway.telemetry.RequestLogBuffer;
 import dev.switchboard.gateway.telemetry.TargetStatistics;
+import dev.switchboard.runtime.telemetry.RowQueue;
 import dev.switchboard.testsupport.fakes.FakeOpenAi;
 import dev.switchboard.testsupport.fakes.StreamGate;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -42,7 +42,7 @@ class ClientDisconnectTest {
     URL root;
 
     @Inject
-    RequestLogBuffer logs;
+    RowQueue<RequestLog> logs;
 
     @Inject
     TargetStatistics statistics;

@@ -8,18 +8,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.switchboard.gateway.routing.RoutingStats;
 import dev.switchboard.gateway.support.Gateway;
 import dev.switchboard.gateway.support.GatewayTestResource;
 import dev.switchboard.gateway.telemetry.RequestLog;
-import dev.switchboard.gateway.telemetry.RequestLogBuffer;
 import dev.switchboard.gateway.telemetry.TargetStatistics;
+import dev.switchboard.runtime.telemetry.RowQueue;
 import dev.switchboard.testsupport.fakes.FakeOpenAi;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import dev.switchboard.gateway.routing.RoutingStats;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +32,7 @@ class RequestLogTest {
     private static final double OUTPUT_PER_TOKEN = 2.0 / 1e6;
 
     @Inject
-    RequestLogBuffer logs;
+    RowQueue<RequestLog> logs;
 
     @Inject
     TargetStatistics statistics;

@@ -9,11 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.switchboard.mcpgateway.audit.AuditBuffer;
 import dev.switchboard.mcpgateway.audit.ToolCallRecord;
 import dev.switchboard.mcpgateway.support.FakeMcpServer;
 import dev.switchboard.mcpgateway.support.McpHttp;
 import dev.switchboard.mcpgateway.support.McpTestResource;
+import dev.switchboard.runtime.telemetry.RowQueue;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -31,7 +31,7 @@ class ToolAclTest {
     URL root;
 
     @Inject
-    AuditBuffer audit;
+    RowQueue<ToolCallRecord> audit;
 
     McpHttp mcp;
     FakeMcpServer alpha;

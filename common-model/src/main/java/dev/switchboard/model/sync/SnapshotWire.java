@@ -27,7 +27,7 @@ import java.util.zip.GZIPOutputStream;
  * </ul>
  * PostgreSQL stays the truth: the control plane re-publishes the latest revision at start and retries until NATS
  * acknowledges. Pure encoding only: the control plane's publisher and the planes' watcher
- * ({@link dev.switchboard.model.feed.NatsSnapshots}) make the NATS calls.
+ * ({@link dev.switchboard.runtime.feed.NatsSnapshots}) make the NATS calls.
  */
 public final class SnapshotWire {
 

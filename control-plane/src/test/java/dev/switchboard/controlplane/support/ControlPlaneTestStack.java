@@ -1,6 +1,6 @@
 package dev.switchboard.controlplane.support;
 
-import dev.switchboard.model.feed.FeedSettings;
+import dev.switchboard.runtime.feed.FeedSettings;
 import dev.switchboard.teststack.LocalStack;
 import dev.switchboard.testsupport.DocExamples;
 import dev.switchboard.testsupport.fakes.FakeIdentityProvider;

@@ -1,12 +1,12 @@
 package dev.switchboard.gateway.http;
 
-import dev.switchboard.gateway.auth.Authenticator;
+import dev.switchboard.gateway.auth.OpenAiRejections;
 import dev.switchboard.gateway.forward.Forwarder;
 import dev.switchboard.gateway.guardrail.GuardrailWebhooks;
 import dev.switchboard.gateway.pipeline.GatewayResponses;
 import dev.switchboard.gateway.pipeline.LlmPipeline;
-import dev.switchboard.gateway.pipeline.Recorder;
 import dev.switchboard.gateway.pipeline.LlmRequest;
+import dev.switchboard.gateway.pipeline.Recorder;
 import dev.switchboard.gateway.provider.ProviderAdapters;
 import dev.switchboard.gateway.routing.ModelResolver;
 import dev.switchboard.gateway.routing.RouteExplanation;
@@ -14,9 +14,12 @@ import dev.switchboard.gateway.routing.RoutingStats;
 import dev.switchboard.gateway.routing.TargetSelector;
 import dev.switchboard.gateway.snapshot.GatewayState;
 import dev.switchboard.gateway.snapshot.SnapshotHolder;
-import dev.switchboard.gateway.telemetry.RequestLogBuffer;
+import dev.switchboard.gateway.telemetry.RequestLog;
 import dev.switchboard.gateway.telemetry.TargetStatistics;
 import dev.switchboard.model.snapshot.ModelRef;
+import dev.switchboard.runtime.auth.BearerAuthenticator;
+import dev.switchboard.runtime.telemetry.RowQueue;
+import dev.switchboard.runtime.webhook.VertxWebhookClient;
 import io.quarkus.runtime.ShutdownEvent;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -30,9 +33,10 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
-import java.util.UUID;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -52,13 +56,10 @@ public class LlmRoutes {
     SnapshotHolder holder;
 
     @Inject
-    Authenticator authenticator;
-
-    @Inject
     TargetStatistics statistics;
 
     @Inject
-    RequestLogBuffer logs;
+    RowQueue<RequestLog> logs;
 
     @Inject
     RoutingStats routingStats;
@@ -73,13 +74,18 @@ public class LlmRoutes {
     int maxConnectionsPerHost;
 
     private Forwarder forwarder;
-    private GuardrailWebhooks webhooks;
+    private BearerAuthenticator authenticator;
+    private VertxWebhookClient webhooks;
     private ModelResolver resolver;
     private LlmPipeline pipeline;
 
     void register(@Observes Router router) {
         forwarder = new Forwarder(vertx, maxConnectionsPerHost);
-        webhooks = new GuardrailWebhooks(vertx);
+        authenticator = BearerAuthenticator.start(vertx, ConfigProvider.getConfig(), OpenAiRejections.INSTANCE, () -> {
+            GatewayState state = holder.current();
+            return state == null ? null : state.snapshot();
+        });
+        webhooks = new VertxWebhookClient(vertx, GuardrailWebhooks.CONNECT_TIMEOUT_MS);
         GuardrailWebhooks.install(webhooks);
         resolver = new ModelResolver(new TargetSelector(routingStats, ThreadLocalRandom::current));
         ProviderAdapters adapters = new ProviderAdapters(
@@ -111,6 +117,9 @@ public class LlmRoutes {
         }
         if (webhooks != null) {
             webhooks.close();
+        }
+        if (authenticator != null) {
+            authenticator.close();
         }
     }
 

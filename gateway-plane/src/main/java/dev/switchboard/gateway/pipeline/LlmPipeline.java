@@ -1,16 +1,16 @@
 package dev.switchboard.gateway.pipeline;
 
-import dev.switchboard.gateway.auth.Authenticator;
-import dev.switchboard.model.access.Principal;
 import dev.switchboard.gateway.forward.Forwarder;
-import dev.switchboard.gateway.http.Endpoint;
 import dev.switchboard.gateway.guardrail.InputGuard;
+import dev.switchboard.gateway.http.Endpoint;
 import dev.switchboard.gateway.http.GatewayError;
 import dev.switchboard.gateway.provider.ProviderAdapters;
 import dev.switchboard.gateway.routing.ModelResolver;
 import dev.switchboard.gateway.snapshot.GatewayState;
+import dev.switchboard.model.access.Principal;
 import dev.switchboard.model.config.Guardrail;
 import dev.switchboard.model.guardrail.GuardScope;
+import dev.switchboard.runtime.auth.BearerAuthenticator;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -26,12 +26,12 @@ import io.vertx.ext.web.RoutingContext;
  */
 public final class LlmPipeline {
 
-    private final Authenticator authenticator;
+    private final BearerAuthenticator authenticator;
     private final ModelResolver resolver;
     private final AttemptLoop attempts;
     private final Recorder recorder;
 
-    public LlmPipeline(Vertx vertx, Authenticator authenticator, ModelResolver resolver, ProviderAdapters adapters,
+    public LlmPipeline(Vertx vertx, BearerAuthenticator authenticator, ModelResolver resolver, ProviderAdapters adapters,
                        Forwarder forwarder, Recorder recorder) {
         this.authenticator = authenticator;
         this.resolver = resolver;

@@ -5,10 +5,10 @@ import dev.switchboard.gateway.http.GatewayError;
 import dev.switchboard.gateway.routing.RoutingStats;
 import dev.switchboard.gateway.routing.TargetHealth;
 import dev.switchboard.gateway.telemetry.RequestLog;
-import dev.switchboard.gateway.telemetry.RequestLogBuffer;
 import dev.switchboard.gateway.telemetry.TargetStatistics;
 import dev.switchboard.gateway.telemetry.Usage;
 import dev.switchboard.model.snapshot.ModelRef;
+import dev.switchboard.runtime.telemetry.RowQueue;
 import java.time.Instant;
 import java.util.List;
 
@@ -21,9 +21,9 @@ public final class Recorder {
 
     private final RoutingStats health;
     private final TargetStatistics statistics;
-    private final RequestLogBuffer logs;
+    private final RowQueue<RequestLog> logs;
 
-    public Recorder(RoutingStats health, TargetStatistics statistics, RequestLogBuffer logs) {
+    public Recorder(RoutingStats health, TargetStatistics statistics, RowQueue<RequestLog> logs) {
         this.health = health;
         this.statistics = statistics;
         this.logs = logs;

@@ -1,6 +1,6 @@
 package dev.switchboard.gateway.snapshot;
 
-import dev.switchboard.model.feed.ConfigHolder;
+import dev.switchboard.runtime.feed.ConfigHolder;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**

@@ -22,7 +22,7 @@ import dev.switchboard.gateway.snapshot.SnapshotHolder;
 import dev.switchboard.gateway.support.Gateway;
 import dev.switchboard.gateway.support.GatewayTestResource;
 import dev.switchboard.gateway.telemetry.RequestLog;
-import dev.switchboard.gateway.telemetry.RequestLogBuffer;
+import dev.switchboard.runtime.telemetry.RowQueue;
 import dev.switchboard.testsupport.fakes.FakeAnthropic;
 import dev.switchboard.testsupport.fakes.FakeOpenAi;
 import dev.switchboard.testsupport.fakes.StreamGate;
@@ -67,7 +67,7 @@ class LlmGuardrailsTest {
     URL v1;
 
     @Inject
-    RequestLogBuffer logs;
+    RowQueue<RequestLog> logs;
 
     private static String original;
     private static FakeAnthropic anthropic;

@@ -7,10 +7,10 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.switchboard.model.feed.ConfigFeed;
-import dev.switchboard.model.feed.FeedSettings;
-import dev.switchboard.model.feed.Origin;
 import dev.switchboard.model.secret.SecretResolver;
+import dev.switchboard.runtime.feed.ConfigFeed;
+import dev.switchboard.runtime.feed.FeedSettings;
+import dev.switchboard.runtime.feed.Origin;
 import dev.switchboard.teststack.PrivateNats;
 import dev.switchboard.testsupport.fakes.FakeOpenAi;
 import io.nats.client.Connection;

@@ -10,14 +10,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.switchboard.model.feed.ConfigFeed;
-import dev.switchboard.model.feed.FeedSettings;
-import dev.switchboard.model.feed.Origin;
 import dev.switchboard.model.secret.SecretResolver;
 import dev.switchboard.model.snapshot.ConfigSnapshot;
 import dev.switchboard.model.sync.SnapshotWire;
-import dev.switchboard.testsupport.fakes.FakeOpenAi;
+import dev.switchboard.runtime.feed.ConfigFeed;
+import dev.switchboard.runtime.feed.FeedSettings;
+import dev.switchboard.runtime.feed.Origin;
 import dev.switchboard.teststack.LocalStack;
+import dev.switchboard.testsupport.fakes.FakeOpenAi;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
 import io.nats.client.ObjectStore;

@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import dev.switchboard.gateway.telemetry.RequestLog;
-import dev.switchboard.gateway.telemetry.RequestLogBuffer;
+import dev.switchboard.runtime.telemetry.RowQueue;
 import io.restassured.response.Response;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -120,7 +120,7 @@ public final class Gateway {
      * Waits for the request-log event matching {@code which}; events that do not match stay collected in
      * {@code seen} so that a later call can find them.
      */
-    public static RequestLog awaitLog(RequestLogBuffer logs, List<RequestLog> seen, Predicate<RequestLog> which) {
+    public static RequestLog awaitLog(RowQueue<RequestLog> logs, List<RequestLog> seen, Predicate<RequestLog> which) {
         return awaitValue(Duration.ofSeconds(5), "a request-log event", () -> {
             seen.addAll(logs.drain(Integer.MAX_VALUE));
             for (Iterator<RequestLog> it = seen.iterator(); it.hasNext(); ) {

@@ -12,9 +12,10 @@ import dev.switchboard.gateway.snapshot.GatewayState;
 import dev.switchboard.gateway.snapshot.SnapshotHolder;
 import dev.switchboard.gateway.support.Gateway;
 import dev.switchboard.gateway.support.GatewayTestResource;
-import dev.switchboard.model.feed.FeedSettings;
-import dev.switchboard.model.telemetry.TelemetrySettings;
 import dev.switchboard.model.telemetry.TelemetryWire;
+import dev.switchboard.runtime.feed.FeedSettings;
+import dev.switchboard.runtime.telemetry.RowQueue;
+import dev.switchboard.runtime.telemetry.TelemetrySettings;
 import dev.switchboard.teststack.LocalStack;
 import dev.switchboard.testsupport.fakes.FakeOpenAi;
 import io.nats.client.Connection;
@@ -84,7 +85,7 @@ class RequestLogExportTest {
     RequestLogExport export;
 
     @Inject
-    RequestLogBuffer logs;
+    RowQueue<RequestLog> logs;
 
     private static String original;
     private static Connection nats;

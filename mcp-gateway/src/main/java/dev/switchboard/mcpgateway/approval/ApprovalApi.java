@@ -3,12 +3,13 @@ package dev.switchboard.mcpgateway.approval;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.switchboard.mcpgateway.auth.Authenticator;
+import dev.switchboard.mcpgateway.auth.McpRejections;
 import dev.switchboard.mcpgateway.http.HostGuard;
 import dev.switchboard.mcpgateway.jsonrpc.Json;
 import dev.switchboard.mcpgateway.jsonrpc.McpError;
 import dev.switchboard.mcpgateway.snapshot.McpState;
 import dev.switchboard.model.access.Principal;
+import dev.switchboard.runtime.auth.BearerAuthenticator;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -35,11 +36,11 @@ public final class ApprovalApi {
     private static final int MAX_REASON = 500;
 
     private final Supplier<McpState> states;
-    private final Authenticator authenticator;
+    private final BearerAuthenticator authenticator;
     private final HostGuard hostGuard;
     private final Approvals approvals;
 
-    public ApprovalApi(Supplier<McpState> states, Authenticator authenticator, HostGuard hostGuard,
+    public ApprovalApi(Supplier<McpState> states, BearerAuthenticator authenticator, HostGuard hostGuard,
                        Approvals approvals) {
         this.states = states;
         this.authenticator = authenticator;

@@ -8,7 +8,7 @@ import dev.switchboard.mcpgateway.jsonrpc.Json;
 import dev.switchboard.mcpgateway.jsonrpc.JsonRpcMessage;
 import dev.switchboard.mcpgateway.pipeline.McpExchange;
 import dev.switchboard.mcpgateway.pipeline.ToolCall;
-import dev.switchboard.mcpgateway.upstream.SseEvent;
+import dev.switchboard.runtime.sse.SseEvent;
 
 /**
  * Approval by the caller in their own client: the gateway sends {@code elicitation/create} (form mode) on the tool

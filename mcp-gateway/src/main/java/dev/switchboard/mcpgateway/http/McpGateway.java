@@ -4,9 +4,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.mcpgateway.approval.ApprovalApi;
 import dev.switchboard.mcpgateway.approval.Approvals;
-import dev.switchboard.mcpgateway.audit.AuditBuffer;
-import dev.switchboard.mcpgateway.auth.Authenticator;
-import dev.switchboard.model.access.Principal;
+import dev.switchboard.mcpgateway.audit.ToolCallRecord;
+import dev.switchboard.mcpgateway.auth.McpRejections;
 import dev.switchboard.mcpgateway.jsonrpc.Json;
 import dev.switchboard.mcpgateway.jsonrpc.McpError;
 import dev.switchboard.mcpgateway.pipeline.ClientReply;
@@ -17,9 +16,12 @@ import dev.switchboard.mcpgateway.session.SessionCodec;
 import dev.switchboard.mcpgateway.snapshot.McpState;
 import dev.switchboard.mcpgateway.telemetry.ToolCallSpans;
 import dev.switchboard.mcpgateway.upstream.UpstreamClient;
+import dev.switchboard.model.access.Principal;
 import dev.switchboard.model.config.IdentityProvider;
 import dev.switchboard.model.config.McpServer;
 import dev.switchboard.model.config.VirtualMcpServer;
+import dev.switchboard.runtime.auth.BearerAuthenticator;
+import dev.switchboard.runtime.telemetry.RowQueue;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -54,14 +56,14 @@ public final class McpGateway implements AutoCloseable {
 
     private final McpSettings settings;
     private final Supplier<McpState> states;
-    private final Authenticator authenticator;
+    private final BearerAuthenticator authenticator;
     private final UpstreamClient upstreams;
     private final McpPipeline pipeline;
     private final HostGuard hostGuard;
     private final ApprovalApi approvalApi;
 
-    public McpGateway(Vertx vertx, McpSettings settings, Supplier<McpState> states, Authenticator authenticator,
-                      SessionCodec sessionCodec, AuditBuffer audit, Clock clock) {
+    public McpGateway(Vertx vertx, McpSettings settings, Supplier<McpState> states, BearerAuthenticator authenticator,
+                      SessionCodec sessionCodec, RowQueue<ToolCallRecord> audit, Clock clock) {
         this(vertx, settings, states, authenticator, sessionCodec, audit, clock, ToolCallSpans.NONE,
                 DEFAULT_APPROVAL_TIMEOUT);
     }
@@ -70,8 +72,8 @@ public final class McpGateway implements AutoCloseable {
      * @param spans           the tool calls' spans
      * @param approvalTimeout how long a call waits for approval before it is denied
      */
-    public McpGateway(Vertx vertx, McpSettings settings, Supplier<McpState> states, Authenticator authenticator,
-                      SessionCodec sessionCodec, AuditBuffer audit, Clock clock, ToolCallSpans spans,
+    public McpGateway(Vertx vertx, McpSettings settings, Supplier<McpState> states, BearerAuthenticator authenticator,
+                      SessionCodec sessionCodec, RowQueue<ToolCallRecord> audit, Clock clock, ToolCallSpans spans,
                       Duration approvalTimeout) {
         this.settings = settings;
         this.states = states;

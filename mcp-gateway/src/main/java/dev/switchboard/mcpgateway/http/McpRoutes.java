@@ -1,14 +1,16 @@
 package dev.switchboard.mcpgateway.http;
 
-import dev.switchboard.mcpgateway.audit.AuditBuffer;
-import dev.switchboard.mcpgateway.auth.Authenticator;
-import dev.switchboard.mcpgateway.guardrail.VertxWebhookClient;
+import dev.switchboard.mcpgateway.audit.ToolCallRecord;
+import dev.switchboard.mcpgateway.auth.McpRejections;
 import dev.switchboard.mcpgateway.runtime.McpSettings;
 import dev.switchboard.mcpgateway.session.SessionCodec;
 import dev.switchboard.mcpgateway.snapshot.McpState;
 import dev.switchboard.mcpgateway.snapshot.SnapshotHolder;
 import dev.switchboard.mcpgateway.telemetry.ToolCallSpans;
 import dev.switchboard.model.guardrail.WebhookClient;
+import dev.switchboard.runtime.auth.BearerAuthenticator;
+import dev.switchboard.runtime.telemetry.RowQueue;
+import dev.switchboard.runtime.webhook.VertxWebhookClient;
 import io.opentelemetry.api.OpenTelemetry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.vertx.core.Vertx;
@@ -23,6 +25,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -39,7 +42,7 @@ public class McpRoutes {
     SnapshotHolder holder;
 
     @Inject
-    AuditBuffer audit;
+    RowQueue<ToolCallRecord> audit;
 
     @Inject
     OpenTelemetry otel;
@@ -71,22 +74,15 @@ public class McpRoutes {
     @ConfigProperty(name = "switchboard.upstream.max-connections-per-host", defaultValue = "1000")
     int maxConnectionsPerHost;
 
-    @ConfigProperty(name = "switchboard.jwt.unknown-kid-refresh-interval", defaultValue = "30s")
-    Duration unknownKidInterval;
-
-    @ConfigProperty(name = "switchboard.jwt.jwks-check-interval", defaultValue = "10s")
-    Duration jwksCheckInterval;
-
     @ConfigProperty(name = "switchboard.mcp.approval.timeout", defaultValue = "5m")
     Duration approvalTimeout;
 
-    private Authenticator authenticator;
+    private BearerAuthenticator authenticator;
     private McpGateway gateway;
 
     void register(@Observes Router router) {
         Clock clock = Clock.systemUTC();
-        authenticator = new Authenticator(vertx, clock, unknownKidInterval);
-        authenticator.refreshKeysEvery(jwksCheckInterval, () -> {
+        authenticator = BearerAuthenticator.start(vertx, ConfigProvider.getConfig(), McpRejections.INSTANCE, () -> {
             McpState state = holder.current();
             return state == null ? null : state.snapshot();
         });
@@ -109,13 +105,6 @@ public class McpRoutes {
                 + "when this process does and no other replica can serve them. Set the same key (base64 of 32 bytes, "
                 + "e.g. `head -c 32 /dev/urandom | base64`) on every replica.");
         return SessionCodec.randomKey();
-    }
-
-    @Produces
-    @Singleton
-    static AuditBuffer auditBuffer(
-            @ConfigProperty(name = "switchboard.audit.buffer-size", defaultValue = "10000") int capacity) {
-        return new AuditBuffer(capacity);
     }
 
     /** The webhook guardrails' HTTP client, given to every snapshot's compiled guardrails. */

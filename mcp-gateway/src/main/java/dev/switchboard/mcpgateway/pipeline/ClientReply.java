@@ -6,7 +6,7 @@ import dev.switchboard.mcpgateway.jsonrpc.McpError;
 import dev.switchboard.mcpgateway.jsonrpc.McpProtocol;
 import dev.switchboard.mcpgateway.upstream.EventSink;
 import dev.switchboard.mcpgateway.upstream.McpReply;
-import dev.switchboard.mcpgateway.upstream.SseEvent;
+import dev.switchboard.runtime.sse.SseEvent;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.ArrayList;
 import java.util.List;

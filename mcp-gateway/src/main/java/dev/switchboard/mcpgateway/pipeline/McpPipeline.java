@@ -3,11 +3,10 @@ package dev.switchboard.mcpgateway.pipeline;
 import dev.switchboard.mcpgateway.approval.ApprovalStep;
 import dev.switchboard.mcpgateway.approval.Approvals;
 import dev.switchboard.mcpgateway.approval.Elicitation;
-import dev.switchboard.mcpgateway.audit.AuditBuffer;
-import dev.switchboard.mcpgateway.auth.Authenticator;
+import dev.switchboard.mcpgateway.audit.ToolCallRecord;
+import dev.switchboard.mcpgateway.auth.McpRejections;
 import dev.switchboard.mcpgateway.guardrail.PostToolGuardrails;
 import dev.switchboard.mcpgateway.guardrail.PreToolGuardrails;
-import dev.switchboard.model.access.Principal;
 import dev.switchboard.mcpgateway.jsonrpc.JsonRpcMessage;
 import dev.switchboard.mcpgateway.jsonrpc.McpError;
 import dev.switchboard.mcpgateway.jsonrpc.McpProtocol;
@@ -15,6 +14,9 @@ import dev.switchboard.mcpgateway.session.McpSession;
 import dev.switchboard.mcpgateway.snapshot.McpState;
 import dev.switchboard.mcpgateway.telemetry.ToolCallSpans;
 import dev.switchboard.mcpgateway.upstream.UpstreamClient;
+import dev.switchboard.model.access.Principal;
+import dev.switchboard.runtime.auth.BearerAuthenticator;
+import dev.switchboard.runtime.telemetry.RowQueue;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
 import java.time.Clock;
@@ -29,7 +31,7 @@ import java.util.List;
  */
 public final class McpPipeline {
 
-    private final Authenticator authenticator;
+    private final BearerAuthenticator authenticator;
     private final UpstreamClient upstreams;
     private final SessionFactory sessions;
     private final List<ToolCallInterceptor> toolCallSteps;
@@ -41,7 +43,7 @@ public final class McpPipeline {
      * @param approvals     the calls waiting for approval, which the client's answers to the gateway's own
      *                      elicitations decide
      */
-    public McpPipeline(Authenticator authenticator, UpstreamClient upstreams, SessionFactory sessions,
+    public McpPipeline(BearerAuthenticator authenticator, UpstreamClient upstreams, SessionFactory sessions,
                        List<ToolCallInterceptor> toolCallSteps, Approvals approvals) {
         this.authenticator = authenticator;
         this.upstreams = upstreams;
@@ -55,7 +57,7 @@ public final class McpPipeline {
      * The tool-call steps, outermost first: the audit record and span (so that refusals are recorded too), the access
      * check, the pre-tool guardrails, the approval, and the post-tool guardrails, which see the upstream's reply first.
      */
-    public static List<ToolCallInterceptor> defaultToolCallSteps(AuditBuffer audit, Clock clock, ToolCallSpans spans,
+    public static List<ToolCallInterceptor> defaultToolCallSteps(RowQueue<ToolCallRecord> audit, Clock clock, ToolCallSpans spans,
                                                                  Approvals approvals) {
         return List.of(new ToolCallAudit(audit, clock, spans), new ToolAccessCheck(), new PreToolGuardrails(),
                 new ApprovalStep(approvals), new PostToolGuardrails());

@@ -1,12 +1,12 @@
 package dev.switchboard.mcpgateway.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.switchboard.mcpgateway.audit.AuditBuffer;
 import dev.switchboard.mcpgateway.audit.AuditPayloads;
 import dev.switchboard.mcpgateway.audit.ToolCallRecord;
 import dev.switchboard.mcpgateway.jsonrpc.McpError;
 import dev.switchboard.mcpgateway.telemetry.ToolCallSpans;
 import dev.switchboard.mcpgateway.upstream.McpReply;
+import dev.switchboard.runtime.telemetry.RowQueue;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Scope;
 import io.vertx.core.AsyncResult;
@@ -24,11 +24,11 @@ public final class ToolCallAudit implements ToolCallInterceptor {
 
     private static final Logger LOG = Logger.getLogger(ToolCallAudit.class);
 
-    private final AuditBuffer buffer;
+    private final RowQueue<ToolCallRecord> buffer;
     private final Clock clock;
     private final ToolCallSpans spans;
 
-    public ToolCallAudit(AuditBuffer buffer, Clock clock, ToolCallSpans spans) {
+    public ToolCallAudit(RowQueue<ToolCallRecord> buffer, Clock clock, ToolCallSpans spans) {
         this.buffer = buffer;
         this.clock = clock;
         this.spans = spans;

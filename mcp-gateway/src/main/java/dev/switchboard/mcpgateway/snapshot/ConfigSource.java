@@ -1,25 +1,30 @@
 package dev.switchboard.mcpgateway.snapshot;
 
-import dev.switchboard.model.feed.ConfigFeed;
-import dev.switchboard.model.feed.ConfigGauges;
-import dev.switchboard.model.feed.FeedSettings;
 import dev.switchboard.model.guardrail.WebhookClient;
 import dev.switchboard.model.secret.SecretResolver;
+import dev.switchboard.runtime.Plane;
+import dev.switchboard.runtime.PlaneSecrets;
+import dev.switchboard.runtime.feed.ConfigFeed;
+import dev.switchboard.runtime.feed.FeedReadiness;
+import dev.switchboard.runtime.feed.FeedSettings;
+import dev.switchboard.runtime.feed.PlaneFeeds;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
-import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
-import java.util.Optional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Where the MCP gateway's config comes from: the shared {@link ConfigFeed} (the control plane's snapshots over NATS with
- * their cache file, and the standalone file), with the MCP gateway's settings and its own {@link McpState#prepare}.
+ * Where the MCP gateway's config comes from: the runtime's {@link ConfigFeed} (the control plane's snapshots over NATS with
+ * their cache file, and the standalone file), with the MCP gateway's settings and its own {@link McpState#prepare}. Ready
+ * once a config is applied.
  */
 @ApplicationScoped
 public class ConfigSource {
@@ -28,49 +33,31 @@ public class ConfigSource {
     SnapshotHolder holder;
 
     @Inject
-    SecretResolver secrets;
-
-    @Inject
     WebhookClient webhooks;
 
     @Inject
     MeterRegistry registry;
 
-    @ConfigProperty(name = FeedSettings.CONFIG_FILE)
-    Optional<Path> file;
-
-    @ConfigProperty(name = FeedSettings.FILE_POLL_INTERVAL, defaultValue = FeedSettings.FILE_POLL_INTERVAL_DEFAULT)
-    Duration pollInterval;
-
-    @ConfigProperty(name = FeedSettings.NATS_URL)
-    Optional<String> natsUrl;
-
-    @ConfigProperty(name = FeedSettings.BUCKET, defaultValue = FeedSettings.BUCKET_DEFAULT)
-    String bucket;
-
-    @ConfigProperty(name = FeedSettings.CACHE_FILE,
-            defaultValue = "${java.io.tmpdir}/switchboard-mcp-gateway-snapshot.json.gz")
-    Path cacheFile;
-
-    @ConfigProperty(name = FeedSettings.NATS_RETRY_INTERVAL, defaultValue = FeedSettings.NATS_RETRY_INTERVAL_DEFAULT)
-    Duration retryInterval;
-
-    @ConfigProperty(name = FeedSettings.NATS_CHECK_INTERVAL, defaultValue = FeedSettings.NATS_CHECK_INTERVAL_DEFAULT)
-    Duration checkInterval;
-
     private volatile ConfigFeed<McpState> feed;
 
     void start(@Observes StartupEvent event) {
-        ConfigFeed<McpState> f = newFeed(settings(), secrets, webhooks, holder);
-        ConfigGauges.bind(f, registry);
-        feed = f.start();
+        Config config = ConfigProvider.getConfig();
+        SecretResolver secrets = PlaneSecrets.resolver(config);
+        feed = PlaneFeeds.start(Plane.MCP_GATEWAY, config, snapshot -> McpState.prepare(snapshot, secrets, webhooks),
+                holder.holder(), registry);
     }
 
     void stop(@Observes ShutdownEvent event) {
-        ConfigFeed<McpState> f = feed;
-        if (f != null) {
-            f.close();
+        if (feed != null) {
+            feed.close();
         }
+    }
+
+    /** The {@code config} readiness check: the applied config's revision, source and age, or why there is none. */
+    @Produces
+    @Readiness
+    HealthCheck readiness() {
+        return () -> FeedReadiness.of(feed);
     }
 
     /** An MCP gateway's feed into {@code holder}, not started; a test builds a second gateway's the same way. */
@@ -87,8 +74,7 @@ public class ConfigSource {
     }
 
     public FeedSettings settings() {
-        return new FeedSettings(file, pollInterval, natsUrl, bucket, cacheFile, retryInterval, checkInterval,
-                "switchboard-mcp-gateway");
+        return FeedSettings.read(ConfigProvider.getConfig(), Plane.MCP_GATEWAY);
     }
 
     /** The running feed, or null before start-up. */

@@ -1,5 +1,7 @@
 package dev.switchboard.mcpgateway.upstream;
 
+import dev.switchboard.runtime.sse.SseEvent;
+
 /**
  * Where the events of an upstream stream go that are not the awaited response: priming events, notifications
  * (progress, logging, list changes) and server-to-client requests (sampling, elicitation, roots). Implemented by the

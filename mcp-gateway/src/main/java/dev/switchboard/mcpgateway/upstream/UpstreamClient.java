@@ -6,6 +6,7 @@ import dev.switchboard.mcpgateway.jsonrpc.Json;
 import dev.switchboard.mcpgateway.jsonrpc.McpError;
 import dev.switchboard.mcpgateway.jsonrpc.McpProtocol;
 import dev.switchboard.model.config.McpServer;
+import dev.switchboard.runtime.sse.SseParser;
 import io.netty.channel.ConnectTimeoutException;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;

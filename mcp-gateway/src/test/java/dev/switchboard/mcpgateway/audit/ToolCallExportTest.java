@@ -8,9 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.mcpgateway.support.McpHttp;
-import dev.switchboard.model.feed.FeedSettings;
-import dev.switchboard.model.telemetry.TelemetrySettings;
 import dev.switchboard.model.telemetry.TelemetryWire;
+import dev.switchboard.runtime.feed.FeedSettings;
+import dev.switchboard.runtime.telemetry.RowQueue;
+import dev.switchboard.runtime.telemetry.TelemetrySettings;
 import dev.switchboard.teststack.LocalStack;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
@@ -81,7 +82,7 @@ class ToolCallExportTest {
     ToolCallExport export;
 
     @Inject
-    AuditBuffer audit;
+    RowQueue<ToolCallRecord> audit;
 
     private static Connection nats;
 

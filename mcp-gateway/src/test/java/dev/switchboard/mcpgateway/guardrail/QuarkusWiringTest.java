@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import dev.switchboard.mcpgateway.support.McpHttp;
 import dev.switchboard.model.guardrail.WebhookClient;
+import dev.switchboard.runtime.webhook.VertxWebhookClient;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;

@@ -1,9 +1,7 @@
 package dev.switchboard.mcpgateway.support;
 
-import dev.switchboard.mcpgateway.audit.AuditBuffer;
 import dev.switchboard.mcpgateway.audit.ToolCallRecord;
-import dev.switchboard.mcpgateway.auth.Authenticator;
-import dev.switchboard.mcpgateway.guardrail.VertxWebhookClient;
+import dev.switchboard.mcpgateway.auth.McpRejections;
 import dev.switchboard.mcpgateway.http.McpGateway;
 import dev.switchboard.mcpgateway.runtime.McpSettings;
 import dev.switchboard.mcpgateway.session.SessionCodec;
@@ -11,6 +9,9 @@ import dev.switchboard.mcpgateway.snapshot.McpState;
 import dev.switchboard.mcpgateway.telemetry.ToolCallSpans;
 import dev.switchboard.model.codec.ConfigCodec;
 import dev.switchboard.model.secret.SecretResolver;
+import dev.switchboard.runtime.auth.BearerAuthenticator;
+import dev.switchboard.runtime.telemetry.RowQueue;
+import dev.switchboard.runtime.webhook.VertxWebhookClient;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
@@ -35,10 +36,10 @@ public final class GovernedGateway implements AutoCloseable {
 
     private final Vertx vertx = Vertx.vertx();
     private final VertxWebhookClient webhooks;
-    private final Authenticator authenticator;
+    private final BearerAuthenticator authenticator;
     private final McpGateway gateway;
     private final HttpServer server;
-    private final AuditBuffer audit = new AuditBuffer(1000);
+    private final RowQueue<ToolCallRecord> audit = new RowQueue<ToolCallRecord>(1000);
     private final InMemorySpanExporter spans = InMemorySpanExporter.create();
     private final OpenTelemetrySdk otel;
 
@@ -52,7 +53,7 @@ public final class GovernedGateway implements AutoCloseable {
         otel = OpenTelemetrySdk.builder()
                 .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
                 .build();
-        authenticator = new Authenticator(vertx, clock, Duration.ZERO);
+        authenticator = new BearerAuthenticator(vertx, clock, Duration.ZERO, McpRejections.INSTANCE);
         gateway = new McpGateway(vertx, settings, () -> state, authenticator,
                 new SessionCodec(SessionCodec.randomKey(), clock), audit, clock, new ToolCallSpans(otel),
                 approvalTimeout);

@@ -1,13 +1,15 @@
 package dev.switchboard.mcpgateway.support;
 
-import dev.switchboard.mcpgateway.audit.AuditBuffer;
-import dev.switchboard.mcpgateway.auth.Authenticator;
+import dev.switchboard.mcpgateway.audit.ToolCallRecord;
+import dev.switchboard.mcpgateway.auth.McpRejections;
 import dev.switchboard.mcpgateway.http.McpGateway;
 import dev.switchboard.mcpgateway.runtime.McpSettings;
 import dev.switchboard.mcpgateway.session.SessionCodec;
 import dev.switchboard.mcpgateway.snapshot.McpState;
 import dev.switchboard.model.codec.ConfigCodec;
 import dev.switchboard.model.secret.SecretResolver;
+import dev.switchboard.runtime.auth.BearerAuthenticator;
+import dev.switchboard.runtime.telemetry.RowQueue;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
@@ -30,7 +32,7 @@ public final class SecondGateway implements AutoCloseable {
 
     private final Vertx vertx = Vertx.vertx();
     private final McpGateway gateway;
-    private final Authenticator authenticator;
+    private final BearerAuthenticator authenticator;
     private final HttpServer server;
 
     public SecondGateway(byte[] sessionKey) {
@@ -43,9 +45,9 @@ public final class SecondGateway implements AutoCloseable {
         McpState state = McpState.prepare(ConfigCodec.loadYaml(yaml, 1, Instant.now()), SecretResolver.fromProcess(null));
         McpSettings settings = new McpSettings(Optional.empty(), List.of(), List.of(), McpTestResource.MAX_BODY_SIZE,
                 Duration.ofHours(1), 2000, McpTestResource.UPSTREAM_TIMEOUT_MS, 100);
-        authenticator = new Authenticator(vertx, clock, Duration.ZERO);
+        authenticator = new BearerAuthenticator(vertx, clock, Duration.ZERO, McpRejections.INSTANCE);
         gateway = new McpGateway(vertx, settings, () -> state, authenticator, new SessionCodec(sessionKey, clock),
-                new AuditBuffer(100), clock);
+                new RowQueue<ToolCallRecord>(100), clock);
         Router router = Router.router(vertx);
         gateway.register(router);
         try {

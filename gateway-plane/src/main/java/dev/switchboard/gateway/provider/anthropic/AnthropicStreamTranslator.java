@@ -5,7 +5,7 @@ import static dev.switchboard.gateway.provider.anthropic.AnthropicRequests.JSON;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.gateway.provider.ResponseTranslator;
-import dev.switchboard.gateway.provider.SseParser;
+import dev.switchboard.runtime.sse.SseParser;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.util.HashMap;
@@ -20,7 +20,7 @@ import java.util.Map;
 final class AnthropicStreamTranslator implements ResponseTranslator.StreamTranslator {
 
     private final long created;
-    private final SseParser parser = new SseParser(this::onEvent);
+    private final SseParser parser = SseParser.dataEvents(this::onEvent);
     private final Map<Integer, Integer> toolIndexByBlock = new HashMap<>();
     private Buffer out;
     private String id = "";

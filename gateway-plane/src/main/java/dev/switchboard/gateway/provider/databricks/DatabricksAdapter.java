@@ -92,7 +92,7 @@ public final class DatabricksAdapter implements ProviderAdapter {
      * chunk in two; every other event passes as it came.
      */
     static final class UsageChunkSplitter implements ResponseTranslator.StreamTranslator {
-        private final dev.switchboard.gateway.provider.SseParser parser = new dev.switchboard.gateway.provider.SseParser(this::onEvent);
+        private final dev.switchboard.runtime.sse.SseParser parser = dev.switchboard.runtime.sse.SseParser.dataEvents(this::onEvent);
         private Buffer out;
 
         @Override

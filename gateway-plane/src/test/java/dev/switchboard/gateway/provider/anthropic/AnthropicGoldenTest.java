@@ -7,16 +7,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.gateway.http.GatewayError;
 import dev.switchboard.gateway.provider.ResponseTranslator;
-import dev.switchboard.gateway.provider.SseParser;
+import dev.switchboard.runtime.sse.SseParser;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * Golden files: each case is a pair of real-shaped documents (src/test/resources/golden/anthropic), what goes in and
@@ -110,7 +110,7 @@ class AnthropicGoldenTest {
     /** The data of each SSE event, JSON normalized so that spacing does not matter. */
     private static List<String> events(byte[] sse) {
         List<String> out = new ArrayList<>();
-        SseParser parser = new SseParser((event, data) -> out.add(data.startsWith("{") ? readTree(data).toString() : data));
+        SseParser parser = SseParser.dataEvents((event, data) -> out.add(data.startsWith("{") ? readTree(data).toString() : data));
         parser.feed(Buffer.buffer(new String(sse, StandardCharsets.UTF_8)));
         parser.finish();
         return out;

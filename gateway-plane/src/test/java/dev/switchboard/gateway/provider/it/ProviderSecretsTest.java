@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.gateway.telemetry.RequestLog;
-import dev.switchboard.gateway.telemetry.RequestLogBuffer;
+import dev.switchboard.runtime.telemetry.RowQueue;
 import dev.switchboard.testsupport.fakes.FakeAnthropic;
 import dev.switchboard.testsupport.fakes.FakeDatabricks;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -38,7 +38,7 @@ class ProviderSecretsTest {
     URL v1;
 
     @Inject
-    RequestLogBuffer requestLogs;
+    RowQueue<RequestLog> requestLogs;
 
     private static String chat(String model, boolean stream) {
         return "{\"model\":\"" + model + "\"" + (stream ? ",\"stream\":true" : "")

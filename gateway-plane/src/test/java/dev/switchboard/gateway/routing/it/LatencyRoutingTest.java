@@ -13,7 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.gateway.routing.RoutingStats;
-import dev.switchboard.gateway.telemetry.RequestLogBuffer;
+import dev.switchboard.gateway.telemetry.RequestLog;
+import dev.switchboard.runtime.telemetry.RowQueue;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
@@ -37,7 +38,7 @@ class LatencyRoutingTest {
     RoutingStats stats;
 
     @Inject
-    RequestLogBuffer logs;
+    RowQueue<RequestLog> logs;
 
     @BeforeEach
     void isolate() {

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.gateway.routing.RoutingStats;
 import dev.switchboard.gateway.support.Gateway;
 import dev.switchboard.gateway.telemetry.RequestLog;
-import dev.switchboard.gateway.telemetry.RequestLogBuffer;
+import dev.switchboard.runtime.telemetry.RowQueue;
 import dev.switchboard.testsupport.fakes.FakeOpenAi;
 import dev.switchboard.testsupport.fakes.RecordedRequest;
 import io.restassured.RestAssured;
@@ -54,7 +54,7 @@ final class RoutingIt {
      * gateway records a request just after its last byte went out, so the previous test's last request may still be
      * on its way into the statistics: wait until the request log has been quiet for a moment before forgetting them.
      */
-    static void reset(RoutingStats stats, RequestLogBuffer logs) {
+    static void reset(RoutingStats stats, RowQueue<RequestLog> logs) {
         long deadline = System.nanoTime() + 2_000_000_000L;
         int quiet = 0;
         while (quiet < 3 && System.nanoTime() < deadline) {
@@ -184,7 +184,7 @@ final class RoutingIt {
     }
 
     /** The request-log event of {@code requestId}. */
-    static RequestLog logOf(RequestLogBuffer logs, List<RequestLog> seen, String requestId) {
+    static RequestLog logOf(RowQueue<RequestLog> logs, List<RequestLog> seen, String requestId) {
         return Gateway.awaitLog(logs, seen, l -> requestId.equals(l.requestId()));
     }
 

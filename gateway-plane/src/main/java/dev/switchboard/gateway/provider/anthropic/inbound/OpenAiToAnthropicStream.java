@@ -5,7 +5,7 @@ import static dev.switchboard.gateway.provider.anthropic.inbound.AnthropicToOpen
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.gateway.provider.ResponseTranslator;
-import dev.switchboard.gateway.provider.SseParser;
+import dev.switchboard.runtime.sse.SseParser;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.util.HashMap;
@@ -20,18 +20,17 @@ import java.util.Map;
  * Anthropic now sends) and {@code message_stop} follow once the usage chunk has come ({@code stream_options.include_usage}),
  * or at {@code [DONE]} for upstreams that send none. An OpenAI error event becomes an Anthropic {@code error} event;
  * a stream that ends before its message was complete ends with an {@code error} event too. Whatever comes after the
- * end is ignored. Chunk boundaries do not matter: events are split by {@link SseParser}, and a UTF-8 character cut
- * by a boundary is held back until its last byte has come (the parser decodes each chunk on its own).
+ * end is ignored. Chunk boundaries do not matter: events are split by {@link SseParser}, which decodes a line only
+ * once it is whole.
  */
 public final class OpenAiToAnthropicStream implements ResponseTranslator.StreamTranslator {
 
     private final String model;
-    private final SseParser parser = new SseParser(this::onEvent);
+    private final SseParser parser = SseParser.dataEvents(this::onEvent);
     /** Anthropic block index by OpenAI tool-call index, and the tool-call id each block was opened with. */
     private final Map<Integer, Integer> blockByToolIndex = new HashMap<>();
     private final Map<Integer, String> toolIdByBlock = new HashMap<>();
     private Buffer out;
-    private byte[] carry = new byte[0];
     private String messageId = "msg_";
     private boolean started;
     private boolean done;
@@ -51,23 +50,13 @@ public final class OpenAiToAnthropicStream implements ResponseTranslator.StreamT
     @Override
     public Buffer onChunk(Buffer chunk) {
         out = Buffer.buffer();
-        // SseParser decodes each chunk on its own: hold back a UTF-8 sequence the chunk boundary cut in two
-        Buffer whole = carry.length == 0 ? chunk : Buffer.buffer(carry).appendBuffer(chunk);
-        int complete = completeUtf8Length(whole);
-        carry = whole.getBytes(complete, whole.length());
-        if (complete > 0) {
-            parser.feed(complete == whole.length() ? whole : whole.getBuffer(0, complete));
-        }
+        parser.feed(chunk);
         return out;
     }
 
     @Override
     public Buffer onEnd() {
         out = Buffer.buffer();
-        if (carry.length > 0) {
-            parser.feed(Buffer.buffer(carry)); // a truncated sequence: decoded as a replacement character
-            carry = new byte[0];
-        }
         parser.finish();
         if (!done) {
             // the upstream ended without [DONE] (nor a complete message): say so rather than end as if complete
@@ -222,20 +211,6 @@ public final class OpenAiToAnthropicStream implements ResponseTranslator.StreamT
         e.putObject("error").put("type", type).put("message", message);
         write(e);
         done = true;
-    }
-
-    /** The length of {@code b} without a UTF-8 sequence cut off at its end. */
-    static int completeUtf8Length(Buffer b) {
-        int n = b.length();
-        for (int i = n - 1; i >= Math.max(0, n - 4); i--) {
-            int c = b.getByte(i) & 0xFF;
-            if ((c & 0xC0) == 0x80) {
-                continue; // a continuation byte: look for the sequence's first byte
-            }
-            int length = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 1;
-            return i + length <= n ? n : i;
-        }
-        return n; // continuation bytes only: malformed, left to the decoder
     }
 
     private static ObjectNode event(String type) {

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.gateway.provider.ResponseTranslator;
-import dev.switchboard.gateway.provider.SseParser;
+import dev.switchboard.runtime.sse.SseParser;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -87,7 +87,7 @@ class AnthropicInboundGoldenTest {
      */
     static List<String> events(byte[] sse) {
         List<String> out = new ArrayList<>();
-        SseParser parser = new SseParser((event, data) -> {
+        SseParser parser = SseParser.dataEvents((event, data) -> {
             JsonNode tree = readTree(data);
             assertEquals(tree.path("type").asText(), event, "event name of " + data);
             out.add(event + " " + tree);

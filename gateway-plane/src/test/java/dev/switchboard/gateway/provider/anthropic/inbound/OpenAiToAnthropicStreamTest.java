@@ -151,16 +151,15 @@ class OpenAiToAnthropicStreamTest {
     }
 
     @Test
-    void utf8SequencesCutByChunkBoundariesAreHeldBack() {
-        byte[] b = "a\u00fc\u2713\uD83D\uDE00".getBytes(StandardCharsets.UTF_8); // 1 + 2 + 3 + 4 bytes
-        assertEquals(10, OpenAiToAnthropicStream.completeUtf8Length(Buffer.buffer(b)));
-        for (int cut : new int[] {2, 4, 5, 7, 8, 9}) {
-            byte[] prefix = java.util.Arrays.copyOf(b, cut);
-            int expected = cut <= 2 ? 1 : cut <= 5 ? 3 : 6;
-            assertEquals(expected, OpenAiToAnthropicStream.completeUtf8Length(Buffer.buffer(prefix)), "cut at " + cut);
+    void utf8SequencesCutByChunkBoundariesArriveWhole() {
+        String word = "a\u00fc\u2713\uD83D\uDE00"; // 1 + 2 + 3 + 4 bytes
+        byte[] sse = (text(word) + finish("stop") + USAGE + "data: [DONE]\n\n").getBytes(StandardCharsets.UTF_8);
+        List<Buffer> oneByteChunks = new java.util.ArrayList<>();
+        for (byte b : sse) {
+            oneByteChunks.add(Buffer.buffer(new byte[] {b}));
         }
-        for (int cut : new int[] {1, 3, 6}) {
-            assertEquals(cut, OpenAiToAnthropicStream.completeUtf8Length(Buffer.buffer(java.util.Arrays.copyOf(b, cut))));
-        }
+        List<String> out = translate(oneByteChunks);
+        assertEquals(word, data(out.get(2)).path("delta").path("text").asText());
+        assertEquals("message_stop", names(out).get(out.size() - 1));
     }
 }

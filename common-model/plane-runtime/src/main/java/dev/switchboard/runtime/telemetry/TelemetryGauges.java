@@ -1,0 +1,40 @@
+package dev.switchboard.runtime.telemetry;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+
+/**
+ * A publisher's counters as meters, tagged with the kind of rows ({@code kind}: {@code request_logs},
+ * {@code tool_calls}): {@code switchboard_telemetry_published_rows_total}, {@code switchboard_telemetry_dropped_rows_total}
+ * (queue full, or a row that could not be encoded), {@code switchboard_telemetry_failed_publishes_total} and
+ * {@code switchboard_telemetry_queued_rows}. Read when the metrics are scraped; nothing here runs on a request.
+ */
+public final class TelemetryGauges {
+
+    public static final String PUBLISHED = "switchboard.telemetry.published.rows";
+    public static final String DROPPED = "switchboard.telemetry.dropped.rows";
+    public static final String FAILED = "switchboard.telemetry.failed.publishes";
+    public static final String QUEUED = "switchboard.telemetry.queued.rows";
+
+    private TelemetryGauges() {
+    }
+
+    public static void bind(TelemetryPublisher publisher, MeterRegistry registry) {
+        for (TelemetryPublisher.Lane<?> lane : publisher.lanes()) {
+            Tags tags = Tags.of("kind", lane.kind());
+            FunctionCounter.builder(PUBLISHED, lane, TelemetryPublisher.Lane::published)
+                    .description("Telemetry rows published to NATS and acknowledged").tags(tags).register(registry);
+            FunctionCounter.builder(DROPPED, lane, TelemetryPublisher.Lane::dropped)
+                    .description("Telemetry rows dropped: the queue was full, or a row could not be encoded")
+                    .tags(tags).register(registry);
+            FunctionCounter.builder(FAILED, lane, TelemetryPublisher.Lane::failedPublishes)
+                    .description("Telemetry publishes to NATS that failed (and were tried again)")
+                    .tags(tags).register(registry);
+            Gauge.builder(QUEUED, lane, TelemetryPublisher.Lane::queued)
+                    .description("Telemetry rows waiting to be published").tags(tags).strongReference(true)
+                    .register(registry);
+        }
+    }
+}

@@ -1,0 +1,496 @@
+package dev.switchboard.runtime.telemetry;
+
+import dev.switchboard.model.telemetry.TelemetryWire;
+import io.nats.client.Connection;
+import io.nats.client.ConnectionListener;
+import io.nats.client.ErrorListener;
+import io.nats.client.JetStream;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.JetStreamOptions;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import io.nats.client.PublishOptions;
+import io.nats.client.api.DiscardPolicy;
+import io.nats.client.api.RetentionPolicy;
+import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamConfiguration;
+import java.io.ByteArrayOutputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Publishes what a plane records to NATS JetStream, as {@link TelemetryWire} says: one background thread takes the
+ * records the request path queued ({@link RowSource}s, one per kind of rows), encodes them, batches them into
+ * {@code JSONEachRow} messages of at most {@link TelemetryWire#MAX_BATCH_BYTES} (or what a flush interval gathered),
+ * and publishes each batch to its subject with the {@code Nats-Msg-Id} header {@code <instance>-<sequence>}, waiting
+ * for JetStream's acknowledgement.
+ * <ul>
+ *   <li><b>Bounded, never blocking</b>: the request path only offers to a bounded queue; a full queue drops and
+ *       counts. While NATS cannot be reached, rows are left in the queue; a batch whose publish failed is kept and
+ *       tried again with a growing wait (100 ms, doubling, up to {@code retryMax}), and nothing more is taken from the
+ *       queue meanwhile: what is held is at most the queue's bound plus that one batch.</li>
+ *   <li><b>At least once</b>: a batch is tried again under the same message id until acknowledged, so that one
+ *       published twice (its acknowledgement lost) is stored once by the stream's duplicate window.</li>
+ *   <li>The stream is made if absent (subjects {@code <prefix>>}, max age, max bytes, a two-minute duplicate
+ *       window); one that exists is left as it is, whatever its limits.</li>
+ * </ul>
+ * The counters ({@link Lane#published}, {@link Lane#dropped}, {@link Lane#failedPublishes}, {@link Lane#queued}) are
+ * read by {@link TelemetryGauges} at scrape time.
+ */
+public final class TelemetryPublisher implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(TelemetryPublisher.class.getName());
+    private static final long RETRY_MIN_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** A lane with this many rows queued is published before the flush interval is up. */
+    static final int FLUSH_EARLY_ROWS = 1000;
+    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    private static final int MAX_BATCHES_PER_ROUND = 64;
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
+    private final TelemetrySettings settings;
+    private final int maxBatchBytes;
+    private final List<Lane<?>> lanes;
+    private final Options options;
+    private final Thread thread;
+    private final AtomicLong sequence = new AtomicLong();
+    private volatile boolean stopping;
+    private volatile Connection connection;
+    private volatile String status = "not connected yet";
+    private volatile boolean lost;
+    /** Set when NATS is back, to end a wait between tries at once. */
+    private volatile boolean wake;
+    private JetStream jetStream; // publisher thread only
+    private boolean streamReady; // publisher thread only
+    private String lastProblem; // publisher thread only
+
+    private TelemetryPublisher(TelemetrySettings settings, int maxBatchBytes, List<Lane<?>> lanes) {
+        this.settings = settings;
+        this.maxBatchBytes = maxBatchBytes;
+        this.lanes = List.copyOf(lanes);
+        this.options = new Options.Builder()
+                .server(settings.natsUrl())
+                .connectionName(settings.clientName())
+                .maxReconnects(-1)
+                .reconnectWait(Duration.ofMillis(500))
+                .connectionTimeout(Duration.ofSeconds(2))
+                .connectionListener(this::connectionEvent)
+                .errorListener(new ErrorListener() {
+                    @Override
+                    public void exceptionOccurred(Connection conn, Exception exp) {
+                        LOG.fine(() -> "NATS: " + exp);
+                    }
+                })
+                .build();
+        this.thread = new Thread(this::run, "switchboard-telemetry");
+        this.thread.setDaemon(true);
+    }
+
+    /** A publisher of {@code lanes}, not started. */
+    public static TelemetryPublisher create(TelemetrySettings settings, List<Lane<?>> lanes) {
+        return create(settings, TelemetryWire.MAX_BATCH_BYTES, lanes);
+    }
+
+    /** With another batch limit than the contract's (tests). */
+    static TelemetryPublisher create(TelemetrySettings settings, int maxBatchBytes, List<Lane<?>> lanes) {
+        if (lanes.isEmpty()) {
+            throw new IllegalArgumentException("nothing to publish");
+        }
+        return new TelemetryPublisher(settings, maxBatchBytes, lanes);
+    }
+
+    /** One kind of rows: records from {@code source}, encoded by {@code encoder}, published to {@code wireSubject}. */
+    public static <T> Lane<T> lane(String wireSubject, RowSource<T> source, Function<? super T, byte[]> encoder) {
+        return new Lane<>(wireSubject, source, encoder);
+    }
+
+    /** Starts the publisher's thread; returns at once (NATS is reached in the background). */
+    public TelemetryPublisher start() {
+        thread.start();
+        LOG.info(() -> String.format("telemetry: publishing %s to the stream '%s' at %s as instance '%s'",
+                lanes.stream().map(l -> subject(l)).toList(), settings.stream(), settings.natsUrl(),
+                settings.instance()));
+        return this;
+    }
+
+    public TelemetrySettings settings() {
+        return settings;
+    }
+
+    public List<Lane<?>> lanes() {
+        return lanes;
+    }
+
+    /** The NATS side in words: {@code connected}, {@code reconnecting}, or what it waits for. */
+    public String status() {
+        Connection c = connection;
+        return c == null ? status : c.getStatus().name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** Stops taking rows, publishes what is queued if NATS is there (for at most a few seconds), and disconnects. */
+    @Override
+    public void close() {
+        stopping = true;
+        LockSupport.unpark(thread);
+        try {
+            thread.join(CLOSE_TIMEOUT.toMillis() + 1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closeConnection();
+    }
+
+    private String subject(Lane<?> lane) {
+        return settings.subject(lane.wireSubject);
+    }
+
+    private void run() {
+        long retryNanos = RETRY_MIN_NANOS;
+        long lastFlush = System.nanoTime();
+        connect(); // at once, so that the status says how NATS is before the first row; tried again on publishing
+        while (!stopping) {
+            waitForRows(lastFlush);
+            lastFlush = System.nanoTime();
+            if (stopping) {
+                break;
+            }
+            try {
+                if (publishQueued(Long.MAX_VALUE)) {
+                    retryNanos = RETRY_MIN_NANOS;
+                    continue;
+                }
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "telemetry: unexpected failure; trying again", e);
+            }
+            pause(retryNanos);
+            retryNanos = Math.min(retryNanos * 2, settings.retryMax().toNanos());
+        }
+        // closing: what is queued goes out if NATS is there now
+        try {
+            long deadline = System.nanoTime() + CLOSE_TIMEOUT.toNanos();
+            publishQueued(deadline);
+        } catch (RuntimeException e) {
+            LOG.fine(() -> "telemetry: could not publish at close: " + e);
+        }
+    }
+
+    /** Waits until the flush interval since {@code lastFlush} is over, or a lane has many rows queued. */
+    private void waitForRows(long lastFlush) {
+        long deadline = lastFlush + settings.flushInterval().toNanos();
+        while (!stopping) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || lanes.stream().anyMatch(l -> l.source.size() >= FLUSH_EARLY_ROWS)) {
+                return;
+            }
+            LockSupport.parkNanos(Math.min(left, POLL_NANOS));
+        }
+    }
+
+    private void pause(long nanos) {
+        long deadline = System.nanoTime() + nanos;
+        long left;
+        wake = false;
+        while (!stopping && !wake && (left = deadline - System.nanoTime()) > 0) {
+            LockSupport.parkNanos(left);
+        }
+    }
+
+    /**
+     * Publishes each lane's queued rows, batch by batch (a lane under steady load gives a bounded number of batches
+     * per round); false at the first batch that could not be published, which its lane keeps for the next try.
+     */
+    private boolean publishQueued(long deadline) {
+        Connection c = connect();
+        if (c == null) {
+            return false;
+        }
+        if (c.getStatus() != Connection.Status.CONNECTED) {
+            // rows stay in the queue (its bound holds) rather than in a batch
+            problem("NATS at " + settings.natsUrl() + " is " + c.getStatus().name().toLowerCase(java.util.Locale.ROOT));
+            return false;
+        }
+        boolean sent = true;
+        for (Lane<?> lane : lanes) {
+            for (int i = 0; i < MAX_BATCHES_PER_ROUND && System.nanoTime() < deadline; i++) {
+                Batch batch = lane.pending != null ? lane.pending : lane.fill(maxBatchBytes, this::nextId);
+                if (batch == null) {
+                    break;
+                }
+                lane.pending = batch;
+                if (!publish(lane, batch)) {
+                    sent = false;
+                    break;
+                }
+                lane.pending = null;
+                lane.published.addAndGet(batch.rows);
+                if (!batch.full) {
+                    break;
+                }
+            }
+        }
+        return sent;
+    }
+
+    private String nextId() {
+        return settings.instance() + "-" + sequence.incrementAndGet();
+    }
+
+    private boolean publish(Lane<?> lane, Batch batch) {
+        Connection c = connection;
+        if (c == null || c.getStatus() != Connection.Status.CONNECTED) {
+            return false;
+        }
+        if (!streamReady) {
+            ensureStream(c);
+        }
+        try {
+            jetStream.publish(subject(lane), batch.body, PublishOptions.builder().messageId(batch.id).build());
+            if (lastProblem != null) {
+                LOG.info(() -> "telemetry: publishing to " + settings.natsUrl() + " again");
+                lastProblem = null;
+            }
+            return true;
+        } catch (Exception e) {
+            lane.failedPublishes.incrementAndGet();
+            streamReady = false;
+            problem("could not publish to " + subject(lane) + " (" + describe(e) + ")");
+        }
+        return false;
+    }
+
+    private Connection connect() {
+        Connection c = connection;
+        if (c != null) {
+            return c;
+        }
+        try {
+            c = Nats.connect(options);
+            jetStream = c.jetStream(JetStreamOptions.builder().requestTimeout(Duration.ofSeconds(5)).build());
+            connection = c;
+            lost = false;
+            LOG.info(() -> "telemetry: connected to NATS at " + settings.natsUrl());
+            return c;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stopping = true;
+        } catch (Exception e) {
+            status = "cannot reach NATS at " + settings.natsUrl();
+            problem("cannot reach NATS at " + settings.natsUrl() + " (" + describe(e) + ")");
+        }
+        return null;
+    }
+
+    /** Makes the stream if it is absent; leaves one that exists as it is. Never fatal: publishing tells. */
+    private void ensureStream(Connection c) {
+        String stream = settings.stream();
+        try {
+            JetStreamManagement jsm = c.jetStreamManagement();
+            try {
+                jsm.getStreamInfo(stream);
+                streamReady = true;
+                return;
+            } catch (JetStreamApiException e) {
+                if (e.getApiErrorCode() != 10059) { // stream not found
+                    throw e;
+                }
+            }
+            StreamConfiguration config = StreamConfiguration.builder()
+                    .name(stream)
+                    .subjects(settings.subjectPrefix() + ">")
+                    .retentionPolicy(RetentionPolicy.Limits)
+                    .discardPolicy(DiscardPolicy.Old)
+                    .storageType(StorageType.File)
+                    .maxAge(settings.maxAge())
+                    .maxBytes(settings.maxBytes())
+                    .duplicateWindow(TelemetrySettings.DUPLICATE_WINDOW)
+                    .build();
+            try {
+                jsm.addStream(config);
+                LOG.info(() -> String.format("telemetry: made the stream '%s' (subjects %s>, max age %s, max bytes %d)",
+                        stream, settings.subjectPrefix(), settings.maxAge(), settings.maxBytes()));
+            } catch (JetStreamApiException e) {
+                if (e.getApiErrorCode() != 10058) { // made meanwhile by another (perhaps with other limits): fine
+                    throw e;
+                }
+            }
+            streamReady = true;
+        } catch (Exception e) {
+            // e.g. another stream holds the subjects: publishing works or tells
+            LOG.fine(() -> "telemetry: could not make sure of the stream '" + stream + "': " + describe(e));
+        }
+    }
+
+    private void problem(String problem) {
+        if (!Objects.equals(problem, lastProblem)) {
+            LOG.warning(() -> "telemetry: " + problem + "; rows stay queued (up to the bound) and are tried again");
+            lastProblem = problem;
+        }
+    }
+
+    private void connectionEvent(Connection conn, ConnectionListener.Events event) {
+        switch (event) {
+            case DISCONNECTED -> {
+                if (!lost) {
+                    lost = true;
+                    LOG.fine(() -> "telemetry: lost NATS at " + settings.natsUrl());
+                }
+            }
+            case RECONNECTED -> {
+                lost = false;
+                wake = true;
+                LockSupport.unpark(thread);
+            }
+            default -> LOG.fine(() -> "telemetry: NATS connection: " + event.getEvent());
+        }
+    }
+
+    private void closeConnection() {
+        Connection c = connection;
+        connection = null;
+        if (c != null) {
+            try {
+                c.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static String describe(Exception e) {
+        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    }
+
+    /** One message: rows, each ending with a newline, and its id. */
+    record Batch(String id, byte[] body, int rows, boolean full) {
+    }
+
+    /** One kind of rows and its counters. */
+    public static final class Lane<T> {
+
+        private final String wireSubject;
+        private final RowSource<T> source;
+        private final Function<? super T, byte[]> encoder;
+        private final AtomicLong published = new AtomicLong();
+        private final AtomicLong failedPublishes = new AtomicLong();
+        /** Rows that could not be encoded or are larger than a message: dropped, counted with the full queue's. */
+        private final AtomicLong unpublishable = new AtomicLong();
+        private volatile byte[] carried; // written by the publisher thread only: the row that did not fit in a batch
+        private volatile Batch pending;
+
+        private Lane(String wireSubject, RowSource<T> source, Function<? super T, byte[]> encoder) {
+            this.wireSubject = Objects.requireNonNull(wireSubject);
+            this.source = Objects.requireNonNull(source);
+            this.encoder = Objects.requireNonNull(encoder);
+        }
+
+        /** The subject's name in {@link TelemetryWire}, e.g. {@link TelemetryWire#REQUEST_LOGS}. */
+        public String wireSubject() {
+            return wireSubject;
+        }
+
+        /** The last part of the subject: {@code request_logs}, {@code tool_calls}. */
+        public String kind() {
+            int dot = wireSubject.lastIndexOf('.');
+            return dot < 0 ? wireSubject : wireSubject.substring(dot + 1);
+        }
+
+        /** Rows acknowledged by JetStream. */
+        public long published() {
+            return published.get();
+        }
+
+        /** Rows dropped: the queue was full, or a row could not be encoded or was larger than a message. */
+        public long dropped() {
+            return source.dropped() + unpublishable.get();
+        }
+
+        /** Publishes that failed (each try of a batch counts). */
+        public long failedPublishes() {
+            return failedPublishes.get();
+        }
+
+        /** Rows waiting: queued, and in the batch being published. */
+        public long queued() {
+            Batch b = pending;
+            return source.size() + (b == null ? 0 : b.rows) + (carried == null ? 0 : 1);
+        }
+
+        /** Takes rows until the next would not fit in {@code maxBytes}; null when none is queued. */
+        Batch fill(int maxBytes, java.util.function.Supplier<String> id) {
+            ByteArrayOutputStream body = null;
+            int rows = 0;
+            boolean full = false;
+            while (true) {
+                byte[] row = carried;
+                carried = null;
+                if (row == null) {
+                    T record = source.poll();
+                    if (record == null) {
+                        break;
+                    }
+                    row = encode(record);
+                    if (row == null) {
+                        continue;
+                    }
+                }
+                if (row.length + 1 > maxBytes) {
+                    unpublishable.incrementAndGet();
+                    int size = row.length;
+                    LOG.warning(() -> "telemetry: dropped a " + kind() + " row of " + size
+                            + " bytes, larger than a message");
+                    continue;
+                }
+                if (body == null) {
+                    body = new ByteArrayOutputStream(Math.min(maxBytes, 64 * 1024));
+                }
+                if (body.size() + row.length + 1 > maxBytes) {
+                    carried = row;
+                    full = true;
+                    break;
+                }
+                body.write(row, 0, row.length);
+                body.write('\n');
+                rows++;
+            }
+            return rows == 0 ? null : new Batch(id.get(), body.toByteArray(), rows, full);
+        }
+
+        private byte[] encode(T record) {
+            try {
+                return encoder.apply(record);
+            } catch (RuntimeException e) {
+                unpublishable.incrementAndGet();
+                LOG.log(Level.WARNING, "telemetry: dropped a " + kind() + " row that could not be encoded", e);
+                return null;
+            }
+        }
+
+        @Override
+        public String toString() {
+            return wireSubject;
+        }
+    }
+
+    /** For tests: the rows of every lane, whether some are still waiting. */
+    boolean idle() {
+        return lanes.stream().allMatch(l -> l.queued() == 0);
+    }
+
+    static List<String> lines(byte[] body) {
+        List<String> out = new ArrayList<>();
+        for (String line : new String(body, java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+            if (!line.isEmpty()) {
+                out.add(line);
+            }
+        }
+        return out;
+    }
+}

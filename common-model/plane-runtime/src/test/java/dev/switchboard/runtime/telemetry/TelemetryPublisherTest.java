@@ -1,0 +1,317 @@
+package dev.switchboard.runtime.telemetry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.model.telemetry.JsonRow;
+import dev.switchboard.model.telemetry.TelemetryWire;
+import dev.switchboard.teststack.LocalStack;
+import dev.switchboard.teststack.PrivateNats;
+import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.Nats;
+import io.nats.client.api.MessageInfo;
+import io.nats.client.api.StreamConfiguration;
+import io.nats.client.api.StreamInfo;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The publisher against a real NATS JetStream: the shared one (a stream and subjects of each test's own), and a
+ * private one that a test stops and starts again.
+ */
+class TelemetryPublisherTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final List<AutoCloseable> closing = new ArrayList<>();
+
+    @AfterEach
+    void close() throws Exception {
+        for (int i = closing.size() - 1; i >= 0; i--) {
+            closing.get(i).close();
+        }
+    }
+
+    /** A row the way a plane's encoder writes one. */
+    record Row(String id, Instant at, boolean flag, String padding) {
+    }
+
+    static byte[] encode(Row row) {
+        return JsonRow.start().string("request_id", row.id()).time("at", "at_ms", row.at()).bool("flag", row.flag())
+                .string("nested", JsonRow.text(j -> {
+                    j.writeStartArray();
+                    j.writeString(row.id());
+                    j.writeEndArray();
+                }))
+                .string("padding", row.padding()).end();
+    }
+
+    private TelemetrySettings settings(String url, String name) {
+        return new TelemetrySettings(url, name, "test.telemetry." + name.toLowerCase() + ".", "inst-" + name,
+                Duration.ofMillis(50), Duration.ofHours(1), 64L << 20, Duration.ofMillis(500), "telemetry-test");
+    }
+
+    private TelemetryPublisher started(TelemetryPublisher p) {
+        closing.add(p);
+        return p.start();
+    }
+
+    private Connection connect(String url) throws Exception {
+        Connection c = Nats.connect(url);
+        closing.add(c);
+        return c;
+    }
+
+    private static String uniqueName() {
+        return "T_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12).toUpperCase();
+    }
+
+    private static List<MessageInfo> messages(JetStreamManagement jsm, String stream) throws Exception {
+        List<MessageInfo> out = new ArrayList<>();
+        long last = jsm.getStreamInfo(stream).getStreamState().getLastSequence();
+        for (long seq = 1; seq <= last; seq++) {
+            out.add(jsm.getMessage(stream, seq));
+        }
+        return out;
+    }
+
+    private static List<JsonNode> rows(List<MessageInfo> messages) throws Exception {
+        List<JsonNode> out = new ArrayList<>();
+        for (MessageInfo m : messages) {
+            for (String line : TelemetryPublisher.lines(m.getData())) {
+                out.add(JSON.readTree(line));
+            }
+        }
+        return out;
+    }
+
+    private void deleteStreamAfter(Connection c, String stream) {
+        closing.add(() -> {
+            try {
+                c.jetStreamManagement().deleteStream(stream);
+            } catch (JetStreamApiException e) {
+                // not made
+            }
+        });
+    }
+
+    @Test
+    void rowsArriveOnTheSubjectAsJsonEachRowWithAUniqueMessageId() throws Exception {
+        String url = LocalStack.get().natsUrl();
+        String name = uniqueName();
+        Connection c = connect(url);
+        deleteStreamAfter(c, name);
+        RowQueue<Row> queue = new RowQueue<>(100);
+        TelemetrySettings settings = settings(url, name);
+        TelemetryPublisher publisher = started(TelemetryPublisher.create(settings,
+                List.of(TelemetryPublisher.lane(TelemetryWire.REQUEST_LOGS, queue, TelemetryPublisherTest::encode))));
+        Instant at = Instant.parse("2026-11-25T10:15:30.123Z");
+        for (int i = 0; i < 5; i++) {
+            assertTrue(queue.offer(new Row("req-" + i, at, i % 2 == 0, "x")));
+        }
+        TelemetryPublisher.Lane<?> lane = publisher.lanes().get(0);
+        await(() -> lane.published() == 5, "5 rows published");
+        for (int i = 5; i < 8; i++) {
+            queue.offer(new Row("req-" + i, at, false, "y"));
+        }
+        await(() -> lane.published() == 8, "8 rows published");
+
+        JetStreamManagement jsm = c.jetStreamManagement();
+        StreamInfo info = jsm.getStreamInfo(name);
+        StreamConfiguration config = info.getConfiguration();
+        assertEquals(List.of(settings.subjectPrefix() + ">"), config.getSubjects());
+        assertEquals(Duration.ofHours(1), config.getMaxAge());
+        assertEquals(Duration.ofMinutes(2), config.getDuplicateWindow());
+        List<MessageInfo> messages = messages(jsm, name);
+        assertTrue(messages.size() >= 2, "two flushes, two messages at least: " + messages.size());
+        Set<String> ids = new HashSet<>();
+        for (MessageInfo m : messages) {
+            assertEquals(settings.subjectPrefix() + "request_logs", m.getSubject());
+            String id = m.getHeaders().getFirst("Nats-Msg-Id");
+            assertTrue(id.matches("inst-" + name + "-\\d+"), id);
+            assertTrue(ids.add(id), "unique: " + id);
+            String body = new String(m.getData(), StandardCharsets.UTF_8);
+            assertTrue(body.endsWith("\n"), "each row ends with a newline");
+        }
+        List<JsonNode> rows = rows(messages);
+        assertEquals(8, rows.size());
+        for (int i = 0; i < 8; i++) {
+            JsonNode row = rows.get(i);
+            assertEquals("req-" + i, row.path("request_id").asText());
+            assertEquals("2026-11-25 10:15:30", row.path("at").asText());
+            assertEquals(at.toEpochMilli(), row.path("at_ms").asLong());
+            assertEquals(i < 5 && i % 2 == 0 ? 1 : 0, row.path("flag").asInt());
+            assertTrue(row.path("flag").isInt());
+            assertEquals("[\"req-" + i + "\"]", row.path("nested").asText(), "nested things are JSON text");
+        }
+        assertEquals(0, lane.dropped());
+        assertEquals(0, lane.queued());
+    }
+
+    @Test
+    void anExistingStreamIsLeftAsItIs() throws Exception {
+        String url = LocalStack.get().natsUrl();
+        String name = uniqueName();
+        Connection c = connect(url);
+        deleteStreamAfter(c, name);
+        TelemetrySettings settings = settings(url, name);
+        c.jetStreamManagement().addStream(StreamConfiguration.builder().name(name)
+                .subjects(settings.subjectPrefix() + ">").maxAge(Duration.ofMinutes(5)).build());
+        RowQueue<Row> queue = new RowQueue<>(10);
+        TelemetryPublisher publisher = started(TelemetryPublisher.create(settings,
+                List.of(TelemetryPublisher.lane(TelemetryWire.TOOL_CALLS, queue, TelemetryPublisherTest::encode))));
+        queue.offer(new Row("a", Instant.now(), true, ""));
+        await(() -> publisher.lanes().get(0).published() == 1, "published into the stream that was there");
+        assertEquals(Duration.ofMinutes(5), c.jetStreamManagement().getStreamInfo(name).getConfiguration().getMaxAge());
+        assertEquals(settings.subjectPrefix() + "tool_calls", messages(c.jetStreamManagement(), name).get(0).getSubject());
+    }
+
+    @Test
+    void aBatchLargerThanTheLimitIsSplit() throws Exception {
+        String url = LocalStack.get().natsUrl();
+        String name = uniqueName();
+        Connection c = connect(url);
+        deleteStreamAfter(c, name);
+        RowQueue<Row> queue = new RowQueue<>(2000);
+        String padding = "p".repeat(1000);
+        int count = 1200; // about 1.2 MB: three messages at least
+        for (int i = 0; i < count; i++) {
+            queue.offer(new Row("r" + i, Instant.now(), false, padding));
+        }
+        TelemetryPublisher publisher = started(TelemetryPublisher.create(settings(url, name),
+                List.of(TelemetryPublisher.lane(TelemetryWire.REQUEST_LOGS, queue, TelemetryPublisherTest::encode))));
+        await(() -> publisher.lanes().get(0).published() == count, "all rows published");
+        List<MessageInfo> messages = messages(c.jetStreamManagement(), name);
+        assertTrue(messages.size() >= 3, "split into " + messages.size());
+        for (MessageInfo m : messages) {
+            assertTrue(m.getData().length <= TelemetryWire.MAX_BATCH_BYTES, "at most the limit: " + m.getData().length);
+        }
+        List<JsonNode> rows = rows(messages);
+        assertEquals(count, rows.size());
+        for (int i = 0; i < count; i++) {
+            assertEquals("r" + i, rows.get(i).path("request_id").asText(), "in order, none lost");
+        }
+    }
+
+    @Test
+    void whileNatsIsDownRowsStayQueuedUpToTheBoundAndArriveWhenItIsBack() throws Exception {
+        assumeTrue(PrivateNats.installed(), "needs " + PrivateNats.BINARY);
+        PrivateNats nats = new PrivateNats();
+        closing.add(nats);
+        String name = uniqueName();
+        RowQueue<Row> queue = new RowQueue<>(10);
+        TelemetryPublisher publisher = started(TelemetryPublisher.create(settings(nats.url(), name),
+                List.of(TelemetryPublisher.lane(TelemetryWire.REQUEST_LOGS, queue, TelemetryPublisherTest::encode))));
+        TelemetryPublisher.Lane<?> lane = publisher.lanes().get(0);
+        // no server yet: the rows wait; past the bound they are dropped and counted, the offer returns at once
+        for (int i = 0; i < 15; i++) {
+            queue.offer(new Row("down-" + i, Instant.now(), false, ""));
+        }
+        assertEquals(5, lane.dropped());
+        Thread.sleep(300);
+        assertEquals(10, lane.queued());
+        assertEquals(0, lane.published());
+
+        nats.start();
+        await(() -> lane.published() == 10, "the queued rows published once NATS is there");
+        Connection c = connect(nats.url());
+        List<JsonNode> rows = rows(messages(c.jetStreamManagement(), name));
+        assertEquals(10, rows.size());
+        assertEquals("down-0", rows.get(0).path("request_id").asText());
+        assertEquals("down-9", rows.get(9).path("request_id").asText());
+
+        // NATS goes away after the connection was made: jnats reconnects, the publisher keeps the rows meanwhile
+        nats.stop();
+        for (int i = 0; i < 4; i++) {
+            queue.offer(new Row("again-" + i, Instant.now(), false, ""));
+        }
+        Thread.sleep(1000);
+        assertEquals(10, lane.published());
+        nats.start();
+        await(() -> lane.published() == 14, "published after NATS came back");
+        Connection c2 = connect(nats.url());
+        List<JsonNode> after = rows(messages(c2.jetStreamManagement(), name));
+        assertEquals(14, after.size(), "each row once (the duplicate window drops a retried batch)");
+        assertEquals("again-3", after.get(13).path("request_id").asText());
+        assertEquals(5, lane.dropped());
+    }
+
+    @Test
+    void aFullQueueDropsAndCountsAndNeverBlocks() {
+        RowQueue<Row> queue = new RowQueue<>(3);
+        for (int i = 0; i < 3; i++) {
+            assertTrue(queue.offer(new Row("k" + i, Instant.now(), false, "")));
+        }
+        assertFalse(queue.hasRoom());
+        for (int i = 0; i < 1000; i++) {
+            assertFalse(queue.offer(new Row("d" + i, Instant.now(), false, "")));
+        }
+        assertEquals(1000, queue.dropped());
+        assertEquals(3, queue.size());
+        assertEquals("k0", queue.poll().id());
+    }
+
+    @Test
+    void aRowThatCannotBeEncodedIsDroppedAndCounted() throws Exception {
+        String url = LocalStack.get().natsUrl();
+        String name = uniqueName();
+        Connection c = connect(url);
+        deleteStreamAfter(c, name);
+        RowQueue<Row> queue = new RowQueue<>(10);
+        TelemetryPublisher publisher = started(TelemetryPublisher.create(settings(url, name),
+                List.of(TelemetryPublisher.lane(TelemetryWire.REQUEST_LOGS, queue, (Row r) -> {
+                    if (r.id().equals("bad")) {
+                        throw new IllegalStateException("cannot");
+                    }
+                    return encode(r);
+                }))));
+        queue.offer(new Row("good", Instant.now(), false, ""));
+        queue.offer(new Row("bad", Instant.now(), false, ""));
+        queue.offer(new Row("good2", Instant.now(), false, ""));
+        TelemetryPublisher.Lane<?> lane = publisher.lanes().get(0);
+        await(() -> lane.published() == 2, "the good rows published");
+        assertEquals(1, lane.dropped());
+    }
+
+    @Test
+    void settingsDefaults() {
+        TelemetrySettings s = TelemetrySettings.defaults("nats://x:4222", "c");
+        assertEquals(TelemetryWire.STREAM, s.stream());
+        assertEquals(TelemetryWire.SUBJECT_PREFIX, s.subjectPrefix());
+        assertEquals(TelemetryWire.REQUEST_LOGS, s.subject(TelemetryWire.REQUEST_LOGS));
+        assertEquals(Duration.ofDays(7), s.maxAge());
+        assertEquals(1L << 30, s.maxBytes());
+        assertEquals(Duration.ofMillis(250), s.flushInterval());
+        assertTrue(s.instance().matches("[a-z0-9._-]+-[a-z0-9]+"), s.instance());
+        assertTrue(TelemetrySettings.enabled(java.util.Optional.empty(), java.util.Optional.of("nats://x")));
+        assertFalse(TelemetrySettings.enabled(java.util.Optional.empty(), java.util.Optional.empty()));
+        assertFalse(TelemetrySettings.enabled(java.util.Optional.of(true), java.util.Optional.of(" ")));
+        assertFalse(TelemetrySettings.enabled(java.util.Optional.of(false), java.util.Optional.of("nats://x")));
+        assertEquals("2026-01-02 03:04:05", JsonRow.dateTime(Instant.parse("2026-01-02T03:04:05.999Z")));
+    }
+
+    static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting: " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+}
