@@ -112,6 +112,7 @@ public final class LimitCounters {
                     if (!c.evicted) {
                         c.roll(now);
                         c.rule = rule;
+                        quotas(c, rule, requests, tokens);
                         Metric refusing = refusing(c, rule, worst);
                         if (refusing != null) {
                             if (refused == null) {
@@ -124,7 +125,6 @@ public final class LimitCounters {
                             taken[i] = c;
                             takenWindow[i] = c.windowStart;
                         }
-                        quotas(c, rule, requests, tokens);
                         break;
                     }
                 }
@@ -139,6 +139,8 @@ public final class LimitCounters {
             }
             return new Refusal(refused, requests.quota(Metric.REQUESTS), tokens.quota(tokens.metric));
         }
+        // Quotas were read before this request was counted; it is now counted on every request counter.
+        requests.remaining--;
         return new Admission(limits, taken, worst, requests.quota(Metric.REQUESTS), tokens.quota(tokens.metric));
     }
 
@@ -180,7 +182,7 @@ public final class LimitCounters {
         }
     }
 
-    /** The limits with the least left, for the headers; under the counter's lock. */
+    /** The limits with the least left before this request, for the headers; under the counter's lock. */
     private static void quotas(Counter c, Rule rule, Strictest requests, Strictest tokens) {
         if (rule.requests() > 0) {
             requests.offer(Metric.REQUESTS, rule.requests(), c.total(Counter.REQUESTS), c.windowEnd);
