@@ -43,6 +43,11 @@ public final class Admission implements Decision {
         return tokens;
     }
 
+    /** The limits the request was counted against (for logs and the usage views). */
+    public List<AppliedLimit> limits() {
+        return limits;
+    }
+
     /** The worst-case cost reserved on each budget that applies, in USD. */
     public double reservedUsd() {
         return reservedMicroUsd / 1e6;

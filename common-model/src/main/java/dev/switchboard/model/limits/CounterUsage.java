@@ -4,7 +4,9 @@ import java.time.Instant;
 
 /**
  * One counter in its current window, for the admin API: cluster-wide counts (this replica's, plus what the others
- * reported, plus seeded spend), this replica's reservations in flight, and the rule's limits as last applied.
+ * reported, plus seeded spend), this replica's reservations in flight, and the rule's limits as last applied here
+ * ({@code rule} is null for a counter only other replicas have used so far: read the limits from
+ * {@link LimitRules#rateLimit} or {@link LimitRules#budget}).
  */
 public record CounterUsage(CounterKey key, Rule rule, Instant windowStart, Instant resetAt, long requests, long tokens,
                            long inputTokens, long outputTokens, double spentUsd, double reservedUsd) {

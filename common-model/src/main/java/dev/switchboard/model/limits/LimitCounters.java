@@ -50,7 +50,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * reports of another window are ignored. A replica id must be unique per process (a new id on every start), so that
  * a restarted process never claims the counts of its former self.
  *
- * <p>The control plane publishes, from the request log, the spend per budget counter, window <em>and replica id</em>.
+ * <p>The control plane publishes, from the request log, the spend per budget counter, window <em>and replica id</em>
+ * (so each request-log row carries the id of the replica that served it and the counter keys it was counted on).
  * {@link #seedSpent} folds each such total into that replica's reported spend exactly as a live report would (highest
  * wins), so the two never add: a live replica's own reports soon pass its logged total, and a replica that is gone
  * (restarted, scaled down) keeps contributing what it spent. A replica starting mid-month thus starts from the month's
