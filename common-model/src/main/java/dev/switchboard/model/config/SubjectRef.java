@@ -3,11 +3,15 @@ package dev.switchboard.model.config;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
-/** Names a user, a team or a service account, written {@code user:alice}, {@code team:ml}, {@code service_account:ci}. */
+/**
+ * Names a user, a team or a service account, written {@code user:alice}, {@code team:ml}, {@code service_account:ci};
+ * in rate limits and budgets also a gateway API key, {@code api_key:ci-nightly} (the validator refuses it elsewhere: a
+ * key is a credential of a subject, not a subject that can be granted anything).
+ */
 public record SubjectRef(Kind kind, String name) {
 
     public enum Kind {
-        USER("user"), TEAM("team"), SERVICE_ACCOUNT("service_account");
+        USER("user"), TEAM("team"), SERVICE_ACCOUNT("service_account"), API_KEY("api_key");
 
         private final String prefix;
 
@@ -32,6 +36,10 @@ public record SubjectRef(Kind kind, String name) {
         return new SubjectRef(Kind.SERVICE_ACCOUNT, name);
     }
 
+    public static SubjectRef apiKey(String name) {
+        return new SubjectRef(Kind.API_KEY, name);
+    }
+
     /** Parses {@code kind:name}; throws IllegalArgumentException with the accepted forms otherwise. */
     @JsonCreator
     public static SubjectRef parse(String text) {
@@ -45,7 +53,7 @@ public record SubjectRef(Kind kind, String name) {
             }
         }
         throw new IllegalArgumentException(
-                "must be user:<name>, team:<name> or service_account:<name>, got '" + text + "'");
+                "must be user:<name>, team:<name>, service_account:<name> or (in rate limits and budgets) api_key:<name>, got '" + text + "'");
     }
 
     @JsonValue

@@ -10,6 +10,7 @@ import dev.switchboard.model.config.LatencyConfig;
 import dev.switchboard.model.config.LoadBalanceTarget;
 import dev.switchboard.model.config.McpServer;
 import dev.switchboard.model.config.Model;
+import dev.switchboard.model.config.Period;
 import dev.switchboard.model.config.ProviderAccount;
 import dev.switchboard.model.config.ProviderAuth;
 import dev.switchboard.model.config.ProviderType;
@@ -48,6 +49,7 @@ public final class ConfigValidator {
     private static final Pattern MODEL_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@/-]{0,255}");
     private static final Pattern KEY_HASH = Pattern.compile("sha256:[0-9a-f]{64}");
     private static final Pattern STATUS_PATTERN = Pattern.compile("[1-5](xx|[0-9]{2})");
+    private static final Pattern METADATA_KEY = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,127}");
     /** RFC 9110 token characters. */
     private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
@@ -58,6 +60,7 @@ public final class ConfigValidator {
     private final Set<String> virtualModelNames = new HashSet<>();
     private final Set<SubjectRef> subjects = new HashSet<>();
     private final Set<String> mcpServerNames = new HashSet<>();
+    private final Set<String> apiKeyNames = new HashSet<>();
 
     private ConfigValidator(SwitchboardConfig config) {
         this.config = config;
@@ -77,8 +80,8 @@ public final class ConfigValidator {
         identityProviders();
         apiKeys();
         accessRules();
-        rateLimitsAndBudgets();
         mcp();
+        rateLimitsAndBudgets();
         guardrails();
     }
 
@@ -363,7 +366,9 @@ public final class ConfigValidator {
         for (int i = 0; i < config.apiKeys().size(); i++) {
             ApiKey k = config.apiKeys().get(i);
             String p = "api_keys[" + i + "]";
-            name(p + ".name", k.name());
+            if (name(p + ".name", k.name())) {
+                apiKeyNames.add(k.name());
+            }
             subjectRef(p + ".subject", k.subject());
             if (k.keyHash() == null) {
                 error(p + ".key_hash", "is required (sha256:<64 lowercase hex>)");
@@ -390,28 +395,75 @@ public final class ConfigValidator {
             RateLimit r = config.rateLimits().get(i);
             String p = "rate_limits[" + i + "]";
             name(p + ".name", r.name());
-            subjectList(p + ".subjects", r.subjects());
-            modelPatterns(p + ".models", r.models());
-            if (r.requests() == null && r.tokens() == null) {
-                error(p, "set requests, tokens or both");
+            limitSubjects(p + ".subjects", r.subjects());
+            if (r.mcp()) {
+                if (!r.models().isEmpty()) {
+                    error(p + ".models", "a rule limits either models or MCP tool calls (mcp_servers, tools), not both");
+                }
+                for (int j = 0; j < r.mcpServers().size(); j++) {
+                    String server = r.mcpServers().get(j);
+                    if (server == null || !(server.equals("*") || mcpServerNames.contains(server))) {
+                        error(p + ".mcp_servers[" + j + "]", "unknown MCP server '" + server + "'");
+                    }
+                }
+                patterns(p + ".tools", r.tools());
+                if (r.requests() == null) {
+                    error(p + ".requests", "is required for an MCP rule (mcp_servers, tools)");
+                }
+                requestsOnly(p + ".tokens", r.tokens());
+                requestsOnly(p + ".input_tokens", r.inputTokens());
+                requestsOnly(p + ".output_tokens", r.outputTokens());
+            } else {
+                modelPatterns(p + ".models", r.models());
+                if (r.requests() == null && r.tokens() == null && r.inputTokens() == null && r.outputTokens() == null) {
+                    error(p, "set at least one of requests, tokens, input_tokens, output_tokens");
+                }
             }
             positiveLong(p + ".requests", r.requests());
             positiveLong(p + ".tokens", r.tokens());
+            positiveLong(p + ".input_tokens", r.inputTokens());
+            positiveLong(p + ".output_tokens", r.outputTokens());
             required(p + ".per", r.per());
+            if (r.perMetadata() != null && !METADATA_KEY.matcher(r.perMetadata()).matches()) {
+                error(p + ".per_metadata", "must be an x-tfy-metadata field name (letters, digits, . _ -; max 128), got '"
+                        + r.perMetadata() + "'");
+            }
         }
         uniqueNames("budgets", config.budgets(), Budget::name);
         for (int i = 0; i < config.budgets().size(); i++) {
             Budget b = config.budgets().get(i);
             String p = "budgets[" + i + "]";
             name(p + ".name", b.name());
-            subjectList(p + ".subjects", b.subjects());
+            limitSubjects(p + ".subjects", b.subjects());
             modelPatterns(p + ".models", b.models());
             if (b.limitUsd() == null) {
                 error(p + ".limit_usd", "is required");
             } else if (b.limitUsd().signum() <= 0) {
                 error(p + ".limit_usd", "must be > 0");
             }
-            required(p + ".per", b.per());
+            if (required(p + ".per", b.per()) && (b.per() == Period.MINUTE || b.per() == Period.HOUR)) {
+                error(p + ".per", "must be day or month (a budget is a calendar period of spend; use a rate limit "
+                        + "for minutes and hours)");
+            }
+            int previous = 0;
+            for (int j = 0; j < b.alertThresholds().size(); j++) {
+                int t = b.alertThresholds().get(j);
+                if (t < 1 || t > 100) {
+                    error(p + ".alert_thresholds[" + j + "]", "must be a percentage between 1 and 100, got " + t);
+                } else if (t <= previous) {
+                    error(p + ".alert_thresholds[" + j + "]", "must be greater than the one before (" + previous + ")");
+                }
+                previous = Math.max(previous, t);
+            }
+            if (b.alertWebhook() != null) {
+                httpUrl(p + ".alert_webhook", b.alertWebhook());
+            }
+        }
+    }
+
+    private void requestsOnly(String p, Long value) {
+        if (value != null) {
+            error(p, "an MCP rule (mcp_servers, tools) limits requests only");
         }
     }
 
@@ -628,8 +680,27 @@ public final class ConfigValidator {
     private void subjectRef(String p, SubjectRef ref) {
         if (ref == null) {
             error(p, "is required (user:<name>, team:<name> or service_account:<name>)");
+        } else if (ref.kind() == SubjectRef.Kind.API_KEY) {
+            error(p, "'" + ref + "': api_key subjects are allowed only in rate_limits and budgets");
         } else if (!subjects.contains(ref)) {
             error(p, "unknown subject '" + ref + "'");
+        }
+    }
+
+    /** Rate limits and budgets may also name a gateway API key, {@code api_key:<name>}. */
+    private void limitSubjects(String p, List<SubjectRef> refs) {
+        if (refs.isEmpty()) {
+            error(p, "must name at least one subject");
+        }
+        for (int i = 0; i < refs.size(); i++) {
+            SubjectRef ref = refs.get(i);
+            if (ref != null && ref.kind() == SubjectRef.Kind.API_KEY) {
+                if (!apiKeyNames.contains(ref.name())) {
+                    error(p + "[" + i + "]", "unknown subject '" + ref + "'");
+                }
+            } else {
+                subjectRef(p + "[" + i + "]", ref);
+            }
         }
     }
 

@@ -5,12 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.switchboard.model.config.Budget;
+import dev.switchboard.model.config.Counting;
 import dev.switchboard.model.config.LoadBalanceTarget;
+import dev.switchboard.model.config.Period;
 import dev.switchboard.model.config.ProviderAccount;
 import dev.switchboard.model.config.ProviderAuth;
 import dev.switchboard.model.config.ProviderType;
+import dev.switchboard.model.config.RateLimit;
 import dev.switchboard.model.config.RetryConfig;
 import dev.switchboard.model.config.RoutingType;
+import dev.switchboard.model.config.SubjectRef;
 import dev.switchboard.model.config.SwitchboardConfig;
 import dev.switchboard.model.config.VirtualModel;
 import dev.switchboard.model.secret.Secret;
@@ -91,6 +96,63 @@ class ConfigCodecTest {
     }
 
     @Test
+    void limitFieldsRoundTripAndOldLimitsKeepTheirMeaning() {
+        SwitchboardConfig config = ConfigCodec.readYaml("""
+                rate_limits:
+                  - name: old
+                    subjects: [user:bob]
+                    requests: 60
+                    tokens: 100000
+                    per: minute
+                  - name: per-customer
+                    subjects: [team:ml, api_key:ci-key]
+                    models: [openai-main/*]
+                    input_tokens: 50000
+                    output_tokens: 10000
+                    per: hour
+                    counting: per_member
+                    per_metadata: customer_id
+                  - name: github-calls
+                    subjects: [team:ml]
+                    mcp_servers: [github]
+                    tools: [create_issue]
+                    requests: 20
+                    per: minute
+                budgets:
+                  - {name: old-budget, subjects: [service_account:ci], limit_usd: 250, per: month}
+                  - name: ml-daily
+                    subjects: [team:ml]
+                    limit_usd: 40.5
+                    per: day
+                    counting: shared
+                    alert_thresholds: [25, 75, 100]
+                    alert_webhook: https://hooks.example.com/budgets
+                """);
+        RateLimit old = config.rateLimits().get(0);
+        assertEquals(new RateLimit("old", List.of(SubjectRef.user("bob")), null, 60L, 100000L, Period.MINUTE), old);
+        assertEquals(List.of("*"), old.models());
+        assertEquals(Counting.PER_SUBJECT, old.counting());
+        RateLimit perCustomer = config.rateLimits().get(1);
+        assertEquals(SubjectRef.apiKey("ci-key"), perCustomer.subjects().get(1));
+        assertEquals(Counting.PER_MEMBER, perCustomer.counting());
+        assertEquals("customer_id", perCustomer.perMetadata());
+        assertEquals(50000L, perCustomer.inputTokens());
+        RateLimit mcp = config.rateLimits().get(2);
+        assertTrue(mcp.mcp());
+        assertEquals(List.of(), mcp.models());
+        assertEquals(Budget.DEFAULT_ALERT_THRESHOLDS, config.budgets().get(0).alertThresholds());
+        assertEquals(Counting.SHARED, config.budgets().get(1).counting());
+        assertEquals("https://hooks.example.com/budgets", config.budgets().get(1).alertWebhook());
+
+        String yaml = ConfigCodec.writeYaml(config, null);
+        assertEquals(config, ConfigCodec.readYaml(yaml));
+        assertTrue(yaml.contains("per_metadata: customer_id"), yaml);
+        assertTrue(yaml.contains("api_key:ci-key"), yaml);
+        assertTrue(yaml.contains("input_tokens: 50000"), yaml);
+        assertEquals(config, ConfigCodec.readJson(ConfigCodec.writeJson(config, null)));
+    }
+
+    @Test
     void jsonRoundTripKeepsEveryField() {
         SwitchboardConfig original = ConfigCodec.readYaml(EXAMPLE);
         String json = ConfigCodec.writeJson(original, null);
@@ -162,7 +224,7 @@ class ConfigCodecTest {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> ConfigCodec.readYaml("access_rules: [{subjects: [alice], models: ['*']}]"));
         assertEquals(new ConfigError("access_rules[0].subjects[0]",
-                "must be user:<name>, team:<name> or service_account:<name>, got 'alice'"), e.errors().get(0));
+                "must be user:<name>, team:<name>, service_account:<name> or (in rate limits and budgets) api_key:<name>, got 'alice'"), e.errors().get(0));
     }
 
     @Test

@@ -2,9 +2,13 @@ package dev.switchboard.model.codec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.switchboard.model.config.Counting;
 import dev.switchboard.model.config.RoutingType;
+import dev.switchboard.model.config.SwitchboardConfig;
 import dev.switchboard.model.snapshot.ConfigSnapshot;
+import dev.switchboard.model.validation.ConfigValidator;
 import dev.switchboard.testsupport.DocExamples;
 import java.time.Instant;
 import java.util.List;
@@ -28,6 +32,18 @@ class DocumentedExamplesTest {
         for (String block : blocks) {
             ConfigCodec.readYaml(block);
         }
+    }
+
+    @Test
+    void limitsExampleOfTheConfigurationGuideIsValidAgainstItsCompleteExample() {
+        List<String> blocks = DocExamples.yamlBlocks("configuration.md");
+        SwitchboardConfig limits = blocks.stream().map(ConfigCodec::readYaml)
+                .filter(c -> !c.rateLimits().isEmpty() && c.providerAccounts().isEmpty()).findFirst().orElseThrow();
+        SwitchboardConfig complete = ConfigCodec.readYaml(DocExamples.completeExample("configuration.md"));
+        SwitchboardConfig both = complete.toBuilder().rateLimits(limits.rateLimits()).budgets(limits.budgets()).build();
+        assertEquals(List.of(), ConfigValidator.validate(both));
+        assertEquals(Counting.PER_MEMBER, both.rateLimits().get(0).counting());
+        assertTrue(both.rateLimits().get(1).mcp());
     }
 
     @Test

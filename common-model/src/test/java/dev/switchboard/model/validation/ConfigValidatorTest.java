@@ -252,6 +252,87 @@ class ConfigValidatorTest {
     }
 
     @Test
+    void limitsMayNameApiKeysAndEveryOtherSectionMayNot() {
+        String hash = "sha256:" + "a".repeat(64);
+        assertErrors(ACCOUNTS + """
+                users: [{name: alice}]
+                api_keys:
+                  - {name: laptop, subject: user:alice, key_hash: %s}
+                  - {name: k2, subject: api_key:laptop, key_hash: %s}
+                access_rules:
+                  - subjects: [api_key:laptop]
+                    models: ["*"]
+                rate_limits:
+                  - {name: r, subjects: [api_key:laptop, api_key:ghost], requests: 5, per: minute}
+                budgets:
+                  - {name: b, subjects: [api_key:laptop], limit_usd: 5, per: day}
+                """.formatted(hash, "sha256:" + "b".repeat(64)),
+                "api_keys[1].subject: 'api_key:laptop': api_key subjects are allowed only in rate_limits and budgets",
+                "access_rules[0].subjects[0]: 'api_key:laptop': api_key subjects are allowed only in rate_limits and "
+                        + "budgets",
+                "rate_limits[0].subjects[1]: unknown subject 'api_key:ghost'");
+    }
+
+    @Test
+    void rateLimitFieldsAreChecked() {
+        assertErrors(ACCOUNTS + """
+                users: [{name: alice}]
+                teams: [{name: ml, members: [alice]}]
+                rate_limits:
+                  - {name: r0, subjects: [team:ml, team:ghosts], models: [db/llama, gpt-9], input_tokens: 0,
+                     output_tokens: 10, per: hour, counting: shared}
+                  - {name: r1, subjects: [user:alice], tokens: 5, per: day, per_metadata: "customer id"}
+                  - {name: r2, subjects: [user:alice], per: minute, counting: per_member, per_metadata: customer_id}
+                """,
+                "rate_limits[0].subjects[1]: unknown subject 'team:ghosts'",
+                "rate_limits[0].models[1]: names no model or virtual model: 'gpt-9'",
+                "rate_limits[0].input_tokens: must be > 0",
+                "rate_limits[1].per_metadata: must be an x-tfy-metadata field name (letters, digits, . _ -; max 128), "
+                        + "got 'customer id'",
+                "rate_limits[2]: set at least one of requests, tokens, input_tokens, output_tokens");
+    }
+
+    @Test
+    void mcpRateLimitsCountRequestsOfKnownServersOnly() {
+        assertErrors(ACCOUNTS + """
+                users: [{name: alice}]
+                mcp_servers:
+                  - {name: gh, url: https://mcp.example.com/mcp}
+                rate_limits:
+                  - {name: ok, subjects: [user:alice], mcp_servers: [gh, "*"], tools: [search], requests: 10, per: minute}
+                  - {name: tools-only, subjects: [user:alice], tools: [search], requests: 10, per: minute}
+                  - {name: both, subjects: [user:alice], models: [db/llama], mcp_servers: [gh], requests: 1, per: hour}
+                  - {name: tokens, subjects: [user:alice], mcp_servers: [jira], tokens: 100, output_tokens: 5, per: day}
+                """,
+                "rate_limits[2].models: a rule limits either models or MCP tool calls (mcp_servers, tools), not both",
+                "rate_limits[3].mcp_servers[0]: unknown MCP server 'jira'",
+                "rate_limits[3].requests: is required for an MCP rule (mcp_servers, tools)",
+                "rate_limits[3].tokens: an MCP rule (mcp_servers, tools) limits requests only",
+                "rate_limits[3].output_tokens: an MCP rule (mcp_servers, tools) limits requests only");
+    }
+
+    @Test
+    void budgetsAreDailyOrMonthlyWithIncreasingThresholdsAndAnHttpWebhook() {
+        assertErrors("""
+                users: [{name: alice}]
+                budgets:
+                  - {name: b0, subjects: [user:alice], limit_usd: 10, per: hour}
+                  - {name: b1, subjects: [user:alice], limit_usd: 10, per: minute, alert_thresholds: [50, 50, 0, 101]}
+                  - {name: b2, subjects: [user:alice], limit_usd: 10, per: day, alert_webhook: ftp://example.com/x}
+                  - {name: b3, subjects: [user:alice], limit_usd: 10, per: month, counting: per_member,
+                     alert_thresholds: [25, 90], alert_webhook: https://hooks.example.com/budget}
+                """,
+                "budgets[0].per: must be day or month (a budget is a calendar period of spend; use a rate limit for "
+                        + "minutes and hours)",
+                "budgets[1].per: must be day or month (a budget is a calendar period of spend; use a rate limit for "
+                        + "minutes and hours)",
+                "budgets[1].alert_thresholds[1]: must be greater than the one before (50)",
+                "budgets[1].alert_thresholds[2]: must be a percentage between 1 and 100, got 0",
+                "budgets[1].alert_thresholds[3]: must be a percentage between 1 and 100, got 101",
+                "budgets[2].alert_webhook: must be an http or https URL, got 'ftp://example.com/x'");
+    }
+
+    @Test
     void limitsAndBudgetsAreChecked() {
         assertErrors("""
                 users: [{name: alice}]
@@ -261,7 +342,7 @@ class ConfigValidatorTest {
                 budgets:
                   - {name: b1, subjects: [user:alice], limit_usd: 0, per: month}
                 """,
-                "rate_limits[0]: set requests, tokens or both",
+                "rate_limits[0]: set at least one of requests, tokens, input_tokens, output_tokens",
                 "rate_limits[1].requests: must be > 0",
                 "rate_limits[1].per: is required",
                 "budgets[0].limit_usd: must be > 0");

@@ -1,0 +1,107 @@
+package dev.switchboard.model.limits;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The rate-limit headers of an answer, as OpenAI and Anthropic send them, from the strictest request and token limits
+ * of a {@link Decision}. Sent on every answer a rule covers, not only on 429s; {@code Retry-After} only on refusals.
+ *
+ * <ul>
+ * <li>OpenAI: {@code x-ratelimit-limit-requests}, {@code x-ratelimit-remaining-requests},
+ *     {@code x-ratelimit-reset-requests} (time until reset, written like {@code 20ms}, {@code 1s}, {@code 6m0s},
+ *     {@code 1h2m3s}) and the same three for {@code -tokens}.</li>
+ * <li>Anthropic: {@code anthropic-ratelimit-requests-limit}, {@code -remaining}, {@code -reset} (RFC 3339 instant) and
+ *     the same for {@code anthropic-ratelimit-tokens-}.</li>
+ * </ul>
+ */
+public final class RateLimitHeaders {
+
+    private RateLimitHeaders() {
+    }
+
+    public static Map<String, String> openAi(Decision decision, Instant now) {
+        Map<String, String> h = new LinkedHashMap<>();
+        Quota r = decision.requests();
+        if (r != null) {
+            h.put("x-ratelimit-limit-requests", Long.toString(r.limit()));
+            h.put("x-ratelimit-remaining-requests", Long.toString(r.remaining()));
+            h.put("x-ratelimit-reset-requests", duration(Duration.between(now, r.resetAt())));
+        }
+        Quota t = decision.tokens();
+        if (t != null) {
+            h.put("x-ratelimit-limit-tokens", Long.toString(t.limit()));
+            h.put("x-ratelimit-remaining-tokens", Long.toString(t.remaining()));
+            h.put("x-ratelimit-reset-tokens", duration(Duration.between(now, t.resetAt())));
+        }
+        retryAfter(decision, now, h);
+        return h;
+    }
+
+    public static Map<String, String> anthropic(Decision decision, Instant now) {
+        Map<String, String> h = new LinkedHashMap<>();
+        Quota r = decision.requests();
+        if (r != null) {
+            h.put("anthropic-ratelimit-requests-limit", Long.toString(r.limit()));
+            h.put("anthropic-ratelimit-requests-remaining", Long.toString(r.remaining()));
+            h.put("anthropic-ratelimit-requests-reset", r.resetAt().toString());
+        }
+        Quota t = decision.tokens();
+        if (t != null) {
+            h.put("anthropic-ratelimit-tokens-limit", Long.toString(t.limit()));
+            h.put("anthropic-ratelimit-tokens-remaining", Long.toString(t.remaining()));
+            h.put("anthropic-ratelimit-tokens-reset", t.resetAt().toString());
+        }
+        retryAfter(decision, now, h);
+        return h;
+    }
+
+    private static void retryAfter(Decision decision, Instant now, Map<String, String> h) {
+        if (decision instanceof Refusal refusal) {
+            h.put("retry-after", Long.toString(retryAfterSeconds(refusal, now)));
+        }
+    }
+
+    /**
+     * Whole seconds until every refusing window has reset, rounded up, and at least 1 so that a client never retries
+     * at once into the same refusal.
+     */
+    public static long retryAfterSeconds(Refusal refusal, Instant now) {
+        long ms = Duration.between(now, refusal.retryAt()).toMillis();
+        return Math.max(1, (ms + 999) / 1000);
+    }
+
+    /**
+     * A duration as OpenAI writes it (Go's duration format): {@code 20ms} below a second, otherwise hours, minutes and
+     * seconds from the largest non-zero unit, seconds with their fraction: {@code 1s}, {@code 1.5s}, {@code 6m0s},
+     * {@code 1h2m3s}. Negative durations are written as {@code 0s}.
+     */
+    public static String duration(Duration d) {
+        long ms = d.toMillis();
+        if (ms <= 0) {
+            return "0s";
+        }
+        if (ms < 1000) {
+            return ms + "ms";
+        }
+        long hours = ms / 3_600_000;
+        long minutes = ms / 60_000 % 60;
+        long seconds = ms / 1000 % 60;
+        long millis = ms % 1000;
+        StringBuilder b = new StringBuilder();
+        if (hours > 0) {
+            b.append(hours).append('h');
+        }
+        if (hours > 0 || minutes > 0) {
+            b.append(minutes).append('m');
+        }
+        b.append(seconds);
+        if (millis > 0) {
+            String fraction = String.format("%03d", millis);
+            b.append('.').append(fraction.replaceAll("0+$", ""));
+        }
+        return b.append('s').toString();
+    }
+}
