@@ -319,6 +319,24 @@ public final class LimitCounters {
 
     // ---- sharing between replicas
 
+    /**
+     * This replica's own counts of every counter it holds, in the window that is current now: sent now and then in
+     * full, so that a replica or a control plane that joined late learns counts that no longer change.
+     */
+    public List<CounterReport> allLocalCounts() {
+        long now = clock.millis();
+        List<CounterReport> out = new ArrayList<>();
+        for (Counter c : counters.values()) {
+            synchronized (c) {
+                c.roll(now);
+                if (!c.evicted && (c.own[Counter.REQUESTS] | c.own[Counter.TOKENS] | c.own[Counter.SPENT]) != 0) {
+                    out.add(c.report());
+                }
+            }
+        }
+        return out;
+    }
+
     /** This replica's absolute counts of every counter changed since the last call, for the other replicas. */
     public List<CounterReport> localCounts() {
         List<CounterReport> out = new ArrayList<>();
