@@ -204,12 +204,18 @@ public record AnalyticsQuery(Dataset dataset, Instant from, Instant to, List<Str
         }
         select.add(dataset.metrics());
         List<String> where = new ArrayList<>();
-        // The DateTime column prunes partitions and uses the sort key; the millisecond column is exact.
-        long ceilSeconds = to.getEpochSecond() + (to.getNano() > 0 ? 1 : 0);
+        // The DateTime column prunes partitions and uses the sort key; the millisecond column, which costs a column
+        // read over every row, only where a bound falls inside a second.
         where.add(timeColumn + " >= toDateTime(" + from.getEpochSecond() + ")");
-        where.add(timeColumn + " <= toDateTime(" + ceilSeconds + ")");
-        where.add(millisColumn + " >= " + from.toEpochMilli());
-        where.add(millisColumn + " < " + to.toEpochMilli());
+        if (from.getNano() != 0) {
+            where.add(millisColumn + " >= " + from.toEpochMilli());
+        }
+        if (to.getNano() == 0) {
+            where.add(timeColumn + " < toDateTime(" + to.getEpochSecond() + ")");
+        } else {
+            where.add(timeColumn + " <= toDateTime(" + to.getEpochSecond() + ")");
+            where.add(millisColumn + " < " + to.toEpochMilli());
+        }
         for (Map.Entry<String, String> f : filters.entrySet()) {
             where.add(dataset.sql(f.getKey()) + " = " + SqlLiterals.string(f.getValue()));
         }

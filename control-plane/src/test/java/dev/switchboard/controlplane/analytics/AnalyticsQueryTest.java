@@ -33,8 +33,8 @@ class AnalyticsQueryTest {
         assertEquals("SELECT requested_model AS g0, metadata_values[indexOf(metadata_keys, 'customer_id')] AS g1,"
                 + " toUnixTimestamp(toStartOfHour(started_at)) AS bucket, " + Dataset.LLM.metrics()
                 + " FROM db.request_logs WHERE started_at >= toDateTime(1796083200)"
-                + " AND started_at <= toDateTime(1796169601) AND started_at_ms >= 1796083200000"
-                + " AND started_at_ms < 1796169600250 AND subject = 'user:o\\'neil\\\\'"
+                + " AND started_at <= toDateTime(1796169600) AND started_at_ms < 1796169600250"
+                + " AND subject = 'user:o\\'neil\\\\'"
                 + " AND metadata_values[indexOf(metadata_keys, 'env')] = 'prod'"
                 + " GROUP BY g0, g1, bucket ORDER BY bucket, m_requests DESC, g0, g1 LIMIT 1001 FORMAT JSONEachRow",
                 q.sql("db.request_logs"));
@@ -50,6 +50,14 @@ class AnalyticsQueryTest {
         assertTrue(sql.startsWith("SELECT count() AS m_calls"), sql);
         assertTrue(sql.contains(" ORDER BY m_calls DESC LIMIT 1001 "), sql);
         assertTrue(!sql.contains("GROUP BY"), sql);
+    }
+
+    @Test
+    void theMillisecondColumnOnlyForABoundInsideASecond() {
+        String sql = parse(Dataset.TOOL_CALLS, "from", "2026-12-01T00:00:00.001Z", "to", "2026-12-02T00:00:00Z")
+                .sql("db.tool_calls");
+        assertTrue(sql.contains(" WHERE at >= toDateTime(1796083200) AND at_ms >= 1796083200001"
+                + " AND at < toDateTime(1796169600) ORDER BY"), sql);
     }
 
     @Test
