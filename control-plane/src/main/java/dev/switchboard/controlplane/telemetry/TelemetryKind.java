@@ -14,6 +14,11 @@ public enum TelemetryKind {
             Set.of("request", "response", "guardrails", "approval"),
             Set.of("request_truncated", "response_truncated"), Set.of("at_ms", "latency_us"));
 
+    /** A key of the request metadata, as the gateway accepts it in {@code x-tfy-metadata}. */
+    public static final java.util.regex.Pattern METADATA_KEY = java.util.regex.Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+    /** The query parameters that filter (and in analytics group) by a metadata key: {@code metadata.<key>}. */
+    public static final String METADATA_PREFIX = "metadata.";
+
     private final String table;
     private final String timeColumn;
     private final String millisColumn;
