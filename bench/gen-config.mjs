@@ -7,6 +7,8 @@
 //   every request is translated OpenAI -> Anthropic Messages and the answer back.
 //   `mock-guarded` / `mock-guarded-stream` hold gpt-4o-mini behind guardrails at llm_input and llm_output (PII and
 //   secrets detectors, a regex deny-list), none of which the mock's answer trips.
+//   `mock-limited` / `mock-limited-stream` hold gpt-4o-mini under a rate limit and a budget that cover every bench
+//   key, each key its own counters, with limits no run reaches: every request is counted, reserved and settled.
 //   MCP: server `bench` (the MCP mock) and `bench-guarded` (the same mock behind pre- and post-tool guardrails),
 //   `lookup` allowed to every bench key.
 //
@@ -77,6 +79,8 @@ account('mock-anthropic', '/anthropic', ['claude-bench'], 'anthropic');
 account('mock-anthropic-stream', '/anthropic-stream', ['claude-bench'], 'anthropic');
 account('mock-guarded', '/v1', ['gpt-4o-mini']);
 account('mock-guarded-stream', '/stream/v1', ['gpt-4o-mini']);
+account('mock-limited', '/v1', ['gpt-4o-mini']);
+account('mock-limited-stream', '/stream/v1', ['gpt-4o-mini']);
 
 w('service_accounts:');
 for (const k of keys) w(`  - name: ${k.name}`);
@@ -132,6 +136,25 @@ w('    hooks: [llm_input, mcp_pre_tool]');
 w(`    models: [${guarded.join(', ')}]`);
 w('    mcp_servers: [bench-guarded]');
 w("    regex: { deny: ['(?i)\\bproject[ -](falcon|osprey)\\b'] }");
+
+// Limits a platform team would set on every key: requests and tokens per minute, spend per month.
+const limited = ['mock-limited/*', 'mock-limited-stream/*'];
+const everyKey = () => { for (const k of keys) w(`      - service_account:${k.name}`); };
+w('rate_limits:');
+w('  - name: bench-per-key');
+w('    subjects:');
+everyKey();
+w(`    models: [${limited.join(', ')}]`);
+w('    requests: 1000000000');
+w('    tokens: 1000000000000');
+w('    per: minute');
+w('budgets:');
+w('  - name: bench-monthly');
+w('    subjects:');
+everyKey();
+w(`    models: [${limited.join(', ')}]`);
+w('    limit_usd: 1000000000');
+w('    per: month');
 
 const mcpUrl = `http://127.0.0.1:${opts['mcp-port']}/mcp`;
 w('mcp_servers:');

@@ -8,7 +8,7 @@ set -euo pipefail
 BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$BENCH/.." && pwd)
 
-TARGETS=${TARGETS:-"nginx-direct nginx-proxy portkey switchboard switchboard-anthropic switchboard-guardrails mcp-direct mcp-nginx-proxy mcp-gateway mcp-gateway-guardrails"}
+TARGETS=${TARGETS:-"nginx-direct nginx-proxy portkey switchboard switchboard-anthropic switchboard-guardrails switchboard-limits mcp-direct mcp-nginx-proxy mcp-gateway mcp-gateway-guardrails"}
 MODES=${MODES:-"json sse"}
 CONNS=${CONNS:-"1 4 16 64"}
 REPS=${REPS:-3}
@@ -31,7 +31,7 @@ MCPGW_JAR=${MCPGW_JAR:-$REPO/mcp-gateway/target/quarkus-app/quarkus-run.jar}
 SB_HEAP=${SB_HEAP:-256m}
 
 KNOWN_TARGETS="nginx-direct nginx-proxy portkey switchboard switchboard-vm-priority switchboard-vm-weight
-  switchboard-anthropic switchboard-guardrails mcp-direct mcp-nginx-proxy mcp-gateway mcp-gateway-guardrails"
+  switchboard-anthropic switchboard-guardrails switchboard-limits mcp-direct mcp-nginx-proxy mcp-gateway mcp-gateway-guardrails"
 
 say() { printf '%s\n' "$*"; }
 die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
@@ -283,6 +283,8 @@ request_of() {
         switchboard-anthropic/sse)    MODEL=mock-anthropic-stream/claude-bench ;;
         switchboard-guardrails/json)  MODEL=mock-guarded/gpt-4o-mini ;;            # PII, secrets and regex guardrails
         switchboard-guardrails/sse)   MODEL=mock-guarded-stream/gpt-4o-mini ;;
+        switchboard-limits/json)      MODEL=mock-limited/gpt-4o-mini ;;            # a rate limit and a budget per key
+        switchboard-limits/sse)       MODEL=mock-limited-stream/gpt-4o-mini ;;
       esac ;;
   esac
 }

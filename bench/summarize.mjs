@@ -112,6 +112,7 @@ if (c1 && (targets.includes('nginx-direct') || targets.includes('mcp-direct'))) 
 const features = [
   ['switchboard-anthropic', 'switchboard', 'OpenAI → Anthropic translation and back'],
   ['switchboard-guardrails', 'switchboard', 'guardrails at llm_input and llm_output (PII, secrets, regex)'],
+  ['switchboard-limits', 'switchboard', 'a rate limit and a budget on every key (counted, reserved, settled)'],
   ['switchboard-vm-priority', 'switchboard', 'priority-routed virtual model'],
   ['switchboard-vm-weight', 'switchboard', 'weight-routed virtual model'],
   ['mcp-gateway-guardrails', 'mcp-gateway', 'guardrails at mcp_pre_tool and mcp_post_tool (PII, secrets, regex)'],

@@ -2,6 +2,8 @@ package dev.switchboard.gateway.http;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.switchboard.model.limits.Metric;
+import dev.switchboard.model.limits.Refusal;
 import io.vertx.core.buffer.Buffer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -21,13 +23,20 @@ public final class GatewayError extends RuntimeException {
     private final String type;
     private final String param;
     private final String code;
+    /** The rate limit or budget that refused the request; null for every other error. */
+    private final String limit;
 
     private GatewayError(int status, String type, String code, String param, String message) {
+        this(status, type, code, param, message, null);
+    }
+
+    private GatewayError(int status, String type, String code, String param, String message, String limit) {
         super(message, null, false, false);
         this.status = status;
         this.type = type;
         this.code = code;
         this.param = param;
+        this.limit = limit;
     }
 
     public static GatewayError invalidRequest(String message, String param) {
@@ -110,6 +119,18 @@ public final class GatewayError extends RuntimeException {
         return new GatewayError(503, "api_error", "gateway_not_ready", null, message);
     }
 
+    /**
+     * 429 from our own rate limit or budget, as OpenAI answers its own: a rate limit's type says what ran out
+     * ({@code requests}, {@code tokens}), a spent budget is {@code insufficient_quota}. Never retried on another target.
+     */
+    public static GatewayError limited(Refusal refusal) {
+        Refusal.Refused r = refusal.reported();
+        boolean budget = r.metric() == Metric.USD;
+        String type = budget ? "insufficient_quota" : r.metric() == Metric.REQUESTS ? "requests" : "tokens";
+        return new GatewayError(429, type, budget ? "budget_exceeded" : "rate_limit_exceeded", null, refusal.message(),
+                r.limit().rule().name());
+    }
+
     public static GatewayError internal() {
         return new GatewayError(500, "api_error", "internal_error", null, "The gateway failed to handle the request.");
     }
@@ -124,6 +145,10 @@ public final class GatewayError extends RuntimeException {
 
     public String code() {
         return code;
+    }
+
+    public String limit() {
+        return limit;
     }
 
     public Buffer toJson() {

@@ -3,6 +3,8 @@ package dev.switchboard.gateway.http;
 import dev.switchboard.gateway.auth.OpenAiRejections;
 import dev.switchboard.gateway.forward.Forwarder;
 import dev.switchboard.gateway.guardrail.GuardrailWebhooks;
+import dev.switchboard.gateway.limits.GatewayLimits;
+import dev.switchboard.gateway.limits.LimitStep;
 import dev.switchboard.gateway.pipeline.GatewayResponses;
 import dev.switchboard.gateway.pipeline.LlmPipeline;
 import dev.switchboard.gateway.pipeline.LlmRequest;
@@ -66,6 +68,9 @@ public class LlmRoutes {
     @Inject
     RoutingStats routingStats;
 
+    @Inject
+    GatewayLimits limits;
+
     @ConfigProperty(name = "switchboard.anthropic.default-max-tokens", defaultValue = "4096")
     int anthropicDefaultMaxTokens;
 
@@ -93,8 +98,9 @@ public class LlmRoutes {
         ProviderAdapters adapters = new ProviderAdapters(
                 vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setMaxPoolSize(8)),
                 Clock.systemUTC(), anthropicDefaultMaxTokens);
+        LimitStep limitStep = new LimitStep(limits.limits().counters(), limits.clock());
         pipeline = new LlmPipeline(vertx, authenticator, resolver, adapters, forwarder,
-                new Recorder(routingStats, statistics, logs));
+                new Recorder(routingStats, statistics, logs, limitStep), limitStep);
         BodyHandler body = BodyHandler.create(false).setBodyLimit(maxBodySize).setPreallocateBodyBuffer(true);
         for (String base : BASE_PATHS) {
             for (Endpoint endpoint : Endpoint.values()) {

@@ -7,6 +7,7 @@ import dev.switchboard.gateway.snapshot.GatewayState;
 import dev.switchboard.gateway.telemetry.RequestLog;
 import dev.switchboard.model.config.LoadBalanceTarget;
 import dev.switchboard.model.guardrail.GuardScope;
+import dev.switchboard.model.limits.Admission;
 import io.vertx.core.Context;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +35,8 @@ public final class Exchange {
     final List<RequestLog.Attempt> attempts = new ArrayList<>(2);
     /** The request's own context, where guardrail results come back to. */
     final Context context;
+    /** What the limit step counted and reserved, settled when the request ends. */
+    Admission admission = Admission.NONE;
     private GuardScope guardScope;
     private GuardrailAudit audit;
 

@@ -4,6 +4,7 @@ import dev.switchboard.gateway.forward.Forwarder;
 import dev.switchboard.gateway.guardrail.InputGuard;
 import dev.switchboard.gateway.http.Endpoint;
 import dev.switchboard.gateway.http.GatewayError;
+import dev.switchboard.gateway.limits.LimitStep;
 import dev.switchboard.gateway.provider.ProviderAdapters;
 import dev.switchboard.gateway.routing.ModelResolver;
 import dev.switchboard.gateway.snapshot.GatewayState;
@@ -19,8 +20,8 @@ import java.util.Map;
 
 /**
  * The life of one LLM request, in order:
- * <pre>authenticate → parse → authorize → resolve → screen input → (adapt → forward → screen output → respond, per
- * target) → record</pre>
+ * <pre>authenticate → parse → authorize → resolve → limit → screen input → (adapt → forward → screen output → respond,
+ * per target) → record</pre>
  * Each step is a class or method named for what it does; a step that refuses the request throws a
  * {@link GatewayError}, which is answered in the OpenAI error shape. Everything runs on the event loop and reads
  * only the {@link GatewayState} taken at the start.
@@ -31,10 +32,12 @@ public final class LlmPipeline {
     private final ModelResolver resolver;
     private final AttemptLoop attempts;
     private final Recorder recorder;
+    private final LimitStep limits;
 
     public LlmPipeline(Vertx vertx, BearerAuthenticator authenticator, ModelResolver resolver, ProviderAdapters adapters,
-                       Forwarder forwarder, Recorder recorder) {
+                       Forwarder forwarder, Recorder recorder, LimitStep limits) {
         this.authenticator = authenticator;
+        this.limits = limits;
         this.resolver = resolver;
         this.attempts = new AttemptLoop(vertx, adapters, forwarder, recorder);
         this.recorder = recorder;
@@ -47,8 +50,24 @@ public final class LlmPipeline {
         Future.succeededFuture(state)
                 .compose(s -> authenticator.authenticate(s.snapshot(), credential(rc, endpoint)))
                 .map(principal -> prepare(rc, endpoint, state, principal, requestId, startNanos, startMillis, context))
-                .onSuccess(x -> screenInput(rc, x))
+                .onSuccess(x -> limit(rc, x))
                 .onFailure(err -> GatewayResponses.fail(rc, err));
+    }
+
+    /**
+     * Step 4: the rate limits and budgets that cover the request, in memory. A refusal is answered 429 here, before any
+     * provider call (so it never falls back to another target), and logged with the rule's name.
+     */
+    private void limit(RoutingContext rc, Exchange x) {
+        try {
+            x.admission = limits.admit(x.state, x.principal, x.request.model(), x.request.body().length,
+                    x.request.maxTokens(), x.metadata, x.request.endpoint() == Endpoint.MESSAGES, rc.response());
+        } catch (GatewayError e) {
+            recorder.failed(x, null, e);
+            GatewayResponses.fail(rc, e);
+            return;
+        }
+        screenInput(rc, x);
     }
 
     /**

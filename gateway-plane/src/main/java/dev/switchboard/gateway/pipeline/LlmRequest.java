@@ -11,7 +11,7 @@ import java.io.IOException;
 
 /**
  * An inbound request body, parsed once and kept as bytes. Only the top-level fields the gateway needs are read
- * ({@code model}, {@code stream}, and the presence of {@code messages} / {@code input}); the rest is never decoded,
+ * ({@code model}, {@code stream}, the output cap for budgets, and the presence of {@code messages} / {@code input}); the rest is never decoded,
  * so a passthrough forwards the caller's bytes untouched except for the model name.
  */
 public final class LlmRequest {
@@ -31,9 +31,11 @@ public final class LlmRequest {
     private final int modelStart;
     private final int modelEnd;
     private final boolean stream;
+    private final long maxTokens;
 
     private LlmRequest(Endpoint endpoint, byte[] body, String model, int modelFieldStart, int modelStart, int modelEnd,
-                       boolean stream) {
+                       boolean stream, long maxTokens) {
+        this.maxTokens = maxTokens;
         this.modelFieldStart = modelFieldStart;
         this.endpoint = endpoint;
         this.body = body;
@@ -53,6 +55,7 @@ public final class LlmRequest {
         int modelStart = -1;
         int modelEnd = -1;
         boolean stream = false;
+        long maxTokens = -1;
         boolean hasMessages = false;
         boolean hasInput = false;
         try (JsonParser p = JSON.createParser(body)) {
@@ -79,6 +82,12 @@ public final class LlmRequest {
                             throw GatewayError.invalidRequest("'stream' must be a boolean.", "stream");
                         }
                         stream = value == JsonToken.VALUE_TRUE;
+                    }
+                    case "max_tokens", "max_completion_tokens", "max_output_tokens" -> {
+                        // the provider validates it; a budget only needs a number to reserve for
+                        if (value == JsonToken.VALUE_NUMBER_INT) {
+                            maxTokens = Math.max(maxTokens, p.getLongValue());
+                        }
                     }
                     case "messages" -> {
                         if (value != JsonToken.START_ARRAY) {
@@ -109,7 +118,7 @@ public final class LlmRequest {
         if (endpoint == Endpoint.EMBEDDINGS && !hasInput) {
             throw GatewayError.invalidRequest("'input' is a required property.", "input");
         }
-        return new LlmRequest(endpoint, body, model, modelFieldStart, modelStart, modelEnd, stream);
+        return new LlmRequest(endpoint, body, model, modelFieldStart, modelStart, modelEnd, stream, maxTokens);
     }
 
     private static String shortMessage(IOException e) {
@@ -128,6 +137,11 @@ public final class LlmRequest {
     /** The model name as the caller wrote it. */
     public String model() {
         return model;
+    }
+
+    /** The answer's output cap the caller set ({@code max_tokens} and its aliases), or -1. */
+    public long maxTokens() {
+        return maxTokens;
     }
 
     public boolean stream() {

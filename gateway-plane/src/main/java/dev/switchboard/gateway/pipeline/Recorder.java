@@ -2,14 +2,19 @@ package dev.switchboard.gateway.pipeline;
 
 import dev.switchboard.gateway.forward.Outcome;
 import dev.switchboard.gateway.http.GatewayError;
+import dev.switchboard.gateway.limits.LimitStep;
 import dev.switchboard.gateway.routing.RoutingStats;
 import dev.switchboard.gateway.routing.TargetHealth;
 import dev.switchboard.gateway.telemetry.RequestLog;
 import dev.switchboard.gateway.telemetry.TargetStatistics;
 import dev.switchboard.gateway.telemetry.Usage;
+import dev.switchboard.model.limits.Admission;
+import dev.switchboard.model.limits.AppliedLimit;
+import dev.switchboard.model.limits.Family;
 import dev.switchboard.model.snapshot.ModelRef;
 import dev.switchboard.runtime.telemetry.RowQueue;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -22,11 +27,13 @@ public final class Recorder {
     private final RoutingStats health;
     private final TargetStatistics statistics;
     private final RowQueue<RequestLog> logs;
+    private final LimitStep limits;
 
-    public Recorder(RoutingStats health, TargetStatistics statistics, RowQueue<RequestLog> logs) {
+    public Recorder(RoutingStats health, TargetStatistics statistics, RowQueue<RequestLog> logs, LimitStep limits) {
         this.health = health;
         this.statistics = statistics;
         this.logs = logs;
+        this.limits = limits;
     }
 
     /** One try at {@code target} that got no answer (status -1) or an answer that will not be relayed. */
@@ -56,10 +63,12 @@ public final class Recorder {
         }
         statistics.record(name, new TargetStatistics.Sample(x.startMillis, outcome.status(), latencyMs, ttftMs, tpotMs));
         double cost = usage.known() ? target.model().price().costUsd(usage.promptTokens(), usage.completionTokens()) : 0;
+        limits.settle(x.admission, usage.promptTokens(), usage.completionTokens(), cost);
         logs.offer(new RequestLog(x.requestId, Instant.ofEpochMilli(x.startMillis), x.principal.subject().toString(),
                 RequestLog.teamOf(x.principal), x.principal.credential(), x.request.endpoint().name(), x.request.model(),
                 name, x.request.stream(), outcome.status(), outcome.errorCode(), latencyMs, ttftMs, usage.promptTokens(),
-                usage.completionTokens(), tpotMs, cost, List.copyOf(x.attempts), x.guardrailVerdicts(), x.metadata));
+                usage.completionTokens(), tpotMs, cost, List.copyOf(x.attempts), x.guardrailVerdicts(), x.metadata,
+                budgetKeys(x), null));
     }
 
     /** The gateway answered the caller itself with {@code error}, after the attempts made (if any). */
@@ -68,9 +77,24 @@ public final class Recorder {
         if (lastTarget != null) {
             statistics.record(lastTarget, new TargetStatistics.Sample(x.startMillis, error.status(), latencyMs, -1, -1));
         }
+        limits.settle(x.admission, 0, 0, 0);
         logs.offer(new RequestLog(x.requestId, Instant.ofEpochMilli(x.startMillis), x.principal.subject().toString(),
                 RequestLog.teamOf(x.principal), x.principal.credential(), x.request.endpoint().name(), x.request.model(),
                 lastTarget, x.request.stream(), error.status(), error.code(), latencyMs, -1, -1, -1, -1, 0,
-                List.copyOf(x.attempts), x.guardrailVerdicts(), x.metadata));
+                List.copyOf(x.attempts), x.guardrailVerdicts(), x.metadata, budgetKeys(x), error.limit()));
+    }
+
+    /** The budget counters the request's cost went to: how the control plane totals spend per counter. */
+    private static List<String> budgetKeys(Exchange x) {
+        if (x.admission == Admission.NONE) {
+            return List.of();
+        }
+        List<String> keys = new ArrayList<>(2);
+        for (AppliedLimit limit : x.admission.limits()) {
+            if (limit.key().family() == Family.BUDGET) {
+                keys.add(limit.key().wire());
+            }
+        }
+        return keys;
     }
 }

@@ -6,6 +6,7 @@ import dev.switchboard.model.config.Guardrail;
 import dev.switchboard.model.config.ProviderAccount;
 import dev.switchboard.model.config.ProviderAuth;
 import dev.switchboard.model.guardrail.Guardrails;
+import dev.switchboard.model.limits.LimitRules;
 import dev.switchboard.model.secret.Secret;
 import dev.switchboard.model.secret.SecretResolver;
 import dev.switchboard.model.snapshot.ConfigSnapshot;
@@ -19,7 +20,7 @@ import java.util.Optional;
 
 /**
  * Everything the request path reads, for one snapshot: the snapshot's indexes, each provider account made ready
- * to call (URL parsed, credential resolved), and the guardrails compiled. Immutable; a request takes one at its start
+ * to call (URL parsed, credential resolved), the guardrails and the rate limits and budgets compiled. Immutable; a request takes one at its start
  * and uses only that one.
  */
 public final class GatewayState implements PlaneState {
@@ -31,9 +32,11 @@ public final class GatewayState implements PlaneState {
     /** Whether any guardrail is attached to the hook at all: the request path's allocation-free fast path. */
     private final boolean guardsLlmInput;
     private final boolean guardsLlmOutput;
+    private final LimitRules limits;
 
     private GatewayState(ConfigSnapshot snapshot, Map<String, Upstream> upstreams, List<String> warnings,
                          Guardrails guardrails) {
+        this.limits = LimitRules.compile(snapshot.config());
         this.snapshot = snapshot;
         this.upstreams = upstreams;
         this.warnings = warnings;
@@ -110,6 +113,11 @@ public final class GatewayState implements PlaneState {
     @Override
     public List<String> warnings() {
         return warnings;
+    }
+
+    /** The rate limits and budgets, indexed by subject; their counters outlive the snapshot. */
+    public LimitRules limits() {
+        return limits;
     }
 
     public Guardrails guardrails() {

@@ -10,7 +10,9 @@ import java.util.Map;
  * One request as the gateway saw it, for the request log: who (and the team it counts for: {@link #teamOf}), which
  * model was asked for and which served it, every attempt on the way, the outcome, the timings and tokens, the verdict
  * of every guardrail it met (its audit record; empty when none applied) and the caller's {@code x-tfy-metadata}
- * (empty when none). Latencies are in milliseconds; -1 where unknown.
+ * (empty when none), the budget counters its cost went to ({@code limitKeys}, {@link dev.switchboard.model.limits.CounterKey}
+ * wire forms) and the rate limit or budget that refused it ({@code limitRule}, null when none did). Latencies are in
+ * milliseconds; -1 where unknown.
  */
 public record RequestLog(
         String requestId,
@@ -32,7 +34,9 @@ public record RequestLog(
         double costUsd,
         List<Attempt> attempts,
         List<GuardrailVerdict> guardrails,
-        Map<String, String> metadata) {
+        Map<String, String> metadata,
+        List<String> limitKeys,
+        String limitRule) {
 
     /**
      * The team a request counts for in analytics: the team itself for a team's key, else the first team a JWT claims;

@@ -41,6 +41,8 @@ public final class RequestLogRows {
                 .requiredString("guardrails", guardrails(log))
                 .strings("metadata_keys", log.metadata() == null ? null : log.metadata().keySet())
                 .strings("metadata_values", log.metadata() == null ? null : log.metadata().values())
+                .strings("limit_keys", log.limitKeys())
+                .string("limit_rule", log.limitRule())
                 .end();
     }
 

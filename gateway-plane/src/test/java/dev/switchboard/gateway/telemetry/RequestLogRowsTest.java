@@ -24,7 +24,8 @@ class RequestLogRowsTest {
                 "assistant", null, true, 502, "upstream_unavailable", 12.5, -1, -1, -1, -1, 0,
                 List.of(new RequestLog.Attempt("fake/gpt-4o", 503, 4.25), new RequestLog.Attempt("fake/x", -1, 8)),
                 List.of(new RequestLog.GuardrailVerdict("llm_input", "pii-in", "pii", "enforce", "pass", false, null,
-                        0.5)), RequestMetadata.parse("{\"customer_id\":\"acme \\\"eu\\\"\",\"env\":\"prod\"}"));
+                        0.5)), RequestMetadata.parse("{\"customer_id\":\"acme \\\"eu\\\"\",\"env\":\"prod\"}"),
+                List.of("budget|ml-monthly|month|team:ml"), "team-ml-rpm");
         JsonNode row = JSON.readTree(RequestLogRows.encode(log, "gw-1"));
         List<String> columns = new ArrayList<>();
         row.fieldNames().forEachRemaining(columns::add);
@@ -51,12 +52,15 @@ class RequestLogRowsTest {
         assertEquals("ml", row.path("team").asText());
         assertEquals(JSON.readTree("[\"customer_id\",\"env\"]"), row.path("metadata_keys"));
         assertEquals(JSON.readTree("[\"acme \\\"eu\\\"\",\"prod\"]"), row.path("metadata_values"));
+        assertEquals(JSON.readTree("[\"budget|ml-monthly|month|team:ml\"]"), row.path("limit_keys"));
+        assertEquals("team-ml-rpm", row.path("limit_rule").asText());
     }
 
     @Test
     void aColumnThatIsNotNullableNeverGetsNull() throws Exception {
         RequestLog log = new RequestLog("req-10", Instant.now(), "user:bob", null, null, "CHAT_COMPLETIONS", null,
-                null, false, 400, "invalid_request", Double.NaN, -1, -1, -1, -1, 0, List.of(), List.of(), null);
+                null, false, 400, "invalid_request", Double.NaN, -1, -1, -1, -1, 0, List.of(), List.of(), null, null,
+                null);
         JsonNode row = JSON.readTree(RequestLogRows.encode(log, "gw-1"));
         assertEquals("", row.path("requested_model").asText());
         assertTrue(row.path("requested_model").isTextual());
@@ -68,5 +72,7 @@ class RequestLogRowsTest {
         // 18.16 refuses null in an Array column: no metadata is two empty arrays
         assertTrue(row.path("metadata_keys").isArray() && row.path("metadata_keys").isEmpty());
         assertTrue(row.path("metadata_values").isArray() && row.path("metadata_values").isEmpty());
+        assertTrue(row.path("limit_keys").isArray() && row.path("limit_keys").isEmpty());
+        assertTrue(row.path("limit_rule").isNull(), "Nullable: null");
     }
 }

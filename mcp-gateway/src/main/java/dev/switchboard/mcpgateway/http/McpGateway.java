@@ -20,6 +20,7 @@ import dev.switchboard.model.access.Principal;
 import dev.switchboard.model.config.IdentityProvider;
 import dev.switchboard.model.config.McpServer;
 import dev.switchboard.model.config.VirtualMcpServer;
+import dev.switchboard.model.limits.LimitCounters;
 import dev.switchboard.runtime.auth.BearerAuthenticator;
 import dev.switchboard.runtime.telemetry.RowQueue;
 import io.vertx.core.Vertx;
@@ -65,16 +66,17 @@ public final class McpGateway implements AutoCloseable {
     public McpGateway(Vertx vertx, McpSettings settings, Supplier<McpState> states, BearerAuthenticator authenticator,
                       SessionCodec sessionCodec, RowQueue<ToolCallRecord> audit, Clock clock) {
         this(vertx, settings, states, authenticator, sessionCodec, audit, clock, ToolCallSpans.NONE,
-                DEFAULT_APPROVAL_TIMEOUT);
+                DEFAULT_APPROVAL_TIMEOUT, new LimitCounters(clock, "mcp-gateway"));
     }
 
     /**
      * @param spans           the tool calls' spans
      * @param approvalTimeout how long a call waits for approval before it is denied
+     * @param limits          the counters of the rate limits on tool calls
      */
     public McpGateway(Vertx vertx, McpSettings settings, Supplier<McpState> states, BearerAuthenticator authenticator,
                       SessionCodec sessionCodec, RowQueue<ToolCallRecord> audit, Clock clock, ToolCallSpans spans,
-                      Duration approvalTimeout) {
+                      Duration approvalTimeout, LimitCounters limits) {
         this.settings = settings;
         this.states = states;
         this.authenticator = authenticator;
@@ -84,7 +86,7 @@ public final class McpGateway implements AutoCloseable {
                 (delay, task) -> vertx.setTimer(Math.max(1, delay.toMillis()), id -> task.run()));
         this.pipeline = new McpPipeline(authenticator, upstreams,
                 new SessionFactory(sessionCodec, clock, settings.sessionTtl()),
-                McpPipeline.defaultToolCallSteps(audit, clock, spans, approvals), approvals);
+                McpPipeline.defaultToolCallSteps(audit, clock, spans, approvals, limits), approvals);
         this.hostGuard = new HostGuard(settings);
         this.approvalApi = new ApprovalApi(states, authenticator, hostGuard, approvals);
     }

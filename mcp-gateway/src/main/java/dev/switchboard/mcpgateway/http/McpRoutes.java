@@ -8,7 +8,9 @@ import dev.switchboard.mcpgateway.snapshot.McpState;
 import dev.switchboard.mcpgateway.snapshot.SnapshotHolder;
 import dev.switchboard.mcpgateway.telemetry.ToolCallSpans;
 import dev.switchboard.model.guardrail.WebhookClient;
+import dev.switchboard.runtime.Plane;
 import dev.switchboard.runtime.auth.BearerAuthenticator;
+import dev.switchboard.runtime.limits.PlaneLimits;
 import dev.switchboard.runtime.telemetry.RowQueue;
 import dev.switchboard.runtime.webhook.VertxWebhookClient;
 import io.opentelemetry.api.OpenTelemetry;
@@ -78,6 +80,7 @@ public class McpRoutes {
     Duration approvalTimeout;
 
     private BearerAuthenticator authenticator;
+    private PlaneLimits limits;
     private McpGateway gateway;
 
     void register(@Observes Router router) {
@@ -86,8 +89,11 @@ public class McpRoutes {
             McpState state = holder.current();
             return state == null ? null : state.snapshot();
         });
+        limits = new PlaneLimits(Plane.MCP_GATEWAY, ConfigProvider.getConfig(), clock);
+        limits.share(ConfigProvider.getConfig());
         gateway = new McpGateway(vertx, settings(), holder::current, authenticator,
-                new SessionCodec(sessionKey(), clock), audit, clock, new ToolCallSpans(otel), approvalTimeout);
+                new SessionCodec(sessionKey(), clock), audit, clock, new ToolCallSpans(otel), approvalTimeout,
+                limits.counters());
         gateway.register(router);
     }
 
@@ -127,6 +133,9 @@ public class McpRoutes {
         }
         if (authenticator != null) {
             authenticator.close();
+        }
+        if (limits != null) {
+            limits.close();
         }
     }
 }

@@ -27,6 +27,8 @@ public final class McpError extends RuntimeException {
     public static final int UPSTREAM_FAILED = -32000;
     public static final int TIMEOUT = -32001;
     public static final int SESSION_NOT_FOUND = -32001;
+    /** The gateway's own rate limit refused the call (implementation-defined server error range). */
+    public static final int RATE_LIMITED = -32029;
 
     private final int httpStatus;
     private final int code;
@@ -154,6 +156,11 @@ public final class McpError extends RuntimeException {
     public static McpError promptNotPermitted(JsonNode id, String server, String prompt) {
         return new McpError(200, INVALID_PARAMS, id, "prompt_not_permitted",
                 "Unknown prompt: '" + prompt + "' is not available to you on '" + server + "'");
+    }
+
+    /** A rate limit on tool calls refused this one; the message names the rule and when it resets. */
+    public static McpError rateLimited(JsonNode id, String message) {
+        return new McpError(200, RATE_LIMITED, id, "rate_limited", message);
     }
 
     public static McpError upstreamFailed(JsonNode id, String server, String detail) {

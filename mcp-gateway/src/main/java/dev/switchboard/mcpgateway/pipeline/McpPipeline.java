@@ -15,6 +15,7 @@ import dev.switchboard.mcpgateway.snapshot.McpState;
 import dev.switchboard.mcpgateway.telemetry.ToolCallSpans;
 import dev.switchboard.mcpgateway.upstream.UpstreamClient;
 import dev.switchboard.model.access.Principal;
+import dev.switchboard.model.limits.LimitCounters;
 import dev.switchboard.runtime.auth.BearerAuthenticator;
 import dev.switchboard.runtime.telemetry.RowQueue;
 import io.vertx.core.Future;
@@ -55,12 +56,14 @@ public final class McpPipeline {
 
     /**
      * The tool-call steps, outermost first: the audit record and span (so that refusals are recorded too), the access
-     * check, the pre-tool guardrails, the approval, and the post-tool guardrails, which see the upstream's reply first.
+     * check, the rate limits, the pre-tool guardrails, the approval, and the post-tool guardrails, which see the
+     * upstream's reply first.
      */
-    public static List<ToolCallInterceptor> defaultToolCallSteps(RowQueue<ToolCallRecord> audit, Clock clock, ToolCallSpans spans,
-                                                                 Approvals approvals) {
-        return List.of(new ToolCallAudit(audit, clock, spans), new ToolAccessCheck(), new PreToolGuardrails(),
-                new ApprovalStep(approvals), new PostToolGuardrails());
+    public static List<ToolCallInterceptor> defaultToolCallSteps(RowQueue<ToolCallRecord> audit, Clock clock,
+                                                                 ToolCallSpans spans, Approvals approvals,
+                                                                 LimitCounters limits) {
+        return List.of(new ToolCallAudit(audit, clock, spans), new ToolAccessCheck(), new ToolCallLimit(limits),
+                new PreToolGuardrails(), new ApprovalStep(approvals), new PostToolGuardrails());
     }
 
     /** {@code POST}: one JSON-RPC message. */

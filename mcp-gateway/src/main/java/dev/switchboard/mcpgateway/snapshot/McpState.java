@@ -7,6 +7,7 @@ import dev.switchboard.model.config.McpServer;
 import dev.switchboard.model.config.VirtualMcpServer;
 import dev.switchboard.model.guardrail.Guardrails;
 import dev.switchboard.model.guardrail.WebhookClient;
+import dev.switchboard.model.limits.LimitRules;
 import dev.switchboard.model.secret.SecretResolver;
 import dev.switchboard.model.snapshot.ConfigSnapshot;
 import dev.switchboard.runtime.feed.PlaneState;
@@ -33,11 +34,13 @@ public final class McpState implements PlaneState {
     private final Map<String, Virtual> virtuals;
     private final List<String> warnings;
     private final Guardrails guardrails;
+    private final LimitRules limits;
 
     private McpState(ConfigSnapshot snapshot, Map<String, McpUpstream> upstreams, Map<String, Virtual> virtuals,
                      List<String> warnings, Guardrails guardrails) {
         this.snapshot = snapshot;
         this.guardrails = guardrails;
+        this.limits = LimitRules.compile(snapshot.config());
         this.access = ToolAccess.of(snapshot.config());
         this.upstreams = upstreams;
         this.virtuals = virtuals;
@@ -84,6 +87,11 @@ public final class McpState implements PlaneState {
 
     public ToolAccess access() {
         return access;
+    }
+
+    /** The rate limits on tool calls, indexed by subject; their counters outlive the snapshot. */
+    public LimitRules limits() {
+        return limits;
     }
 
     public Guardrails guardrails() {

@@ -8,6 +8,7 @@ import dev.switchboard.mcpgateway.session.SessionCodec;
 import dev.switchboard.mcpgateway.snapshot.McpState;
 import dev.switchboard.mcpgateway.telemetry.ToolCallSpans;
 import dev.switchboard.model.codec.ConfigCodec;
+import dev.switchboard.model.limits.LimitCounters;
 import dev.switchboard.model.secret.SecretResolver;
 import dev.switchboard.runtime.auth.BearerAuthenticator;
 import dev.switchboard.runtime.telemetry.RowQueue;
@@ -56,7 +57,7 @@ public final class GovernedGateway implements AutoCloseable {
         authenticator = new BearerAuthenticator(vertx, clock, Duration.ZERO, McpRejections.INSTANCE);
         gateway = new McpGateway(vertx, settings, () -> state, authenticator,
                 new SessionCodec(SessionCodec.randomKey(), clock), audit, clock, new ToolCallSpans(otel),
-                approvalTimeout);
+                approvalTimeout, new LimitCounters(clock, "governed-gateway"));
         Router router = Router.router(vertx);
         gateway.register(router);
         try {

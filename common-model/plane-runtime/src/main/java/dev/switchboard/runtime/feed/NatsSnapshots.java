@@ -3,9 +3,9 @@ package dev.switchboard.runtime.feed;
 import dev.switchboard.model.snapshot.ConfigSnapshot;
 import dev.switchboard.model.sync.SnapshotWire;
 import dev.switchboard.model.validation.ConfigException;
+import dev.switchboard.runtime.NatsOptions;
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
-import io.nats.client.ErrorListener;
 import io.nats.client.Nats;
 import io.nats.client.ObjectStore;
 import io.nats.client.Options;
@@ -65,20 +65,7 @@ public final class NatsSnapshots<S extends PlaneState> implements AutoCloseable 
             t.setDaemon(true);
             return t;
         });
-        this.options = new Options.Builder()
-                .server(url)
-                .connectionName(settings.clientName())
-                .maxReconnects(-1)
-                .reconnectWait(Duration.ofMillis(500))
-                .connectionTimeout(Duration.ofSeconds(5))
-                .connectionListener(this::connectionEvent)
-                // what failed is said once, by the connection events and our own retry log, not on every attempt
-                .errorListener(new ErrorListener() {
-                    @Override
-                    public void exceptionOccurred(Connection conn, Exception exp) {
-                        LOG.fine(() -> "NATS: " + exp);
-                    }
-                })
+        this.options = NatsOptions.builder(url, settings.clientName(), Duration.ofSeconds(5), this::connectionEvent)
                 .build();
     }
 

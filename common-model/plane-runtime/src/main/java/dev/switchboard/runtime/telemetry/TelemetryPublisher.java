@@ -1,9 +1,9 @@
 package dev.switchboard.runtime.telemetry;
 
 import dev.switchboard.model.telemetry.TelemetryWire;
+import dev.switchboard.runtime.NatsOptions;
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
-import io.nats.client.ErrorListener;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
@@ -76,20 +76,8 @@ public final class TelemetryPublisher implements AutoCloseable {
         this.settings = settings;
         this.maxBatchBytes = maxBatchBytes;
         this.lanes = List.copyOf(lanes);
-        this.options = new Options.Builder()
-                .server(settings.natsUrl())
-                .connectionName(settings.clientName())
-                .maxReconnects(-1)
-                .reconnectWait(Duration.ofMillis(500))
-                .connectionTimeout(Duration.ofSeconds(2))
-                .connectionListener(this::connectionEvent)
-                .errorListener(new ErrorListener() {
-                    @Override
-                    public void exceptionOccurred(Connection conn, Exception exp) {
-                        LOG.fine(() -> "NATS: " + exp);
-                    }
-                })
-                .build();
+        this.options = NatsOptions.builder(settings.natsUrl(), settings.clientName(), Duration.ofSeconds(2),
+                this::connectionEvent).build();
         this.thread = new Thread(this::run, "switchboard-telemetry");
         this.thread.setDaemon(true);
     }

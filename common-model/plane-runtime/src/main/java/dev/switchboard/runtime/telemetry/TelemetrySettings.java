@@ -2,6 +2,7 @@ package dev.switchboard.runtime.telemetry;
 
 import dev.switchboard.model.telemetry.TelemetryWire;
 import dev.switchboard.runtime.Plane;
+import dev.switchboard.runtime.Replica;
 import dev.switchboard.runtime.Settings;
 import dev.switchboard.runtime.feed.FeedSettings;
 import java.net.InetAddress;
@@ -91,7 +92,7 @@ public record TelemetrySettings(String natsUrl, String stream, String subjectPre
             return Optional.empty();
         }
         return Optional.of(new TelemetrySettings(natsUrl.orElseThrow(), s.text(STREAM, TelemetryWire.STREAM),
-                s.text(SUBJECT_PREFIX, TelemetryWire.SUBJECT_PREFIX), s.text(INSTANCE_ID).orElse(null),
+                s.text(SUBJECT_PREFIX, TelemetryWire.SUBJECT_PREFIX), Replica.id(config),
                 s.duration(FLUSH_INTERVAL, FLUSH_INTERVAL_DEFAULT), s.duration(MAX_AGE, MAX_AGE_DEFAULT),
                 s.number(MAX_BYTES, MAX_BYTES_DEFAULT), s.duration(RETRY_MAX, RETRY_MAX_DEFAULT),
                 plane.clientName() + "-telemetry"));
