@@ -26,12 +26,17 @@ public final class TelemetryWire {
     public static final String TOOL_CALLS = SUBJECT_PREFIX + "tool_calls";
     public static final int MAX_BATCH_BYTES = 512 * 1024;
 
-    /** Columns of {@code request_logs}, in table order. */
+    /**
+     * Columns of {@code request_logs}, in table order. {@code limit_keys} (the wire keys of the budget counters the
+     * request was counted on, {@code CounterKey#wire}) and {@code limit_rule} (the rate limit or budget that refused
+     * it, null otherwise) since the limits schema: the control plane sums {@code cost_usd} per limit key and
+     * {@code instance} into the spent totals a restarted replica starts from. A row without them reads as no keys.
+     */
     public static final java.util.List<String> REQUEST_LOG_COLUMNS = java.util.List.of(
             "request_id", "started_at", "started_at_ms", "instance", "subject", "credential", "endpoint",
             "requested_model", "resolved_model", "stream", "status", "error_code", "latency_ms",
             "time_to_first_token_ms", "prompt_tokens", "completion_tokens", "time_per_output_token_ms", "cost_usd",
-            "attempts", "guardrails");
+            "attempts", "guardrails", "limit_keys", "limit_rule");
 
     /** Columns of {@code tool_calls}, in table order. */
     public static final java.util.List<String> TOOL_CALL_COLUMNS = java.util.List.of(

@@ -30,8 +30,16 @@ import java.util.concurrent.TimeUnit;
 @ApplicationScoped
 public class ClickHouseStore {
 
-    /** The schema files, applied in order at every start; each statement is idempotent. */
-    static final List<String> SCHEMA = List.of("clickhouse/V1__telemetry.sql");
+    /** The schema files, applied in order at every start; each statement is idempotent or made so ({@link #ADD_COLUMN}). */
+    static final List<String> SCHEMA = List.of("clickhouse/V1__telemetry.sql", "clickhouse/V2__limits.sql");
+    /**
+     * An {@code ALTER TABLE db.table ADD COLUMN name ...} of a schema file. 18.16 has no {@code IF NOT EXISTS} there,
+     * so such a statement runs only when {@code system.columns} lacks the column.
+     */
+    static final java.util.regex.Pattern ADD_COLUMN = java.util.regex.Pattern.compile(
+            "(?s)ALTER TABLE ([A-Za-z_][A-Za-z0-9_]*)\\.([A-Za-z_][A-Za-z0-9_]*) ADD COLUMN ([A-Za-z_][A-Za-z0-9_]*) .*");
+    /** ClickHouse's DUPLICATE_COLUMN: another control plane added it between our check and our ALTER. */
+    private static final int DUPLICATE_COLUMN = 44;
 
     @Inject
     ControlPlaneConfig config;
@@ -90,14 +98,28 @@ public class ClickHouseStore {
     public void ensureSchema() throws ClickHouseFailure {
         for (String file : SCHEMA) {
             for (String statement : statements(file, database())) {
+                java.util.regex.Matcher add = ADD_COLUMN.matcher(statement);
+                if (add.matches() && hasColumn(add.group(1), add.group(2), add.group(3))) {
+                    continue;
+                }
                 try {
                     client().execute(statement).get(config.clickhouse().timeout().toMillis(), TimeUnit.MILLISECONDS)
                             .close();
                 } catch (Exception e) {
-                    throw ClickHouseFailure.of(e);
+                    ClickHouseFailure failure = ClickHouseFailure.of(e);
+                    if (!(add.matches() && failure.rejected() && failure.code() == DUPLICATE_COLUMN)) {
+                        throw failure;
+                    }
                 }
             }
         }
+    }
+
+    private boolean hasColumn(String database, String table, String column) throws ClickHouseFailure {
+        List<String> lines = queryLines("SELECT count() FROM system.columns WHERE database = "
+                + SqlLiterals.string(database) + " AND table = " + SqlLiterals.string(table) + " AND name = "
+                + SqlLiterals.string(column) + " FORMAT TabSeparated");
+        return !lines.isEmpty() && !lines.get(0).strip().equals("0");
     }
 
     /** The statements of a schema file, comments dropped, {@code ${database}} replaced. */
