@@ -16,9 +16,11 @@ import dev.switchboard.gateway.telemetry.TargetStatistics;
 import dev.switchboard.runtime.telemetry.RowQueue;
 import dev.switchboard.testsupport.fakes.FakeOpenAi;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -114,6 +116,47 @@ class RequestLogTest {
         assertTrue(log.timeToFirstTokenMs() >= 0, "ttft " + log.timeToFirstTokenMs());
         assertTrue(log.latencyMs() >= log.timeToFirstTokenMs(), log.toString());
         assertTrue(log.timePerOutputTokenMs() >= 0, "tpot " + log.timePerOutputTokenMs());
+        assertEquals("ml", log.team(), "the first team the JWT claims");
+        assertEquals(Map.of(), log.metadata());
+    }
+
+    @Test
+    void theMetadataHeaderIsLoggedAsSent() {
+        String id = "log-" + UUID.randomUUID();
+        given().header("Authorization", "Bearer " + ALICE_KEY).header("x-request-id", id)
+                .header("x-tfy-metadata", "{\"customer_id\":\"acme\",\"env\":\"prod\"}")
+                .contentType("application/json")
+                .body("{\"model\":\"fake/gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                .post("/v1/chat/completions").then().statusCode(200);
+
+        RequestLog log = logOf(id);
+        assertEquals(List.of("customer_id", "env"), List.copyOf(log.metadata().keySet()));
+        assertEquals(List.of("acme", "prod"), List.copyOf(log.metadata().values()));
+        assertEquals("", log.team(), "alice's key is a user's, not a team's");
+    }
+
+    @Test
+    void aRefusedMetadataHeaderIsA400InTheCallersShapeBeforeAnyUpstreamCall() {
+        String tooLong = "{\"customer_id\":\"" + "x".repeat(513) + "\"}";
+        Response openAiShape = given().header("Authorization", "Bearer " + ALICE_KEY)
+                .header("x-tfy-metadata", tooLong).contentType("application/json")
+                .body("{\"model\":\"fake/gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                .post("/v1/chat/completions");
+        Gateway.assertError(openAiShape, 400, "invalid_request_error", "invalid_request",
+                "x-tfy-metadata.customer_id",
+                "x-tfy-metadata.customer_id: the value must be at most 512 characters (got 513).");
+
+        Response anthropicShape = given().header("x-api-key", ALICE_KEY).header("anthropic-version", "2023-06-01")
+                .header("x-tfy-metadata", "{\"tier\":1}").contentType("application/json")
+                .body("{\"model\":\"fake/gpt-4o-mini\",\"max_tokens\":16,"
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                .post("/v1/messages");
+        assertEquals(400, anthropicShape.statusCode(), anthropicShape.asString());
+        assertEquals("error", anthropicShape.jsonPath().getString("type"));
+        assertEquals("invalid_request_error", anthropicShape.jsonPath().getString("error.type"));
+        assertEquals("x-tfy-metadata.tier: the value must be a string.",
+                anthropicShape.jsonPath().getString("error.message"));
+        assertEquals(0, openAi.requestCount());
     }
 
     @Test

@@ -85,6 +85,22 @@ public final class JsonRow {
         return this;
     }
 
+    /** An {@code Array(String)} column: a JSON array, empty for null (18.16 refuses null there). */
+    public JsonRow strings(String column, java.util.Collection<String> values) {
+        try {
+            json.writeArrayFieldStart(column);
+            if (values != null) {
+                for (String v : values) {
+                    json.writeString(v == null ? "" : v);
+                }
+            }
+            json.writeEndArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return this;
+    }
+
     /** A boolean column: 0 or 1. */
     public JsonRow bool(String column, boolean value) {
         return number(column, value ? 1L : 0L);

@@ -9,7 +9,9 @@ package dev.switchboard.model.telemetry;
  *       the writer inserts the body as it came. At most {@link #MAX_BATCH_BYTES} per message.</li>
  *   <li>Times are {@code "YYYY-MM-DD hh:mm:ss"} in UTC (a ClickHouse {@code DateTime}, which every version reads)
  *       plus the same instant in epoch milliseconds; nested things (attempts, guardrail verdicts, an approval) are
- *       JSON text in a {@code String} column; booleans are 0/1.</li>
+ *       JSON text in a {@code String} column; booleans are 0/1; the request metadata is two parallel JSON arrays of
+ *       strings, {@code metadata_keys} and {@code metadata_values} (always written, empty when none: ClickHouse 18.16
+ *       has no Map type and refuses null in an {@code Array} column).</li>
  *   <li>The {@code Nats-Msg-Id} header is {@code <instance>-<sequence>}, so a batch published twice (a retry after a
  *       lost acknowledgement) is stored once by JetStream's duplicate window.</li>
  * </ul>
@@ -27,16 +29,17 @@ public final class TelemetryWire {
     public static final int MAX_BATCH_BYTES = 512 * 1024;
 
     /**
-     * Columns of {@code request_logs}, in table order. {@code limit_keys} (the wire keys of the budget counters the
-     * request was counted on, {@code CounterKey#wire}) and {@code limit_rule} (the rate limit or budget that refused
-     * it, null otherwise) since the limits schema: the control plane sums {@code cost_usd} per limit key and
-     * {@code instance} into the spent totals a restarted replica starts from. A row without them reads as no keys.
+     * Columns of {@code request_logs}, in table order: {@code team} and the metadata since schema version 2;
+     * {@code limit_keys} (the wire keys of the budget counters the request was counted on, {@code CounterKey#wire})
+     * and {@code limit_rule} (the rate limit or budget that refused it, null otherwise) since version 3: the control
+     * plane sums {@code cost_usd} per limit key and {@code instance} into the spent totals a restarted replica starts
+     * from. A row without them reads as no keys.
      */
     public static final java.util.List<String> REQUEST_LOG_COLUMNS = java.util.List.of(
-            "request_id", "started_at", "started_at_ms", "instance", "subject", "credential", "endpoint",
+            "request_id", "started_at", "started_at_ms", "instance", "subject", "team", "credential", "endpoint",
             "requested_model", "resolved_model", "stream", "status", "error_code", "latency_ms",
             "time_to_first_token_ms", "prompt_tokens", "completion_tokens", "time_per_output_token_ms", "cost_usd",
-            "attempts", "guardrails", "limit_keys", "limit_rule");
+            "attempts", "guardrails", "metadata_keys", "metadata_values", "limit_keys", "limit_rule");
 
     /** Columns of {@code tool_calls}, in table order. */
     public static final java.util.List<String> TOOL_CALL_COLUMNS = java.util.List.of(

@@ -12,8 +12,10 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -45,13 +47,20 @@ public class TelemetryEndpoint {
     @Path("request-logs")
     @Operation(summary = "Request logs of the gateway plane, newest first", description = "Filters: `since`"
             + " (inclusive) and `until` (exclusive) as ISO-8601 times with an offset, `subject`, `model` (requested or"
-            + " resolved), `status` (HTTP status), `limit` (1 to 1000, default 100).")
+            + " resolved), `status` (HTTP status), `metadata.<key>` (a value of the request's x-tfy-metadata; any"
+            + " number of keys), `limit` (1 to 1000, default 100).")
     public Response requestLogs(@QueryParam("since") String since, @QueryParam("until") String until,
                                 @QueryParam("subject") String subject, @QueryParam("model") String model,
-                                @QueryParam("status") String status, @QueryParam("limit") String limit) {
+                                @QueryParam("status") String status, @QueryParam("limit") String limit,
+                                @Context UriInfo uri) {
         Query q = new Query(TelemetryKind.REQUEST_LOGS);
         q.times(since, until);
         q.equals("subject", subject, "subject");
+        for (Map.Entry<String, List<String>> p : uri.getQueryParameters().entrySet()) {
+            if (p.getKey().startsWith(TelemetryKind.METADATA_PREFIX)) {
+                q.metadata(p.getKey(), p.getValue());
+            }
+        }
         String m = q.text("model", model);
         if (m != null) {
             q.conditions.add("(requested_model = " + SqlLiterals.string(m) + " OR resolved_model = "
@@ -146,6 +155,24 @@ public class TelemetryEndpoint {
             return value;
         }
 
+        /** {@code metadata.<key>=<value>}: the key checked like the gateway checks it, both quoted as literals. */
+        void metadata(String field, List<String> values) {
+            String key = field.substring(TelemetryKind.METADATA_PREFIX.length());
+            if (!TelemetryKind.METADATA_KEY.matcher(key).matches()) {
+                errors.add(new ConfigError(field, "the metadata key must be 1 to 64 letters, digits, '_', '.' or '-'"));
+                return;
+            }
+            if (values.size() > 1) {
+                errors.add(new ConfigError(field, "must be given at most once"));
+                return;
+            }
+            String v = text(field, values.isEmpty() ? null : values.get(0));
+            if (v != null) {
+                conditions.add("metadata_values[indexOf(metadata_keys, " + SqlLiterals.string(key) + ")] = "
+                        + SqlLiterals.string(v));
+            }
+        }
+
         void equals(String column, String value, String field) {
             String v = text(field, value);
             if (v != null) {
@@ -208,7 +235,10 @@ public class TelemetryEndpoint {
         return new ApiProblem(503, "ClickHouse unavailable", detail, List.of());
     }
 
-    /** A JSONEachRow line as the API answers it: 64-bit numbers unquoted, 0/1 as booleans, JSON text as JSON. */
+    /**
+     * A JSONEachRow line as the API answers it: 64-bit numbers unquoted, 0/1 as booleans, JSON text as JSON, the
+     * metadata's parallel arrays as one {@code metadata} object.
+     */
     static ObjectNode row(TelemetryKind kind, String line) {
         ObjectNode in;
         try {
@@ -221,6 +251,9 @@ public class TelemetryEndpoint {
             Map.Entry<String, JsonNode> e = it.next();
             String column = e.getKey();
             JsonNode v = e.getValue();
+            if (column.equals("metadata_keys") || column.equals("metadata_values")) {
+                continue;
+            }
             if (v.isNull()) {
                 out.putNull(column);
             } else if (kind.isInt64(column)) {
@@ -244,6 +277,14 @@ public class TelemetryEndpoint {
                 }
             } else {
                 out.set(column, v);
+            }
+        }
+        JsonNode keys = in.get("metadata_keys");
+        if (keys != null) {
+            ObjectNode metadata = out.putObject("metadata");
+            JsonNode values = in.path("metadata_values");
+            for (int i = 0; i < keys.size(); i++) {
+                metadata.put(keys.get(i).asText(), values.path(i).asText());
             }
         }
         return out;

@@ -18,6 +18,11 @@ public enum TelemetryKind {
     LIMIT_EVENTS("limit_events", "at", "at_ms", LimitsWire.EVENT_COLUMNS, Set.of(), Set.of(),
             Set.of("at_ms", "window_start_ms", "period_end_ms"));
 
+    /** A key of the request metadata, as the gateway accepts it in {@code x-tfy-metadata}. */
+    public static final java.util.regex.Pattern METADATA_KEY = java.util.regex.Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+    /** The query parameters that filter (and in analytics group) by a metadata key: {@code metadata.<key>}. */
+    public static final String METADATA_PREFIX = "metadata.";
+
     private final String table;
     private final String timeColumn;
     private final String millisColumn;

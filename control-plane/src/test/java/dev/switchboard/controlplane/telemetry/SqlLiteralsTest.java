@@ -78,4 +78,16 @@ class SqlLiteralsTest {
         assertThrows(IllegalArgumentException.class,
                 () -> ClickHouseStore.statements("clickhouse/V1__telemetry.sql", "db; DROP"));
     }
+
+    @Test
+    void version2IsOneAddColumnPerStatementSoEachRunsOnlyWhenItsColumnIsMissing() {
+        List<String> statements = ClickHouseStore.statements("clickhouse/V2__metadata_and_team.sql", "db1");
+        assertEquals(List.of("team", "metadata_keys", "metadata_values"), statements.stream().map(s -> {
+            var m = ClickHouseStore.ADD_COLUMN.matcher(s);
+            assertTrue(m.matches(), s);
+            assertEquals("db1", m.group(1));
+            assertEquals("request_logs", m.group(2));
+            return m.group(3);
+        }).toList());
+    }
 }

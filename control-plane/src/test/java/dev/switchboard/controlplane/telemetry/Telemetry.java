@@ -38,6 +38,7 @@ final class Telemetry {
         r.put("started_at_ms", at.toEpochMilli());
         r.put("instance", "gw-1");
         r.put("subject", subject);
+        r.put("team", "");
         r.put("credential", "key:" + ROW_SECRET);
         r.put("endpoint", "/v1/chat/completions");
         r.put("requested_model", model);
@@ -53,6 +54,8 @@ final class Telemetry {
         r.put("cost_usd", 0.0012);
         r.put("attempts", "[{\"target\":\"acct/" + model + "\",\"status\":" + status + ",\"latency_ms\":12.0}]");
         r.put("guardrails", "[]");
+        r.putArray("metadata_keys");
+        r.putArray("metadata_values");
         return r;
     }
 

@@ -42,8 +42,13 @@ class TelemetryApiTest {
         Telemetry.awaitTables();
         List<ObjectNode> logs = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            logs.add(requestLog(WHO + "-r" + i, WHO, i % 2 == 0 ? "chat" : "spare", T0.plus(i, ChronoUnit.MINUTES),
-                    i == 3 ? 429 : 200));
+            ObjectNode log = requestLog(WHO + "-r" + i, WHO, i % 2 == 0 ? "chat" : "spare",
+                    T0.plus(i, ChronoUnit.MINUTES), i == 3 ? 429 : 200);
+            if (i >= 2) { // r2..r4 carry x-tfy-metadata; r2 and r4 for customer acme
+                log.withArray("metadata_keys").add("customer_id").add("env");
+                log.withArray("metadata_values").add(i == 3 ? "globex" : "acme").add("prod");
+            }
+            logs.add(log);
         }
         ClickHouseHttp.insert(Telemetry.table(TelemetryKind.REQUEST_LOGS), new String(Telemetry.body(logs),
                 StandardCharsets.UTF_8));
@@ -112,6 +117,23 @@ class TelemetryApiTest {
         // "+01:00" left unencoded in a URL arrives as " 01:00"
         assertEquals(List.of("r4"), ids(Admin.json(Admin.get(LOGS + "?subject=" + WHO
                 + "&since=2026-03-01T11:04:00+01:00")).get("items")));
+    }
+
+    @Test
+    void requestLogsShowAndFilterTheirMetadata() {
+        JsonNode items = items(LOGS, "subject", WHO);
+        assertEquals(Telemetry.JSON.createObjectNode().put("customer_id", "acme").put("env", "prod"),
+                items.get(0).get("metadata"));
+        assertEquals(Telemetry.JSON.createObjectNode(), items.get(4).get("metadata"), "no metadata: empty object");
+        assertFalse(items.get(0).has("metadata_keys"));
+        assertEquals(List.of("r4", "r2"), ids(items(LOGS, "subject", WHO, "metadata.customer_id", "acme")));
+        assertEquals(List.of("r3"), ids(items(LOGS, "subject", WHO, "metadata.customer_id", "globex",
+                "metadata.env", "prod")));
+        assertEquals(0, items(LOGS, "subject", WHO, "metadata.customer_id", "acme' OR '1'='1").size());
+        assertEquals(0, items(LOGS, "subject", WHO, "metadata.env", "staging").size());
+        assertPaths(List.of("metadata.a b"), LOGS, "metadata.a b", "x");
+        assertPaths(List.of("metadata.x')] OR 1=1 --"), LOGS, "metadata.x')] OR 1=1 --", "x");
+        assertPaths(List.of("metadata." + "k".repeat(65)), LOGS, "metadata." + "k".repeat(65), "x");
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.switchboard.gateway.pipeline.GatewayResponses;
 import dev.switchboard.gateway.pipeline.LlmPipeline;
 import dev.switchboard.gateway.pipeline.LlmRequest;
 import dev.switchboard.gateway.pipeline.Recorder;
+import dev.switchboard.gateway.pipeline.RequestMetadata;
 import dev.switchboard.gateway.provider.ProviderAdapters;
 import dev.switchboard.gateway.routing.ModelResolver;
 import dev.switchboard.gateway.routing.RouteExplanation;
@@ -33,6 +34,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
@@ -193,12 +195,15 @@ public class LlmRoutes {
                 .map(principal -> {
                     LlmRequest request = LlmRequest.parse(null,
                             rc.body().buffer() == null ? new byte[0] : rc.body().buffer().getBytes());
+                    Map<String, String> metadata = RequestMetadata.parse(
+                            rc.request().getHeader(RequestMetadata.HEADER));
                     LlmPipeline.authorize(state, principal, request.model());
                     long now = System.currentTimeMillis();
                     ModelResolver.Resolution resolution = resolver.resolve(state.snapshot(), request.model(),
-                            rc.request().headers(), now);
+                            rc.request().headers(), metadata, now);
                     boolean sticky = state.snapshot().virtualModel(request.model())
-                            .map(vm -> ModelResolver.sessionKey(vm.routingConfig().sticky(), rc.request().headers()) != null)
+                            .map(vm -> ModelResolver.sessionKey(vm.routingConfig().sticky(), rc.request().headers(),
+                                    metadata) != null)
                             .orElse(false);
                     return RouteExplanation.of(request.model(), resolution, sticky, now);
                 })

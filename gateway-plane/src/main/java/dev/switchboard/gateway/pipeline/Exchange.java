@@ -10,6 +10,7 @@ import dev.switchboard.model.guardrail.GuardScope;
 import io.vertx.core.Context;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One request on its way through the pipeline: what was asked, by whom, the targets to try in order (one for a model
@@ -23,6 +24,8 @@ public final class Exchange {
     final long startMillis;
     final GatewayState state;
     final Principal principal;
+    /** The {@code x-tfy-metadata} header, parsed and checked ({@link RequestMetadata}); empty when not sent. */
+    final Map<String, String> metadata;
     /** As the caller sent it, or as the input guardrails rewrote it. */
     LlmRequest request;
     final List<LoadBalanceTarget> targets;
@@ -35,13 +38,15 @@ public final class Exchange {
     private GuardrailAudit audit;
 
     Exchange(String requestId, long startNanos, long startMillis, GatewayState state, Principal principal,
-             LlmRequest request, List<LoadBalanceTarget> targets, RoutePlan plan, long deadlineNanos, Context context) {
+             Map<String, String> metadata, LlmRequest request, List<LoadBalanceTarget> targets, RoutePlan plan,
+             long deadlineNanos, Context context) {
         this.context = context;
         this.requestId = requestId;
         this.startNanos = startNanos;
         this.startMillis = startMillis;
         this.state = state;
         this.principal = principal;
+        this.metadata = metadata;
         this.request = request;
         this.targets = targets;
         this.plan = plan;

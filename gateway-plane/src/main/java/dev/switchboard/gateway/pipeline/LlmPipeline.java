@@ -15,6 +15,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Map;
 
 /**
  * The life of one LLM request, in order:
@@ -78,12 +79,13 @@ public final class LlmPipeline {
     private Exchange prepare(RoutingContext rc, Endpoint endpoint, GatewayState state, Principal principal,
                              String requestId, long startNanos, long startMillis, Context context) {
         LlmRequest request = LlmRequest.parse(endpoint, bodyOf(rc));
+        Map<String, String> metadata = RequestMetadata.parse(rc.request().getHeader(RequestMetadata.HEADER));
         authorize(state, principal, request.model());
         ModelResolver.Resolution resolution = resolver.resolve(state.snapshot(), request.model(), rc.request().headers(),
-                startMillis);
+                metadata, startMillis);
         long deadline = resolution.requestTimeoutMs() == Long.MAX_VALUE
                 ? Long.MAX_VALUE : startNanos + resolution.requestTimeoutMs() * 1_000_000;
-        return new Exchange(requestId, startNanos, startMillis, state, principal, request, resolution.targets(),
+        return new Exchange(requestId, startNanos, startMillis, state, principal, metadata, request, resolution.targets(),
                 resolution.plan(), deadline, context);
     }
 

@@ -57,9 +57,9 @@ public final class Recorder {
         statistics.record(name, new TargetStatistics.Sample(x.startMillis, outcome.status(), latencyMs, ttftMs, tpotMs));
         double cost = usage.known() ? target.model().price().costUsd(usage.promptTokens(), usage.completionTokens()) : 0;
         logs.offer(new RequestLog(x.requestId, Instant.ofEpochMilli(x.startMillis), x.principal.subject().toString(),
-                x.principal.credential(), x.request.endpoint().name(), x.request.model(), name, x.request.stream(),
-                outcome.status(), outcome.errorCode(), latencyMs, ttftMs, usage.promptTokens(), usage.completionTokens(),
-                tpotMs, cost, List.copyOf(x.attempts), x.guardrailVerdicts()));
+                RequestLog.teamOf(x.principal), x.principal.credential(), x.request.endpoint().name(), x.request.model(),
+                name, x.request.stream(), outcome.status(), outcome.errorCode(), latencyMs, ttftMs, usage.promptTokens(),
+                usage.completionTokens(), tpotMs, cost, List.copyOf(x.attempts), x.guardrailVerdicts(), x.metadata));
     }
 
     /** The gateway answered the caller itself with {@code error}, after the attempts made (if any). */
@@ -69,8 +69,8 @@ public final class Recorder {
             statistics.record(lastTarget, new TargetStatistics.Sample(x.startMillis, error.status(), latencyMs, -1, -1));
         }
         logs.offer(new RequestLog(x.requestId, Instant.ofEpochMilli(x.startMillis), x.principal.subject().toString(),
-                x.principal.credential(), x.request.endpoint().name(), x.request.model(), lastTarget, x.request.stream(),
-                error.status(), error.code(), latencyMs, -1, -1, -1, -1, 0, List.copyOf(x.attempts),
-                x.guardrailVerdicts()));
+                RequestLog.teamOf(x.principal), x.principal.credential(), x.request.endpoint().name(), x.request.model(),
+                lastTarget, x.request.stream(), error.status(), error.code(), latencyMs, -1, -1, -1, -1, 0,
+                List.copyOf(x.attempts), x.guardrailVerdicts(), x.metadata));
     }
 }

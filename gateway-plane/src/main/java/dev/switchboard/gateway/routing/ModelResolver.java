@@ -7,9 +7,8 @@ import dev.switchboard.model.config.StickyConfig;
 import dev.switchboard.model.config.VirtualModel;
 import dev.switchboard.model.snapshot.ConfigSnapshot;
 import io.vertx.core.MultiMap;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Step 3: the model name a caller wrote becomes the targets to try, in order. {@code <account>/<model-id>} names one
@@ -29,35 +28,28 @@ public final class ModelResolver {
         this.selector = selector;
     }
 
-    public Resolution resolve(ConfigSnapshot snapshot, String requested, MultiMap headers, long nowMillis) {
+    /** @param metadata the request's {@code x-tfy-metadata}, already parsed and checked */
+    public Resolution resolve(ConfigSnapshot snapshot, String requested, MultiMap headers, Map<String, String> metadata,
+                              long nowMillis) {
         if (snapshot.model(requested).isPresent()) {
             return new Resolution(List.of(new LoadBalanceTarget(requested, null, null, NO_RETRIES, List.of())), null,
                     Long.MAX_VALUE);
         }
         VirtualModel vm = snapshot.virtualModel(requested).orElseThrow(() -> GatewayError.modelNotFound(requested));
         RoutePlan plan = selector.plan(vm, snapshot.config().healthPolicy(),
-                sessionKey(vm.routingConfig().sticky(), headers), nowMillis);
+                sessionKey(vm.routingConfig().sticky(), headers, metadata), nowMillis);
         return new Resolution(plan.order().stream().map(RoutePlan.Candidate::target).toList(), plan,
                 vm.routingConfig().requestTimeoutMs());
     }
 
-    /** The sticky-session key of a request: a header's value, or a field of the {@code x-tfy-metadata} JSON header. */
-    public static String sessionKey(StickyConfig sticky, MultiMap headers) {
+    /** The sticky-session key of a request: a header's value, or a field of the {@code x-tfy-metadata} header. */
+    public static String sessionKey(StickyConfig sticky, MultiMap headers, Map<String, String> metadata) {
         if (sticky == null) {
             return null;
         }
         if (sticky.header() != null) {
             return headers.get(sticky.header());
         }
-        String metadata = headers.get("x-tfy-metadata");
-        if (metadata == null || metadata.isBlank()) {
-            return null;
-        }
-        try {
-            Object value = new JsonObject(metadata).getValue(sticky.metadataKey());
-            return value == null ? null : value.toString();
-        } catch (DecodeException | ClassCastException e) {
-            throw GatewayError.invalidRequest("The x-tfy-metadata header must be a JSON object.", null);
-        }
+        return metadata.get(sticky.metadataKey());
     }
 }

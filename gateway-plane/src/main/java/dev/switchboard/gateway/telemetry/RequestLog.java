@@ -1,17 +1,22 @@
 package dev.switchboard.gateway.telemetry;
 
+import dev.switchboard.model.access.Principal;
+import dev.switchboard.model.config.SubjectRef;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
- * One request as the gateway saw it, for the request log: who, which model was asked for and which served it, every
- * attempt on the way, the outcome, the timings and tokens, and the verdict of every guardrail it met (its audit
- * record; empty when none applied). Latencies are in milliseconds; -1 where unknown.
+ * One request as the gateway saw it, for the request log: who (and the team it counts for: {@link #teamOf}), which
+ * model was asked for and which served it, every attempt on the way, the outcome, the timings and tokens, the verdict
+ * of every guardrail it met (its audit record; empty when none applied) and the caller's {@code x-tfy-metadata}
+ * (empty when none). Latencies are in milliseconds; -1 where unknown.
  */
 public record RequestLog(
         String requestId,
         Instant startedAt,
         String subject,
+        String team,
         String credential,
         String endpoint,
         String requestedModel,
@@ -26,7 +31,20 @@ public record RequestLog(
         double timePerOutputTokenMs,
         double costUsd,
         List<Attempt> attempts,
-        List<GuardrailVerdict> guardrails) {
+        List<GuardrailVerdict> guardrails,
+        Map<String, String> metadata) {
+
+    /**
+     * The team a request counts for in analytics: the team itself for a team's key, else the first team a JWT claims;
+     * empty otherwise. A user's teams from the config are not looked up: a user may be in several, and the request
+     * log keeps one team per request so that per-team sums add up to the total.
+     */
+    public static String teamOf(Principal principal) {
+        if (principal.subject().kind() == SubjectRef.Kind.TEAM) {
+            return principal.subject().name();
+        }
+        return principal.claimedTeams().isEmpty() ? "" : principal.claimedTeams().get(0);
+    }
 
     /** One try at one target: its status (-1 when no answer came: connect error or timeout) and how long it took. */
     public record Attempt(String target, int status, double latencyMs) {

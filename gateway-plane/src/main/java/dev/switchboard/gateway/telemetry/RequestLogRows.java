@@ -6,7 +6,8 @@ import dev.switchboard.model.telemetry.TelemetryWire;
 /**
  * A {@link RequestLog} as one {@code request_logs} row of {@link TelemetryWire} ({@code JSONEachRow}, the columns of
  * {@link TelemetryWire#REQUEST_LOG_COLUMNS} in table order): {@code started_at} as a UTC {@code DateTime} plus
- * {@code started_at_ms}, {@code stream} as 0/1, the attempts and the guardrail verdicts as JSON text. A column that
+ * {@code started_at_ms}, {@code stream} as 0/1, the attempts and the guardrail verdicts as JSON text, the metadata as the parallel arrays
+ * {@code metadata_keys} and {@code metadata_values} (empty arrays when none). A column that
  * is not {@code Nullable} in the table never gets null (an empty string; -1 for a time that is not a number); the
  * {@code Nullable} ones ({@code credential}, {@code resolved_model}, {@code error_code}) do. Runs on the telemetry
  * publisher's thread, never on a request.
@@ -22,6 +23,7 @@ public final class RequestLogRows {
                 .time("started_at", "started_at_ms", log.startedAt())
                 .requiredString("instance", instance)
                 .requiredString("subject", log.subject())
+                .requiredString("team", log.team())
                 .string("credential", log.credential())
                 .requiredString("endpoint", log.endpoint())
                 .requiredString("requested_model", log.requestedModel())
@@ -37,6 +39,8 @@ public final class RequestLogRows {
                 .number("cost_usd", finite(log.costUsd()))
                 .requiredString("attempts", attempts(log))
                 .requiredString("guardrails", guardrails(log))
+                .strings("metadata_keys", log.metadata() == null ? null : log.metadata().keySet())
+                .strings("metadata_values", log.metadata() == null ? null : log.metadata().values())
                 .end();
     }
 

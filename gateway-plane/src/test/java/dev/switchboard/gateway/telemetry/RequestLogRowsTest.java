@@ -5,13 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.gateway.pipeline.RequestMetadata;
 import dev.switchboard.model.telemetry.TelemetryWire;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The request_logs row of a request the gateway answered itself after two failed attempts. */
+/** The request_logs row of a request the gateway answered itself after two failed attempts, metadata included. */
 class RequestLogRowsTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -19,11 +20,11 @@ class RequestLogRowsTest {
     @Test
     void aFailedStreamingRequestAsARow() throws Exception {
         Instant at = Instant.parse("2026-11-25T23:59:59.987Z");
-        RequestLog log = new RequestLog("req-9", at, "user:alice", "jwt:test-idp", "CHAT_COMPLETIONS", "assistant",
-                null, true, 502, "upstream_unavailable", 12.5, -1, -1, -1, -1, 0,
+        RequestLog log = new RequestLog("req-9", at, "user:alice", "ml", "jwt:test-idp", "CHAT_COMPLETIONS",
+                "assistant", null, true, 502, "upstream_unavailable", 12.5, -1, -1, -1, -1, 0,
                 List.of(new RequestLog.Attempt("fake/gpt-4o", 503, 4.25), new RequestLog.Attempt("fake/x", -1, 8)),
                 List.of(new RequestLog.GuardrailVerdict("llm_input", "pii-in", "pii", "enforce", "pass", false, null,
-                        0.5)));
+                        0.5)), RequestMetadata.parse("{\"customer_id\":\"acme \\\"eu\\\"\",\"env\":\"prod\"}"));
         JsonNode row = JSON.readTree(RequestLogRows.encode(log, "gw-1"));
         List<String> columns = new ArrayList<>();
         row.fieldNames().forEachRemaining(columns::add);
@@ -47,12 +48,15 @@ class RequestLogRowsTest {
         assertEquals("pii-in", verdict.path("guardrail").asText());
         assertEquals("pass", verdict.path("outcome").asText());
         assertTrue(verdict.path("reason").isNull());
+        assertEquals("ml", row.path("team").asText());
+        assertEquals(JSON.readTree("[\"customer_id\",\"env\"]"), row.path("metadata_keys"));
+        assertEquals(JSON.readTree("[\"acme \\\"eu\\\"\",\"prod\"]"), row.path("metadata_values"));
     }
 
     @Test
     void aColumnThatIsNotNullableNeverGetsNull() throws Exception {
-        RequestLog log = new RequestLog("req-10", Instant.now(), "user:bob", null, "CHAT_COMPLETIONS", null, null,
-                false, 400, "invalid_request", Double.NaN, -1, -1, -1, -1, 0, List.of(), List.of());
+        RequestLog log = new RequestLog("req-10", Instant.now(), "user:bob", null, null, "CHAT_COMPLETIONS", null,
+                null, false, 400, "invalid_request", Double.NaN, -1, -1, -1, -1, 0, List.of(), List.of(), null);
         JsonNode row = JSON.readTree(RequestLogRows.encode(log, "gw-1"));
         assertEquals("", row.path("requested_model").asText());
         assertTrue(row.path("requested_model").isTextual());
@@ -60,5 +64,9 @@ class RequestLogRowsTest {
         assertEquals(-1.0, row.path("latency_ms").asDouble());
         assertEquals("[]", row.path("attempts").asText());
         assertEquals("[]", row.path("guardrails").asText());
+        assertEquals("", row.path("team").asText());
+        // 18.16 refuses null in an Array column: no metadata is two empty arrays
+        assertTrue(row.path("metadata_keys").isArray() && row.path("metadata_keys").isEmpty());
+        assertTrue(row.path("metadata_values").isArray() && row.path("metadata_values").isEmpty());
     }
 }

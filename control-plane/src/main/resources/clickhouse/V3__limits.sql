@@ -1,4 +1,4 @@
--- Switchboard telemetry, schema version 2: rate limits and budgets. Applied after V1 at every start.
+-- Switchboard telemetry, schema version 3: rate limits and budgets. Applied after V2 at every start.
 -- request_logs gains the wire keys of the budget counters a request was counted on (limit_keys, summed per key and
 -- instance into the spent totals a restarted replica starts from) and the rate limit or budget that refused it
 -- (limit_rule). ClickHouse 18.16 has no ADD COLUMN IF NOT EXISTS, so the control plane (telemetry/ClickHouseStore)

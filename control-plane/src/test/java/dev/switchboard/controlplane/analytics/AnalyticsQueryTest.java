@@ -1,0 +1,80 @@
+package dev.switchboard.controlplane.analytics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.switchboard.controlplane.admin.ApiProblem;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The SQL an analytics question becomes: identifiers only from the fixed list, every caller's value a literal. */
+class AnalyticsQueryTest {
+
+    private static final Instant NOW = Instant.parse("2026-12-07T10:30:00.500Z");
+
+    private static AnalyticsQuery parse(Dataset dataset, String... params) {
+        Map<String, List<String>> map = new LinkedHashMap<>();
+        for (int i = 0; i < params.length; i += 2) {
+            map.put(params[i], List.of(params[i + 1]));
+        }
+        return AnalyticsQuery.parse(dataset, map, NOW);
+    }
+
+    @Test
+    void groupsAreAliasedAndValuesQuoted() {
+        AnalyticsQuery q = parse(Dataset.LLM, "from", "2026-12-01T00:00:00Z", "to", "2026-12-02T00:00:00.250Z",
+                "group_by", "model, metadata.customer_id", "interval", "hour", "subject", "user:o'neil\\",
+                "metadata.env", "prod");
+        assertEquals(List.of("model", "metadata.customer_id"), q.groupBy());
+        assertEquals("SELECT requested_model AS g0, metadata_values[indexOf(metadata_keys, 'customer_id')] AS g1,"
+                + " toUnixTimestamp(toStartOfHour(started_at)) AS bucket, " + Dataset.LLM.metrics()
+                + " FROM db.request_logs WHERE started_at >= toDateTime(1796083200)"
+                + " AND started_at <= toDateTime(1796169600) AND started_at_ms < 1796169600250"
+                + " AND subject = 'user:o\\'neil\\\\'"
+                + " AND metadata_values[indexOf(metadata_keys, 'env')] = 'prod'"
+                + " GROUP BY g0, g1, bucket ORDER BY bucket, m_requests DESC, g0, g1 LIMIT 1001 FORMAT JSONEachRow",
+                q.sql("db.request_logs"));
+    }
+
+    @Test
+    void defaultsAreTheLastDayAllInOneRow() {
+        AnalyticsQuery q = parse(Dataset.TOOL_CALLS);
+        assertEquals(NOW.minusSeconds(86_400), q.from());
+        assertEquals(NOW, q.to());
+        assertEquals(1000, q.limit());
+        String sql = q.sql("db.tool_calls");
+        assertTrue(sql.startsWith("SELECT count() AS m_calls"), sql);
+        assertTrue(sql.contains(" ORDER BY m_calls DESC LIMIT 1001 "), sql);
+        assertTrue(!sql.contains("GROUP BY"), sql);
+    }
+
+    @Test
+    void theMillisecondColumnOnlyForABoundInsideASecond() {
+        String sql = parse(Dataset.TOOL_CALLS, "from", "2026-12-01T00:00:00.001Z", "to", "2026-12-02T00:00:00Z")
+                .sql("db.tool_calls");
+        assertTrue(sql.contains(" WHERE at >= toDateTime(1796083200) AND at_ms >= 1796083200001"
+                + " AND at < toDateTime(1796169600) ORDER BY"), sql);
+    }
+
+    @Test
+    void anEmptyFilterIsNoFilter() {
+        assertEquals(Map.of(), parse(Dataset.LLM, "model", "").filters());
+    }
+
+    @Test
+    void everyMistakeAtOnceWithItsParameter() {
+        Map<String, List<String>> params = new LinkedHashMap<>();
+        params.put("to", List.of("2026-12-01T00:00:00"));
+        params.put("group_by", List.of("model,,metadata.a b"));
+        params.put("subject", List.of("a", "b"));
+        params.put("metadata.", List.of("x"));
+        ApiProblem p = assertThrows(ApiProblem.class, () -> AnalyticsQuery.parse(Dataset.LLM, params, NOW));
+        assertEquals(400, p.status());
+        assertEquals(List.of("subject", "to", "group_by[1]", "group_by[2]", "metadata."),
+                p.errors().stream().map(e -> e.path()).toList());
+    }
+}
