@@ -28,6 +28,43 @@ public interface ControlPlaneConfig {
 
     Telemetry telemetry();
 
+    Limits limits();
+
+    /** Rate limits and budgets seen from the control plane (the contract: {@code LimitsWire}). */
+    interface Limits {
+        /** The planes' counts arrive on this plus the plane ({@code gateway}, {@code mcp}); tests use their own. */
+        @WithDefault("switchboard.limits.counts.")
+        String subjectPrefix();
+
+        /** The key-value bucket the spent totals go to ({@code spend.<budget>}); tests use their own. */
+        @WithDefault("switchboard-limits")
+        String bucket();
+
+        /** How often the spent totals are computed from ClickHouse and published (also once at start). */
+        @WithDefault("15s")
+        Duration spendInterval();
+
+        /** A replica counts as reporting in the usage views while its last counts are younger than this. */
+        @WithDefault("60s")
+        Duration reportingWindow();
+
+        Webhook webhook();
+    }
+
+    /** Budget alert webhooks. */
+    interface Webhook {
+        /** Tries per event, the first included; then the event is given up (it stays in {@code limit_events}). */
+        @WithDefault("4")
+        int attempts();
+
+        /** Wait before the second try; doubles for each later one. */
+        @WithDefault("1s")
+        Duration backoff();
+
+        @WithDefault("10s")
+        Duration timeout();
+    }
+
     /** Where request logs and tool-call audit records are written and read ({@code SWITCHBOARD_CLICKHOUSE_*}). */
     interface Clickhouse {
         /** {@code SWITCHBOARD_CLICKHOUSE_URL}, the HTTP interface ({@code http://127.0.0.1:18123}); unset: no telemetry. */

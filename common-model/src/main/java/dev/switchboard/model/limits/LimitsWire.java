@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,7 +24,9 @@ import java.util.List;
  *     starts from the period's spend ({@link LimitCounters#seedSpent}). {@link #encodeSpend} / {@link #decodeSpend}.</li>
  * <li><b>Threshold events</b>: a plane publishes each {@link ThresholdCrossing} to the telemetry stream on
  *     {@value #EVENTS_SUBJECT} with {@code Nats-Msg-Id} = {@link ThresholdCrossing#id()}, the same on every replica,
- *     so the stream keeps one; the control plane records it with the audit events and posts the budget's webhook.
+ *     so the stream keeps one; the control plane records it with the audit events and posts it to the budget's
+ *     {@code alert_webhook}, taken from its own config (a webhook URL may carry a token: it never travels with the
+ *     event, nor is it stored).
  *     {@link #encodeEvent} / {@link #decodeEvent}.</li>
  * </ul>
  */
@@ -32,7 +37,16 @@ public final class LimitsWire {
     public static final String SPEND_KEY_PREFIX = "spend.";
     public static final String EVENTS_SUBJECT = "switchboard.telemetry.limit_events";
 
+    /**
+     * Columns of the control plane's {@code limit_events} table, in table order: the fields of {@link #encodeEvent},
+     * {@code at} being {@code at_ms} as a UTC {@code DateTime} (as in {@code TelemetryWire}).
+     */
+    public static final List<String> EVENT_COLUMNS = List.of("event_id", "at", "at_ms", "replica", "kind", "counter",
+            "budget", "member", "percent", "spent_usd", "limit_usd", "window_start_ms", "period_end_ms");
+
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
+            .withZone(ZoneOffset.UTC);
 
     private LimitsWire() {
     }
@@ -97,14 +111,12 @@ public final class LimitsWire {
 
     /** A threshold event as one {@code JSONEachRow} row of the control plane's {@code limit_events} table. */
     public static byte[] encodeEvent(ThresholdCrossing c, String replica, long atMs) {
-        ObjectNode row = JSON.createObjectNode().put("event_id", c.id()).put("at_ms", atMs).put("replica", replica)
+        ObjectNode row = JSON.createObjectNode().put("event_id", c.id())
+                .put("at", DATE_TIME.format(Instant.ofEpochMilli(atMs))).put("at_ms", atMs).put("replica", replica)
                 .put("kind", "budget_threshold").put("counter", c.key().wire()).put("budget", c.key().rule())
                 .put("member", c.key().member()).put("percent", c.percent()).put("spent_usd", c.spentUsd())
                 .put("limit_usd", c.limitUsd()).put("window_start_ms", c.windowStart().toEpochMilli())
                 .put("period_end_ms", c.periodEnd().toEpochMilli());
-        if (c.webhook() != null) {
-            row.put("webhook", c.webhook());
-        }
         return bytes(row);
     }
 

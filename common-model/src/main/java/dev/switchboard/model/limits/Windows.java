@@ -6,9 +6,9 @@ import java.time.LocalDate;
 /**
  * Fixed UTC calendar windows: a minute, hour or day starts on its boundary in UTC, a month at 00:00 UTC on the 1st.
  * The window holding instant {@code t} is {@code [start, end)}: 10:30:59.999 is in the 10:30 minute, 10:31:00.000
- * starts the next one.
+ * starts the next one. Public for the control plane, which sums the request log per window and shows periods.
  */
-final class Windows {
+public final class Windows {
 
     static final long MINUTE_MS = 60_000L;
     static final long HOUR_MS = 60 * MINUTE_MS;
@@ -17,7 +17,7 @@ final class Windows {
     private Windows() {
     }
 
-    static long start(Period per, long epochMs) {
+    public static long start(Period per, long epochMs) {
         return switch (per) {
             case MINUTE -> Math.floorDiv(epochMs, MINUTE_MS) * MINUTE_MS;
             case HOUR -> Math.floorDiv(epochMs, HOUR_MS) * HOUR_MS;
@@ -27,7 +27,7 @@ final class Windows {
     }
 
     /** The end (exclusive) of the window that starts at {@code start}. */
-    static long end(Period per, long start) {
+    public static long end(Period per, long start) {
         return switch (per) {
             case MINUTE -> start + MINUTE_MS;
             case HOUR -> start + HOUR_MS;

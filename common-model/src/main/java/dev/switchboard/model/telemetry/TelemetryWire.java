@@ -28,7 +28,13 @@ public final class TelemetryWire {
     public static final String TOOL_CALLS = SUBJECT_PREFIX + "tool_calls";
     public static final int MAX_BATCH_BYTES = 512 * 1024;
 
-    /** Columns of {@code request_logs}, in table order ({@code team} and the metadata since schema version 2). */
+    /**
+     * Columns of {@code request_logs}, in table order: {@code team} and the metadata since schema version 2;
+     * {@code limit_keys} (the wire keys of the budget counters the request was counted on, {@code CounterKey#wire})
+     * and {@code limit_rule} (the rate limit or budget that refused it, null otherwise) since version 3: the control
+     * plane sums {@code cost_usd} per limit key and {@code instance} into the spent totals a restarted replica starts
+     * from. A row without them reads as no keys.
+     */
     public static final java.util.List<String> REQUEST_LOG_COLUMNS = java.util.List.of(
             "request_id", "started_at", "started_at_ms", "instance", "subject", "team", "credential", "endpoint",
             "requested_model", "resolved_model", "stream", "status", "error_code", "latency_ms",

@@ -37,6 +37,17 @@ class LimitsWireTest {
     }
 
     @Test
+    void anEventRowHasTheTablesColumnsInOrder() {
+        var c = new ThresholdCrossing(KEY, 50, 1, 2, Instant.ofEpochMilli(1000), Instant.ofEpochMilli(9000),
+                "http://127.0.0.1:9/hook");
+        var row = LimitsWire.decodeEvent(LimitsWire.encodeEvent(c, "gw-1", 86_400_000L + 5000));
+        List<String> fields = new java.util.ArrayList<>();
+        row.fieldNames().forEachRemaining(fields::add);
+        assertEquals(LimitsWire.EVENT_COLUMNS, fields);
+        assertEquals("1970-01-02 00:00:05", row.get("at").asText());
+    }
+
+    @Test
     void garbageIsRefusedNotHalfRead() {
         assertThrows(IllegalArgumentException.class, () -> LimitsWire.decodeCounts("[1]".getBytes()));
         assertThrows(IllegalArgumentException.class, () -> LimitsWire.decodeCounts("{\"reports\":[]}".getBytes()));

@@ -1,10 +1,11 @@
 package dev.switchboard.controlplane.telemetry;
 
+import dev.switchboard.model.limits.LimitsWire;
 import dev.switchboard.model.telemetry.TelemetryWire;
 import java.util.List;
 import java.util.Set;
 
-/** The two kinds of telemetry rows: their table (also the subject's last token), columns and how to read them back. */
+/** The kinds of telemetry rows: their table (also the subject's last token), columns and how to read them back. */
 public enum TelemetryKind {
 
     REQUEST_LOGS("request_logs", "started_at", "started_at_ms", TelemetryWire.REQUEST_LOG_COLUMNS,
@@ -12,7 +13,10 @@ public enum TelemetryKind {
             Set.of("started_at_ms", "prompt_tokens", "completion_tokens")),
     TOOL_CALLS("tool_calls", "at", "at_ms", TelemetryWire.TOOL_CALL_COLUMNS,
             Set.of("request", "response", "guardrails", "approval"),
-            Set.of("request_truncated", "response_truncated"), Set.of("at_ms", "latency_us"));
+            Set.of("request_truncated", "response_truncated"), Set.of("at_ms", "latency_us")),
+    /** Budget threshold events ({@code LimitsWire#encodeEvent}); their webhooks are posted by {@code BudgetAlerts}. */
+    LIMIT_EVENTS("limit_events", "at", "at_ms", LimitsWire.EVENT_COLUMNS, Set.of(), Set.of(),
+            Set.of("at_ms", "window_start_ms", "period_end_ms"));
 
     /** A key of the request metadata, as the gateway accepts it in {@code x-tfy-metadata}. */
     public static final java.util.regex.Pattern METADATA_KEY = java.util.regex.Pattern.compile("[A-Za-z0-9_.-]{1,64}");

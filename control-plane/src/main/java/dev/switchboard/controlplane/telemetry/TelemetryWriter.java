@@ -1,6 +1,7 @@
 package dev.switchboard.controlplane.telemetry;
 
 import dev.switchboard.controlplane.ControlPlaneConfig;
+import dev.switchboard.controlplane.limits.BudgetAlerts;
 import dev.switchboard.controlplane.telemetry.ClickHouseStore.ClickHouseFailure;
 import io.nats.client.Connection;
 import io.nats.client.ErrorListener;
@@ -35,7 +36,8 @@ import org.jboss.logging.Logger;
  * negatively acknowledged with a delay and stay in the stream (one log line per outage). A message ClickHouse refuses
  * (malformed rows) is delivered again up to {@code max-deliveries} times; the last time its rows are inserted one by
  * one, the refused ones counted as dropped; a message none of whose rows ClickHouse takes is terminated and counted.
- * So a poison message cannot block the stream. Row contents are never logged.
+ * So a poison message cannot block the stream. Row contents are never logged. Budget threshold events, once ClickHouse
+ * took them, go on to {@link BudgetAlerts} for their webhooks.
  *
  * <p>Its readiness check ({@link TelemetryReadiness}) is always up and says what the writer is doing.
  */
@@ -60,6 +62,9 @@ public class TelemetryWriter {
 
     @Inject
     ClickHouseStore clickhouse;
+
+    @Inject
+    BudgetAlerts alerts;
 
     private volatile Thread worker;
     private volatile boolean stopping;
@@ -128,6 +133,7 @@ public class TelemetryWriter {
             try {
                 if (!schemaReady) {
                     clickhouse.ensureSchema();
+                    alerts.loadRecorded(clickhouse);
                     schemaReady = true;
                     clickhouseUp(true);
                     LOG.infof("ClickHouse schema ready in %s at %s", clickhouse.database(), clickhouse.where());
@@ -180,6 +186,7 @@ public class TelemetryWriter {
             }
             try {
                 clickhouse.insertJsonEachRow(kind, body);
+                written(kind, body);
                 msg.ack();
                 writtenMessages.incrementAndGet();
                 writtenRows.addAndGet(countRows(body));
@@ -254,6 +261,7 @@ public class TelemetryWriter {
                 }
                 try {
                     clickhouse.insertJsonEachRow(kind, row);
+                    written(kind, row);
                     written++;
                 } catch (ClickHouseFailure f) {
                     if (!f.rejected() || NOT_THE_ROWS.contains(f.code())) {
@@ -264,6 +272,13 @@ public class TelemetryWriter {
             }
         }
         return new long[] {written, refused};
+    }
+
+    /** Rows ClickHouse took: budget threshold events go on to their webhooks. */
+    private void written(TelemetryKind kind, byte[] rows) {
+        if (kind == TelemetryKind.LIMIT_EVENTS) {
+            alerts.recorded(rows);
+        }
     }
 
     private static long countRows(byte[] body) {

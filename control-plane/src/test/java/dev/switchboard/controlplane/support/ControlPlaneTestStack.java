@@ -47,6 +47,9 @@ public class ControlPlaneTestStack implements QuarkusTestResourceLifecycleManage
     public static TcpProxy clickhouseProxy;
     public static String telemetryStream;
     public static String telemetryPrefix;
+    /** The planes' counts subjects and the spent-totals bucket of the run. */
+    public static String limitsPrefix;
+    public static String limitsBucket;
     /** Deliveries after which a message ClickHouse refuses is terminated, in the tests. */
     public static final int MAX_DELIVERIES = 3;
 
@@ -64,6 +67,8 @@ public class ControlPlaneTestStack implements QuarkusTestResourceLifecycleManage
         clickhouseDatabase = "sb_test_" + runId;
         telemetryStream = "SB_TELEMETRY_TEST_" + runId;
         telemetryPrefix = "sbtest." + runId + ".telemetry.";
+        limitsPrefix = "sbtest." + runId + ".limits.counts.";
+        limitsBucket = "sb-limits-test-" + runId;
         try {
             java.net.URI ch = java.net.URI.create(clickhouseUrl);
             clickhouseProxy = new TcpProxy(ch.getHost(), ch.getPort());
@@ -97,6 +102,10 @@ public class ControlPlaneTestStack implements QuarkusTestResourceLifecycleManage
                 Map.entry("switchboard.telemetry.writer.consumer", "writer-" + runId),
                 Map.entry("switchboard.telemetry.writer.retry-delay", "200ms"),
                 Map.entry("switchboard.telemetry.writer.max-deliveries", String.valueOf(MAX_DELIVERIES)),
+                Map.entry("switchboard.limits.subject-prefix", limitsPrefix),
+                Map.entry("switchboard.limits.bucket", limitsBucket),
+                Map.entry("switchboard.limits.spend-interval", "1s"),
+                Map.entry("switchboard.limits.webhook.backoff", "100ms"),
                 Map.entry("quarkus.log.file.enabled", "true"),
                 Map.entry("quarkus.log.file.path", logFile.toString()),
                 Map.entry("quarkus.log.file.level", "ALL"),
@@ -121,6 +130,11 @@ public class ControlPlaneTestStack implements QuarkusTestResourceLifecycleManage
             nc.jetStreamManagement().deleteStream(telemetryStream);
         } catch (Exception e) {
             System.out.println("[ControlPlaneTestStack] could not delete stream " + telemetryStream + ": " + e);
+        }
+        try (Connection nc = Nats.connect(natsUrl)) {
+            nc.keyValueManagement().delete(limitsBucket);
+        } catch (Exception e) {
+            System.out.println("[ControlPlaneTestStack] could not delete bucket " + limitsBucket + ": " + e);
         }
         try {
             ClickHouseHttp.run("DROP DATABASE IF EXISTS " + clickhouseDatabase);
