@@ -22,8 +22,8 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
- * Aggregates of the request log and the tool-call audit log, computed by ClickHouse at query time (no rollup tables:
- * plain queries answer 10 million rows in well under a second, see docs/performance.md). Blocking methods: RESTEasy
+ * Aggregates of the request log and the tool-call audit log, computed by ClickHouse at query time (no rollup tables;
+ * what a scan of 10 million rows costs is measured by bench/analytics.sh, see docs/performance.md). Blocking methods: RESTEasy
  * runs them on a worker thread. Parameters are validated by {@link AnalyticsQuery}; values reach the SQL only as
  * quoted literals.
  */
