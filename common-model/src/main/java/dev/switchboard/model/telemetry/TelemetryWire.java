@@ -26,6 +26,12 @@ public final class TelemetryWire {
     public static final String REQUEST_LOGS = SUBJECT_PREFIX + "request_logs";
     /** The MCP gateway's audit records (one row per tool call). */
     public static final String TOOL_CALLS = SUBJECT_PREFIX + "tool_calls";
+    /**
+     * Both planes' finished spans: each message is an OTLP {@code ExportTraceServiceRequest} in protobuf (requests
+     * concatenated, which protobuf reads as one request holding all their spans), forwarded as it came to the OTLP
+     * endpoint the control plane is given. Not a table: the ClickHouse writer skips it.
+     */
+    public static final String SPANS = SUBJECT_PREFIX + "spans";
     public static final int MAX_BATCH_BYTES = 512 * 1024;
 
     /**

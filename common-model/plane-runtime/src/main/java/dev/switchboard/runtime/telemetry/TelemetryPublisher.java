@@ -97,7 +97,15 @@ public final class TelemetryPublisher implements AutoCloseable {
 
     /** One kind of rows: records from {@code source}, encoded by {@code encoder}, published to {@code wireSubject}. */
     public static <T> Lane<T> lane(String wireSubject, RowSource<T> source, Function<? super T, byte[]> encoder) {
-        return new Lane<>(wireSubject, source, encoder);
+        return new Lane<>(wireSubject, source, encoder, true);
+    }
+
+    /**
+     * A lane of protobuf messages of one type, concatenated with nothing between them: protobuf reads concatenated
+     * messages as one whose repeated fields hold them all (how a batch of OTLP trace requests stays one request).
+     */
+    public static <T> Lane<T> protobufLane(String wireSubject, RowSource<T> source, Function<? super T, byte[]> encoder) {
+        return new Lane<>(wireSubject, source, encoder, false);
     }
 
     /** Starts the publisher's thread; returns at once (NATS is reached in the background). */
@@ -366,6 +374,8 @@ public final class TelemetryPublisher implements AutoCloseable {
         private final String wireSubject;
         private final RowSource<T> source;
         private final Function<? super T, byte[]> encoder;
+        /** 1 for JSONEachRow lines (a newline after each), 0 for concatenated protobuf messages. */
+        private final int separator;
         private final AtomicLong published = new AtomicLong();
         private final AtomicLong failedPublishes = new AtomicLong();
         /** Rows that could not be encoded or are larger than a message: dropped, counted with the full queue's. */
@@ -373,7 +383,8 @@ public final class TelemetryPublisher implements AutoCloseable {
         private volatile byte[] carried; // written by the publisher thread only: the row that did not fit in a batch
         private volatile Batch pending;
 
-        private Lane(String wireSubject, RowSource<T> source, Function<? super T, byte[]> encoder) {
+        private Lane(String wireSubject, RowSource<T> source, Function<? super T, byte[]> encoder, boolean lines) {
+            this.separator = lines ? 1 : 0;
             this.wireSubject = Objects.requireNonNull(wireSubject);
             this.source = Objects.requireNonNull(source);
             this.encoder = Objects.requireNonNull(encoder);
@@ -429,7 +440,7 @@ public final class TelemetryPublisher implements AutoCloseable {
                         continue;
                     }
                 }
-                if (row.length + 1 > maxBytes) {
+                if (row.length + separator > maxBytes) {
                     unpublishable.incrementAndGet();
                     int size = row.length;
                     LOG.warning(() -> "telemetry: dropped a " + kind() + " row of " + size
@@ -439,13 +450,15 @@ public final class TelemetryPublisher implements AutoCloseable {
                 if (body == null) {
                     body = new ByteArrayOutputStream(Math.min(maxBytes, 64 * 1024));
                 }
-                if (body.size() + row.length + 1 > maxBytes) {
+                if (body.size() + row.length + separator > maxBytes) {
                     carried = row;
                     full = true;
                     break;
                 }
                 body.write(row, 0, row.length);
-                body.write('\n');
+                if (separator == 1) {
+                    body.write('\n');
+                }
                 rows++;
             }
             return rows == 0 ? null : new Batch(id.get(), body.toByteArray(), rows, full);

@@ -91,11 +91,17 @@ public record TelemetrySettings(String natsUrl, String stream, String subjectPre
         if (!enabled(s.flag(ENABLED), natsUrl)) {
             return Optional.empty();
         }
-        return Optional.of(new TelemetrySettings(natsUrl.orElseThrow(), s.text(STREAM, TelemetryWire.STREAM),
+        return Optional.of(of(config, plane, natsUrl.orElseThrow()));
+    }
+
+    /** A plane's settings from its config for {@code natsUrl}, whether or not its rows are published (its spans). */
+    public static TelemetrySettings of(Config config, Plane plane, String natsUrl) {
+        Settings s = new Settings(config);
+        return new TelemetrySettings(natsUrl, s.text(STREAM, TelemetryWire.STREAM),
                 s.text(SUBJECT_PREFIX, TelemetryWire.SUBJECT_PREFIX), Replica.id(config),
                 s.duration(FLUSH_INTERVAL, FLUSH_INTERVAL_DEFAULT), s.duration(MAX_AGE, MAX_AGE_DEFAULT),
                 s.number(MAX_BYTES, MAX_BYTES_DEFAULT), s.duration(RETRY_MAX, RETRY_MAX_DEFAULT),
-                plane.clientName() + "-telemetry"));
+                plane.clientName() + "-telemetry");
     }
 
     /** The subject of a kind of rows: {@link TelemetryWire#REQUEST_LOGS} under this prefix. */

@@ -1,0 +1,125 @@
+package dev.switchboard.runtime.tracing;
+
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.sdk.common.InstrumentationLibraryInfo;
+import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.data.EventData;
+import io.opentelemetry.sdk.trace.data.LinkData;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.data.StatusData;
+import java.util.List;
+
+/**
+ * A span built after the fact from what the request path recorded (its ids and timestamps were taken on the way), as
+ * the SDK's own {@link SpanData}, so that OpenTelemetry's marshalers and exporters take it as any other.
+ */
+public record FinishedSpan(String name, SpanKind kind, SpanContext context, SpanContext parent, StatusData status,
+                           long startEpochNanos, long endEpochNanos, Attributes attributes, Resource resource,
+                           InstrumentationScopeInfo scope) implements SpanData {
+
+    /** A sampled span context of ids from {@link TraceParent}. */
+    public static SpanContext context(long traceHigh, long traceLow, long spanId) {
+        return SpanContext.create(TraceParent.traceId(traceHigh, traceLow), TraceParent.spanId(spanId),
+                TraceFlags.getSampled(), TraceState.getDefault());
+    }
+
+    /** The context of a remote parent (the caller's {@code traceparent}), or the invalid one for a root span. */
+    public static SpanContext remoteParent(long traceHigh, long traceLow, long spanId) {
+        if (spanId == 0) {
+            return SpanContext.getInvalid();
+        }
+        return SpanContext.createFromRemoteParent(TraceParent.traceId(traceHigh, traceLow), TraceParent.spanId(spanId),
+                TraceFlags.getSampled(), TraceState.getDefault());
+    }
+
+    @Override
+    public String getName() {
+        return name;
+    }
+
+    @Override
+    public SpanKind getKind() {
+        return kind;
+    }
+
+    @Override
+    public SpanContext getSpanContext() {
+        return context;
+    }
+
+    @Override
+    public SpanContext getParentSpanContext() {
+        return parent;
+    }
+
+    @Override
+    public StatusData getStatus() {
+        return status;
+    }
+
+    @Override
+    public long getStartEpochNanos() {
+        return startEpochNanos;
+    }
+
+    @Override
+    public Attributes getAttributes() {
+        return attributes;
+    }
+
+    @Override
+    public List<EventData> getEvents() {
+        return List.of();
+    }
+
+    @Override
+    public List<LinkData> getLinks() {
+        return List.of();
+    }
+
+    @Override
+    public long getEndEpochNanos() {
+        return endEpochNanos;
+    }
+
+    @Override
+    public boolean hasEnded() {
+        return true;
+    }
+
+    @Override
+    public int getTotalRecordedEvents() {
+        return 0;
+    }
+
+    @Override
+    public int getTotalRecordedLinks() {
+        return 0;
+    }
+
+    @Override
+    public int getTotalAttributeCount() {
+        return attributes.size();
+    }
+
+    @Override
+    @SuppressWarnings("deprecation") // still abstract in SpanData
+    public InstrumentationLibraryInfo getInstrumentationLibraryInfo() {
+        return InstrumentationLibraryInfo.create(scope.getName(), scope.getVersion());
+    }
+
+    @Override
+    public InstrumentationScopeInfo getInstrumentationScopeInfo() {
+        return scope;
+    }
+
+    @Override
+    public Resource getResource() {
+        return resource;
+    }
+}
