@@ -22,6 +22,7 @@ import dev.switchboard.gateway.telemetry.TargetStatistics;
 import dev.switchboard.model.snapshot.ModelRef;
 import dev.switchboard.runtime.auth.BearerAuthenticator;
 import dev.switchboard.runtime.telemetry.RowQueue;
+import dev.switchboard.gateway.tracing.TraceExport;
 import dev.switchboard.runtime.webhook.VertxWebhookClient;
 import io.quarkus.runtime.ShutdownEvent;
 import io.vertx.core.Vertx;
@@ -66,6 +67,9 @@ public class LlmRoutes {
     RowQueue<RequestLog> logs;
 
     @Inject
+    TraceExport traces;
+
+    @Inject
     RoutingStats routingStats;
 
     @Inject
@@ -100,7 +104,7 @@ public class LlmRoutes {
                 Clock.systemUTC(), anthropicDefaultMaxTokens);
         LimitStep limitStep = new LimitStep(limits.limits().counters(), limits.clock());
         pipeline = new LlmPipeline(vertx, authenticator, resolver, adapters, forwarder,
-                new Recorder(routingStats, statistics, logs, limitStep), limitStep);
+                new Recorder(routingStats, statistics, logs, limitStep, traces.queue()), limitStep);
         BodyHandler body = BodyHandler.create(false).setBodyLimit(maxBodySize).setPreallocateBodyBuffer(true);
         for (String base : BASE_PATHS) {
             for (Endpoint endpoint : Endpoint.values()) {

@@ -18,6 +18,7 @@ import dev.switchboard.model.config.Guardrail;
 import dev.switchboard.model.config.LoadBalanceTarget;
 import dev.switchboard.model.guardrail.GuardScope;
 import dev.switchboard.model.snapshot.ModelRef;
+import dev.switchboard.runtime.tracing.TraceParent;
 import dev.switchboard.gateway.telemetry.Usage;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -69,6 +70,7 @@ final class AttemptLoop {
         ModelRef model = x.state.snapshot().model(target.target()).orElseThrow(GatewayError::internal);
         Upstream upstream = x.state.upstream(model.account().name()).orElseThrow(GatewayError::internal);
         long attemptStart = System.nanoTime();
+        x.attemptSpanId = x.traced() ? TraceParent.newId() : 0;
         if (upstream.credentialError() != null) {
             noAnswer(rc, x, index, target, GatewayError.providerMisconfigured(model.account().name()), attemptStart, hasNext);
             return;
@@ -97,6 +99,11 @@ final class AttemptLoop {
                 return;
             }
             UpstreamCall upstreamCall = prepared.result();
+            if (x.traced()) {
+                // the provider joins the trace as a child of this attempt's span
+                upstreamCall.headers().set(LlmPipeline.TRACEPARENT,
+                        TraceParent.format(x.traceHigh, x.traceLow, x.attemptSpanId, 1));
+            }
             forwarder.open(upstreamCall, rc.response(), target.target(), millisLeft).onComplete(opened -> {
                 if (opened.failed()) {
                     if (opened.cause() instanceof ClientGoneException) {

@@ -8,6 +8,7 @@ import dev.switchboard.gateway.telemetry.RequestLog;
 import dev.switchboard.model.config.LoadBalanceTarget;
 import dev.switchboard.model.guardrail.GuardScope;
 import dev.switchboard.model.limits.Admission;
+import dev.switchboard.runtime.tracing.TraceParent;
 import io.vertx.core.Context;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +36,16 @@ public final class Exchange {
     final List<RequestLog.Attempt> attempts = new ArrayList<>(2);
     /** The request's own context, where guardrail results come back to. */
     final Context context;
+    /**
+     * The trace the request's spans go to (the caller's {@code traceparent}, or a new one) and the server span's id;
+     * {@code spanId} 0 when traces are off. Longs, so that tracing allocates nothing on the way.
+     */
+    long traceHigh;
+    long traceLow;
+    long parentSpanId;
+    long spanId;
+    /** The span id of the attempt under way, sent upstream in its {@code traceparent}. */
+    long attemptSpanId;
     /** What the limit step counted and reserved, settled when the request ends. */
     Admission admission = Admission.NONE;
     private GuardScope guardScope;
@@ -76,6 +87,24 @@ public final class Exchange {
 
     List<RequestLog.GuardrailVerdict> guardrailVerdicts() {
         return audit == null ? List.of() : audit.toLog();
+    }
+
+    /** Joins the caller's trace when its {@code traceparent} is valid, else starts one. */
+    void trace(String traceparent) {
+        TraceParent.Parsed parent = TraceParent.parse(traceparent);
+        if (parent != null) {
+            traceHigh = parent.traceHigh();
+            traceLow = parent.traceLow();
+            parentSpanId = parent.spanId();
+        } else {
+            traceHigh = TraceParent.newId();
+            traceLow = TraceParent.newId();
+        }
+        spanId = TraceParent.newId();
+    }
+
+    boolean traced() {
+        return spanId != 0;
     }
 
     long millisLeft() {

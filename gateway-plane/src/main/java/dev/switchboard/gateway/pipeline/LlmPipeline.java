@@ -28,6 +28,8 @@ import java.util.Map;
  */
 public final class LlmPipeline {
 
+    static final String TRACEPARENT = "traceparent";
+
     private final BearerAuthenticator authenticator;
     private final ModelResolver resolver;
     private final AttemptLoop attempts;
@@ -104,8 +106,12 @@ public final class LlmPipeline {
                 metadata, startMillis);
         long deadline = resolution.requestTimeoutMs() == Long.MAX_VALUE
                 ? Long.MAX_VALUE : startNanos + resolution.requestTimeoutMs() * 1_000_000;
-        return new Exchange(requestId, startNanos, startMillis, state, principal, metadata, request, resolution.targets(),
-                resolution.plan(), deadline, context);
+        Exchange x = new Exchange(requestId, startNanos, startMillis, state, principal, metadata, request,
+                resolution.targets(), resolution.plan(), deadline, context);
+        if (recorder.tracing()) {
+            x.trace(rc.request().getHeader(TRACEPARENT));
+        }
+        return x;
     }
 
     /** The Authorization header; on the Messages endpoint also Anthropic's {@code x-api-key}, as Claude Code sends it. */

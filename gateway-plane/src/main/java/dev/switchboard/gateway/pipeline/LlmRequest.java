@@ -32,10 +32,12 @@ public final class LlmRequest {
     private final int modelEnd;
     private final boolean stream;
     private final long maxTokens;
+    private final double temperature;
 
     private LlmRequest(Endpoint endpoint, byte[] body, String model, int modelFieldStart, int modelStart, int modelEnd,
-                       boolean stream, long maxTokens) {
+                       boolean stream, long maxTokens, double temperature) {
         this.maxTokens = maxTokens;
+        this.temperature = temperature;
         this.modelFieldStart = modelFieldStart;
         this.endpoint = endpoint;
         this.body = body;
@@ -56,6 +58,7 @@ public final class LlmRequest {
         int modelEnd = -1;
         boolean stream = false;
         long maxTokens = -1;
+        double temperature = Double.NaN;
         boolean hasMessages = false;
         boolean hasInput = false;
         try (JsonParser p = JSON.createParser(body)) {
@@ -89,6 +92,11 @@ public final class LlmRequest {
                             maxTokens = Math.max(maxTokens, p.getLongValue());
                         }
                     }
+                    case "temperature" -> {
+                        if (value == JsonToken.VALUE_NUMBER_INT || value == JsonToken.VALUE_NUMBER_FLOAT) {
+                            temperature = p.getDoubleValue();
+                        }
+                    }
                     case "messages" -> {
                         if (value != JsonToken.START_ARRAY) {
                             throw GatewayError.invalidRequest("'messages' must be an array.", "messages");
@@ -118,7 +126,8 @@ public final class LlmRequest {
         if (endpoint == Endpoint.EMBEDDINGS && !hasInput) {
             throw GatewayError.invalidRequest("'input' is a required property.", "input");
         }
-        return new LlmRequest(endpoint, body, model, modelFieldStart, modelStart, modelEnd, stream, maxTokens);
+        return new LlmRequest(endpoint, body, model, modelFieldStart, modelStart, modelEnd, stream, maxTokens,
+                temperature);
     }
 
     private static String shortMessage(IOException e) {
@@ -142,6 +151,11 @@ public final class LlmRequest {
     /** The answer's output cap the caller set ({@code max_tokens} and its aliases), or -1. */
     public long maxTokens() {
         return maxTokens;
+    }
+
+    /** The {@code temperature} asked for; NaN when none (for the request's span). */
+    public double temperature() {
+        return temperature;
     }
 
     public boolean stream() {

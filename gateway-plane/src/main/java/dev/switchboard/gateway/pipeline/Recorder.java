@@ -8,6 +8,7 @@ import dev.switchboard.gateway.routing.TargetHealth;
 import dev.switchboard.gateway.telemetry.RequestLog;
 import dev.switchboard.gateway.telemetry.TargetStatistics;
 import dev.switchboard.gateway.telemetry.Usage;
+import dev.switchboard.gateway.tracing.RequestSpans;
 import dev.switchboard.model.limits.Admission;
 import dev.switchboard.model.limits.AppliedLimit;
 import dev.switchboard.model.limits.Family;
@@ -28,18 +29,30 @@ public final class Recorder {
     private final TargetStatistics statistics;
     private final RowQueue<RequestLog> logs;
     private final LimitStep limits;
+    private final RowQueue<RequestLog> spans;
 
-    public Recorder(RoutingStats health, TargetStatistics statistics, RowQueue<RequestLog> logs, LimitStep limits) {
+    /** {@code spans}: where finished requests go for their spans; null when traces are off. */
+    public Recorder(RoutingStats health, TargetStatistics statistics, RowQueue<RequestLog> logs, LimitStep limits,
+                    RowQueue<RequestLog> spans) {
         this.health = health;
         this.statistics = statistics;
         this.logs = logs;
         this.limits = limits;
+        this.spans = spans;
+    }
+
+    /** Whether requests are traced: the pipeline then takes trace ids at the start and per attempt. */
+    boolean tracing() {
+        return spans != null;
     }
 
     /** One try at {@code target} that got no answer (status -1) or an answer that will not be relayed. */
     void attempt(Exchange x, String target, int status, long attemptStartNanos) {
         long now = System.nanoTime();
-        x.attempts.add(new RequestLog.Attempt(target, status, (now - attemptStartNanos) / 1e6));
+        String provider = x.traced()
+                ? x.state.snapshot().model(target).map(m -> RequestSpans.provider(m.account().type())).orElse(null) : null;
+        x.attempts.add(new RequestLog.Attempt(target, status, (now - attemptStartNanos) / 1e6, provider,
+                x.attemptSpanId, epochNanos(x, attemptStartNanos)));
         health.of(target).record(System.currentTimeMillis(), status < 0 ? TargetHealth.CONNECT_ERROR : status, -1);
     }
 
@@ -54,7 +67,9 @@ public final class Recorder {
             tpotMs = (outcome.endNanos() - outcome.firstByteNanos()) / 1e6 / (usage.completionTokens() - 1);
         }
         String name = target.name();
-        x.attempts.add(new RequestLog.Attempt(name, outcome.status(), (outcome.endNanos() - attemptStartNanos) / 1e6));
+        x.attempts.add(new RequestLog.Attempt(name, outcome.status(), (outcome.endNanos() - attemptStartNanos) / 1e6,
+                x.traced() ? RequestSpans.provider(target.account().type()) : null, x.attemptSpanId,
+                epochNanos(x, attemptStartNanos)));
         if (outcome.status() != 499) {
             // a guardrail's block says nothing about the target, which answered
             int status = "upstream_stream_broken".equals(outcome.errorCode()) ? 502
@@ -64,11 +79,11 @@ public final class Recorder {
         statistics.record(name, new TargetStatistics.Sample(x.startMillis, outcome.status(), latencyMs, ttftMs, tpotMs));
         double cost = usage.known() ? target.model().price().costUsd(usage.promptTokens(), usage.completionTokens()) : 0;
         limits.settle(x.admission, usage.promptTokens(), usage.completionTokens(), cost);
-        logs.offer(new RequestLog(x.requestId, Instant.ofEpochMilli(x.startMillis), x.principal.subject().toString(),
+        offer(x, new RequestLog(x.requestId, Instant.ofEpochMilli(x.startMillis), x.principal.subject().toString(),
                 RequestLog.teamOf(x.principal), x.principal.credential(), x.request.endpoint().name(), x.request.model(),
                 name, x.request.stream(), outcome.status(), outcome.errorCode(), latencyMs, ttftMs, usage.promptTokens(),
                 usage.completionTokens(), tpotMs, cost, List.copyOf(x.attempts), x.guardrailVerdicts(), x.metadata,
-                budgetKeys(x), null));
+                budgetKeys(x), null, trace(x, usage)));
     }
 
     /** The gateway answered the caller itself with {@code error}, after the attempts made (if any). */
@@ -78,10 +93,33 @@ public final class Recorder {
             statistics.record(lastTarget, new TargetStatistics.Sample(x.startMillis, error.status(), latencyMs, -1, -1));
         }
         limits.settle(x.admission, 0, 0, 0);
-        logs.offer(new RequestLog(x.requestId, Instant.ofEpochMilli(x.startMillis), x.principal.subject().toString(),
+        offer(x, new RequestLog(x.requestId, Instant.ofEpochMilli(x.startMillis), x.principal.subject().toString(),
                 RequestLog.teamOf(x.principal), x.principal.credential(), x.request.endpoint().name(), x.request.model(),
                 lastTarget, x.request.stream(), error.status(), error.code(), latencyMs, -1, -1, -1, -1, 0,
-                List.copyOf(x.attempts), x.guardrailVerdicts(), x.metadata, budgetKeys(x), error.limit()));
+                List.copyOf(x.attempts), x.guardrailVerdicts(), x.metadata, budgetKeys(x), error.limit(),
+                trace(x, Usage.UNKNOWN)));
+    }
+
+    private void offer(Exchange x, RequestLog log) {
+        logs.offer(log);
+        if (spans != null && x.traced()) {
+            spans.offer(log);
+        }
+    }
+
+    /** What the spans need beyond the log; null when the request is not traced. */
+    private static RequestLog.Trace trace(Exchange x, Usage usage) {
+        if (!x.traced()) {
+            return null;
+        }
+        return new RequestLog.Trace(x.traceHigh, x.traceLow, x.parentSpanId, x.spanId, x.startMillis * 1_000_000L,
+                x.plan != null ? x.request.model() : null, x.request.maxTokens(), x.request.temperature(),
+                usage.responseId(), usage.responseModel(), usage.finishReason());
+    }
+
+    /** A monotonic instant of the request as wall-clock nanoseconds: its start's wall clock plus the time since. */
+    private static long epochNanos(Exchange x, long nanos) {
+        return x.startMillis * 1_000_000L + (nanos - x.startNanos);
     }
 
     /** The budget counters the request's cost went to: how the control plane totals spend per counter. */

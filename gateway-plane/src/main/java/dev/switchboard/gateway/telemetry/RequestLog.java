@@ -11,8 +11,8 @@ import java.util.Map;
  * model was asked for and which served it, every attempt on the way, the outcome, the timings and tokens, the verdict
  * of every guardrail it met (its audit record; empty when none applied) and the caller's {@code x-tfy-metadata}
  * (empty when none), the budget counters its cost went to ({@code limitKeys}, {@link dev.switchboard.model.limits.CounterKey}
- * wire forms) and the rate limit or budget that refused it ({@code limitRule}, null when none did). Latencies are in
- * milliseconds; -1 where unknown.
+ * wire forms) and the rate limit or budget that refused it ({@code limitRule}, null when none did); and, when traces
+ * are on, what its spans need besides ({@code trace}, null otherwise). Latencies are in milliseconds; -1 where unknown.
  */
 public record RequestLog(
         String requestId,
@@ -36,7 +36,8 @@ public record RequestLog(
         List<GuardrailVerdict> guardrails,
         Map<String, String> metadata,
         List<String> limitKeys,
-        String limitRule) {
+        String limitRule,
+        Trace trace) {
 
     /**
      * The team a request counts for in analytics: the team itself for a team's key, else the first team a JWT claims;
@@ -50,8 +51,24 @@ public record RequestLog(
         return principal.claimedTeams().isEmpty() ? "" : principal.claimedTeams().get(0);
     }
 
-    /** One try at one target: its status (-1 when no answer came: connect error or timeout) and how long it took. */
-    public record Attempt(String target, int status, double latencyMs) {
+    /**
+     * One try at one target: its status (-1 when no answer came: connect error or timeout) and how long it took; for
+     * its span, the target's provider ({@code gen_ai.provider.name}), the span id its {@code traceparent} carried
+     * upstream (0 when traces are off) and when it started.
+     */
+    public record Attempt(String target, int status, double latencyMs, String provider, long spanId,
+                          long startEpochNanos) {
+    }
+
+    /**
+     * What a request's spans need beyond the log: the trace it belongs to (the caller's {@code traceparent}, or a new
+     * one: {@code parentSpanId} 0), the server span's id and start, the virtual model asked for (null for a model
+     * named directly), the request's {@code max_tokens} (-1) and {@code temperature} (NaN) when given, and what the
+     * answer said of itself ({@link Usage}: id, model, finish reason; null where unknown).
+     */
+    public record Trace(long traceHigh, long traceLow, long parentSpanId, long spanId, long startEpochNanos,
+                        String virtualModel, long maxTokens, double temperature, String responseId,
+                        String responseModel, String finishReason) {
     }
 
     /**

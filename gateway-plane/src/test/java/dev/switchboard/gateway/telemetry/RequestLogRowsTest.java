@@ -22,10 +22,11 @@ class RequestLogRowsTest {
         Instant at = Instant.parse("2026-11-25T23:59:59.987Z");
         RequestLog log = new RequestLog("req-9", at, "user:alice", "ml", "jwt:test-idp", "CHAT_COMPLETIONS",
                 "assistant", null, true, 502, "upstream_unavailable", 12.5, -1, -1, -1, -1, 0,
-                List.of(new RequestLog.Attempt("fake/gpt-4o", 503, 4.25), new RequestLog.Attempt("fake/x", -1, 8)),
+                List.of(new RequestLog.Attempt("fake/gpt-4o", 503, 4.25, null, 0, 0),
+                        new RequestLog.Attempt("fake/x", -1, 8, null, 0, 0)),
                 List.of(new RequestLog.GuardrailVerdict("llm_input", "pii-in", "pii", "enforce", "pass", false, null,
                         0.5)), RequestMetadata.parse("{\"customer_id\":\"acme \\\"eu\\\"\",\"env\":\"prod\"}"),
-                List.of("budget|ml-monthly|month|team:ml"), "team-ml-rpm");
+                List.of("budget|ml-monthly|month|team:ml"), "team-ml-rpm", null);
         JsonNode row = JSON.readTree(RequestLogRows.encode(log, "gw-1"));
         List<String> columns = new ArrayList<>();
         row.fieldNames().forEachRemaining(columns::add);
@@ -60,7 +61,7 @@ class RequestLogRowsTest {
     void aColumnThatIsNotNullableNeverGetsNull() throws Exception {
         RequestLog log = new RequestLog("req-10", Instant.now(), "user:bob", null, null, "CHAT_COMPLETIONS", null,
                 null, false, 400, "invalid_request", Double.NaN, -1, -1, -1, -1, 0, List.of(), List.of(), null, null,
-                null);
+                null, null);
         JsonNode row = JSON.readTree(RequestLogRows.encode(log, "gw-1"));
         assertEquals("", row.path("requested_model").asText());
         assertTrue(row.path("requested_model").isTextual());

@@ -27,7 +27,7 @@ class UsageTest {
         Usage usage = json("{\"id\":\"c\",\"choices\":[{\"message\":{\"usage\":{\"prompt_tokens\":99}}}],"
                 + "\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":34,\"total_tokens\":46,"
                 + "\"completion_tokens_details\":{\"reasoning_tokens\":0}}}");
-        assertEquals(new Usage(12, 34), usage);
+        assertEquals(new Usage(12, 34, "c", null, null), usage);
         assertTrue(usage.known());
     }
 
