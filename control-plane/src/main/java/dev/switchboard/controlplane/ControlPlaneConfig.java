@@ -30,6 +30,33 @@ public interface ControlPlaneConfig {
 
     Limits limits();
 
+    Traces traces();
+
+    /**
+     * Where the planes' spans go from NATS ({@code TelemetryWire.SPANS}): an OTLP collector. Unset endpoint: spans
+     * stay in the stream (its limits bound them) and nothing is forwarded.
+     */
+    interface Traces {
+        Otlp otlp();
+
+        /** The durable JetStream consumer that forwards them. */
+        @WithDefault("switchboard-span-relay")
+        String consumer();
+
+        /** The longest wait between two tries while the collector cannot take spans (from 100 ms, doubling). */
+        @WithDefault("30s")
+        Duration retryMax();
+
+        interface Otlp {
+            /** {@code http://collector:4318} (HTTP/protobuf, {@code /v1/traces} added) or {@code http://collector:4317} (gRPC). */
+            Optional<String> endpoint();
+
+            /** {@code http/protobuf} or {@code grpc}. */
+            @WithDefault("http/protobuf")
+            String protocol();
+        }
+    }
+
     /** Rate limits and budgets seen from the control plane (the contract: {@code LimitsWire}). */
     interface Limits {
         /** The planes' counts arrive on this plus the plane ({@code gateway}, {@code mcp}); tests use their own. */

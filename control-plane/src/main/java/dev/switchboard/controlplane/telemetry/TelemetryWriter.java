@@ -3,6 +3,7 @@ package dev.switchboard.controlplane.telemetry;
 import dev.switchboard.controlplane.ControlPlaneConfig;
 import dev.switchboard.controlplane.limits.BudgetAlerts;
 import dev.switchboard.controlplane.telemetry.ClickHouseStore.ClickHouseFailure;
+import dev.switchboard.model.telemetry.TelemetryWire;
 import io.nats.client.Connection;
 import io.nats.client.ErrorListener;
 import io.nats.client.JetStreamApiException;
@@ -173,6 +174,10 @@ public class TelemetryWriter {
             Message msg = batch.get(i);
             TelemetryKind kind = TelemetryKind.ofSubject(config.telemetry().subjectPrefix(), msg.getSubject());
             long seq = msg.metaData().streamSequence();
+            if (kind == null && msg.getSubject().equals(spansSubject())) {
+                msg.ack(); // spans are not rows: SpanForwarding's own consumer takes them to the OTLP collector
+                continue;
+            }
             if (kind == null) {
                 msg.term();
                 terminated.incrementAndGet();
@@ -230,6 +235,12 @@ public class TelemetryWriter {
                 return;
             }
         }
+    }
+
+    private String spansSubject() {
+        String prefix = config.telemetry().subjectPrefix();
+        return (prefix.endsWith(".") ? prefix : prefix + ".")
+                + TelemetryWire.SPANS.substring(TelemetryWire.SUBJECT_PREFIX.length());
     }
 
     /** ClickHouse is away (or its schema is): message {@code from} and the rest of the batch wait in the stream. */
