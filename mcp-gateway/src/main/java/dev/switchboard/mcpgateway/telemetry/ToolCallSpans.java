@@ -15,7 +15,7 @@ import java.util.List;
  * One OpenTelemetry span per tool call, a child of the HTTP request's span: named {@code tools/call <tool>} with the
  * MCP and GenAI semantic-convention attributes ({@code mcp.method.name}, {@code mcp.session.id},
  * {@code gen_ai.operation.name}, {@code gen_ai.tool.name}) and the gateway's own ({@code switchboard.*}: subject,
- * endpoint, server, outcome, each guardrail verdict, the approval). Never a payload: arguments and results stay in the
+ * endpoint, server, outcome, each guardrail verdict, the approval and how long the call waited for it). Never a payload: arguments and results stay in the
  * audit record, capped and redacted.
  */
 public final class ToolCallSpans {
@@ -37,6 +37,7 @@ public final class ToolCallSpans {
     static final AttributeKey<String> APPROVAL_CHANNEL = AttributeKey.stringKey("switchboard.approval.channel");
     static final AttributeKey<String> APPROVAL_DECISION = AttributeKey.stringKey("switchboard.approval.decision");
     static final AttributeKey<String> APPROVAL_BY = AttributeKey.stringKey("switchboard.approval.decided_by");
+    static final AttributeKey<Long> APPROVAL_WAIT = AttributeKey.longKey("switchboard.approval.wait_ms");
 
     /** No tracing: every span is a no-op. */
     public static final ToolCallSpans NONE = new ToolCallSpans(OpenTelemetry.noop());
@@ -84,6 +85,7 @@ public final class ToolCallSpans {
                 span.setAttribute(APPROVAL, approval.id());
                 span.setAttribute(APPROVAL_CHANNEL, approval.channel());
                 span.setAttribute(APPROVAL_DECISION, approval.decision());
+                span.setAttribute(APPROVAL_WAIT, approval.waitedMillis());
                 if (approval.decidedBy() != null) {
                     span.setAttribute(APPROVAL_BY, approval.decidedBy());
                 }
