@@ -27,7 +27,7 @@ public record Usage(long promptTokens, long completionTokens, String responseId,
         return promptTokens >= 0;
     }
 
-    /** The top-level {@code usage} of a JSON document, with its id, model and finish reason; unknown tokens if none. */
+    /** The top-level {@code usage} of a JSON document, with its id, model and finish reason; {@link #UNKNOWN} if none. */
     public static Usage ofJson(byte[] json, int offset, int length) {
         long[] tokens = {-1, -1};
         String id = null;
@@ -55,10 +55,10 @@ public record Usage(long promptTokens, long completionTokens, String responseId,
                 }
             }
         } catch (IOException e) {
-            return tokens[0] < 0 && tokens[1] < 0 ? UNKNOWN : new Usage(tokens[0], tokens[1]);
+            return UNKNOWN;
         }
         if (tokens[0] < 0 && tokens[1] < 0) {
-            return id == null && model == null && finish == null ? UNKNOWN : new Usage(-1, -1, id, model, finish);
+            return UNKNOWN; // not a completion (an error, a list): its id and model are not an answer's
         }
         return new Usage(Math.max(tokens[0], 0), Math.max(tokens[1], 0), id, model, finish);
     }

@@ -32,6 +32,21 @@ class UsageTest {
     }
 
     @Test
+    void readsTheAnswersIdModelAndFirstFinishReason() {
+        Usage usage = json("{\"id\":\"chatcmpl-1\",\"model\":\"gpt-4o-2024\",\"choices\":[{\"index\":0,"
+                + "\"message\":{\"content\":\"x\"},\"finish_reason\":\"stop\"},{\"index\":1,\"finish_reason\":\"length\"}],"
+                + "\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":2}}");
+        assertEquals(new Usage(1, 2, "chatcmpl-1", "gpt-4o-2024", "stop"), usage);
+    }
+
+    @Test
+    void anAnthropicStopReasonIsTheFinishReason() {
+        Usage usage = json("{\"id\":\"msg_1\",\"model\":\"claude\",\"stop_reason\":\"max_tokens\","
+                + "\"usage\":{\"input_tokens\":4,\"output_tokens\":5}}");
+        assertEquals(new Usage(4, 5, "msg_1", "claude", "max_tokens"), usage);
+    }
+
+    @Test
     void readsAnthropicStyleNames() {
         assertEquals(new Usage(7, 9), json("{\"usage\":{\"input_tokens\":7,\"output_tokens\":9}}"));
     }
@@ -67,7 +82,23 @@ class UsageTest {
         String stream = CHUNK + CHUNK
                 + "data: {\"id\":\"c\",\"choices\":[],\"usage\":{\"prompt_tokens\":21,\"completion_tokens\":8}}\n\n"
                 + "data: [DONE]\n\n";
-        assertEquals(new Usage(21, 8), sse(stream));
+        assertEquals(new Usage(21, 8, "c", null, null), sse(stream));
+    }
+
+    @Test
+    void aStreamsFinishReasonComesFromTheEventBeforeItsUsage() {
+        String stream = CHUNK
+                + "data: {\"id\":\"c\",\"model\":\"gpt-4o\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"length\"}]}\n\n"
+                + "data: {\"id\":\"c\",\"model\":\"gpt-4o\",\"choices\":[],\"usage\":{\"prompt_tokens\":2,\"completion_tokens\":3}}\n\n"
+                + "data: [DONE]\n\n";
+        assertEquals(new Usage(2, 3, "c", "gpt-4o", "length"), sse(stream));
+    }
+
+    @Test
+    void anAnthropicStreamsStopReasonIsItsFinishReason() {
+        String stream = "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},"
+                + "\"usage\":{\"output_tokens\":9}}\n\n";
+        assertEquals("end_turn", sse(stream).finishReason());
     }
 
     @Test

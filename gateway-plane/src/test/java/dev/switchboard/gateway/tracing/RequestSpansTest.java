@@ -1,0 +1,93 @@
+package dev.switchboard.gateway.tracing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.switchboard.gateway.telemetry.RequestLog;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RequestSpansTest {
+
+    private static final RequestSpans SPANS = new RequestSpans(Resource.empty());
+    private static final long START = 1_700_000_000_000_000_000L;
+
+    private static RequestLog log(int status, String errorCode, String limitRule, List<RequestLog.Attempt> attempts,
+                                  List<RequestLog.GuardrailVerdict> verdicts) {
+        return new RequestLog("req-1", Instant.ofEpochMilli(START / 1_000_000), "user:alice", "ml",
+                "api_key:alice-key", "CHAT_COMPLETIONS", "assistant", "fake/gpt-4o", false, status, errorCode, 12.5,
+                3.0, 10, 20, 1.0, 0.25, attempts, verdicts, Map.of(), List.of(), limitRule,
+                new RequestLog.Trace(1, 2, 3, 4, START, "assistant", 64, Double.NaN, "cmpl-1", "gpt-4o", "stop"));
+    }
+
+    @Test
+    void aRateLimitedRequestIsOneFailedServerSpanNamingTheRule() {
+        List<SpanData> spans = SPANS.of(log(429, "rate_limit_exceeded", "team-ml-rpm", List.of(), List.of()));
+        assertEquals(1, spans.size(), "no attempt was made");
+        SpanData server = spans.get(0);
+        assertEquals(SpanKind.SERVER, server.getKind());
+        assertEquals("team-ml-rpm", server.getAttributes().get(AttributeKey.stringKey("switchboard.rate_limit")));
+        assertEquals("rate_limit_exceeded", server.getAttributes().get(AttributeKey.stringKey("error.type")));
+        assertEquals(StatusCode.ERROR, server.getStatus().getStatusCode());
+        assertNull(server.getAttributes().get(AttributeKey.stringKey("gen_ai.response.id")), "nothing was answered");
+        assertEquals(64L, server.getAttributes().get(AttributeKey.longKey("gen_ai.request.max_tokens")));
+        assertNull(server.getAttributes().get(AttributeKey.doubleKey("gen_ai.request.temperature")), "not sent");
+    }
+
+    @Test
+    void guardrailVerdictsAreListedAndTheBlockerNamed() {
+        List<SpanData> spans = SPANS.of(log(400, "guardrail_violation", null, List.of(), List.of(
+                new RequestLog.GuardrailVerdict("llm_input", "pii-in", "pii", "enforce", "violation", true, "email", 1),
+                new RequestLog.GuardrailVerdict("llm_input", "watch", "regex", "audit", "pass", false, null, 1))));
+        SpanData server = spans.get(0);
+        assertEquals(List.of("llm_input:pii-in:enforce:violation:blocked", "llm_input:watch:audit:pass"),
+                server.getAttributes().get(AttributeKey.stringArrayKey("switchboard.guardrail.verdicts")));
+        assertEquals("pii-in", server.getAttributes().get(AttributeKey.stringKey("switchboard.guardrail.blocked_by")));
+    }
+
+    @Test
+    void attemptsAreClientChildrenOfTheServerSpanAndOnlyTheServingOneHasTheAnswer() {
+        List<SpanData> spans = SPANS.of(log(200, null, null, List.of(
+                new RequestLog.Attempt("fake/gpt-4o-mini", -1, 2, "openai-compatible", 7, START + 1_000),
+                new RequestLog.Attempt("fake/gpt-4o", 200, 9, "openai-compatible", 8, START + 3_000_000)), List.of()));
+        assertEquals(3, spans.size());
+        SpanData server = spans.get(0);
+        SpanData failed = spans.get(1);
+        SpanData served = spans.get(2);
+        assertEquals("0000000000000003", server.getParentSpanId(), "the caller's span");
+        assertEquals("00000000000000010000000000000002", server.getTraceId());
+        for (SpanData client : List.of(failed, served)) {
+            assertEquals(SpanKind.CLIENT, client.getKind());
+            assertEquals(server.getSpanId(), client.getParentSpanId());
+        }
+        assertEquals("no_response", failed.getAttributes().get(AttributeKey.stringKey("error.type")));
+        assertNull(failed.getAttributes().get(AttributeKey.longKey("http.response.status_code")));
+        assertFalse(failed.getAttributes().asMap().containsKey(AttributeKey.stringKey("gen_ai.response.id")));
+        assertEquals("cmpl-1", served.getAttributes().get(AttributeKey.stringKey("gen_ai.response.id")));
+        assertEquals(20L, served.getAttributes().get(AttributeKey.longKey("gen_ai.usage.output_tokens")));
+        assertEquals(START + 3_000_000 + 9_000_000, served.getEndEpochNanos());
+        assertEquals(0.25, server.getAttributes().get(AttributeKey.doubleKey("switchboard.cost_usd")));
+        assertEquals("alice-key", server.getAttributes().get(AttributeKey.stringKey("switchboard.api_key")));
+        assertTrue(server.getEndEpochNanos() >= served.getEndEpochNanos() - 1_000_000);
+    }
+
+    @Test
+    void aLogWithoutTraceHasNoSpans() {
+        RequestLog log = log(200, null, null, List.of(), List.of());
+        RequestLog untraced = new RequestLog(log.requestId(), log.startedAt(), log.subject(), log.team(),
+                log.credential(), log.endpoint(), log.requestedModel(), log.resolvedModel(), log.stream(), log.status(),
+                log.errorCode(), log.latencyMs(), log.timeToFirstTokenMs(), log.promptTokens(), log.completionTokens(),
+                log.timePerOutputTokenMs(), log.costUsd(), log.attempts(), log.guardrails(), log.metadata(),
+                log.limitKeys(), log.limitRule(), null);
+        assertTrue(SPANS.of(untraced).isEmpty());
+    }
+}
