@@ -88,15 +88,6 @@ public final class ClaudeCodeCli {
         return claude(workDir, command, env);
     }
 
-    /** {@code claude ARGS...} (for example {@code mcp list}), in the same clean environment as {@link #print}. */
-    public static Result command(Path workDir, Path home, Map<String, String> env, String... args) {
-        List<String> command = new ArrayList<>(List.of(DIR.resolve("node_modules/.bin/claude").toString()));
-        command.addAll(List.of(args));
-        Map<String, String> all = new java.util.HashMap<>(env);
-        all.put("HOME", home.toString());
-        return claude(workDir, command, all);
-    }
-
     private static Result claude(Path workDir, List<String> command, Map<String, String> env) {
         try {
             Map<String, String> all = new java.util.HashMap<>();
