@@ -136,6 +136,21 @@ class RequestLogTest {
     }
 
     @Test
+    void anAnthropicRequestsMetadataUserIdIsLoggedBesideTheHeadersMetadata() {
+        String id = "log-" + UUID.randomUUID();
+        String session = "{\"device_id\":\"d1\",\"account_uuid\":\"\",\"session_id\":\"s1\"}";
+        given().header("x-api-key", ALICE_KEY).header("x-request-id", id)
+                .header("x-tfy-metadata", "{\"env\":\"prod\"}")
+                .contentType("application/json")
+                .body("{\"model\":\"fake/gpt-4o-mini\",\"max_tokens\":20,\"metadata\":{\"user_id\":"
+                        + Gateway.JSON.valueToTree(session) + "},\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                .post("/v1/messages").then().statusCode(200);
+
+        RequestLog log = logOf(id);
+        assertEquals(Map.of("env", "prod", "user_id", session), log.metadata());
+    }
+
+    @Test
     void aRefusedMetadataHeaderIsA400InTheCallersShapeBeforeAnyUpstreamCall() {
         String tooLong = "{\"customer_id\":\"" + "x".repeat(513) + "\"}";
         Response openAiShape = given().header("Authorization", "Bearer " + ALICE_KEY)

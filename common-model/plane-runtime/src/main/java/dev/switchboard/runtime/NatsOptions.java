@@ -7,7 +7,10 @@ import io.nats.client.Options;
 import java.time.Duration;
 import java.util.logging.Logger;
 
-/** The NATS connection settings every background client of a plane uses: reconnect for ever, say failures once. */
+/**
+ * The NATS connection settings every background client uses (the planes' and the control plane's): reconnect for ever,
+ * say failures once. Callers may adjust the builder they get.
+ */
 public final class NatsOptions {
 
     private static final Logger LOG = Logger.getLogger(NatsOptions.class.getName());
@@ -31,5 +34,17 @@ public final class NatsOptions {
                         LOG.fine(() -> "NATS: " + exp);
                     }
                 });
+    }
+
+    /** Closes {@code connection} if there is one, keeping the thread's interrupt. */
+    public static void close(Connection connection) {
+        if (connection == null) {
+            return;
+        }
+        try {
+            connection.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

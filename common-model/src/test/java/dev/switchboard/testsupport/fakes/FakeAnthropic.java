@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -69,7 +70,9 @@ public final class FakeAnthropic implements AutoCloseable {
     /** The top-level fields the Messages API accepts; anything else is "Extra inputs are not permitted". */
     private static final Set<String> REQUEST_FIELDS = Set.of("model", "messages", "max_tokens", "system", "metadata",
             "stop_sequences", "stream", "temperature", "top_k", "top_p", "tools", "tool_choice", "thinking",
-            "service_tier", "container", "mcp_servers", "context_management");
+            "service_tier", "container", "mcp_servers", "context_management", "output_config");
+    /** The beta (Claude Code sends it) under which {@code system} messages may stand inside {@code messages}. */
+    static final String MID_CONVERSATION_SYSTEM_BETA = "mid-conversation-system-2026-04-07";
     private static final Set<String> MESSAGE_FIELDS = Set.of("role", "content");
     private static final Set<String> BLOCK_TYPES = Set.of("text", "image", "document", "search_result", "tool_result",
             "tool_use", "thinking", "redacted_thinking", "server_tool_use", "web_search_tool_result");
@@ -437,7 +440,7 @@ public final class FakeAnthropic implements AutoCloseable {
             sendError(exchange, 400, "invalid_request_error", "The request body is not valid JSON.");
             return;
         }
-        String problem = validate(body);
+        String problem = validate(betas(request).contains(MID_CONVERSATION_SYSTEM_BETA) ? withoutSystemMessages(body) : body);
         if (problem != null) {
             sendError(exchange, 400, "invalid_request_error", problem);
             return;
@@ -448,6 +451,31 @@ public final class FakeAnthropic implements AutoCloseable {
         } else {
             send(exchange, 200, message(body, reply).toString());
         }
+    }
+
+    private static Set<String> betas(RecordedRequest request) {
+        Set<String> betas = new HashSet<>();
+        for (String header : request.headerValues("anthropic-beta")) {
+            for (String beta : header.split(",")) {
+                betas.add(beta.trim());
+            }
+        }
+        return betas;
+    }
+
+    /** The body as validated under the mid-conversation-system beta: its system messages are allowed, so left out. */
+    private static JsonNode withoutSystemMessages(JsonNode body) {
+        if (!body.isObject() || !body.path("messages").isArray()) {
+            return body;
+        }
+        ObjectNode copy = ((ObjectNode) body).deepCopy();
+        ArrayNode kept = copy.putArray("messages");
+        for (JsonNode m : body.get("messages")) {
+            if (!"system".equals(m.path("role").asText())) {
+                kept.add(m);
+            }
+        }
+        return copy;
     }
 
     /** Null when the request carries this fake's key in {@code x-api-key} or as a bearer token. */

@@ -244,6 +244,18 @@ class FakeAnthropicTest {
     }
 
     @Test
+    void systemMessagesInsideMessagesAreAcceptedOnlyUnderClaudeCodesBeta() throws Exception {
+        String body = """
+                {"model":"m","max_tokens":5,"thinking":{"type":"adaptive"},"output_config":{"effort":"high"},                "messages":[{"role":"user","content":"hi"},{"role":"system","content":"be brief"}]}""";
+        assertEquals(400, post(body).statusCode());
+
+        HttpResponse<String> withBeta = send(request().header("x-api-key", KEY).header("anthropic-version", "2023-06-01")
+                .header("anthropic-beta", "claude-code-20250219," + FakeAnthropic.MID_CONVERSATION_SYSTEM_BETA), body);
+
+        assertEquals(200, withBeta.statusCode(), withBeta.body());
+    }
+
+    @Test
     void streamingFollowsTheSseGrammar() throws Exception {
         HttpResponse<String> response = post(STREAM_MESSAGES);
         assertEquals(200, response.statusCode());

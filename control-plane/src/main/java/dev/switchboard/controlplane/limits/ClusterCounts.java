@@ -3,9 +3,9 @@ package dev.switchboard.controlplane.limits;
 import dev.switchboard.controlplane.ControlPlaneConfig;
 import dev.switchboard.model.limits.LimitCounters;
 import dev.switchboard.model.limits.LimitsWire;
+import dev.switchboard.runtime.NatsOptions;
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
-import io.nats.client.ErrorListener;
 import io.nats.client.Message;
 import io.nats.client.Nats;
 import io.nats.client.Options;
@@ -46,20 +46,8 @@ public class ClusterCounts {
     private volatile long lastEviction;
 
     void start(@Observes StartupEvent event) {
-        Options options = new Options.Builder()
-                .server(config.nats().url())
-                .connectionName("switchboard-control-plane-limits")
-                .connectionTimeout(Duration.ofSeconds(2))
-                .maxReconnects(-1)
-                .reconnectWait(Duration.ofMillis(500))
-                .errorListener(new ErrorListener() {
-                    @Override
-                    public void exceptionOccurred(Connection conn, Exception exp) {
-                        LOG.debugf("NATS (limits): %s", exp.toString());
-                    }
-                })
-                .connectionListener(this::connectionEvent)
-                .build();
+        Options options = NatsOptions.builder(config.nats().url(), "switchboard-control-plane-limits", Duration.ofSeconds(2),
+                this::connectionEvent).build();
         try {
             // In the background and retrying: the control plane starts (and serves its API) while NATS is away.
             Nats.connectAsynchronously(options, true);
@@ -114,13 +102,6 @@ public class ClusterCounts {
     }
 
     void stop(@Observes ShutdownEvent event) {
-        Connection c = connection;
-        if (c != null) {
-            try {
-                c.close();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        NatsOptions.close(connection);
     }
 }

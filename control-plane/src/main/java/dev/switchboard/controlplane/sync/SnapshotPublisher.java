@@ -4,8 +4,8 @@ import dev.switchboard.controlplane.ControlPlaneConfig;
 import dev.switchboard.controlplane.config.MasterKey;
 import dev.switchboard.controlplane.store.Head;
 import dev.switchboard.model.sync.SnapshotWire;
+import dev.switchboard.runtime.NatsOptions;
 import io.nats.client.Connection;
-import io.nats.client.ErrorListener;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.Nats;
 import io.nats.client.ObjectStore;
@@ -173,20 +173,9 @@ public class SnapshotPublisher {
         }
         Connection c = connection;
         if (c == null || c.getStatus() == Connection.Status.CLOSED) {
-            Options options = new Options.Builder()
-                    .server(config.nats().url())
-                    .connectionName("switchboard-control-plane")
-                    .connectionTimeout(Duration.ofSeconds(2))
-                    .maxReconnects(-1)
+            Options options = NatsOptions.builder(config.nats().url(), "switchboard-control-plane", Duration.ofSeconds(2),
+                    (conn, event) -> LOG.debugf("NATS connection: %s", event))
                     .reconnectWait(Duration.ofMillis(250))
-                    // Our own retry log says what failed, once per attempt; jnats would add a SEVERE line each time.
-                    .errorListener(new ErrorListener() {
-                        @Override
-                        public void exceptionOccurred(Connection conn, Exception exp) {
-                            LOG.debugf("NATS: %s", exp.toString());
-                        }
-                    })
-                    .connectionListener((conn, event) -> LOG.debugf("NATS connection: %s", event))
                     .build();
             c = Nats.connect(options);
             connection = c;
@@ -222,13 +211,6 @@ public class SnapshotPublisher {
         if (t != null) {
             t.interrupt();
         }
-        Connection c = connection;
-        if (c != null) {
-            try {
-                c.close();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        NatsOptions.close(connection);
     }
 }

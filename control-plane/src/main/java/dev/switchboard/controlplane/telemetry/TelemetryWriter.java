@@ -4,8 +4,8 @@ import dev.switchboard.controlplane.ControlPlaneConfig;
 import dev.switchboard.controlplane.limits.BudgetAlerts;
 import dev.switchboard.controlplane.telemetry.ClickHouseStore.ClickHouseFailure;
 import dev.switchboard.model.telemetry.TelemetryWire;
+import dev.switchboard.runtime.NatsOptions;
 import io.nats.client.Connection;
-import io.nats.client.ErrorListener;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.JetStreamSubscription;
@@ -346,19 +346,9 @@ public class TelemetryWriter {
         }
         Connection c = connection;
         if (c == null || c.getStatus() == Connection.Status.CLOSED) {
-            Options options = new Options.Builder()
-                    .server(config.nats().url())
-                    .connectionName("switchboard-telemetry-writer")
-                    .connectionTimeout(Duration.ofSeconds(2))
-                    .maxReconnects(-1)
+            Options options = NatsOptions.builder(config.nats().url(), "switchboard-telemetry-writer", Duration.ofSeconds(2),
+                    (conn, event) -> LOG.debugf("NATS connection: %s", event))
                     .reconnectWait(Duration.ofMillis(250))
-                    .errorListener(new ErrorListener() {
-                        @Override
-                        public void exceptionOccurred(Connection conn, Exception exp) {
-                            LOG.debugf("NATS: %s", exp.toString());
-                        }
-                    })
-                    .connectionListener((conn, event) -> LOG.debugf("NATS connection: %s", event))
                     .build();
             c = Nats.connect(options);
             connection = c;
@@ -438,13 +428,6 @@ public class TelemetryWriter {
                 Thread.currentThread().interrupt();
             }
         }
-        Connection c = connection;
-        if (c != null) {
-            try {
-                c.close();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        NatsOptions.close(connection);
     }
 }

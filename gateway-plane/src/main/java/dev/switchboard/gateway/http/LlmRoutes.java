@@ -11,6 +11,11 @@ import dev.switchboard.gateway.pipeline.LlmRequest;
 import dev.switchboard.gateway.pipeline.Recorder;
 import dev.switchboard.gateway.pipeline.RequestMetadata;
 import dev.switchboard.gateway.provider.ProviderAdapters;
+import dev.switchboard.gateway.provider.ResponseTranslator;
+import dev.switchboard.gateway.provider.Upstream;
+import dev.switchboard.gateway.provider.UpstreamCall;
+import dev.switchboard.gateway.provider.anthropic.AnthropicAdapter;
+import dev.switchboard.gateway.provider.anthropic.inbound.TokenEstimate;
 import dev.switchboard.gateway.routing.ModelResolver;
 import dev.switchboard.gateway.routing.RouteExplanation;
 import dev.switchboard.gateway.routing.RoutingStats;
@@ -19,6 +24,7 @@ import dev.switchboard.gateway.snapshot.GatewayState;
 import dev.switchboard.gateway.snapshot.SnapshotHolder;
 import dev.switchboard.gateway.telemetry.RequestLog;
 import dev.switchboard.gateway.telemetry.TargetStatistics;
+import dev.switchboard.model.config.ProviderType;
 import dev.switchboard.model.snapshot.ModelRef;
 import dev.switchboard.runtime.auth.BearerAuthenticator;
 import dev.switchboard.runtime.telemetry.RowQueue;
@@ -53,6 +59,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class LlmRoutes {
 
     static final List<String> BASE_PATHS = List.of("/v1", "/api/llm", "/api/llm/v1");
+    static final String COUNT_TOKENS = "/messages/count_tokens";
+    private static final io.vertx.core.buffer.Buffer ROOT = new JsonObject().put("service", "switchboard-gateway")
+            .put("apis", new JsonArray().add("/v1/chat/completions").add("/v1/embeddings").add("/v1/responses")
+                    .add("/v1/messages").add("/v1/messages/count_tokens").add("/v1/models")).toBuffer();
 
     @Inject
     Vertx vertx;
@@ -89,6 +99,7 @@ public class LlmRoutes {
     private VertxWebhookClient webhooks;
     private ModelResolver resolver;
     private LlmPipeline pipeline;
+    private ProviderAdapters adapters;
 
     void register(@Observes Router router) {
         forwarder = new Forwarder(vertx, maxConnectionsPerHost);
@@ -99,7 +110,7 @@ public class LlmRoutes {
         webhooks = new VertxWebhookClient(vertx, GuardrailWebhooks.CONNECT_TIMEOUT_MS);
         GuardrailWebhooks.install(webhooks);
         resolver = new ModelResolver(new TargetSelector(routingStats, ThreadLocalRandom::current));
-        ProviderAdapters adapters = new ProviderAdapters(
+        adapters = new ProviderAdapters(
                 vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setMaxPoolSize(8)),
                 Clock.systemUTC(), anthropicDefaultMaxTokens);
         LimitStep limitStep = new LimitStep(limits.limits().counters(), limits.clock());
@@ -111,11 +122,18 @@ public class LlmRoutes {
                 router.post(base + endpoint.path()).handler(body).handler(this::prepare)
                         .handler(rc -> handle(rc, endpoint)).failureHandler(this::failure);
             }
+            router.post(base + COUNT_TOKENS).handler(body).handler(this::prepare).handler(this::countTokens)
+                    .failureHandler(this::failure);
             router.get(base + "/models").handler(this::prepare).handler(this::listModels).failureHandler(this::failure);
             // a literal ':' in the path (a plain path would read ':explain' as a parameter), or its percent-encoding
             router.routeWithRegex(HttpMethod.POST, Pattern.quote(base + "/route") + "(:|%3[aA])explain").handler(body)
                     .handler(this::prepare).handler(this::explain).failureHandler(this::failure);
         }
+        // Claude Code opens its connection with HEAD / (and a browser or a probe may GET it): a 200, as Anthropic's API
+        // answers, rather than a 404 that reads as "wrong base URL"
+        router.head("/").handler(this::prepare).handler(rc -> rc.response().end());
+        router.get("/").handler(this::prepare).handler(rc -> rc.response().putHeader("content-type", "application/json")
+                .end(ROOT));
         // after every real route: /api/llm/* would otherwise catch /api/llm/v1/... first
         for (String base : BASE_PATHS) {
             router.route(base + "/*").handler(this::prepare)
@@ -221,9 +239,54 @@ public class LlmRoutes {
                 .onFailure(err -> GatewayResponses.fail(rc, err));
     }
 
+    /**
+     * {@code POST /v1/messages/count_tokens}, authenticated and authorized as a Messages request and resolved to the
+     * target that would serve it now: an Anthropic target counts it itself (the caller's body and beta headers passed
+     * through); for any other target the gateway answers an estimate ({@link TokenEstimate}), marked by the header
+     * {@code x-tfy-token-count: estimate}. Not a model call: no limits are charged and no request is logged.
+     */
+    private void countTokens(RoutingContext rc) {
+        GatewayResponses.useAnthropicErrors(rc);
+        GatewayState state = holder.current();
+        if (state == null) {
+            GatewayResponses.fail(rc, GatewayError.unavailable("The gateway has no configuration yet."));
+            return;
+        }
+        io.vertx.core.Future.succeededFuture(state)
+                .compose(s -> authenticator.authenticate(s.snapshot(), LlmPipeline.credential(rc, Endpoint.MESSAGES)))
+                .compose(principal -> {
+                    LlmRequest request = LlmRequest.parse(Endpoint.MESSAGES,
+                            rc.body().buffer() == null ? new byte[0] : rc.body().buffer().getBytes());
+                    LlmPipeline.authorize(state, principal, request.model());
+                    ModelResolver.Resolution resolution = resolver.resolve(state.snapshot(), request.model(),
+                            rc.request().headers(), Map.of(), System.currentTimeMillis());
+                    String targetName = resolution.targets().get(0).target();
+                    ModelRef target = state.snapshot().model(targetName).orElseThrow(GatewayError::internal);
+                    Upstream upstream = state.upstream(target.account().name()).orElseThrow(GatewayError::internal);
+                    if (adapters.forType(target.account().type()) instanceof AnthropicAdapter anthropic
+                            && target.account().type() == ProviderType.ANTHROPIC) {
+                        if (upstream.credentialError() != null) {
+                            throw GatewayError.providerMisconfigured(target.account().name());
+                        }
+                        UpstreamCall call = anthropic.countTokens(request, target, upstream, rc.request().headers());
+                        return forwarder.open(call, rc.response(), targetName, upstream.timeouts().firstByteMs())
+                                .compose(answer -> forwarder.relay(answer, rc.response(), false, targetName,
+                                        ResponseTranslator.PASSTHROUGH, null))
+                                .mapEmpty();
+                    }
+                    int estimate = TokenEstimate.inputTokens(request.body());
+                    rc.response().putHeader("content-type", "application/json")
+                            .putHeader("x-tfy-resolved-model", targetName)
+                            .putHeader("x-tfy-token-count", "estimate")
+                            .end(new JsonObject().put("input_tokens", estimate).toBuffer());
+                    return io.vertx.core.Future.<Void>succeededFuture();
+                })
+                .onFailure(err -> GatewayResponses.fail(rc, err));
+    }
+
     private void failure(RoutingContext rc) {
         ensureRequestId(rc);
-        if (rc.request().path().endsWith(Endpoint.MESSAGES.path())) {
+        if (rc.request().path().endsWith(Endpoint.MESSAGES.path()) || rc.request().path().endsWith(COUNT_TOKENS)) {
             GatewayResponses.useAnthropicErrors(rc);
         }
         if (rc.statusCode() == 413) {

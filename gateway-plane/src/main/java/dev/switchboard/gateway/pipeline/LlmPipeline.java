@@ -100,7 +100,8 @@ public final class LlmPipeline {
     private Exchange prepare(RoutingContext rc, Endpoint endpoint, GatewayState state, Principal principal,
                              String requestId, long startNanos, long startMillis, Context context) {
         LlmRequest request = LlmRequest.parse(endpoint, bodyOf(rc));
-        Map<String, String> metadata = RequestMetadata.parse(rc.request().getHeader(RequestMetadata.HEADER));
+        Map<String, String> metadata = RequestMetadata.withUserId(
+                RequestMetadata.parse(rc.request().getHeader(RequestMetadata.HEADER)), request.userId());
         authorize(state, principal, request.model());
         ModelResolver.Resolution resolution = resolver.resolve(state.snapshot(), request.model(), rc.request().headers(),
                 metadata, startMillis);
@@ -115,7 +116,7 @@ public final class LlmPipeline {
     }
 
     /** The Authorization header; on the Messages endpoint also Anthropic's {@code x-api-key}, as Claude Code sends it. */
-    private static String credential(RoutingContext rc, Endpoint endpoint) {
+    public static String credential(RoutingContext rc, Endpoint endpoint) {
         String authorization = rc.request().getHeader("authorization");
         if (authorization == null && endpoint == Endpoint.MESSAGES) {
             String apiKey = rc.request().getHeader("x-api-key");

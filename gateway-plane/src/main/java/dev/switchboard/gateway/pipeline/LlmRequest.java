@@ -33,11 +33,13 @@ public final class LlmRequest {
     private final boolean stream;
     private final long maxTokens;
     private final double temperature;
+    private final String userId;
 
     private LlmRequest(Endpoint endpoint, byte[] body, String model, int modelFieldStart, int modelStart, int modelEnd,
-                       boolean stream, long maxTokens, double temperature) {
+                       boolean stream, long maxTokens, double temperature, String userId) {
         this.maxTokens = maxTokens;
         this.temperature = temperature;
+        this.userId = userId;
         this.modelFieldStart = modelFieldStart;
         this.endpoint = endpoint;
         this.body = body;
@@ -61,6 +63,7 @@ public final class LlmRequest {
         double temperature = Double.NaN;
         boolean hasMessages = false;
         boolean hasInput = false;
+        String userId = null;
         try (JsonParser p = JSON.createParser(body)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw GatewayError.invalidJson("the body must be a JSON object");
@@ -108,6 +111,13 @@ public final class LlmRequest {
                         hasInput = value != JsonToken.VALUE_NULL;
                         p.skipChildren();
                     }
+                    case "metadata" -> {
+                        if (endpoint == Endpoint.MESSAGES && value == JsonToken.START_OBJECT) {
+                            userId = userId(p);
+                        } else {
+                            p.skipChildren();
+                        }
+                    }
                     default -> p.skipChildren();
                 }
             }
@@ -127,7 +137,22 @@ public final class LlmRequest {
             throw GatewayError.invalidRequest("'input' is a required property.", "input");
         }
         return new LlmRequest(endpoint, body, model, modelFieldStart, modelStart, modelEnd, stream, maxTokens,
-                temperature);
+                temperature, userId);
+    }
+
+    /** Anthropic's {@code metadata.user_id}, the parser on the object's start; the object is consumed. */
+    private static String userId(JsonParser p) throws IOException {
+        String userId = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken value = p.nextToken();
+            if (field.equals("user_id") && value == JsonToken.VALUE_STRING) {
+                userId = p.getText();
+            } else {
+                p.skipChildren();
+            }
+        }
+        return userId;
     }
 
     private static String shortMessage(IOException e) {
@@ -160,6 +185,11 @@ public final class LlmRequest {
 
     public boolean stream() {
         return stream;
+    }
+
+    /** An Anthropic Messages request's {@code metadata.user_id} (Claude Code sends its device and session), or null. */
+    public String userId() {
+        return userId;
     }
 
     public byte[] body() {

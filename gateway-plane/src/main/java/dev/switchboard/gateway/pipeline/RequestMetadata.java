@@ -23,6 +23,8 @@ import java.util.regex.Pattern;
 public final class RequestMetadata {
 
     public static final String HEADER = "x-tfy-metadata";
+    /** The key an Anthropic request's {@code metadata.user_id} is recorded under. */
+    public static final String USER_ID = "user_id";
     public static final int MAX_KEYS = 32;
     public static final int MAX_KEY_LENGTH = 64;
     public static final int MAX_VALUE_LENGTH = 512;
@@ -79,6 +81,21 @@ public final class RequestMetadata {
         } catch (IOException e) {
             throw invalid(HEADER, "the header must be a JSON object of string values; it is not valid JSON.");
         }
+        return Collections.unmodifiableMap(out);
+    }
+
+    /**
+     * The metadata with an Anthropic request's {@code metadata.user_id} under {@value #USER_ID}, so that the request
+     * log shows whose Claude Code session a request came from; the header's own {@value #USER_ID} wins, and a value
+     * over {@value #MAX_VALUE_LENGTH} characters is left out rather than refused (the body is the provider's to judge).
+     */
+    public static Map<String, String> withUserId(Map<String, String> metadata, String userId) {
+        if (userId == null || userId.isEmpty() || userId.length() > MAX_VALUE_LENGTH || metadata.containsKey(USER_ID)
+                || metadata.size() == MAX_KEYS) {
+            return metadata;
+        }
+        Map<String, String> out = new LinkedHashMap<>(metadata);
+        out.put(USER_ID, userId);
         return Collections.unmodifiableMap(out);
     }
 

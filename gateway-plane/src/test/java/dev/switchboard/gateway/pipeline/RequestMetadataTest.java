@@ -57,6 +57,14 @@ class RequestMetadataTest {
     }
 
     @Test
+    void anAnthropicUserIdIsRecordedUnlessTheHeaderNamesOne() {
+        assertEquals(Map.of("team", "a", "user_id", "u1"), RequestMetadata.withUserId(Map.of("team", "a"), "u1"));
+        assertEquals(Map.of("user_id", "mine"), RequestMetadata.withUserId(Map.of("user_id", "mine"), "u1"));
+        assertEquals(Map.of(), RequestMetadata.withUserId(Map.of(), null));
+        assertEquals(Map.of(), RequestMetadata.withUserId(Map.of(), "x".repeat(RequestMetadata.MAX_VALUE_LENGTH + 1)));
+    }
+
+    @Test
     void noHeaderIsNoMetadata() {
         assertEquals(Map.of(), RequestMetadata.parse(null));
         assertEquals(Map.of(), RequestMetadata.parse("  "));

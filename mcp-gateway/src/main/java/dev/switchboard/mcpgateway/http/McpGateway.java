@@ -41,6 +41,7 @@ import java.util.function.Supplier;
  * <ul>
  *   <li>{@code POST|GET|DELETE /mcp/v1/{server}/mcp}: an upstream server or a virtual server, Streamable HTTP;</li>
  *   <li>{@code GET /.well-known/oauth-protected-resource[/mcp/v1/{server}/mcp]}: RFC 9728 metadata naming the IdPs;</li>
+ *   <li>the other OAuth discovery paths a client may try on this origin: JSON answers ({@link OAuthDiscovery});</li>
  *   <li>{@code GET /mcp/v1/claude-code/managed-mcp.json} and {@code managed-settings.json}: Claude Code's managed
  *       configuration for the caller, for MDM;</li>
  *   <li>{@code /mcp/v1/approvals}: the approval API ({@link ApprovalApi}).</li>
@@ -54,6 +55,8 @@ public final class McpGateway implements AutoCloseable {
     /** How long a call waits for approval unless {@code switchboard.mcp.approval.timeout} says otherwise. */
     public static final Duration DEFAULT_APPROVAL_TIMEOUT = Duration.ofMinutes(5);
     static final String METADATA_PATH = "/.well-known/oauth-protected-resource";
+    static final String DEFAULT_KEY_VARIABLE = "SWITCHBOARD_API_KEY";
+    private static final java.util.regex.Pattern ENV_NAME = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
 
     private final McpSettings settings;
     private final Supplier<McpState> states;
@@ -62,6 +65,7 @@ public final class McpGateway implements AutoCloseable {
     private final McpPipeline pipeline;
     private final HostGuard hostGuard;
     private final ApprovalApi approvalApi;
+    private final OAuthDiscovery discovery;
 
     public McpGateway(Vertx vertx, McpSettings settings, Supplier<McpState> states, BearerAuthenticator authenticator,
                       SessionCodec sessionCodec, RowQueue<ToolCallRecord> audit, Clock clock) {
@@ -89,6 +93,7 @@ public final class McpGateway implements AutoCloseable {
                 McpPipeline.defaultToolCallSteps(audit, clock, spans, approvals, limits), approvals);
         this.hostGuard = new HostGuard(settings);
         this.approvalApi = new ApprovalApi(states, authenticator, hostGuard, approvals);
+        this.discovery = new OAuthDiscovery(states, this::baseUrl);
     }
 
     public void register(Router router) {
@@ -99,6 +104,7 @@ public final class McpGateway implements AutoCloseable {
         router.route(MCP_PATH).handler(this::mcp).failureHandler(this::failure);
         router.get(METADATA_PATH).handler(rc -> resourceMetadata(rc, null));
         router.get(METADATA_PATH + "/mcp/v1/:server/mcp").handler(rc -> resourceMetadata(rc, rc.pathParam("server")));
+        discovery.register(router);
         approvalApi.register(router);
     }
 
@@ -186,16 +192,17 @@ public final class McpGateway implements AutoCloseable {
             Principal p = ar.result();
             Set<String> usable = state.access().usableServers(p.subject(), p.claimedTeams());
             ObjectNode servers = Json.MAPPER.createObjectNode();
+            String keyVariable = keyVariable(rc, state);
             for (McpServer s : state.snapshot().config().mcpServers()) {
                 if (usable.contains(s.name())) {
-                    servers.putObject(s.name()).put("type", "http").put("url", endpointUrl(rc, s.name()));
+                    entry(servers, s.name(), endpointUrl(rc, s.name()), keyVariable);
                 }
             }
             for (VirtualMcpServer v : state.snapshot().config().virtualMcpServers()) {
                 boolean any = state.virtual(v.name()).orElseThrow().names().all().values().stream()
                         .anyMatch(t -> state.access().grant(p.subject(), p.claimedTeams(), t.server()).allows(t.tool()));
                 if (any) {
-                    servers.putObject(v.name()).put("type", "http").put("url", endpointUrl(rc, v.name()));
+                    entry(servers, v.name(), endpointUrl(rc, v.name()), keyVariable);
                 }
             }
             ObjectNode doc = servers;
@@ -210,11 +217,39 @@ public final class McpGateway implements AutoCloseable {
         });
     }
 
+    /**
+     * The environment variable whose value Claude Code is to send as the API key, or null for URL-only entries (sign-in
+     * with the identity provider). {@code ?auth=api-key} asks for the header, {@code ?auth=oauth} for URL-only; without
+     * it, a gateway with an identity provider gets URL-only entries and one without gets the header, the one way that
+     * can connect there. {@code ?key_env=NAME} names the variable ({@value #DEFAULT_KEY_VARIABLE} by default); Claude
+     * Code expands {@code ${NAME}} in the file when it connects, so no key is written into it.
+     */
+    private String keyVariable(RoutingContext rc, McpState state) {
+        String auth = rc.queryParams().get("auth");
+        boolean header = auth == null ? state.snapshot().config().identityProviders().isEmpty() : auth.equals("api-key");
+        if (!header) {
+            return null;
+        }
+        String name = rc.queryParams().get("key_env");
+        return name != null && ENV_NAME.matcher(name).matches() ? name : DEFAULT_KEY_VARIABLE;
+    }
+
+    private static void entry(ObjectNode servers, String name, String url, String keyVariable) {
+        ObjectNode entry = servers.putObject(name).put("type", "http").put("url", url);
+        if (keyVariable != null) {
+            entry.putObject("headers").put("Authorization", "Bearer ${" + keyVariable + "}");
+        }
+    }
+
     private String endpointUrl(RoutingContext rc, String name) {
         return baseUrl(rc) + "/mcp/v1/" + name + "/mcp";
     }
 
+    /** Null when no identity provider is configured: there is no authorization server for a client to discover. */
     private String metadataUrl(RoutingContext rc, String server) {
+        if (!discovery.hasAuthorizationServer()) {
+            return null;
+        }
         return baseUrl(rc) + METADATA_PATH + (server == null ? "" : "/mcp/v1/" + server + "/mcp");
     }
 

@@ -23,9 +23,14 @@ public final class ClientReply implements EventSink {
     private final List<Runnable> onGone = new ArrayList<>(1);
     private boolean sse;
 
+    /** What a 401 tells a client that has no authorization server to discover (no identity provider configured). */
+    public static final String API_KEY_HINT = "This MCP gateway takes a gateway API key: send 'Authorization: Bearer <key>'";
+
     /**
      * @param resourceMetadataUrl where the OAuth protected resource metadata of this endpoint is (RFC 9728); a 401
-     *                            names it in {@code WWW-Authenticate} so that MCP clients can discover the IdP
+     *                            names it in {@code WWW-Authenticate} so that MCP clients can discover the IdP. Null
+     *                            when no identity provider is configured: the 401 then says to send an API key
+     *                            instead of sending the client on a search for an authorization server
      */
     public ClientReply(HttpServerResponse out, String resourceMetadataUrl) {
         this.out = out;
@@ -103,8 +108,10 @@ public final class ClientReply implements EventSink {
         } else {
             if (error.httpStatus() == 401) {
                 // RFC 6750: no error code when the request carried no token at all.
-                out.putHeader("WWW-Authenticate", "Bearer " + ("invalid_token".equals(error.reason())
-                        ? "error=\"invalid_token\", " : "") + "resource_metadata=\"" + resourceMetadataUrl + "\"");
+                String code = "invalid_token".equals(error.reason()) ? "error=\"invalid_token\", " : "";
+                out.putHeader("WWW-Authenticate", "Bearer " + code + (resourceMetadataUrl != null
+                        ? "resource_metadata=\"" + resourceMetadataUrl + "\""
+                        : "realm=\"switchboard\", error_description=\"" + API_KEY_HINT + "\""));
             }
             json(error.httpStatus(), error.toJson());
         }

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The real MCP peers from npm, pinned in {@code src/test/npm/package.json} and its lock file: the reference server
- * {@code @modelcontextprotocol/server-everything} and the MCP Inspector CLI. The test run installs them itself
+ * {@code @modelcontextprotocol/server-everything}, the MCP Inspector CLI and Claude Code. The test run installs them itself
  * ({@code npm ci} into {@code target/npm-peers}, skipped when the lock file has not changed since the last install).
  * Without {@code node}/{@code npm} on the PATH, or when the install fails, {@link #available()} is false and
  * {@link #unavailableReason()} says why, for the tests' skip message.
@@ -140,11 +140,41 @@ public final class NodePeers {
         }
     }
 
+    /**
+     * Runs {@code claude ARGS...} in {@code dir} with {@code home} as its home (where {@code claude mcp add} writes)
+     * and nothing of this machine's environment but {@code PATH}, plus Claude Code's switches for a closed network.
+     */
+    public static Result claude(Path dir, Path home, Map<String, String> env, String... args) {
+        List<String> command = new ArrayList<>(List.of(bin("claude")));
+        command.addAll(List.of(args));
+        Map<String, String> all = new java.util.HashMap<>(env);
+        all.put("PATH", System.getenv("PATH"));
+        all.put("HOME", home.toString());
+        all.put("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1");
+        all.put("DISABLE_TELEMETRY", "1");
+        all.put("DISABLE_ERROR_REPORTING", "1");
+        all.put("DISABLE_AUTOUPDATER", "1");
+        try {
+            return run(command, dir, all, true, Duration.ofSeconds(90));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public record Result(int exit, String output) {
     }
 
     private static Result run(List<String> command, Map<String, String> env, Duration timeout) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(command).directory(DIR.toFile()).redirectErrorStream(true);
+        return run(command, DIR, env, false, timeout);
+    }
+
+    /** @param cleanEnv start from an empty environment rather than this process's */
+    private static Result run(List<String> command, Path dir, Map<String, String> env, boolean cleanEnv,
+                              Duration timeout) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+        if (cleanEnv) {
+            pb.environment().clear();
+        }
         pb.environment().putAll(env);
         Process p = pb.start();
         p.getOutputStream().close();

@@ -81,14 +81,7 @@ public final class NatsSnapshots<S extends PlaneState> implements AutoCloseable 
     public void close() {
         closed = true;
         worker.shutdownNow();
-        Connection c = connection;
-        if (c != null) {
-            try {
-                c.close();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        NatsOptions.close(connection);
     }
 
     /** The NATS side in words, for readiness: {@code connected}, {@code reconnecting}, or what it waits for. */

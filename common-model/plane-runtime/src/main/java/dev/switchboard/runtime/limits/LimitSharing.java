@@ -231,13 +231,6 @@ public final class LimitSharing implements AutoCloseable {
     @Override
     public void close() {
         worker.shutdownNow();
-        Connection c = connection;
-        if (c != null) {
-            try {
-                c.close();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        NatsOptions.close(connection);
     }
 }

@@ -55,6 +55,16 @@ public final class AnthropicAdapter implements ProviderAdapter {
      */
     public UpstreamCall passthrough(LlmRequest messagesRequest, ModelRef target, Upstream upstream,
                                     MultiMap callerHeaders) {
+        return passthrough(messagesRequest, target, upstream, callerHeaders, "/v1/messages");
+    }
+
+    /** A caller's {@code count_tokens} request to an Anthropic target: Anthropic's own count, as {@link #passthrough}. */
+    public UpstreamCall countTokens(LlmRequest countRequest, ModelRef target, Upstream upstream, MultiMap callerHeaders) {
+        return passthrough(countRequest, target, upstream, callerHeaders, "/v1/messages/count_tokens");
+    }
+
+    private UpstreamCall passthrough(LlmRequest messagesRequest, ModelRef target, Upstream upstream,
+                                     MultiMap callerHeaders, String path) {
         String version = callerHeaders.get("anthropic-version");
         MultiMap headers = MultiMap.caseInsensitiveMultiMap()
                 .add("content-type", "application/json")
@@ -66,7 +76,7 @@ public final class AnthropicAdapter implements ProviderAdapter {
         if (upstream.credential() != null) {
             headers.add("x-api-key", upstream.credential());
         }
-        return new UpstreamCall(upstream, upstream.basePath() + "/v1/messages", headers,
+        return new UpstreamCall(upstream, upstream.basePath() + path, headers,
                 messagesRequest.bodyWithModel(target.model().id()), ResponseTranslator.PASSTHROUGH);
     }
 

@@ -6,12 +6,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.util.Set;
 
 /**
  * An Anthropic Messages request (what Claude Code and the Anthropic SDKs send to {@code POST /v1/messages}) as an
  * OpenAI chat-completions request.
  * <ul>
- * <li>{@code system} (a string or text blocks, joined by a blank line) becomes the first, system, message.</li>
+ * <li>{@code system} (a string or text blocks, joined by a blank line) becomes the first, system, message; a
+ * {@code system} message inside {@code messages} (Claude Code's {@code mid-conversation-system} beta) becomes a system
+ * message at the same place. Claude Code's {@code x-anthropic-billing-header:} block is left out: it is addressed to
+ * Anthropic, and text that changes with every release at the head of the prompt would spoil the target's prefix
+ * caching.</li>
  * <li>User text, image (base64 as a data URL, or by URL) and document blocks (text, or base64 PDF as a {@code file}
  * part) become content parts; a lone text block becomes plain string content.</li>
  * <li>Assistant text is concatenated, {@code tool_use} blocks become {@code tool_calls} (arguments = the input as a
@@ -23,16 +28,31 @@ import java.io.IOException;
  * <li>{@code max_tokens}, {@code stop_sequences} ({@code stop}), {@code temperature}, {@code top_p},
  * {@code metadata.user_id} ({@code user}) are copied; {@code stream} adds {@code stream_options.include_usage} so
  * that usage can be reported back.</li>
+ * <li>{@code output_config.effort} becomes {@code reasoning_effort} ({@link ReasoningEffort}) for a target model
+ * that takes one.</li>
  * <li>Custom tools become function tools; {@code tool_choice} auto/any/tool/none becomes auto/required/function/none
  * and {@code disable_parallel_tool_use} {@code parallel_tool_calls: false}; both are left out when there are no tools
  * (OpenAI refuses them then).</li>
- * <li>Dropped: {@code top_k}, {@code thinking}, {@code cache_control}, citations and other fields OpenAI lacks.</li>
+ * <li>Dropped without an error, as the target has no such thing: {@code top_k}, {@code thinking},
+ * {@code context_management}, {@code cache_control}, citations, Anthropic server tools (web search, code execution:
+ * Anthropic runs them, an OpenAI target cannot). Fields and block types this class does not know (a newer client's)
+ * are dropped too and logged once each ({@link IgnoredFields}): a new Claude Code release must not break every
+ * request.</li>
  * </ul>
- * Bad input is an {@link AnthropicInboundError} (400) whose message starts with the field's path.
+ * Bad input (a known field with a wrong shape) is an {@link AnthropicInboundError} (400) whose message starts with
+ * the field's path.
  */
 public final class AnthropicToOpenAi {
 
     static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Top-level fields read here or knowingly dropped; any other is a newer client's, logged once and ignored. */
+    private static final Set<String> KNOWN_FIELDS = Set.of("model", "messages", "system", "max_tokens", "temperature",
+            "top_p", "top_k", "stop_sequences", "stream", "tools", "tool_choice", "metadata", "thinking",
+            "context_management", "output_config", "service_tier");
+
+    /** Claude Code's first system block: attribution for Anthropic's billing, nothing the model needs. */
+    private static final String BILLING_HEADER = "x-anthropic-billing-header:";
 
     private AnthropicToOpenAi() {
     }
@@ -49,6 +69,11 @@ public final class AnthropicToOpenAi {
         if (in == null || !in.isObject()) {
             throw AnthropicInboundError.invalidRequest("The request body must be a JSON object.");
         }
+        in.fieldNames().forEachRemaining(field -> {
+            if (!KNOWN_FIELDS.contains(field)) {
+                IgnoredFields.once("field", field);
+            }
+        });
         ObjectNode out = JSON.createObjectNode();
         out.put("model", upstreamModel);
         ArrayNode messages = out.putArray("messages");
@@ -79,6 +104,7 @@ public final class AnthropicToOpenAi {
             out.putObject("stream_options").put("include_usage", true);
         }
         tools(in, out);
+        ReasoningEffort.apply(in.get("output_config"), upstreamModel, out);
         JsonNode metadata = in.get("metadata");
         if (metadata != null && !metadata.isNull()) {
             if (!metadata.isObject()) {
@@ -99,6 +125,11 @@ public final class AnthropicToOpenAi {
         if (system == null || system.isNull()) {
             return;
         }
+        systemMessage(system, "system", messages);
+    }
+
+    /** A string or text blocks as one system message; nothing when it comes to no text. */
+    private static void systemMessage(JsonNode system, String param, ArrayNode messages) {
         String text;
         if (system.isTextual()) {
             text = system.asText();
@@ -106,15 +137,18 @@ public final class AnthropicToOpenAi {
             StringBuilder joined = new StringBuilder();
             for (int i = 0; i < system.size(); i++) {
                 JsonNode block = system.get(i);
-                String param = "system." + i;
+                String blockParam = param + "." + i;
                 if (!"text".equals(block.path("type").asText())) {
-                    throw invalid(param + ".type", "System blocks must be text blocks");
+                    throw invalid(blockParam + ".type", "System blocks must be text blocks");
                 }
-                appendJoined(joined, text(block, param));
+                String blockText = text(block, blockParam);
+                if (!blockText.startsWith(BILLING_HEADER)) {
+                    appendJoined(joined, blockText);
+                }
             }
             text = joined.toString();
         } else {
-            throw invalid("system", "Input should be a string or a list of text blocks");
+            throw invalid(param, "Input should be a string or a list of text blocks");
         }
         if (!text.isEmpty()) {
             messages.addObject().put("role", "system").put("content", text);
@@ -126,12 +160,16 @@ public final class AnthropicToOpenAi {
             throw invalid(param, "Input should be a valid object");
         }
         String role = m.path("role").asText();
-        if (!role.equals("user") && !role.equals("assistant")) {
-            throw invalid(param + ".role", "Input should be 'user' or 'assistant'");
+        if (!role.equals("user") && !role.equals("assistant") && !role.equals("system")) {
+            throw invalid(param + ".role", "Input should be 'user', 'assistant' or 'system'");
         }
         JsonNode content = m.get("content");
         if (content == null || content.isNull()) {
             throw invalid(param + ".content", "Field required");
+        }
+        if (role.equals("system")) {
+            systemMessage(content, param + ".content", messages);
+            return;
         }
         if (content.isTextual()) {
             messages.addObject().put("role", role).put("content", content.asText());
@@ -157,6 +195,9 @@ public final class AnthropicToOpenAi {
         for (int i = 0; i < content.size(); i++) {
             JsonNode block = content.get(i);
             String blockParam = param + ".content." + i;
+            if (!block.isObject()) {
+                throw invalid(blockParam, "Input should be a valid dictionary");
+            }
             String type = block.path("type").asText();
             switch (type) {
                 case "text" -> parts.addObject().put("type", "text").put("text", text(block, blockParam));
@@ -165,7 +206,7 @@ public final class AnthropicToOpenAi {
                 case "tool_result" -> messages.add(toolResult(block, blockParam, resultImages));
                 case "tool_use", "thinking", "redacted_thinking" -> throw invalid(blockParam + ".type",
                         "'" + type + "' blocks are only allowed in assistant messages");
-                default -> throw unsupportedBlock(blockParam, type);
+                default -> IgnoredFields.once("content block type", type);
             }
         }
         resultImages.addAll(parts);
@@ -186,6 +227,9 @@ public final class AnthropicToOpenAi {
         for (int i = 0; i < content.size(); i++) {
             JsonNode block = content.get(i);
             String blockParam = param + ".content." + i;
+            if (!block.isObject()) {
+                throw invalid(blockParam, "Input should be a valid dictionary");
+            }
             String type = block.path("type").asText();
             switch (type) {
                 case "text" -> text.append(text(block, blockParam));
@@ -193,7 +237,7 @@ public final class AnthropicToOpenAi {
                 case "thinking", "redacted_thinking" -> { } // nothing to send them as
                 case "image", "document", "tool_result" -> throw invalid(blockParam + ".type",
                         "'" + type + "' blocks are only allowed in user messages");
-                default -> throw unsupportedBlock(blockParam, type);
+                default -> IgnoredFields.once("content block type", type);
             }
         }
         if (text.length() == 0 && toolCalls.isEmpty()) {
@@ -246,8 +290,16 @@ public final class AnthropicToOpenAi {
                         }
                         resultImages.add(image(part, partParam));
                     }
-                    default -> throw invalid(partParam + ".type",
-                            "Tool results may only hold text and image blocks for this model, not '" + type + "'");
+                    case "document" -> {
+                        JsonNode doc = document(part, partParam);
+                        if (doc.has("text")) {
+                            appendJoined(text, doc.get("text").asText());
+                        } else {
+                            IgnoredFields.once("tool result block type", "document (" + part.path("source")
+                                    .path("type").asText() + ")");
+                        }
+                    }
+                    default -> IgnoredFields.once("tool result block type", type);
                 }
             }
         } else if (content != null && !content.isNull()) {
@@ -349,7 +401,10 @@ public final class AnthropicToOpenAi {
                 throw invalid("tools", "Input should be a valid list");
             }
             for (int i = 0; i < tools.size(); i++) {
-                outTools.add(tool(tools.get(i), "tools." + i));
+                ObjectNode tool = tool(tools.get(i), "tools." + i);
+                if (tool != null) {
+                    outTools.add(tool);
+                }
             }
         }
         JsonNode choice = in.get("tool_choice");
@@ -389,14 +444,15 @@ public final class AnthropicToOpenAi {
         return choice;
     }
 
+    /** A custom tool as a function tool; null for a server tool, which only Anthropic can run. */
     private static ObjectNode tool(JsonNode tool, String param) {
         if (!tool.isObject()) {
             throw invalid(param, "Input should be a valid object");
         }
         String type = tool.path("type").asText("custom");
         if (!type.equals("custom")) {
-            throw invalid(param + ".type", "Tool type '" + type
-                    + "' is an Anthropic server tool and is not supported for this model; only custom tools are");
+            IgnoredFields.once("server tool", type);
+            return null;
         }
         String name = requiredString(tool, "name", param);
         JsonNode schema = tool.get("input_schema");
@@ -455,10 +511,6 @@ public final class AnthropicToOpenAi {
             joined.append("\n\n");
         }
         joined.append(text);
-    }
-
-    private static AnthropicInboundError unsupportedBlock(String param, String type) {
-        return invalid(param + ".type", "Content block type '" + type + "' is not supported for this model");
     }
 
     private static AnthropicInboundError invalid(String param, String message) {

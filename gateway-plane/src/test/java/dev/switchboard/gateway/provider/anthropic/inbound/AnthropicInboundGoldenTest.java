@@ -37,7 +37,7 @@ class AnthropicInboundGoldenTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"claude-code-tools", "images-documents", "text-basic"})
+    @ValueSource(strings = {"claude-code-tools", "claude-code-2.1.197", "images-documents", "text-basic"})
     void requestTranslation(String name) throws IOException {
         JsonNode actual = AnthropicToOpenAi.request(golden(name + ".anthropic-request.json"), "gpt-4.1");
         assertEquals(JSON.readTree(golden(name + ".openai-request.json")), actual);
