@@ -143,6 +143,16 @@ public final class LimitRules {
         return budgetsByName.get(name);
     }
 
+    /** Whether any rate limit or budget covers model requests: without one, the request path skips the limit step. */
+    public boolean coversModels() {
+        return !modelRules.isEmpty();
+    }
+
+    /** Whether any rate limit covers MCP tool calls. */
+    public boolean coversTools() {
+        return !toolRules.isEmpty();
+    }
+
     /** The rate limits and budgets that apply to a model request. */
     public Applied match(Caller caller, String model, Map<String, String> metadata) {
         boolean budgets = pricedModels.contains(model);

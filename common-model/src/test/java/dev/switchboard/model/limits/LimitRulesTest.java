@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.switchboard.model.access.Principal;
 import dev.switchboard.model.config.SubjectRef;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,20 @@ class LimitRulesTest {
                 keys(rules.match(ALICE, "openai/gpt-4o", Map.of())));
         assertEquals(List.of("rate_limit|rpm|minute|team:ml"), keys(rules.match(BOB, "openai/gpt-4o", Map.of())));
         assertTrue(rules.match(CAROL, "openai/gpt-4o", Map.of()).isEmpty());
+    }
+
+    @Test
+    void aTeamsOwnApiKeyIsCountedOnTheTeamsRules() {
+        LimitRules rules = rules("""
+                rate_limits:
+                  - {name: rpm, subjects: [team:ml], requests: 10, per: minute}
+                  - {name: per-member, subjects: [team:ml], requests: 5, per: minute, counting: per_member}
+                """);
+        Caller teamKey = Caller.of(new Principal(SubjectRef.team("ml"), List.of(), "api_key:ml-shared"));
+        assertEquals(List.of("rate_limit|rpm|minute|team:ml", "rate_limit|per-member|minute|team:ml"),
+                keys(rules.match(teamKey, "openai/gpt-4o", Map.of())));
+        assertTrue(rules.coversModels());
+        assertFalse(rules.coversTools());
     }
 
     @Test

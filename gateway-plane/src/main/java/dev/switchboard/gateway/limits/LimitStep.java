@@ -50,7 +50,10 @@ public final class LimitStep {
      */
     public Admission admit(GatewayState state, Principal principal, String model, long bodyBytes, long maxTokens,
                            Map<String, String> metadata, boolean anthropicHeaders, HttpServerResponse response) {
-        Applied applied = state.limits().match(caller(principal), model, metadata);
+        if (!state.limits().coversModels()) {
+            return Admission.NONE;
+        }
+        Applied applied = state.limits().match(Caller.of(principal), model, metadata);
         if (applied.isEmpty()) {
             return Admission.NONE;
         }
@@ -64,13 +67,6 @@ public final class LimitStep {
             throw GatewayError.limited(refusal);
         }
         return (Admission) decision;
-    }
-
-    /** Who the limits see: the subject, the teams its token claims, and the API key it came with. */
-    static Caller caller(Principal principal) {
-        String credential = principal.credential();
-        String apiKey = credential != null && credential.startsWith("api_key:") ? credential.substring(8) : null;
-        return Caller.of(principal.subject(), principal.claimedTeams(), apiKey);
     }
 
     /**

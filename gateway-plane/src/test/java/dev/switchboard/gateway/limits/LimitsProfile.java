@@ -20,6 +20,8 @@ public class LimitsProfile implements QuarkusTestProfile {
     public static final String CAROL_KEY = "sk-sb-limits-carol-000000000";
     public static final String DAVE_KEY = "sk-sb-limits-dave-0000000000";
     public static final String FRANK_KEY = "sk-sb-limits-frank-000000000";
+    /** The ops team's own key: a team, not a user, is its subject. */
+    public static final String OPS_KEY = "sk-sb-limits-ops-00000000000";
 
     public static FakeOpenAi openAi;
 
@@ -77,22 +79,26 @@ public class LimitsProfile implements QuarkusTestProfile {
                   - {name: carol}
                   - {name: dave}
                   - {name: frank}
+                teams:
+                  - {name: ops, members: [frank]}
                 api_keys:
                   - {name: alice-key, subject: user:alice, key_hash: %s}
                   - {name: erin-key, subject: user:erin, key_hash: %s}
                   - {name: carol-key, subject: user:carol, key_hash: %s}
                   - {name: dave-key, subject: user:dave, key_hash: %s}
                   - {name: frank-key, subject: user:frank, key_hash: %s}
+                  - {name: ops-key, subject: team:ops, key_hash: %s}
                 access_rules:
-                  - {subjects: [user:alice, user:erin, user:carol, user:dave, user:frank], models: ["*"]}
+                  - {subjects: [user:alice, user:erin, user:carol, user:dave, user:frank, team:ops], models: ["*"]}
                 rate_limits:
                   - {name: alice-rpm, subjects: [user:alice], requests: 2, per: minute}
                   - {name: erin-rpm, subjects: [user:erin], requests: 1, per: minute}
                   - {name: dave-per-customer, subjects: [user:dave], requests: 1, per: minute, per_metadata: customer_id}
+                  - {name: ops-key-rpm, subjects: [api_key:ops-key], requests: 1, per: minute}
                 budgets:
                   - {name: carol-daily, subjects: [user:carol], models: [fake/gpt-4o-mini], limit_usd: 0.001, per: day}
                   - {name: frank-daily, subjects: [user:frank], models: [fake/gpt-4o-mini], limit_usd: 0.02, per: day}
                 """.formatted(baseUrl, ApiKey.hashOf(ALICE_KEY), ApiKey.hashOf(ERIN_KEY), ApiKey.hashOf(CAROL_KEY),
-                ApiKey.hashOf(DAVE_KEY), ApiKey.hashOf(FRANK_KEY));
+                ApiKey.hashOf(DAVE_KEY), ApiKey.hashOf(FRANK_KEY), ApiKey.hashOf(OPS_KEY));
     }
 }

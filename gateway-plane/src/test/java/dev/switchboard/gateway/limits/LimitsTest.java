@@ -5,6 +5,7 @@ import static dev.switchboard.gateway.limits.LimitsProfile.CAROL_KEY;
 import static dev.switchboard.gateway.limits.LimitsProfile.DAVE_KEY;
 import static dev.switchboard.gateway.limits.LimitsProfile.ERIN_KEY;
 import static dev.switchboard.gateway.limits.LimitsProfile.FRANK_KEY;
+import static dev.switchboard.gateway.limits.LimitsProfile.OPS_KEY;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -159,6 +160,14 @@ class LimitsTest {
         RequestLog spent = Gateway.awaitLog(logs, seen, l -> l.status() == 200
                 && "fake/gpt-4o-mini".equals(l.requestedModel()) && l.subject().equals("user:carol"));
         assertEquals(List.of("budget|carol-daily|day|user:carol"), spent.limitKeys());
+    }
+
+    @Test
+    void aTeamsOwnKeyIsLimitedLikeAnyOther() {
+        standAt(30);
+        chat(OPS_KEY, "fake/gpt-4o", 10).then().statusCode(200).header("x-ratelimit-limit-requests", "1");
+        chat(OPS_KEY, "fake/gpt-4o", 10).then().statusCode(429)
+                .body("error.message", containsString("Rate limit 'ops-key-rpm' reached"));
     }
 
     @Test

@@ -2,7 +2,6 @@ package dev.switchboard.mcpgateway.pipeline;
 
 import dev.switchboard.mcpgateway.jsonrpc.McpError;
 import dev.switchboard.mcpgateway.upstream.McpReply;
-import dev.switchboard.model.access.Principal;
 import dev.switchboard.model.limits.Applied;
 import dev.switchboard.model.limits.Caller;
 import dev.switchboard.model.limits.Decision;
@@ -26,7 +25,11 @@ public final class ToolCallLimit implements ToolCallInterceptor {
 
     @Override
     public Future<McpReply> intercept(ToolCall call, Chain chain) {
-        Applied applied = call.state().limits().matchTool(caller(call.principal()), call.server(), call.tool(), Map.of());
+        if (!call.state().limits().coversTools()) {
+            return chain.proceed(call);
+        }
+        Applied applied = call.state().limits().matchTool(Caller.of(call.principal()), call.server(), call.tool(),
+                Map.of());
         if (!applied.isEmpty()) {
             Decision decision = counters.admit(applied);
             if (decision instanceof Refusal refusal) {
@@ -35,11 +38,5 @@ public final class ToolCallLimit implements ToolCallInterceptor {
             }
         }
         return chain.proceed(call);
-    }
-
-    private static Caller caller(Principal principal) {
-        String credential = principal.credential();
-        String apiKey = credential != null && credential.startsWith("api_key:") ? credential.substring(8) : null;
-        return Caller.of(principal.subject(), principal.claimedTeams(), apiKey);
     }
 }
