@@ -16,6 +16,7 @@ import io.nats.client.PublishOptions;
 import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.KeyValueOperation;
 import io.nats.client.api.KeyValueWatcher;
+import io.nats.client.impl.NatsKeyValueWatchSubscription;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -58,7 +59,8 @@ public final class LimitSharing implements AutoCloseable {
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong applied = new AtomicLong();
     private volatile Connection connection;
-    private volatile boolean watching;
+    /** The watch of the spent totals; made anew after a reconnect (a restarted server no longer has its consumer). */
+    private volatile NatsKeyValueWatchSubscription spendWatch;
     private long ticks;
     private long lastEviction;
 
@@ -121,7 +123,7 @@ public final class LimitSharing implements AutoCloseable {
         try {
             ConnectionListener listener = (conn, event) -> {
                 if (event == ConnectionListener.Events.RECONNECTED || event == ConnectionListener.Events.CONNECTED) {
-                    worker.execute(this::watchSpend);
+                    worker.execute(this::rewatchSpend);
                 }
             };
             Connection c = Nats.connect(NatsOptions.builder(natsUrl, clientName, Duration.ofSeconds(2), listener)
@@ -151,15 +153,24 @@ public final class LimitSharing implements AutoCloseable {
         }
     }
 
+    private void rewatchSpend() {
+        NatsKeyValueWatchSubscription old = spendWatch;
+        spendWatch = null;
+        if (old != null) {
+            old.unsubscribe();
+        }
+        watchSpend();
+    }
+
     /** Seeds the spent totals of the control plane, and follows them: the bucket may appear after this replica. */
     private void watchSpend() {
         Connection c = connection;
-        if (c == null || watching) {
+        if (c == null || spendWatch != null) {
             return;
         }
         try {
             KeyValue kv = c.keyValue(bucket);
-            kv.watch(LimitsWire.SPEND_KEY_PREFIX + ">", new KeyValueWatcher() {
+            spendWatch = kv.watch(LimitsWire.SPEND_KEY_PREFIX + ">", new KeyValueWatcher() {
                 @Override
                 public void watch(KeyValueEntry entry) {
                     if (entry.getOperation() == KeyValueOperation.PUT && entry.getValue() != null) {
@@ -171,7 +182,6 @@ public final class LimitSharing implements AutoCloseable {
                 public void endOfData() {
                 }
             });
-            watching = true;
         } catch (IOException | JetStreamApiException e) {
             // no bucket yet (no control plane, or it has not computed spend): look again at the next tick
             LOG.fine(() -> "limits: no spent totals yet: " + e.getMessage());
@@ -201,7 +211,7 @@ public final class LimitSharing implements AutoCloseable {
             if (c == null || c.getStatus() != Connection.Status.CONNECTED) {
                 return; // crossings and counts wait in the counters; the next tick after reconnecting sends them
             }
-            if (!watching && ticks % 10 == 0) {
+            if (spendWatch == null && ticks % 10 == 0) {
                 watchSpend();
             }
             var reports = ticks++ % 10 == 0 ? counters.allLocalCounts() : counters.localCounts();
