@@ -37,6 +37,8 @@ public class ControlPlaneTestStack implements QuarkusTestResourceLifecycleManage
     public static String bucket;
     public static String masterKey;
     public static String adminToken;
+    /** Signs in to the console read-only. */
+    public static String viewerToken;
     public static String natsUrl;
     public static FakeIdentityProvider idp;
     /** Everything the control plane logs while the tests run. */
@@ -61,6 +63,7 @@ public class ControlPlaneTestStack implements QuarkusTestResourceLifecycleManage
         bucket = "switchboard-config-test-" + runId;
         masterKey = Base64.getEncoder().encodeToString(random(32));
         adminToken = "sb-admin-test-" + HexFormat.of().formatHex(random(16));
+        viewerToken = "sb-viewer-test-" + HexFormat.of().formatHex(random(16));
         natsUrl = stack.natsUrl();
         idp = FakeIdentityProvider.start();
         clickhouseUrl = stack.clickhouseUrl();
@@ -91,6 +94,7 @@ public class ControlPlaneTestStack implements QuarkusTestResourceLifecycleManage
                 Map.entry("switchboard.sync.retry-max", "500ms"),
                 Map.entry("switchboard.master-key", masterKey),
                 Map.entry("switchboard.admin.token", adminToken),
+                Map.entry("switchboard.console.viewer-token", viewerToken),
                 Map.entry("switchboard.admin.jwt.issuer", idp.issuer()),
                 Map.entry("switchboard.admin.jwt.jwks-url", idp.jwksUrl()),
                 Map.entry("switchboard.admin.jwt.audiences", AUDIENCE),
