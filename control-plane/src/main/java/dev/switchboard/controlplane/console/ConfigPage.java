@@ -19,6 +19,7 @@ import io.quarkus.qute.Template;
 import io.quarkus.qute.TemplateData;
 import io.quarkus.qute.TemplateInstance;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
@@ -88,8 +89,11 @@ public class ConfigPage {
 
     @GET
     public Uni<Response> editor() {
-        return store.head().chain(head -> store.revisions(null, REVISIONS_PAGE + 1).map(rows -> html(200,
-                page.data("session", caller.session()).data("active", "config")
+        ConsoleSession session = caller.session();
+        // a config of 100,000 keys takes seconds to write as YAML: off the event loop, once the reads are done
+        return store.head().chain(head -> store.revisions(null, REVISIONS_PAGE + 1)
+                .emitOn(Infrastructure.getDefaultWorkerPool())
+                .map(rows -> html(200, page.data("session", session).data("active", "config")
                         .data("yaml", maskedYaml(head.config())).data("base", head.revision())
                         .data("revisions", revisions(rows)).data("nextBefore", nextBefore(rows)))));
     }
@@ -155,7 +159,8 @@ public class ConfigPage {
     public Uni<Response> restore(@PathParam("n") long n, @FormParam("base") long base) {
         String author = caller.session().caller();
         return Uni.createFrom().deferred(() -> service.restore(n, Etags.of(base), author))
-                .chain(done -> store.head().map(head -> committed(html(200, result.data("outcome", "restored")
+                .chain(done -> store.head().emitOn(Infrastructure.getDefaultWorkerPool())
+                        .map(head -> committed(html(200, result.data("outcome", "restored")
                         .data("restored", n).data("applied", done.applied()).data("revision", done.revision())
                         .data("changes", changes(done.changes())).data("newBase", done.revision())
                         .data("yaml", maskedYaml(head.config()))))))
