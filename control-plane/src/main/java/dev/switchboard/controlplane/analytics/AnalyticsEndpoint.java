@@ -22,8 +22,9 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
- * Aggregates of the request log and the tool-call audit log, computed by ClickHouse at query time (no rollup tables;
- * what a scan of 10 million rows costs is measured by bench/analytics.sh, see docs/performance.md). Blocking methods: RESTEasy
+ * Aggregates of the request log and the tool-call audit log, computed by ClickHouse from a rollup table where one covers
+ * the question ({@link Rollup}), from the raw rows otherwise (bench/analytics.sh measures both on 10 million rows, see
+ * docs/observability.md). Blocking methods: RESTEasy
  * runs them on a worker thread. Parameters are validated by {@link AnalyticsQuery}; values reach the SQL only as
  * quoted literals.
  */
@@ -64,7 +65,7 @@ public class AnalyticsEndpoint {
         }
         List<String> lines;
         try {
-            lines = clickhouse.queryLines(q.sql(clickhouse.table(q.dataset().kind())));
+            lines = clickhouse.queryLines(q.sql(clickhouse.database()));
         } catch (ClickHouseFailure e) {
             if (e.rejected() && e.code() != 60 && e.code() != 81) {
                 throw new IllegalStateException("ClickHouse refused the analytics query: " + e.getMessage(), e);
