@@ -57,6 +57,8 @@ public class ClickHouseStore {
     ControlPlaneConfig config;
 
     private volatile Client client;
+    /** While a rollup is being filled its figures are partial: the analytics API reads the raw rows meanwhile. */
+    private volatile boolean fillingRollups;
 
     public boolean configured() {
         return config.clickhouse().url().filter(u -> !u.isBlank()).isPresent();
@@ -151,6 +153,7 @@ public class ClickHouseStore {
      * dropped, so that the next try creates and fills them anew rather than keeping a rollup without the old rows.
      */
     private void backfill(String statement, String database, String table) throws ClickHouseFailure {
+        fillingRollups = true;
         try (Client longRunning = newClient(BACKFILL_TIMEOUT.toMillis())) {
             longRunning.execute(statement).get(BACKFILL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).close();
         } catch (Exception e) {
@@ -164,7 +167,14 @@ public class ClickHouseStore {
                 // ClickHouse is gone too: the backfill's failure is the one to report
             }
             throw failure;
+        } finally {
+            fillingRollups = false;
         }
+    }
+
+    /** Whether this control plane is filling a new rollup from the raw rows right now. */
+    public boolean fillingRollups() {
+        return fillingRollups;
     }
 
     private boolean hasTable(String database, String table) throws ClickHouseFailure {

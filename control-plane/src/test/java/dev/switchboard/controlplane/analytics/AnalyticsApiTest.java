@@ -455,6 +455,10 @@ class AnalyticsApiTest {
      */
     @Test
     void aRollupAnswersAsTheRawRowsDo() throws Exception {
+        assertEquals("request_logs_hourly_models", ok(LLM, "from", FROM, "to", TO, "group_by", "model").get("source")
+                .asText(), "the answer names the table that answered");
+        assertEquals("request_logs", ok(LLM, "from", FROM, "to", TO, "group_by", "metadata.env").get("source")
+                .asText());
         String db = ControlPlaneTestStack.clickhouseDatabase;
         String subject = "user:" + WHO + "-1";
         List<AnalyticsQuery> questions = List.of(
