@@ -113,8 +113,8 @@ public class ClickHouseStore {
 
     /**
      * Creates the database and tables if missing (every schema file, in order), and fills a rollup table this start
-     * created from the rows already written. Two control planes upgrading at the same moment could both backfill: the
-     * operations guide says to start one first.
+     * created from the rows already written. Two control planes upgrading at the same moment could both backfill:
+     * docs/observability.md (Schema) says to start one first.
      */
     public void ensureSchema() throws ClickHouseFailure {
         java.util.Set<String> created = new java.util.HashSet<>();
