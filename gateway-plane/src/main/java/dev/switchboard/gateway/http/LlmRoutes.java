@@ -28,6 +28,7 @@ import dev.switchboard.model.config.ProviderType;
 import dev.switchboard.model.snapshot.ModelRef;
 import dev.switchboard.runtime.auth.BearerAuthenticator;
 import dev.switchboard.runtime.telemetry.RowQueue;
+import dev.switchboard.runtime.vertx.RequestHeadLimits;
 import dev.switchboard.gateway.tracing.TraceExport;
 import dev.switchboard.runtime.webhook.VertxWebhookClient;
 import io.quarkus.runtime.ShutdownEvent;
@@ -116,6 +117,10 @@ public class LlmRoutes {
         LimitStep limitStep = new LimitStep(limits.limits().counters(), limits.clock());
         pipeline = new LlmPipeline(vertx, authenticator, resolver, adapters, forwarder,
                 new Recorder(routingStats, statistics, logs, limitStep, traces.queue()), limitStep);
+        // before every other route: a head over the limits gets this API's error, not the HTTP server's bare 414/431
+        RequestHeadLimits.Limits headLimits = RequestHeadLimits.Limits.from(ConfigProvider.getConfig());
+        router.route().order(Integer.MIN_VALUE).handler(rc -> headLimits.check(rc.request()).ifPresentOrElse(
+                refusal -> fail(rc, GatewayError.requestHeadTooLarge(refusal.status(), refusal.message())), rc::next));
         BodyHandler body = BodyHandler.create(false).setBodyLimit(maxBodySize).setPreallocateBodyBuffer(true);
         for (String base : BASE_PATHS) {
             for (Endpoint endpoint : Endpoint.values()) {
@@ -285,14 +290,17 @@ public class LlmRoutes {
     }
 
     private void failure(RoutingContext rc) {
+        fail(rc, rc.statusCode() == 413 ? GatewayError.bodyTooLarge(maxBodySize)
+                : rc.failure() != null ? rc.failure() : GatewayError.internal());
+    }
+
+    /** Answers with {@code error} in the shape of the API the path belongs to (Anthropic's for its Messages API). */
+    private static void fail(RoutingContext rc, Throwable error) {
         ensureRequestId(rc);
-        if (rc.request().path().endsWith(Endpoint.MESSAGES.path()) || rc.request().path().endsWith(COUNT_TOKENS)) {
+        String path = rc.request().path();
+        if (path != null && (path.endsWith(Endpoint.MESSAGES.path()) || path.endsWith(COUNT_TOKENS))) {
             GatewayResponses.useAnthropicErrors(rc);
         }
-        if (rc.statusCode() == 413) {
-            GatewayResponses.fail(rc, GatewayError.bodyTooLarge(maxBodySize));
-        } else {
-            GatewayResponses.fail(rc, rc.failure() != null ? rc.failure() : GatewayError.internal());
-        }
+        GatewayResponses.fail(rc, error);
     }
 }

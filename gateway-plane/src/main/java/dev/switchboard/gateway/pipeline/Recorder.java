@@ -80,7 +80,7 @@ public final class Recorder {
         double cost = usage.known() ? target.model().price().costUsd(usage.promptTokens(), usage.completionTokens()) : 0;
         limits.settle(x.admission, usage.promptTokens(), usage.completionTokens(), cost);
         offer(x, new RequestLog(x.requestId, Instant.ofEpochMilli(x.startMillis), x.principal.subject().toString(),
-                RequestLog.teamOf(x.principal), x.principal.credential(), x.request.endpoint().name(), x.request.model(),
+                RequestLog.teamOf(x.principal), x.principal.credential(), x.request.endpoint().logName(), x.request.model(),
                 name, x.request.stream(), outcome.status(), outcome.errorCode(), latencyMs, ttftMs, usage.promptTokens(),
                 usage.completionTokens(), tpotMs, cost, List.copyOf(x.attempts), x.guardrailVerdicts(), x.metadata,
                 budgetKeys(x), null, trace(x, usage)));
@@ -94,7 +94,7 @@ public final class Recorder {
         }
         limits.settle(x.admission, 0, 0, 0);
         offer(x, new RequestLog(x.requestId, Instant.ofEpochMilli(x.startMillis), x.principal.subject().toString(),
-                RequestLog.teamOf(x.principal), x.principal.credential(), x.request.endpoint().name(), x.request.model(),
+                RequestLog.teamOf(x.principal), x.principal.credential(), x.request.endpoint().logName(), x.request.model(),
                 lastTarget, x.request.stream(), error.status(), error.code(), latencyMs, -1, -1, -1, -1, 0,
                 List.copyOf(x.attempts), x.guardrailVerdicts(), x.metadata, budgetKeys(x), error.limit(),
                 trace(x, Usage.UNKNOWN)));

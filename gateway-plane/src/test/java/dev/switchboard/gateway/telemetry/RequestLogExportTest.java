@@ -144,7 +144,7 @@ class RequestLogExportTest {
         assertEquals("gw-test-" + NAME.toLowerCase(), row.path("instance").asText());
         assertEquals("user:alice", row.path("subject").asText());
         assertEquals("api_key:alice-key", row.path("credential").asText());
-        assertEquals("CHAT_COMPLETIONS", row.path("endpoint").asText());
+        assertEquals("/v1/chat/completions", row.path("endpoint").asText());
         assertEquals("fake/gpt-4o-mini", row.path("requested_model").asText());
         assertEquals("fake/gpt-4o-mini", row.path("resolved_model").asText());
         assertEquals(0, row.path("stream").asInt());

@@ -23,6 +23,7 @@ import dev.switchboard.model.config.VirtualMcpServer;
 import dev.switchboard.model.limits.LimitCounters;
 import dev.switchboard.runtime.auth.BearerAuthenticator;
 import dev.switchboard.runtime.telemetry.RowQueue;
+import dev.switchboard.runtime.vertx.RequestHeadLimits;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -34,6 +35,7 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * The MCP gateway's HTTP surface on plain Vert.x routes (one event loop per core; see docs/architecture.md):
@@ -97,6 +99,12 @@ public final class McpGateway implements AutoCloseable {
     }
 
     public void register(Router router) {
+        // before every other route: a head over the limits gets a JSON-RPC error, not the HTTP server's bare 414/431
+        RequestHeadLimits.Limits headLimits = RequestHeadLimits.Limits.from(ConfigProvider.getConfig());
+        router.route().order(Integer.MIN_VALUE).handler(rc -> headLimits.check(rc.request()).ifPresentOrElse(refusal -> {
+            requestId(rc);
+            new ClientReply(rc.response(), null).fail(McpError.requestHeadTooLarge(refusal.status(), refusal.message()));
+        }, rc::next));
         BodyHandler body = BodyHandler.create(false).setBodyLimit(settings.maxBodySize()).setPreallocateBodyBuffer(true);
         router.get("/mcp/v1/claude-code/managed-mcp.json").handler(rc -> managed(rc, false));
         router.get("/mcp/v1/claude-code/managed-settings.json").handler(rc -> managed(rc, true));
