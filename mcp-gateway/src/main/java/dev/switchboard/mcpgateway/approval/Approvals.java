@@ -31,8 +31,18 @@ public final class Approvals {
     private final Clock clock;
     private final Duration timeout;
     private final Timers timers;
+    /** Told of each approval opened and settled here: the cluster's directory ({@link ClusterApprovals}). */
+    public interface Listener {
+        void opened(PendingApproval p);
+
+        void settled(PendingApproval p, Decision d);
+    }
+
     private final Map<String, PendingApproval> pending = new ConcurrentHashMap<>();
+    /** How each call was settled, kept for one timeout so that a late decision learns what happened (409). */
+    private final Map<String, Decision> settled = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
+    private volatile Listener listener;
 
     public Approvals(Clock clock, Duration timeout, Timers timers) {
         this.clock = clock;
@@ -42,6 +52,11 @@ public final class Approvals {
 
     public Duration timeout() {
         return timeout;
+    }
+
+    /** Sets the one listener (the cluster directory); called before the first call is held. */
+    public void listen(Listener l) {
+        this.listener = l;
     }
 
     /** Holds a call until it is decided; its timeout starts now. */
@@ -54,6 +69,10 @@ public final class Approvals {
                 now, now.plus(timeout));
         pending.put(p.id(), p);
         timers.after(timeout, () -> expire(p.id()));
+        Listener l = listener;
+        if (l != null) {
+            l.opened(p);
+        }
         return p;
     }
 
@@ -66,6 +85,11 @@ public final class Approvals {
 
     public Optional<PendingApproval> find(String id) {
         return Optional.ofNullable(id == null ? null : pending.get(id));
+    }
+
+    /** How {@code id} was settled here, if it was within the last timeout. */
+    public Optional<Decision> settled(String id) {
+        return Optional.ofNullable(id == null ? null : settled.get(id));
     }
 
     /**
@@ -105,7 +129,13 @@ public final class Approvals {
         if (p == null) {
             return Optional.empty();
         }
+        settled.put(id, decision);
+        timers.after(timeout, () -> settled.remove(id));
         p.complete(decision);
+        Listener l = listener;
+        if (l != null) {
+            l.settled(p, decision);
+        }
         return Optional.of(decision);
     }
 }
