@@ -108,6 +108,13 @@ class LeaseFailoverIT {
                     other.lease().path("data").path("held_by").asText(),
                     "the other one says which replica holds it");
 
+            // the ETag rules hold across replicas: the same If-Match on both, one wins, the other gets 409
+            assertEquals(201, a.send("POST", "/admin/v1/users", "{\"name\": \"carol\"}", null));
+            String etag = "\"" + other.head() + "\"";
+            int first = a.send("PUT", "/admin/v1/users/carol", "{\"email\": \"carol@a.example\"}", etag);
+            int second = b.send("PUT", "/admin/v1/users/carol", "{\"email\": \"carol@b.example\"}", etag);
+            assertEquals(List.of(200, 409), List.of(first, second));
+
             AtomicBoolean writing = new AtomicBoolean(true);
             AtomicInteger written = new AtomicInteger();
             Thread writer = new Thread(() -> {
@@ -239,11 +246,18 @@ class LeaseFailoverIT {
         }
 
         int post(String path, String body) {
+            return send("POST", path, body, null);
+        }
+
+        int send(String method, String path, String body, String ifMatch) {
             try {
-                return HTTP.send(HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(10))
+                HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(10))
                         .header("Authorization", "Bearer " + adminToken).header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode();
+                        .method(method, HttpRequest.BodyPublishers.ofString(body));
+                if (ifMatch != null) {
+                    req.header("If-Match", ifMatch);
+                }
+                return HTTP.send(req.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
             } catch (IOException e) {
                 return -1; // killed
             } catch (InterruptedException e) {
