@@ -43,7 +43,7 @@ import org.jboss.logging.Logger;
  *
  * <p>Only the holder of the {@link ControlPlaneLease} writes; the other replicas' writers stand by (state
  * {@code standby}) and the next holder goes on from the durable consumer where the last one stopped (messages it had
- * taken but not acknowledged come again; ClickHouse deduplicates by event id).
+ * taken but not acknowledged come again: at least once, as after any crash).
  *
  * <p>Its readiness check ({@link TelemetryReadiness}) is always up and says what the writer is doing.
  */

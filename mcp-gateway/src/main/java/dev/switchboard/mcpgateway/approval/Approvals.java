@@ -18,7 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * The tool calls waiting for a person, in the memory of the replica that holds them (the caller's connection is held
  * here too): opened by the approval step, decided through the approval API or an elicitation answer, or denied when
  * {@code timeout} passes. Each call is decided exactly once, by whichever comes first. Safe to use from any thread;
- * the waiting call takes its decision back to its own event loop.
+ * the waiting call takes its decision back to its own event loop. {@link ClusterApprovals} shows them to the other
+ * replicas and brings their decisions here.
  */
 public final class Approvals {
 
