@@ -3,9 +3,11 @@ package dev.switchboard.controlplane.startup;
 import dev.switchboard.controlplane.ControlPlaneConfig;
 import dev.switchboard.controlplane.admin.ApiProblem;
 import dev.switchboard.controlplane.admin.ResourceService;
+import dev.switchboard.controlplane.lease.ControlPlaneLease;
 import dev.switchboard.controlplane.store.ConfigStore;
 import dev.switchboard.controlplane.store.Head;
 import dev.switchboard.controlplane.store.Migrations;
+import dev.switchboard.controlplane.sync.HeadFollower;
 import dev.switchboard.controlplane.sync.SnapshotPublisher;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.VertxContextSupport;
@@ -26,8 +28,8 @@ import org.jboss.logging.Logger;
 
 /**
  * At start, in order: apply the schema migrations; when the database holds no revision and a bootstrap file is named,
- * import it through the same path as {@code PUT /admin/v1/config}; then publish the latest revision again, so NATS
- * holds it even if it lost it. Ready only after all of that.
+ * import it through the same path as {@code PUT /admin/v1/config}; try for the lease (the holder publishes); then publish
+ * the latest revision again, so NATS holds it even if it lost it. Ready only after all of that.
  */
 @Singleton
 @Readiness
@@ -51,6 +53,12 @@ public class ControlPlaneStartup implements HealthCheck {
     @Inject
     ControlPlaneConfig config;
 
+    @Inject
+    ControlPlaneLease lease;
+
+    @Inject
+    HeadFollower follower;
+
     private volatile boolean started;
 
     void start(@Observes @Priority(10) StartupEvent event) throws Throwable {
@@ -61,7 +69,9 @@ public class ControlPlaneStartup implements HealthCheck {
             head = bootstrap(config.bootstrap().config().get());
         }
         LOG.infof("config at revision %d", head.revision());
+        lease.start();
         publisher.republish(head);
+        follower.start();
         started = true;
     }
 

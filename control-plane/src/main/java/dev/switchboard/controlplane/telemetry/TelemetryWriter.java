@@ -1,6 +1,7 @@
 package dev.switchboard.controlplane.telemetry;
 
 import dev.switchboard.controlplane.ControlPlaneConfig;
+import dev.switchboard.controlplane.lease.ControlPlaneLease;
 import dev.switchboard.controlplane.limits.BudgetAlerts;
 import dev.switchboard.controlplane.telemetry.ClickHouseStore.ClickHouseFailure;
 import dev.switchboard.model.telemetry.TelemetryWire;
@@ -40,6 +41,10 @@ import org.jboss.logging.Logger;
  * So a poison message cannot block the stream. Row contents are never logged. Budget threshold events, once ClickHouse
  * took them, go on to {@link BudgetAlerts} for their webhooks.
  *
+ * <p>Only the holder of the {@link ControlPlaneLease} writes; the other replicas' writers stand by (state
+ * {@code standby}) and the next holder goes on from the durable consumer where the last one stopped (messages it had
+ * taken but not acknowledged come again: at least once, as after any crash).
+ *
  * <p>Its readiness check ({@link TelemetryReadiness}) is always up and says what the writer is doing.
  */
 @Singleton
@@ -66,6 +71,9 @@ public class TelemetryWriter {
 
     @Inject
     BudgetAlerts alerts;
+
+    @Inject
+    ControlPlaneLease lease;
 
     private volatile Thread worker;
     private volatile boolean stopping;
@@ -118,7 +126,8 @@ public class TelemetryWriter {
 
     public Status status() {
         String state = !config.telemetry().writer().enabled() ? "disabled"
-                : !clickhouse.configured() ? "not configured" : stopping ? "stopped" : "running";
+                : !clickhouse.configured() ? "not configured" : stopping ? "stopped"
+                : !lease.held() ? "standby" : "running";
         return new Status(state, connected(), clickhouseUp && schemaReady, pending, writtenMessages.get(),
                 writtenRows.get(), terminated.get(), droppedRows.get(), lastError);
     }
@@ -131,6 +140,10 @@ public class TelemetryWriter {
     private void run() {
         long delay = config.telemetry().writer().retryDelay().toMillis();
         while (!stopping) {
+            if (!lease.held()) {
+                pause(lease.interval().toMillis());
+                continue;
+            }
             try {
                 if (!schemaReady) {
                     clickhouse.ensureSchema();

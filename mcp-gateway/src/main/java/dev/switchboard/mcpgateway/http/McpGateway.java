@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.mcpgateway.approval.ApprovalApi;
 import dev.switchboard.mcpgateway.approval.Approvals;
+import dev.switchboard.mcpgateway.approval.ClusterApprovals;
 import dev.switchboard.mcpgateway.audit.ToolCallRecord;
 import dev.switchboard.mcpgateway.auth.McpRejections;
 import dev.switchboard.mcpgateway.jsonrpc.Json;
@@ -68,6 +69,8 @@ public final class McpGateway implements AutoCloseable {
     private final HostGuard hostGuard;
     private final ApprovalApi approvalApi;
     private final OAuthDiscovery discovery;
+    private final Approvals approvals;
+    private volatile ClusterApprovals cluster;
 
     public McpGateway(Vertx vertx, McpSettings settings, Supplier<McpState> states, BearerAuthenticator authenticator,
                       SessionCodec sessionCodec, RowQueue<ToolCallRecord> audit, Clock clock) {
@@ -88,14 +91,28 @@ public final class McpGateway implements AutoCloseable {
         this.authenticator = authenticator;
         this.upstreams = new UpstreamClient(vertx, settings.maxConnectionsPerHost(), settings.connectTimeoutMs(),
                 settings.upstreamTimeoutMs());
-        Approvals approvals = new Approvals(clock, approvalTimeout,
+        this.approvals = new Approvals(clock, approvalTimeout,
                 (delay, task) -> vertx.setTimer(Math.max(1, delay.toMillis()), id -> task.run()));
         this.pipeline = new McpPipeline(authenticator, upstreams,
                 new SessionFactory(sessionCodec, clock, settings.sessionTtl()),
                 McpPipeline.defaultToolCallSteps(audit, clock, spans, approvals, limits), approvals);
         this.hostGuard = new HostGuard(settings);
-        this.approvalApi = new ApprovalApi(states, authenticator, hostGuard, approvals);
+        this.approvalApi = new ApprovalApi(states, authenticator, hostGuard, approvals, () -> cluster);
         this.discovery = new OAuthDiscovery(states, this::baseUrl);
+    }
+
+    /**
+     * Shares the approvals with the other replicas on the NATS at {@code natsUrl} ({@link ClusterApprovals}): listed
+     * and decided on any of them. Returns at once; until NATS answers, the calls held here are decided here only.
+     */
+    public void shareApprovals(String natsUrl, String bucket, String subjectPrefix, String replicaId) {
+        cluster = ClusterApprovals.start(approvals, natsUrl, bucket, subjectPrefix, replicaId);
+    }
+
+    /** Whether the approvals are shared and NATS answers now. */
+    public boolean approvalsShared() {
+        ClusterApprovals c = cluster;
+        return c != null && c.connected();
     }
 
     public void register(Router router) {
@@ -291,6 +308,9 @@ public final class McpGateway implements AutoCloseable {
 
     @Override
     public void close() {
+        if (cluster != null) {
+            cluster.close();
+        }
         upstreams.close();
     }
 }

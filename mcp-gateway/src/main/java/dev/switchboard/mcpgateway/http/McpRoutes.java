@@ -8,7 +8,9 @@ import dev.switchboard.mcpgateway.snapshot.McpState;
 import dev.switchboard.mcpgateway.snapshot.SnapshotHolder;
 import dev.switchboard.mcpgateway.telemetry.ToolCallSpans;
 import dev.switchboard.model.guardrail.WebhookClient;
+import dev.switchboard.mcpgateway.approval.ClusterApprovals;
 import dev.switchboard.runtime.Plane;
+import dev.switchboard.runtime.Replica;
 import dev.switchboard.runtime.auth.BearerAuthenticator;
 import dev.switchboard.runtime.limits.PlaneLimits;
 import dev.switchboard.runtime.telemetry.RowQueue;
@@ -79,6 +81,16 @@ public class McpRoutes {
     @ConfigProperty(name = "switchboard.mcp.approval.timeout", defaultValue = "5m")
     Duration approvalTimeout;
 
+    @ConfigProperty(name = "switchboard.nats.url")
+    Optional<String> natsUrl;
+
+    @ConfigProperty(name = "switchboard.mcp.approval.bucket", defaultValue = ClusterApprovals.BUCKET_DEFAULT)
+    String approvalBucket;
+
+    @ConfigProperty(name = "switchboard.mcp.approval.subject-prefix",
+            defaultValue = ClusterApprovals.SUBJECT_PREFIX_DEFAULT)
+    String approvalSubjectPrefix;
+
     private BearerAuthenticator authenticator;
     private PlaneLimits limits;
     private McpGateway gateway;
@@ -94,6 +106,8 @@ public class McpRoutes {
         gateway = new McpGateway(vertx, settings(), holder::current, authenticator,
                 new SessionCodec(sessionKey(), clock), audit, clock, new ToolCallSpans(otel), approvalTimeout,
                 limits.counters());
+        natsUrl.filter(url -> !url.isBlank()).ifPresent(url -> gateway.shareApprovals(url, approvalBucket,
+                approvalSubjectPrefix, Replica.id(ConfigProvider.getConfig())));
         gateway.register(router);
     }
 

@@ -68,6 +68,16 @@ public final class GovernedGateway implements AutoCloseable {
         }
     }
 
+    /** Shares this gateway's approvals over the NATS at {@code natsUrl}, as the replica {@code replicaId}. */
+    public void shareApprovals(String natsUrl, String bucket, String subjectPrefix, String replicaId) {
+        gateway.shareApprovals(natsUrl, bucket, subjectPrefix, replicaId);
+    }
+
+    /** Whether the shared approvals reach NATS now. */
+    public boolean approvalsShared() {
+        return gateway.approvalsShared();
+    }
+
     public String baseUrl() {
         return "http://127.0.0.1:" + server.actualPort();
     }
