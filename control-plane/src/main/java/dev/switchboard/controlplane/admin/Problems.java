@@ -61,6 +61,14 @@ public class Problems {
             io.vertx.core.VertxException.class, io.vertx.pgclient.PgException.class, java.net.ConnectException.class,
             io.vertx.core.impl.NoStackTraceThrowable.class, jakarta.persistence.PersistenceException.class})
     public Response mapStoreFailure(Throwable failure) {
+        for (Throwable t = failure.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
+            if (t instanceof ApiProblem problem) { // wrapped on its way through a Uni: still the API's own answer
+                return map(problem);
+            }
+            if (t instanceof ConfigException invalid) {
+                return map(invalid);
+            }
+        }
         if (StoreOutage.isUnreachable(failure)) {
             outage.failed(failure);
             return Response.fromResponse(response(ApiProblem.unavailable("the config store (PostgreSQL at "
