@@ -181,6 +181,13 @@ public interface ControlPlaneConfig {
     interface Db {
         /** A schema of its own (created at start) instead of {@code public}; the tests use one per run. */
         Optional<String> schema();
+
+        /**
+         * How long the start waits for PostgreSQL to answer, trying again with a growing pause (1 s doubling up to
+         * 15 s); past it the control plane exits, naming the database it could not reach.
+         */
+        @WithDefault("60s")
+        Duration startTimeout();
     }
 
     interface Admin {

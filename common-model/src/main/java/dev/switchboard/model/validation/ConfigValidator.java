@@ -140,6 +140,12 @@ public final class ConfigValidator {
         } else if (type != null && type != ProviderType.DATABRICKS && databricksAuth) {
             error(p + ".type", "databricks auth is only for a databricks account");
         }
+        // a secret that the chosen type never sends would be stored and never used: refuse it rather than keep it
+        onlyFor(p + ".api_key", auth.apiKey(), auth.type() == ProviderAuth.Type.API_KEY, "api-key");
+        onlyFor(p + ".token", auth.token(), auth.type() == ProviderAuth.Type.DATABRICKS_PAT, "databricks-pat");
+        boolean principal = auth.type() == ProviderAuth.Type.DATABRICKS_SERVICE_PRINCIPAL;
+        onlyFor(p + ".client_id", auth.clientId(), principal, "databricks-service-principal");
+        onlyFor(p + ".client_secret", auth.clientSecret(), principal, "databricks-service-principal");
         switch (auth.type()) {
             case API_KEY -> required(p + ".api_key", auth.apiKey());
             case DATABRICKS_PAT -> required(p + ".token", auth.token());

@@ -195,6 +195,33 @@ class ConfigValidatorTest {
     }
 
     @Test
+    void aSecretTheAuthTypeNeverSendsIsRefusedNotStored() {
+        assertErrors("""
+                provider_accounts:
+                  - name: local
+                    type: openai-compatible
+                    base_url: http://127.0.0.1:8000/v1
+                    auth: {type: none, api_key: sk-never-sent}
+                  - name: oai
+                    type: openai
+                    auth: {type: api-key, api_key: k, token: t, client_secret: s}
+                  - name: db
+                    type: databricks
+                    base_url: https://ws.example.com
+                    auth: {type: databricks-pat, token: t, client_id: c}
+                """,
+                "provider_accounts[0].auth.api_key: applies only to auth type api-key",
+                "provider_accounts[1].auth.token: applies only to auth type databricks-pat",
+                "provider_accounts[1].auth.client_secret: applies only to auth type databricks-service-principal",
+                "provider_accounts[2].auth.client_id: applies only to auth type databricks-service-principal");
+        assertTrue(errorsOf("""
+                provider_accounts:
+                  - {name: local, type: openai-compatible, base_url: "http://127.0.0.1:8000/v1",
+                     auth: {type: none, api_key: sk-never-sent}}
+                """).stream().noneMatch(e -> e.contains("sk-never-sent")), "the value is never in the message");
+    }
+
+    @Test
     void accessRulesMustNameKnownSubjectsAndModels() {
         assertErrors(ACCOUNTS + """
                 users: [{name: alice}]

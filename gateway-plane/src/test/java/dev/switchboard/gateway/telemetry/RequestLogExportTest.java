@@ -141,6 +141,8 @@ class RequestLogExportTest {
         List<String> columns = new ArrayList<>();
         row.fieldNames().forEachRemaining(columns::add);
         assertEquals(TelemetryWire.REQUEST_LOG_COLUMNS, columns, "the contract's columns, in table order");
+        assertTrue(row.path(TelemetryWire.EVENT_ID).asText().matches(java.util.regex.Pattern.quote("gw-test-" + NAME.toLowerCase()) + "-\\d+"),
+                "an event id of the publisher's: " + row);
         assertEquals("gw-test-" + NAME.toLowerCase(), row.path("instance").asText());
         assertEquals("user:alice", row.path("subject").asText());
         assertEquals("api_key:alice-key", row.path("credential").asText());
