@@ -5,6 +5,7 @@ import dev.switchboard.gateway.forward.Forwarder;
 import dev.switchboard.gateway.guardrail.GuardrailWebhooks;
 import dev.switchboard.gateway.limits.GatewayLimits;
 import dev.switchboard.gateway.limits.LimitStep;
+import dev.switchboard.gateway.metrics.GatewayMetrics;
 import dev.switchboard.gateway.pipeline.GatewayResponses;
 import dev.switchboard.gateway.pipeline.LlmPipeline;
 import dev.switchboard.gateway.pipeline.LlmRequest;
@@ -30,6 +31,7 @@ import dev.switchboard.runtime.auth.BearerAuthenticator;
 import dev.switchboard.runtime.telemetry.RowQueue;
 import dev.switchboard.gateway.tracing.TraceExport;
 import dev.switchboard.runtime.webhook.VertxWebhookClient;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -85,6 +87,9 @@ public class LlmRoutes {
     @Inject
     GatewayLimits limits;
 
+    @Inject
+    MeterRegistry registry;
+
     @ConfigProperty(name = "switchboard.anthropic.default-max-tokens", defaultValue = "4096")
     int anthropicDefaultMaxTokens;
 
@@ -114,8 +119,13 @@ public class LlmRoutes {
                 vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setMaxPoolSize(8)),
                 Clock.systemUTC(), anthropicDefaultMaxTokens);
         LimitStep limitStep = new LimitStep(limits.limits().counters(), limits.clock());
+        GatewayMetrics metrics = new GatewayMetrics(registry, holder::current);
+        holder.holder().onApplied(applied -> metrics.applied(applied.state(), routingStats));
+        if (holder.current() != null) {
+            metrics.applied(holder.current(), routingStats);
+        }
         pipeline = new LlmPipeline(vertx, authenticator, resolver, adapters, forwarder,
-                new Recorder(routingStats, statistics, logs, limitStep, traces.queue()), limitStep);
+                new Recorder(routingStats, statistics, logs, limitStep, traces.queue(), metrics), limitStep);
         BodyHandler body = BodyHandler.create(false).setBodyLimit(maxBodySize).setPreallocateBodyBuffer(true);
         for (String base : BASE_PATHS) {
             for (Endpoint endpoint : Endpoint.values()) {
