@@ -4,7 +4,8 @@
 # system.numbers, which 18.16 runs too); starts one control plane of its own on $PORT, pointed at that database, with
 # the telemetry writer off, a PostgreSQL schema and a NATS config bucket of its own (so a running `./switchboard up` is
 # not touched); then asks GET /admin/v1/analytics/... the typical questions RUNS times each through curl and prints the
-# median and the slowest wall time per question (HTTP round trip, parameter checks, ClickHouse, JSON answer).
+# median and the slowest wall time per question (HTTP round trip, parameter checks, ClickHouse, JSON answer), and
+# whether a rollup table or the raw rows answered it (analytics/Rollup.java).
 # KEEP=1 leaves the database for a later REUSE=1 run (which skips the load).
 # Needs the control-plane jar (./mvnw -q -pl control-plane -am package -DskipTests) and deploy/stack.sh's servers.
 set -euo pipefail
@@ -33,14 +34,17 @@ ch_file() { # schema file: statements end with ';' at the end of a line
 BASE=$(date -u -d '2026-11-01T00:00:00Z' +%s)
 SPAN=$((30 * 86400))
 echo "ClickHouse $(ch 'SELECT version()') at $CH, database $DB"
+load_start=$(date +%s%N)
 if [ -n "${REUSE:-}" ]; then
   echo "REUSE: the rows already in $DB (left by a run with KEEP=1)"
 else
 ch "DROP DATABASE IF EXISTS $DB"
 ch_file "$REPO/control-plane/src/main/resources/clickhouse/V1__telemetry.sql"
 ch_file "$REPO/control-plane/src/main/resources/clickhouse/V2__metadata_and_team.sql"
+ch_file "$REPO/control-plane/src/main/resources/clickhouse/V3__limits.sql"
+# the rollups' views fill them as the rows are loaded, as in production (the backfill finds empty tables)
+ch_file "$REPO/control-plane/src/main/resources/clickhouse/V4__rollups.sql"
 
-load_start=$(date +%s%N)
 # 500 users in 20 teams, 1,000 API keys, 6 requested models (2 virtual), 4 targets on 3 accounts, half streams,
 # 2% 502s and ~2.7% 429s, 2,000 customers in the metadata
 ch "INSERT INTO $DB.request_logs (request_id, started_at, started_at_ms, instance, subject, team, credential,
@@ -66,6 +70,9 @@ SELECT toString(number), toDateTime($BASE + intDiv(number * $SPAN, $ROWS / 10)),
 FROM system.numbers LIMIT $((ROWS / 10))"
 ch "OPTIMIZE TABLE $DB.request_logs FINAL" || true
 ch "OPTIMIZE TABLE $DB.tool_calls FINAL" || true
+for rollup in request_logs_hourly_models request_logs_daily_callers tool_calls_daily; do
+  ch "OPTIMIZE TABLE $DB.$rollup FINAL" || true
+done
 fi
 echo "loaded $(ch "SELECT count() FROM $DB.request_logs") request logs, $(ch "SELECT count() FROM $DB.tool_calls") tool calls in $(( ($(date +%s%N) - load_start) / 1000000 )) ms; on disk: $(ch "SELECT formatReadableSize(sum(bytes)) FROM system.parts WHERE database = '$DB' AND active")"
 
@@ -107,7 +114,7 @@ QUERIES=(
   "llm 5xx by resolved_model, last 24 h|/admin/v1/analytics/llm?from=2026-11-30T00:00:00Z&to=$TO&group_by=resolved_model&status_class=5xx"
   "tool calls by server, tool per day ($((ROWS / 10)) rows)|/admin/v1/analytics/tool-calls?$R&group_by=server,tool&interval=day&limit=10000"
 )
-printf '%-58s %10s %10s %8s\n' "question (over $ROWS request logs)" "median ms" "max ms" "rows"
+printf '%-58s %10s %10s %8s  %s\n' "question (over $ROWS request logs)" "median ms" "max ms" "rows" "source"
 for q in "${QUERIES[@]}"; do
   label=${q%%|*}
   path=${q#*|}
@@ -118,6 +125,7 @@ for q in "${QUERIES[@]}"; do
     times+=("${out#* }")
   done
   rows=$(grep -o '"rows":\[.*\]' /tmp/sb-bench-analytics.json | grep -o '"latency_ms"' | wc -l)
-  printf '%s\n' "${times[@]}" | sort -n | awk -v label="$label" -v rows="$rows" \
-    '{a[NR]=$1*1000} END {printf "%-58s %10.0f %10.0f %8d\n", label, a[int((NR+1)/2)], a[NR], rows}'
+  source=$(grep -o '"source":"[a-z_]*"' /tmp/sb-bench-analytics.json | cut -d'"' -f4)
+  printf '%s\n' "${times[@]}" | sort -n | awk -v label="$label" -v rows="$rows" -v source="$source" \
+    '{a[NR]=$1*1000} END {printf "%-58s %10.0f %10.0f %8d  %s\n", label, a[int((NR+1)/2)], a[NR], rows, source}'
 done

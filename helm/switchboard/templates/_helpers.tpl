@@ -100,7 +100,9 @@ metadata:
   labels:
     {{- include "switchboard.componentLabels" . | nindent 4 }}
 spec:
+  {{- if not (dig "autoscaling" "enabled" false $v) }}
   replicas: {{ $v.replicaCount }}
+  {{- end }}
   selector:
     matchLabels:
       {{- $sel | nindent 6 }}
@@ -305,10 +307,12 @@ spec:
 {{- end }}
 {{- end -}}
 
-{{/* One service's PodDisruptionBudget, when enabled and it runs more than one replica. */}}
+{{/* One service's PodDisruptionBudget, when enabled and it runs more than one replica (at least, under an HPA). */}}
 {{- define "switchboard.pdb" -}}
 {{- $v := .values -}}
-{{- if and $v.podDisruptionBudget.enabled (gt (int $v.replicaCount) 1) }}
+{{- $autoscaled := dig "autoscaling" "enabled" false $v -}}
+{{- $least := ternary (int (dig "autoscaling" "minReplicas" 1 $v)) (int $v.replicaCount) $autoscaled -}}
+{{- if and $v.podDisruptionBudget.enabled (gt $least 1) }}
 apiVersion: policy/v1
 kind: PodDisruptionBudget
 metadata:
@@ -320,5 +324,113 @@ spec:
   selector:
     matchLabels:
       {{- include "switchboard.selectorLabels" . | nindent 6 }}
+{{- end }}
+{{- end -}}
+
+
+{{/* One service's HorizontalPodAutoscaler, when enabled: dict "root" . "component" "..." "key" "..." "values" ... */}}
+{{- define "switchboard.hpa" -}}
+{{- $a := .values.autoscaling -}}
+{{- if $a.enabled }}
+{{- if gt (int $a.minReplicas) (int $a.maxReplicas) }}
+{{- fail (printf "%s.autoscaling.minReplicas (%d) must not exceed maxReplicas (%d)" .key (int $a.minReplicas) (int $a.maxReplicas)) }}
+{{- end }}
+{{- if and (not $a.targetCPUUtilizationPercentage) (not $a.customMetric.name) }}
+{{- fail (printf "%s.autoscaling needs a target: targetCPUUtilizationPercentage or customMetric.name" .key) }}
+{{- end }}
+{{- if and $a.customMetric.name (not $a.customMetric.averageValue) }}
+{{- fail (printf "%s.autoscaling.customMetric.averageValue is needed with customMetric.name" .key) }}
+{{- end }}
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: {{ include "switchboard.componentName" . }}
+  labels:
+    {{- include "switchboard.componentLabels" . | nindent 4 }}
+spec:
+  scaleTargetRef:
+    apiVersion: apps/v1
+    kind: Deployment
+    name: {{ include "switchboard.componentName" . }}
+  minReplicas: {{ $a.minReplicas }}
+  maxReplicas: {{ $a.maxReplicas }}
+  metrics:
+    {{- with $a.targetCPUUtilizationPercentage }}
+    - type: Resource
+      resource:
+        name: cpu
+        target:
+          type: Utilization
+          averageUtilization: {{ . }}
+    {{- end }}
+    {{- if $a.customMetric.name }}
+    - type: Pods
+      pods:
+        metric:
+          name: {{ $a.customMetric.name }}
+        target:
+          type: AverageValue
+          averageValue: {{ $a.customMetric.averageValue | toString | quote }}
+    {{- end }}
+  {{- with $a.behavior }}
+  behavior:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+{{- end }}
+{{- end -}}
+
+{{/* A ServiceMonitor for one service's /q/metrics, when enabled: dict "root" . "component" "..." "values" ... */}}
+{{- define "switchboard.serviceMonitor" -}}
+{{- $m := .root.Values.serviceMonitor -}}
+{{- if $m.enabled }}
+apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata:
+  name: {{ include "switchboard.componentName" . }}
+  labels:
+    {{- include "switchboard.componentLabels" . | nindent 4 }}
+    {{- with $m.labels }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
+spec:
+  selector:
+    matchLabels:
+      {{- include "switchboard.selectorLabels" . | nindent 6 }}
+  namespaceSelector:
+    matchNames:
+      - {{ .root.Release.Namespace }}
+  endpoints:
+    - port: http
+      path: /q/metrics
+      interval: {{ $m.interval }}
+      scrapeTimeout: {{ $m.scrapeTimeout }}
+{{- end }}
+{{- end -}}
+
+{{/* A NetworkPolicy admitting networkPolicy.<key>.from to one service's port: dict "root" . "component" "..." "key" "..." "values" ... */}}
+{{- define "switchboard.networkPolicy" -}}
+{{- $np := .root.Values.networkPolicy -}}
+{{- if $np.enabled }}
+{{- $from := (get $np .key).from }}
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: {{ include "switchboard.componentName" . }}
+  labels:
+    {{- include "switchboard.componentLabels" . | nindent 4 }}
+spec:
+  podSelector:
+    matchLabels:
+      {{- include "switchboard.selectorLabels" . | nindent 6 }}
+  policyTypes:
+    - Ingress
+  ingress:
+    - ports:
+        - port: {{ .values.port }}
+          protocol: TCP
+      {{- with $from }}
+      from:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
 {{- end }}
 {{- end -}}

@@ -22,8 +22,9 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
- * Aggregates of the request log and the tool-call audit log, computed by ClickHouse at query time (no rollup tables;
- * what a scan of 10 million rows costs is measured by bench/analytics.sh, see docs/performance.md). Blocking methods: RESTEasy
+ * Aggregates of the request log and the tool-call audit log, computed by ClickHouse from a rollup table where one covers
+ * the question ({@link Rollup}), from the raw rows otherwise (bench/analytics.sh measures both on 10 million rows, see
+ * docs/observability.md). Blocking methods: RESTEasy
  * runs them on a worker thread. Parameters are validated by {@link AnalyticsQuery}; values reach the SQL only as
  * quoted literals.
  */
@@ -43,7 +44,8 @@ public class AnalyticsEndpoint {
             + " provider_account, virtual_model, subject, team, api_key, status_class, metadata.<key>. `interval`:"
             + " hour or day. Filters: the same names, `name=value`. `limit`: rows, 1 to 10000 (default 1000). Each"
             + " row: the group values, `bucket`, requests, errors (status >= 400), input_tokens, output_tokens,"
-            + " cost_usd, latency_ms {p50, p95, p99}, time_to_first_token_ms {p50, p95} (streams; null when none).")
+            + " cost_usd, latency_ms {p50, p95, p99}, time_to_first_token_ms {p50, p95} (streams; null when none)."
+            + " `source`: the table that answered, a rollup or the raw request_logs.")
     public Response llm(@Context UriInfo uri) {
         return answer(AnalyticsQuery.parse(Dataset.LLM, uri.getQueryParameters(), Instant.now()));
     }
@@ -53,7 +55,7 @@ public class AnalyticsEndpoint {
     @Operation(summary = "MCP tool-call figures, grouped and bucketed", description = "`from`, `to`, `interval`,"
             + " `limit` as for /analytics/llm. `group_by` and filters: server, tool, subject, outcome. Each row: the"
             + " group values, `bucket`, calls, errors (outcome other than ok and resumable), latency_ms {p50, p95,"
-            + " p99}.")
+            + " p99}. `source`: the table that answered, a rollup or the raw tool_calls.")
     public Response toolCalls(@Context UriInfo uri) {
         return answer(AnalyticsQuery.parse(Dataset.TOOL_CALLS, uri.getQueryParameters(), Instant.now()));
     }
@@ -63,8 +65,9 @@ public class AnalyticsEndpoint {
             throw unavailable("no ClickHouse is configured (SWITCHBOARD_CLICKHOUSE_URL)");
         }
         List<String> lines;
+        Rollup rollup = clickhouse.fillingRollups() ? null : q.rollup();
         try {
-            lines = clickhouse.queryLines(q.sql(clickhouse.table(q.dataset().kind())));
+            lines = clickhouse.queryLines(q.sql(clickhouse.database(), rollup));
         } catch (ClickHouseFailure e) {
             if (e.rejected() && e.code() != 60 && e.code() != 81) {
                 throw new IllegalStateException("ClickHouse refused the analytics query: " + e.getMessage(), e);
@@ -90,6 +93,7 @@ public class AnalyticsEndpoint {
         }
         body.put("limit", q.limit());
         body.put("truncated", lines.size() > q.limit());
+        body.put("source", rollup == null ? q.dataset().kind().table() : rollup.table());
         return Response.ok(body.toString(), MediaType.APPLICATION_JSON).build();
     }
 

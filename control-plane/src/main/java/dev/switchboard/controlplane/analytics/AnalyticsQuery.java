@@ -34,12 +34,18 @@ public record AnalyticsQuery(Dataset dataset, Instant from, Instant to, List<Str
 
     /** A time bucket: each row covers one hour or one day (UTC) of the range. */
     public enum Interval {
-        HOUR("toStartOfHour"), DAY("toStartOfDay");
+        HOUR("toStartOfHour", 3_600), DAY("toStartOfDay", 86_400);
 
         private final String function;
+        private final long seconds;
 
-        Interval(String function) {
+        Interval(String function, long seconds) {
             this.function = function;
+            this.seconds = seconds;
+        }
+
+        long seconds() {
+            return seconds;
         }
 
         public String wireName() {
@@ -183,26 +189,43 @@ public record AnalyticsQuery(Dataset dataset, Instant from, Instant to, List<Str
         return DEFAULT_LIMIT;
     }
 
+    /** The rollup that answers this question, or null when the raw table must ({@link Rollup} says when). */
+    public Rollup rollup() {
+        return Rollup.covering(this);
+    }
+
     /**
-     * The SQL: group columns aliased {@code g0, g1, ...} (so no caller text is an identifier), the bucket start in epoch
-     * seconds as {@code bucket}, the dataset's figures; newest buckets last, within a bucket the busiest group first.
-     * One row more than the limit is asked for, to tell whether the answer was cut.
+     * The SQL, from the covering rollup if there is one, from the raw table otherwise: group columns aliased
+     * {@code g0, g1, ...} (so no caller text is an identifier), the bucket start in epoch seconds as {@code bucket}, the
+     * dataset's figures; newest buckets last, within a bucket the busiest group first. One row more than the limit is
+     * asked for, to tell whether the answer was cut.
      *
-     * @param table {@code db.table}, from the configuration
+     * @param database the telemetry database, from the configuration
      */
-    public String sql(String table) {
+    public String sql(String database) {
+        return sql(database, rollup());
+    }
+
+    /** The SQL over the given rollup, or over the raw table when it is null (tests compare the two). */
+    String sql(String database, Rollup source) {
+        if (source == null) {
+            return rawSql(database + "." + dataset.kind().table());
+        }
+        String timeColumn = source.timeColumn();
+        List<String> select = select(source::sql, timeColumn, source.metrics());
+        List<String> where = new ArrayList<>();
+        where.add(timeColumn + " >= toDateTime(" + from.getEpochSecond() + ")");
+        where.add(timeColumn + " < toDateTime(" + to.getEpochSecond() + ")");
+        for (Map.Entry<String, String> f : filters.entrySet()) {
+            where.add(source.sql(f.getKey()) + " = " + SqlLiterals.string(f.getValue()));
+        }
+        return finish(select, database + "." + source.table(), where);
+    }
+
+    private String rawSql(String table) {
         String timeColumn = dataset.kind().timeColumn();
         String millisColumn = dataset.kind().millisColumn();
-        List<String> select = new ArrayList<>();
-        List<String> keys = new ArrayList<>();
-        for (int i = 0; i < groupBy.size(); i++) {
-            select.add(dataset.sql(groupBy.get(i)) + " AS g" + i);
-            keys.add("g" + i);
-        }
-        if (interval != null) {
-            select.add("toUnixTimestamp(" + interval.function + "(" + timeColumn + ")) AS bucket");
-        }
-        select.add(dataset.metrics());
+        List<String> select = select(dataset::sql, timeColumn, dataset.metrics());
         List<String> where = new ArrayList<>();
         // The DateTime column prunes partitions and uses the sort key; the millisecond column, which costs a column
         // read over every row, only where a bound falls inside a second.
@@ -218,6 +241,28 @@ public record AnalyticsQuery(Dataset dataset, Instant from, Instant to, List<Str
         }
         for (Map.Entry<String, String> f : filters.entrySet()) {
             where.add(dataset.sql(f.getKey()) + " = " + SqlLiterals.string(f.getValue()));
+        }
+        return finish(select, table, where);
+    }
+
+    /** The group columns ({@code g0, g1, ...}), the bucket if asked for, the figures. */
+    private List<String> select(java.util.function.UnaryOperator<String> dimensionSql, String timeColumn,
+                                String metrics) {
+        List<String> select = new ArrayList<>();
+        for (int i = 0; i < groupBy.size(); i++) {
+            select.add(dimensionSql.apply(groupBy.get(i)) + " AS g" + i);
+        }
+        if (interval != null) {
+            select.add("toUnixTimestamp(" + interval.function + "(" + timeColumn + ")) AS bucket");
+        }
+        select.add(metrics);
+        return select;
+    }
+
+    private String finish(List<String> select, String table, List<String> where) {
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < groupBy.size(); i++) {
+            keys.add("g" + i);
         }
         List<String> groupKeys = new ArrayList<>(keys);
         List<String> order = new ArrayList<>();

@@ -20,13 +20,12 @@ public enum Dataset {
             // resolved_model is <account>/<model-id>; empty when no target was tried
             "provider_account", "splitByChar('/', ifNull(resolved_model, ''))[1]",
             // model names always hold a '/', virtual model names never do (the config validator's rules)
-            "virtual_model", "if(position(requested_model, '/') = 0, requested_model, '')",
+            "virtual_model", Dataset.VIRTUAL_MODEL,
             "subject", "subject",
             "team", "team",
             // credential is api_key:<name> or jwt:<identity provider>
             "api_key", "if(startsWith(ifNull(credential, ''), 'api_key:'), substring(ifNull(credential, ''), 9), '')",
-            "status_class", "multiIf(status >= 500, '5xx', status >= 400, '4xx', status >= 300, '3xx',"
-                    + " status >= 200, '2xx', status >= 100, '1xx', 'none')"),
+            "status_class", Dataset.STATUS_CLASS),
             true,
             // tokens are -1 when the answer carried no usage: counted as 0
             "count() AS m_requests, countIf(status >= 400) AS m_errors,"
@@ -50,6 +49,11 @@ public enum Dataset {
             "m_calls");
 
     static final String METADATA_PREFIX = TelemetryKind.METADATA_PREFIX;
+    /** The status class of a {@code status} column, here and in the rollups. */
+    static final String STATUS_CLASS = "multiIf(status >= 500, '5xx', status >= 400, '4xx', status >= 300, '3xx',"
+            + " status >= 200, '2xx', status >= 100, '1xx', 'none')";
+    /** The virtual model of a {@code requested_model} column, here and in the rollups. */
+    static final String VIRTUAL_MODEL = "if(position(requested_model, '/') = 0, requested_model, '')";
 
     private final TelemetryKind kind;
     private final Map<String, String> dimensions;
@@ -66,7 +70,7 @@ public enum Dataset {
         this.countMetric = countMetric;
     }
 
-    private static Map<String, String> dimensions(String... nameThenSql) {
+    static Map<String, String> dimensions(String... nameThenSql) {
         Map<String, String> out = new LinkedHashMap<>();
         for (int i = 0; i < nameThenSql.length; i += 2) {
             out.put(nameThenSql[i], nameThenSql[i + 1]);

@@ -32,13 +32,24 @@ public class ClickHouseStore {
 
     /** The schema files, applied in order at every start; each statement is idempotent or made so ({@link #ADD_COLUMN}). */
     static final List<String> SCHEMA = List.of("clickhouse/V1__telemetry.sql", "clickhouse/V2__metadata_and_team.sql",
-            "clickhouse/V3__limits.sql");
+            "clickhouse/V3__limits.sql", "clickhouse/V4__rollups.sql");
     /**
      * An {@code ALTER TABLE db.table ADD COLUMN name ...} of a schema file. 18.16 has no {@code IF NOT EXISTS} there,
      * so such a statement runs only when {@code system.columns} lacks the column.
      */
     static final java.util.regex.Pattern ADD_COLUMN = java.util.regex.Pattern.compile(
             "(?s)ALTER TABLE ([A-Za-z_][A-Za-z0-9_]*)\\.([A-Za-z_][A-Za-z0-9_]*) ADD COLUMN ([A-Za-z_][A-Za-z0-9_]*) .*");
+    /** A {@code CREATE TABLE IF NOT EXISTS db.table} of a schema file: noted when this start creates the table. */
+    static final java.util.regex.Pattern CREATE_TABLE = java.util.regex.Pattern.compile(
+            "(?s)CREATE TABLE IF NOT EXISTS ([A-Za-z_][A-Za-z0-9_]*)\\.([A-Za-z_][A-Za-z0-9_]*)\\s.*");
+    /**
+     * An {@code INSERT INTO db.table ...} of a schema file, the backfill of a rollup from the rows already there: it
+     * runs only when this start created that table, so that no restart adds the old rows twice.
+     */
+    static final java.util.regex.Pattern BACKFILL = java.util.regex.Pattern.compile(
+            "(?s)INSERT INTO ([A-Za-z_][A-Za-z0-9_]*)\\.([A-Za-z_][A-Za-z0-9_]*)\\s.*");
+    /** A backfill reads every row of a table once; it may take minutes, far beyond a query's timeout. */
+    static final java.time.Duration BACKFILL_TIMEOUT = java.time.Duration.ofHours(2);
     /** ClickHouse's DUPLICATE_COLUMN: another control plane added it between our check and our ALTER. */
     private static final int DUPLICATE_COLUMN = 44;
 
@@ -46,6 +57,8 @@ public class ClickHouseStore {
     ControlPlaneConfig config;
 
     private volatile Client client;
+    /** While a rollup is being filled its figures are partial: the analytics API reads the raw rows meanwhile. */
+    private volatile boolean fillingRollups;
 
     public boolean configured() {
         return config.clickhouse().url().filter(u -> !u.isBlank()).isPresent();
@@ -75,19 +88,7 @@ public class ClickHouseStore {
         if (c == null) {
             synchronized (this) {
                 if (client == null) {
-                    long timeout = config.clickhouse().timeout().toMillis();
-                    client = new Client.Builder()
-                            .addEndpoint(config.clickhouse().url().orElseThrow())
-                            .setUsername(config.clickhouse().user())
-                            .setPassword(config.clickhouse().password().orElse(""))
-                            .compressServerResponse(false) // 18.16: compressed results come back empty
-                            .compressClientRequest(false)
-                            .useHttpCompression(false)
-                            .setConnectTimeout(Math.min(timeout, 5_000), ChronoUnit.MILLIS)
-                            .setSocketTimeout(timeout, ChronoUnit.MILLIS)
-                            .setExecutionTimeout(timeout, ChronoUnit.MILLIS)
-                            .setMaxRetries(0) // the writer retries through NATS, the API caller by asking again
-                            .build();
+                    client = newClient(config.clickhouse().timeout().toMillis());
                 }
                 c = client;
             }
@@ -95,13 +96,44 @@ public class ClickHouseStore {
         return c;
     }
 
-    /** Creates the database and tables if missing (every schema file, in order). */
+    private Client newClient(long timeout) {
+        return new Client.Builder()
+                .addEndpoint(config.clickhouse().url().orElseThrow())
+                .setUsername(config.clickhouse().user())
+                .setPassword(config.clickhouse().password().orElse(""))
+                .compressServerResponse(false) // 18.16: compressed results come back empty
+                .compressClientRequest(false)
+                .useHttpCompression(false)
+                .setConnectTimeout(Math.min(timeout, 5_000), ChronoUnit.MILLIS)
+                .setSocketTimeout(timeout, ChronoUnit.MILLIS)
+                .setExecutionTimeout(timeout, ChronoUnit.MILLIS)
+                .setMaxRetries(0) // the writer retries through NATS, the API caller by asking again
+                .build();
+    }
+
+    /**
+     * Creates the database and tables if missing (every schema file, in order), and fills a rollup table this start
+     * created from the rows already written. Two control planes upgrading at the same moment could both backfill:
+     * docs/observability.md (Schema) says to start one first.
+     */
     public void ensureSchema() throws ClickHouseFailure {
+        java.util.Set<String> created = new java.util.HashSet<>();
         for (String file : SCHEMA) {
             for (String statement : statements(file, database())) {
                 java.util.regex.Matcher add = ADD_COLUMN.matcher(statement);
                 if (add.matches() && hasColumn(add.group(1), add.group(2), add.group(3))) {
                     continue;
+                }
+                java.util.regex.Matcher backfill = BACKFILL.matcher(statement);
+                if (backfill.matches()) {
+                    if (created.contains(backfill.group(2))) {
+                        backfill(statement, backfill.group(1), backfill.group(2));
+                    }
+                    continue;
+                }
+                java.util.regex.Matcher create = CREATE_TABLE.matcher(statement);
+                if (create.matches() && !hasTable(create.group(1), create.group(2))) {
+                    created.add(create.group(2));
                 }
                 try {
                     client().execute(statement).get(config.clickhouse().timeout().toMillis(), TimeUnit.MILLISECONDS)
@@ -114,6 +146,41 @@ public class ClickHouseStore {
                 }
             }
         }
+    }
+
+    /**
+     * Runs a rollup's backfill. When it fails, the rollup and its view ({@code <table>_mv}, the schema's naming) are
+     * dropped, so that the next try creates and fills them anew rather than keeping a rollup without the old rows.
+     */
+    private void backfill(String statement, String database, String table) throws ClickHouseFailure {
+        fillingRollups = true;
+        try (Client longRunning = newClient(BACKFILL_TIMEOUT.toMillis())) {
+            longRunning.execute(statement).get(BACKFILL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).close();
+        } catch (Exception e) {
+            ClickHouseFailure failure = ClickHouseFailure.of(e);
+            try { // the view first: a view whose target is gone fails every insert into the raw table
+                for (String drop : List.of(table + "_mv", table)) {
+                    client().execute("DROP TABLE IF EXISTS " + database + "." + drop)
+                            .get(config.clickhouse().timeout().toMillis(), TimeUnit.MILLISECONDS).close();
+                }
+            } catch (Exception dropFailed) {
+                // ClickHouse is gone too: the backfill's failure is the one to report
+            }
+            throw failure;
+        } finally {
+            fillingRollups = false;
+        }
+    }
+
+    /** Whether this control plane is filling a new rollup from the raw rows right now. */
+    public boolean fillingRollups() {
+        return fillingRollups;
+    }
+
+    private boolean hasTable(String database, String table) throws ClickHouseFailure {
+        List<String> lines = queryLines("SELECT count() FROM system.tables WHERE database = "
+                + SqlLiterals.string(database) + " AND name = " + SqlLiterals.string(table) + " FORMAT TabSeparated");
+        return !lines.isEmpty() && !lines.get(0).strip().equals("0");
     }
 
     private boolean hasColumn(String database, String table, String column) throws ClickHouseFailure {

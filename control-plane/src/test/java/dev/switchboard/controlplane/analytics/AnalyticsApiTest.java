@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.controlplane.support.Admin;
 import dev.switchboard.controlplane.support.ClickHouseHttp;
 import dev.switchboard.controlplane.support.ControlPlaneTestStack;
+import dev.switchboard.controlplane.support.TelemetrySchemaReady;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -137,23 +138,7 @@ class AnalyticsApiTest {
     }
 
     private static void awaitTables() throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (true) {
-            try {
-                if (ClickHouseHttp.run("EXISTS TABLE " + ControlPlaneTestStack.clickhouseDatabase + ".request_logs")
-                        .strip().equals("1") && ClickHouseHttp.run("SELECT count() FROM system.columns WHERE"
-                        + " database = '" + ControlPlaneTestStack.clickhouseDatabase + "' AND name = 'metadata_keys'")
-                        .strip().equals("1")) {
-                    return;
-                }
-            } catch (Exception e) {
-                // not yet
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the telemetry tables did not appear");
-            }
-            Thread.sleep(50);
-        }
+        TelemetrySchemaReady.await();
     }
 
     /** The dimensions as the API defines them, computed from the test's rows. */
@@ -462,5 +447,55 @@ class AnalyticsApiTest {
                 "aud", ControlPlaneTestStack.AUDIENCE, "roles", List.of(ControlPlaneTestStack.ADMIN_ROLE)),
                 Duration.ofMinutes(5));
         Admin.as(admin).get(TOOLS).then().statusCode(200);
+    }
+
+    /**
+     * Every question a rollup covers, asked of the rollup and of the raw rows: the same rows, the same figures (the
+     * cost sums up in another order, so to 1e-9).
+     */
+    @Test
+    void aRollupAnswersAsTheRawRowsDo() throws Exception {
+        assertEquals("request_logs_hourly_models", ok(LLM, "from", FROM, "to", TO, "group_by", "model").get("source")
+                .asText(), "the answer names the table that answered");
+        assertEquals("request_logs", ok(LLM, "from", FROM, "to", TO, "group_by", "metadata.env").get("source")
+                .asText());
+        String db = ControlPlaneTestStack.clickhouseDatabase;
+        String subject = "user:" + WHO + "-1";
+        List<AnalyticsQuery> questions = List.of(
+                question(Dataset.LLM),
+                question(Dataset.LLM, "group_by", "model", "interval", "hour"),
+                question(Dataset.LLM, "group_by", "provider_account,virtual_model,status_class", "interval", "day"),
+                question(Dataset.LLM, "group_by", "resolved_model", "status_class", "5xx"),
+                question(Dataset.LLM, "group_by", "team,api_key", "interval", "day", "subject", subject),
+                question(Dataset.LLM, "group_by", "subject,status_class", "team", "team-1"),
+                question(Dataset.TOOL_CALLS, "group_by", "server,tool,outcome", "interval", "day"),
+                question(Dataset.TOOL_CALLS, "group_by", "tool", "outcome", "denied"));
+        for (AnalyticsQuery q : questions) {
+            assertTrue(q.rollup() != null, "a rollup covers " + q);
+            List<String> fromRollup = ClickHouseHttp.run(q.sql(db, q.rollup())).strip().lines().toList();
+            List<String> fromRaw = ClickHouseHttp.run(q.sql(db, null)).strip().lines().toList();
+            assertTrue(fromRaw.size() > 0 && !fromRaw.get(0).isBlank(), "the raw rows answer " + q);
+            assertEquals(fromRaw.size(), fromRollup.size(), "rows of " + q);
+            for (int i = 0; i < fromRaw.size(); i++) {
+                ObjectNode raw = AnalyticsEndpoint.row(q, fromRaw.get(i));
+                ObjectNode rolled = AnalyticsEndpoint.row(q, fromRollup.get(i));
+                if (raw.has("cost_usd")) {
+                    assertEquals(raw.get("cost_usd").asDouble(), rolled.get("cost_usd").asDouble(), 1e-9, q.toString());
+                    raw.remove("cost_usd");
+                    rolled.remove("cost_usd");
+                }
+                assertEquals(raw, rolled, "row " + i + " of " + q);
+            }
+        }
+    }
+
+    private static AnalyticsQuery question(Dataset dataset, String... params) {
+        Map<String, List<String>> map = new LinkedHashMap<>();
+        map.put("from", List.of(FROM));
+        map.put("to", List.of(TO));
+        for (int i = 0; i < params.length; i += 2) {
+            map.put(params[i], List.of(params[i + 1]));
+        }
+        return AnalyticsQuery.parse(dataset, map, Instant.now());
     }
 }

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
  */
 class HelmChartTest {
 
-    private static final Path CHART = chart();
+    static final Path CHART = chart();
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final String RELEASE = "sb";
     private static final String NAMESPACE = "ai";
@@ -51,7 +51,7 @@ class HelmChartTest {
      * template} command, runs {@code lookup} against a cluster (localhost:8080 without a kubeconfig), so the tests
      * turn the Secret's lookup off: nothing here may reach for a cluster.
      */
-    private static List<JsonNode> render(UnaryOperator<TemplateCommand> settings) throws IOException {
+    static List<JsonNode> render(UnaryOperator<TemplateCommand> settings) throws IOException {
         String out = settings.apply(new Helm(CHART).template().withName(RELEASE).withNamespace(NAMESPACE)
                 .set("secrets.lookupExisting", false)).call();
         List<JsonNode> docs = new ArrayList<>();
@@ -71,7 +71,7 @@ class HelmChartTest {
         return render(t -> t);
     }
 
-    private static Map<String, Long> kinds(List<JsonNode> docs) {
+    static Map<String, Long> kinds(List<JsonNode> docs) {
         return docs.stream().collect(Collectors.groupingBy(d -> d.path("kind").asText(), TreeMap::new,
                 Collectors.counting()));
     }
@@ -271,5 +271,156 @@ class HelmChartTest {
         assertEquals(1, kinds.get("PodDisruptionBudget"), kinds::toString);
         assertEquals(2, kinds.get("Deployment"), kinds::toString);
         assertNotEquals(null, one(docs, "PodDisruptionBudget", "sb-switchboard-gateway-plane"));
+    }
+
+    @Test
+    void anHpaOwnsThePlanesReplicasWhenEnabled() throws IOException {
+        List<JsonNode> docs = render(t -> t.set("gatewayPlane.autoscaling.enabled", true)
+                .set("gatewayPlane.autoscaling.minReplicas", 3)
+                .set("gatewayPlane.autoscaling.maxReplicas", 12)
+                .set("gatewayPlane.autoscaling.customMetric.name", "http_server_active_requests")
+                .set("gatewayPlane.autoscaling.customMetric.averageValue", "100"));
+        JsonNode hpa = one(docs, "HorizontalPodAutoscaler", "sb-switchboard-gateway-plane");
+        assertEquals(1, kinds(docs).get("HorizontalPodAutoscaler"), kinds(docs)::toString);
+        JsonNode spec = hpa.path("spec");
+        assertEquals("Deployment", spec.path("scaleTargetRef").path("kind").asText());
+        assertEquals("sb-switchboard-gateway-plane", spec.path("scaleTargetRef").path("name").asText());
+        assertEquals(3, spec.path("minReplicas").asInt());
+        assertEquals(12, spec.path("maxReplicas").asInt());
+        JsonNode cpu = spec.path("metrics").get(0);
+        assertEquals("cpu", cpu.path("resource").path("name").asText());
+        assertEquals(70, cpu.path("resource").path("target").path("averageUtilization").asInt());
+        JsonNode custom = spec.path("metrics").get(1);
+        assertEquals("Pods", custom.path("type").asText());
+        assertEquals("100", custom.path("pods").path("target").path("averageValue").asText());
+        // The Deployment leaves the count to the HPA (a rendered count would reset it at every upgrade).
+        assertFalse(one(docs, "Deployment", "sb-switchboard-gateway-plane").path("spec").has("replicas"));
+        assertEquals(2, one(docs, "Deployment", "sb-switchboard-mcp-gateway").path("spec").path("replicas").asInt());
+    }
+
+    @Test
+    void anHpaWithoutATargetOrWithMinAboveMaxIsRefused() {
+        Exception noTarget = assertThrows(Exception.class, () -> render(t -> t.set("mcpGateway.autoscaling.enabled", true)
+                .set("mcpGateway.autoscaling.targetCPUUtilizationPercentage", "null")));
+        assertTrue(String.valueOf(noTarget.getMessage()).contains("mcpGateway.autoscaling needs a target"),
+                noTarget::getMessage);
+        Exception minAboveMax = assertThrows(Exception.class, () -> render(t -> t.set("mcpGateway.autoscaling.enabled", true)
+                .set("mcpGateway.autoscaling.minReplicas", 5).set("mcpGateway.autoscaling.maxReplicas", 3)));
+        assertTrue(String.valueOf(minAboveMax.getMessage())
+                .contains("mcpGateway.autoscaling.minReplicas (5) must not exceed maxReplicas (3)"), minAboveMax::getMessage);
+    }
+
+    @Test
+    void serviceMonitorsScrapeThePlanesMetricsThroughTheirServices() throws IOException {
+        List<JsonNode> docs = render(t -> t.set("serviceMonitor.enabled", true)
+                .set("serviceMonitor.labels.release", "kube-prometheus-stack"));
+        // The control plane has no /q/metrics.
+        assertEquals(2, kinds(docs).get("ServiceMonitor"), kinds(docs)::toString);
+        for (String plane : List.of("gateway-plane", "mcp-gateway")) {
+            JsonNode monitor = one(docs, "ServiceMonitor", "sb-switchboard-" + plane);
+            assertEquals("kube-prometheus-stack", monitor.path("metadata").path("labels").path("release").asText());
+            JsonNode endpoint = monitor.path("spec").path("endpoints").get(0);
+            assertEquals("/q/metrics", endpoint.path("path").asText());
+            assertEquals("http", endpoint.path("port").asText());
+            assertEquals("ai", monitor.path("spec").path("namespaceSelector").path("matchNames").get(0).asText());
+            // It must select the Service (whose port is named http), and only that one.
+            JsonNode service = one(docs, "Service", "sb-switchboard-" + plane);
+            monitor.path("spec").path("selector").path("matchLabels").fields().forEachRemaining(label ->
+                    assertEquals(label.getValue(), service.path("metadata").path("labels").path(label.getKey()), label.getKey()));
+            assertEquals("http", service.path("spec").path("ports").get(0).path("name").asText());
+        }
+    }
+
+    @Test
+    void networkPoliciesAdmitTheListedPeersToEachServicesPort() throws IOException {
+        List<JsonNode> docs = render(t -> t.set("networkPolicy.enabled", true)
+                .set("networkPolicy.gatewayPlane.from[0].namespaceSelector.matchLabels.team", "apps"));
+        assertEquals(3, kinds(docs).get("NetworkPolicy"), kinds(docs)::toString);
+        JsonNode gateway = one(docs, "NetworkPolicy", "sb-switchboard-gateway-plane").path("spec");
+        assertEquals(one(docs, "Deployment", "sb-switchboard-gateway-plane").path("spec").path("selector"),
+                gateway.path("podSelector"));
+        assertEquals(List.of("Ingress"), YAML.convertValue(gateway.path("policyTypes"), List.class));
+        JsonNode rule = gateway.path("ingress").get(0);
+        assertEquals(8080, rule.path("ports").get(0).path("port").asInt());
+        assertEquals("apps", rule.path("from").get(0).path("namespaceSelector").path("matchLabels").path("team").asText());
+        // The control plane's admin API: the release's namespace only, by default; the MCP gateway: anyone.
+        JsonNode cp = one(docs, "NetworkPolicy", "sb-switchboard-control-plane").path("spec").path("ingress").get(0);
+        assertEquals(8081, cp.path("ports").get(0).path("port").asInt());
+        assertTrue(cp.path("from").get(0).path("podSelector").isObject());
+        assertFalse(one(docs, "NetworkPolicy", "sb-switchboard-mcp-gateway").path("spec").path("ingress").get(0).has("from"));
+    }
+
+    @Test
+    void theWorkflowBridgesPodTemplateCarriesItsImageAndToken() throws IOException {
+        assertFalse(kinds(render()).containsKey("PodTemplate"));
+        List<JsonNode> docs = render(t -> t.set("workflowBridge.podTemplate.enabled", true)
+                .set("workflowBridge.podTemplate.namespace", "flyte-prod")
+                .set("workflowBridge.podTemplate.serviceAccountName", "flyte-databricks-sa")
+                .set("workflowBridge.podTemplate.databricksTokenSecret.name", "databricks-pat")
+                .set("imageTag", "2.0.0"));
+        JsonNode template = one(docs, "PodTemplate", "sb-switchboard-workflow-bridge");
+        assertEquals("flyte-prod", template.path("metadata").path("namespace").asText());
+        JsonNode pod = template.path("template").path("spec");
+        assertEquals("flyte-databricks-sa", pod.path("serviceAccountName").asText());
+        JsonNode c = pod.path("containers").get(0);
+        assertEquals("primary", c.path("name").asText());
+        assertEquals("switchboard/workflow-bridge:2.0.0", c.path("image").asText());
+        Map<String, JsonNode> env = new TreeMap<>();
+        c.path("env").forEach(e -> env.put(e.path("name").asText(), e.path("valueFrom")));
+        assertEquals("databricks-pat", env.get("DATABRICKS_PERSONAL_ACCESS_TOKEN").path("secretKeyRef").path("name").asText());
+        assertEquals("metadata.labels['node-id']", env.get("FLYTE_INTERNAL_NODE_ID").path("fieldRef").path("fieldPath").asText());
+        assertTrue(c.path("securityContext").path("readOnlyRootFilesystem").asBoolean());
+    }
+
+    @Test
+    void theControlPlaneMayRunSeveralReplicas() throws IOException {
+        List<JsonNode> docs = render(t -> t.set("controlPlane.replicaCount", 2)
+                .set("controlPlane.podDisruptionBudget.enabled", true));
+        assertEquals(2, one(docs, "Deployment", "sb-switchboard-control-plane").path("spec").path("replicas").asInt());
+        one(docs, "PodDisruptionBudget", "sb-switchboard-control-plane");
+    }
+
+    /** What the values schema says about a wrong value, through Helm's own check. */
+    private static String refusal(UnaryOperator<TemplateCommand> settings) {
+        Exception e = assertThrows(Exception.class, () -> render(settings));
+        return String.valueOf(e.getMessage());
+    }
+
+    @Test
+    void theValuesSchemaRefusesWrongValuesNamingThem() {
+        String unknown = refusal(t -> t.set("gatewayPlane.replicas", 3));
+        // The line helm/switchboard/README.md shows.
+        assertTrue(unknown.contains("- gatewayPlane: Additional property replicas is not allowed"), unknown);
+
+        String type = refusal(t -> t.set("mcpGateway.replicaCount", "two"));
+        assertTrue(type.contains("mcpGateway.replicaCount") && type.toLowerCase().contains("integer"), type);
+
+        String choice = refusal(t -> t.set("podAntiAffinity", "always"));
+        assertTrue(choice.contains("podAntiAffinity"), choice);
+
+        String nats = refusal(t -> t.set("nats.url", "nats:4222"));
+        assertTrue(nats.contains("nats.url"), nats);
+
+        String port = refusal(t -> t.set("controlPlane.port", 70000));
+        assertTrue(port.contains("controlPlane.port"), port);
+
+        String hpa = refusal(t -> t.set("gatewayPlane.autoscaling.minReplicas", 0));
+        assertTrue(hpa.contains("gatewayPlane.autoscaling.minReplicas"), hpa);
+    }
+
+    @Test
+    void theChartReadmeShowsThePodTemplateTheChartRenders() throws IOException {
+        String readme = Files.readString(CHART.resolve("README.md"));
+        int kind = readme.indexOf("kind: PodTemplate");
+        int start = readme.lastIndexOf("```yaml\n", kind) + "```yaml\n".length();
+        JsonNode shown = YAML.readTree(readme.substring(start, readme.indexOf("```", kind)));
+        List<JsonNode> docs = render(t -> t.set("workflowBridge.podTemplate.enabled", true)
+                .set("workflowBridge.podTemplate.namespace", "forecasting-production")
+                .set("workflowBridge.podTemplate.serviceAccountName", "flyte-databricks-sa")
+                .set("workflowBridge.podTemplate.databricksTokenSecret.name", "databricks-pat"));
+        JsonNode rendered = one(docs, "PodTemplate", "sb-switchboard-workflow-bridge").deepCopy();
+        // The README leaves the labels out.
+        ((com.fasterxml.jackson.databind.node.ObjectNode) rendered.path("metadata")).remove("labels");
+        assertEquals(rendered, shown);
     }
 }

@@ -8,11 +8,13 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
  * Schema version 2 on a table of version 1: ClickHouse 18.16 has no {@code ADD COLUMN IF NOT EXISTS}, so the control
- * plane adds only the columns {@code system.columns} lacks; at every later start it adds nothing.
+ * plane adds only the columns {@code system.columns} lacks; at every later start it adds nothing. Version 4's rollups
+ * are filled from the rows already there once, when they are created.
  */
 @QuarkusTest
 @QuarkusTestResource(value = ControlPlaneTestStack.class, restrictToAnnotatedClass = false)
@@ -31,6 +33,9 @@ class SchemaMigrationTest {
     void version2AddsTheMetadataAndTeamColumnsToAVersion1TableOnce() throws Exception {
         Telemetry.awaitTables();
         String logs = Telemetry.table(TelemetryKind.REQUEST_LOGS);
+        for (String view : List.of("request_logs_hourly_models_mv", "request_logs_daily_callers_mv")) {
+            ClickHouseHttp.run("DROP TABLE " + ControlPlaneTestStack.clickhouseDatabase + "." + view); // not in V1
+        }
         for (String column : List.of("team", "metadata_keys", "metadata_values")) {
             ClickHouseHttp.run("ALTER TABLE " + logs + " DROP COLUMN " + column);
         }
@@ -47,5 +52,31 @@ class SchemaMigrationTest {
         List<String> inOrder = ClickHouseHttp.run("DESCRIBE TABLE " + logs).strip().lines()
                 .map(line -> line.substring(0, line.indexOf('\t'))).toList();
         assertEquals(TelemetryKind.REQUEST_LOGS.columns(), inOrder, "the table's columns are the wire's, in order");
+    }
+
+    @Test
+    void version4FillsANewRollupFromTheRowsAlreadyThereOnce() throws Exception {
+        Telemetry.awaitTables();
+        String db = ControlPlaneTestStack.clickhouseDatabase;
+        ClickHouseHttp.run("DROP TABLE " + db + ".tool_calls_daily_mv");
+        ClickHouseHttp.run("DROP TABLE " + db + ".tool_calls_daily");
+        String server = "backfill-" + UUID.randomUUID();
+        ClickHouseHttp.insert(Telemetry.table(TelemetryKind.TOOL_CALLS), toolCall(server, "ok", 1)
+                + toolCall(server, "ok", 2) + toolCall(server, "denied", 3));
+
+        clickhouse.ensureSchema();
+        clickhouse.ensureSchema(); // a second start: the rollup exists, the old rows are not added again
+        ClickHouseHttp.insert(Telemetry.table(TelemetryKind.TOOL_CALLS), toolCall(server, "tool_error", 4));
+
+        assertEquals("4\t2\t[2.5,3.85,3.97]", ClickHouseHttp.run("SELECT countMerge(calls), countIfMerge(errors),"
+                + " arrayMap(x -> round(x, 2), quantilesMerge(0.5, 0.95, 0.99)(latency)) FROM " + db + ".tool_calls_daily WHERE server = '"
+                + server + "'").strip(), "three rows from the backfill, one through the view");
+    }
+
+    private static String toolCall(String server, String outcome, int latencyMs) {
+        return "{\"request_id\":\"" + server + "-" + latencyMs + "\",\"at\":\"2026-03-01 10:00:00\","
+                + "\"at_ms\":1772359200000,\"subject\":\"user:backfill\",\"server\":\"" + server + "\","
+                + "\"tool\":\"t\",\"latency_us\":" + latencyMs * 1000 + ",\"outcome\":\"" + outcome + "\","
+                + "\"guardrails\":\"[]\"}\n";
     }
 }

@@ -129,14 +129,8 @@ final class Telemetry {
         }
     }
 
-    /** Waits until the writer has created the tables. */
+    /** Waits until the writer has created the tables, the rollups and their backfill included. */
     static void awaitTables() throws InterruptedException {
-        await("the telemetry tables", Duration.ofSeconds(30), () -> {
-            try {
-                return ClickHouseHttp.run("EXISTS TABLE " + table(TelemetryKind.TOOL_CALLS)).strip().equals("1");
-            } catch (Exception e) {
-                return false;
-            }
-        });
+        dev.switchboard.controlplane.support.TelemetrySchemaReady.await();
     }
 }

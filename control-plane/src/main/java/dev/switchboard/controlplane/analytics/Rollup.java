@@ -1,0 +1,97 @@
+package dev.switchboard.controlplane.analytics;
+
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A rollup table of the V4 schema (clickhouse/V4__rollups.sql): pre-aggregated states per time bucket and a few
+ * dimensions, fed by a materialized view on every insert. A question is answered from a rollup when every name it
+ * groups and filters by is one of the rollup's dimensions, and its range bounds and interval are whole buckets of the
+ * rollup; from the raw rows otherwise (metadata, a bound inside an hour, an hourly interval over a daily rollup). The
+ * figures are the same either way: states merged with the same functions the raw query runs.
+ */
+public enum Rollup {
+
+    LLM_BY_MODEL(Dataset.LLM, "request_logs_hourly_models", "hour", 3_600, Dataset.dimensions(
+            "model", "requested_model",
+            "resolved_model", "resolved",
+            "provider_account", "splitByChar('/', resolved)[1]",
+            "virtual_model", Dataset.VIRTUAL_MODEL,
+            "status_class", Dataset.STATUS_CLASS)),
+    LLM_BY_CALLER(Dataset.LLM, "request_logs_daily_callers", "day", 86_400, Dataset.dimensions(
+            "subject", "subject",
+            "team", "team",
+            "api_key", "if(startsWith(caller, 'api_key:'), substring(caller, 9), '')",
+            "status_class", Dataset.STATUS_CLASS)),
+    TOOL_CALLS_BY_TOOL(Dataset.TOOL_CALLS, "tool_calls_daily", "day", 86_400, Dataset.dimensions(
+            "server", "server",
+            "tool", "tool",
+            "outcome", "call_outcome"));
+
+    private static final String LLM_METRICS = "countMerge(requests) AS m_requests, countIfMerge(errors) AS m_errors,"
+            + " sumMerge(input_tokens) AS m_input_tokens, sumMerge(output_tokens) AS m_output_tokens,"
+            + " sumMerge(cost) AS m_cost_usd, quantilesMerge(0.5, 0.95, 0.99)(latency) AS m_latency_ms,"
+            + " quantilesIfMerge(0.5, 0.95)(ttft) AS m_ttft_ms, countIfMerge(ttft_count) AS m_ttft_count";
+    private static final String TOOL_METRICS = "countMerge(calls) AS m_calls, countIfMerge(errors) AS m_errors,"
+            + " quantilesMerge(0.5, 0.95, 0.99)(latency) AS m_latency_ms";
+
+    private final Dataset dataset;
+    private final String table;
+    private final String timeColumn;
+    private final long bucketSeconds;
+    private final Map<String, String> dimensions;
+
+    Rollup(Dataset dataset, String table, String timeColumn, long bucketSeconds, Map<String, String> dimensions) {
+        this.dataset = dataset;
+        this.table = table;
+        this.timeColumn = timeColumn;
+        this.bucketSeconds = bucketSeconds;
+        this.dimensions = dimensions;
+    }
+
+    /** The first rollup that answers the question, or null when only the raw rows can. */
+    static Rollup covering(AnalyticsQuery q) {
+        for (Rollup r : values()) {
+            if (r.covers(q)) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    private boolean covers(AnalyticsQuery q) {
+        if (q.dataset() != dataset || !wholeBucket(q.from().getEpochSecond(), q.from().getNano())
+                || !wholeBucket(q.to().getEpochSecond(), q.to().getNano())) {
+            return false;
+        }
+        if (q.interval() != null && q.interval().seconds() < bucketSeconds) {
+            return false;
+        }
+        Set<String> names = dimensions.keySet();
+        return names.containsAll(q.groupBy()) && names.containsAll(q.filters().keySet());
+    }
+
+    private boolean wholeBucket(long epochSecond, int nano) {
+        return nano == 0 && epochSecond % bucketSeconds == 0;
+    }
+
+    /** The table's name, without the database. */
+    public String table() {
+        return table;
+    }
+
+    /** The column holding each row's bucket start (UTC). */
+    String timeColumn() {
+        return timeColumn;
+    }
+
+    /** The SQL a dimension name stands for here; only names {@link #covering} checked. */
+    String sql(String name) {
+        return dimensions.get(name);
+    }
+
+    /** The dataset's figures, as merges of the rollup's states, aliased as {@link Dataset#metrics()} aliases them. */
+    String metrics() {
+        return dataset == Dataset.LLM ? LLM_METRICS : TOOL_METRICS;
+    }
+}
