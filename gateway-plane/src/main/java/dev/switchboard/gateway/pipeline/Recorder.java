@@ -1,8 +1,11 @@
 package dev.switchboard.gateway.pipeline;
 
 import dev.switchboard.gateway.forward.Outcome;
+import dev.switchboard.gateway.http.Endpoint;
 import dev.switchboard.gateway.http.GatewayError;
 import dev.switchboard.gateway.limits.LimitStep;
+import dev.switchboard.gateway.metrics.GatewayMetrics;
+import dev.switchboard.gateway.provider.anthropic.inbound.AnthropicInboundError;
 import dev.switchboard.gateway.routing.RoutingStats;
 import dev.switchboard.gateway.routing.TargetHealth;
 import dev.switchboard.gateway.telemetry.RequestLog;
@@ -21,7 +24,8 @@ import java.util.List;
 /**
  * Step 7, and the bookkeeping of every attempt: each attempt's outcome goes to the target's health (which routing
  * reads), and once the request is done its latency, time to first token, usage, time per output token and cost go to
- * the statistics and a request-log event is queued. Never throws into the request and never blocks.
+ * the statistics, a request-log event is queued and the Prometheus meters are updated from it. Never throws into the
+ * request and never blocks.
  */
 public final class Recorder {
 
@@ -30,15 +34,17 @@ public final class Recorder {
     private final RowQueue<RequestLog> logs;
     private final LimitStep limits;
     private final RowQueue<RequestLog> spans;
+    private final GatewayMetrics metrics;
 
     /** {@code spans}: where finished requests go for their spans; null when traces are off. */
     public Recorder(RoutingStats health, TargetStatistics statistics, RowQueue<RequestLog> logs, LimitStep limits,
-                    RowQueue<RequestLog> spans) {
+                    RowQueue<RequestLog> spans, GatewayMetrics metrics) {
         this.health = health;
         this.statistics = statistics;
         this.logs = logs;
         this.limits = limits;
         this.spans = spans;
+        this.metrics = metrics;
     }
 
     /** Whether requests are traced: the pipeline then takes trace ids at the start and per attempt. */
@@ -100,7 +106,17 @@ public final class Recorder {
                 trace(x, Usage.UNKNOWN)));
     }
 
+    /**
+     * The gateway refused the request before it was resolved (authentication, authorization, the body, an unknown
+     * model): no request log, only the meters.
+     */
+    void refused(Endpoint endpoint, Throwable err, long startNanos) {
+        int status = err instanceof AnthropicInboundError a ? a.status() : err instanceof GatewayError e ? e.status() : 500;
+        metrics.refused(endpoint, status, System.nanoTime() - startNanos);
+    }
+
     private void offer(Exchange x, RequestLog log) {
+        metrics.record(log);
         logs.offer(log);
         if (spans != null && x.traced()) {
             spans.offer(log);

@@ -6,6 +6,9 @@ import dev.switchboard.mcpgateway.approval.ApprovalApi;
 import dev.switchboard.mcpgateway.approval.Approvals;
 import dev.switchboard.mcpgateway.approval.ClusterApprovals;
 import dev.switchboard.mcpgateway.audit.ToolCallRecord;
+import dev.switchboard.mcpgateway.metrics.ToolCallMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.switchboard.mcpgateway.auth.McpRejections;
 import dev.switchboard.mcpgateway.jsonrpc.Json;
 import dev.switchboard.mcpgateway.jsonrpc.McpError;
@@ -75,17 +78,18 @@ public final class McpGateway implements AutoCloseable {
     public McpGateway(Vertx vertx, McpSettings settings, Supplier<McpState> states, BearerAuthenticator authenticator,
                       SessionCodec sessionCodec, RowQueue<ToolCallRecord> audit, Clock clock) {
         this(vertx, settings, states, authenticator, sessionCodec, audit, clock, ToolCallSpans.NONE,
-                DEFAULT_APPROVAL_TIMEOUT, new LimitCounters(clock, "mcp-gateway"));
+                DEFAULT_APPROVAL_TIMEOUT, new LimitCounters(clock, "mcp-gateway"), new SimpleMeterRegistry());
     }
 
     /**
      * @param spans           the tool calls' spans
      * @param approvalTimeout how long a call waits for approval before it is denied
      * @param limits          the counters of the rate limits on tool calls
+     * @param registry        where the tool calls' meters go
      */
     public McpGateway(Vertx vertx, McpSettings settings, Supplier<McpState> states, BearerAuthenticator authenticator,
                       SessionCodec sessionCodec, RowQueue<ToolCallRecord> audit, Clock clock, ToolCallSpans spans,
-                      Duration approvalTimeout, LimitCounters limits) {
+                      Duration approvalTimeout, LimitCounters limits, MeterRegistry registry) {
         this.settings = settings;
         this.states = states;
         this.authenticator = authenticator;
@@ -95,7 +99,8 @@ public final class McpGateway implements AutoCloseable {
                 (delay, task) -> vertx.setTimer(Math.max(1, delay.toMillis()), id -> task.run()));
         this.pipeline = new McpPipeline(authenticator, upstreams,
                 new SessionFactory(sessionCodec, clock, settings.sessionTtl()),
-                McpPipeline.defaultToolCallSteps(audit, clock, spans, approvals, limits), approvals);
+                McpPipeline.defaultToolCallSteps(audit, clock, spans, approvals, limits,
+                        new ToolCallMetrics(registry)), approvals);
         this.hostGuard = new HostGuard(settings);
         this.approvalApi = new ApprovalApi(states, authenticator, hostGuard, approvals, () -> cluster);
         this.discovery = new OAuthDiscovery(states, this::baseUrl);

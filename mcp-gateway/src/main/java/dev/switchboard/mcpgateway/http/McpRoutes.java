@@ -23,6 +23,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -50,6 +51,9 @@ public class McpRoutes {
 
     @Inject
     OpenTelemetry otel;
+
+    @Inject
+    MeterRegistry registry;
 
     @ConfigProperty(name = "switchboard.mcp.public-url")
     Optional<String> publicUrl;
@@ -105,7 +109,7 @@ public class McpRoutes {
         limits.share(ConfigProvider.getConfig());
         gateway = new McpGateway(vertx, settings(), holder::current, authenticator,
                 new SessionCodec(sessionKey(), clock), audit, clock, new ToolCallSpans(otel), approvalTimeout,
-                limits.counters());
+                limits.counters(), registry);
         natsUrl.filter(url -> !url.isBlank()).ifPresent(url -> gateway.shareApprovals(url, approvalBucket,
                 approvalSubjectPrefix, Replica.id(ConfigProvider.getConfig())));
         gateway.register(router);
