@@ -54,8 +54,8 @@ class SignInTest {
     @BeforeAll
     static void start() {
         idp = FakeOidcProvider.start();
-        first = new SecondGateway(KEY, config(true));
-        second = new SecondGateway(KEY, config(true));
+        first = new SecondGateway(KEY, config(idp, true));
+        second = new SecondGateway(KEY, config(idp, true));
     }
 
     @AfterAll
@@ -65,8 +65,8 @@ class SignInTest {
         idp.close();
     }
 
-    /** The test config with the fake provider signing users in; {@code withAlice == false} drops alice. */
-    static String config(boolean withAlice) {
+    /** The test config with {@code idp} signing users in; {@code withAlice == false} drops alice. */
+    static String config(FakeOidcProvider idp, boolean withAlice) {
         String signIn = """
                 identity_providers:
                   - name: okta
@@ -177,7 +177,7 @@ class SignInTest {
         assertFalse(disabled.body().contains(FakeOidcProvider.CLIENT_SECRET));
 
         // 10. removed from the config: refused at use and at refresh, at once
-        try (SecondGateway withoutAlice = new SecondGateway(KEY, config(false))) {
+        try (SecondGateway withoutAlice = new SecondGateway(KEY, config(idp, false))) {
             McpHttp c = new McpHttp(withoutAlice.baseUrl());
             McpHttp.Reply atUse = c.post("alpha", McpHttp.headers(newAccess, null), initialize());
             assertEquals(401, atUse.status());
