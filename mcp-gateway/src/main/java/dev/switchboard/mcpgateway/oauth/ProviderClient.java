@@ -134,8 +134,8 @@ final class ProviderClient implements AutoCloseable {
                 }
             }
             return http.request(options).compose(req -> req.send(body.toString()))
-                    .compose(res -> res.body().map(b -> answer(idp, res.statusCode(), b, nonce, idTokenRequired)));
-        }).compose(f -> f);
+                    .compose(res -> res.body().compose(b -> answer(idp, res.statusCode(), b, nonce, idTokenRequired)));
+        });
     }
 
     private Future<Tokens> answer(IdentityProvider idp, int status, Buffer body, String nonce, boolean idTokenRequired) {
