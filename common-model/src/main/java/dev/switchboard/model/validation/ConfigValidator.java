@@ -348,6 +348,7 @@ public final class ConfigValidator {
 
     private void identityProviders() {
         uniqueNames("identity_providers", config.identityProviders(), IdentityProvider::name);
+        String signInAt = null;
         Set<String> issuers = new HashSet<>();
         for (int i = 0; i < config.identityProviders().size(); i++) {
             IdentityProvider idp = config.identityProviders().get(i);
@@ -363,6 +364,24 @@ public final class ConfigValidator {
                 httpUrl(p + ".jwks_url", idp.jwksUrl());
             }
             positive(p + ".jwks_refresh_seconds", idp.jwksRefreshSeconds());
+            if (idp.signIn() != null) {
+                signIn(p, idp, signInAt);
+                signInAt = signInAt == null ? p : signInAt;
+            }
+        }
+    }
+
+    /** The MCP gateway fronts one provider for sign-in: a client cannot be asked which one it wants. */
+    private void signIn(String p, IdentityProvider idp, String earlier) {
+        if (earlier != null) {
+            error(p + ".sign_in", "only one identity provider may sign users in; " + earlier + " already does");
+        }
+        required(p + ".sign_in.client_id", idp.signIn().clientId());
+        if (!idp.signIn().scopes().contains("openid")) {
+            error(p + ".sign_in.scopes", "must include 'openid': the user is read from the ID token");
+        }
+        if (idp.issuer() != null) {
+            httpUrl(p + ".issuer", idp.issuer());
         }
     }
 

@@ -279,6 +279,27 @@ class ConfigValidatorTest {
     }
 
     @Test
+    void oneIdentityProviderSignsInWithAClientIdAndTheOpenidScope() {
+        assertErrors("""
+                identity_providers:
+                  - name: okta
+                    issuer: https://example.okta.com/oauth2/default
+                    audiences: [api://switchboard]
+                    jwks_url: https://example.okta.com/oauth2/default/v1/keys
+                    sign_in: {client_id: switchboard-mcp, client_secret: {env: OKTA_SECRET}}
+                  - name: entra
+                    issuer: https://login.microsoftonline.com/tenant/v2.0
+                    audiences: [api://switchboard]
+                    jwks_url: https://login.microsoftonline.com/tenant/discovery/v2.0/keys
+                    sign_in: {scopes: [profile, email]}
+                """,
+                "identity_providers[1].sign_in: only one identity provider may sign users in; identity_providers[0]"
+                        + " already does",
+                "identity_providers[1].sign_in.client_id: is required",
+                "identity_providers[1].sign_in.scopes: must include 'openid': the user is read from the ID token");
+    }
+
+    @Test
     void limitsMayNameApiKeysAndEveryOtherSectionMayNot() {
         String hash = "sha256:" + "a".repeat(64);
         assertErrors(ACCOUNTS + """

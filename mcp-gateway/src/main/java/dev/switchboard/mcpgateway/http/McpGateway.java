@@ -12,6 +12,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.switchboard.mcpgateway.auth.McpRejections;
 import dev.switchboard.mcpgateway.jsonrpc.Json;
 import dev.switchboard.mcpgateway.jsonrpc.McpError;
+import dev.switchboard.mcpgateway.oauth.AccessTokens;
+import dev.switchboard.mcpgateway.oauth.AuthorizationServer;
 import dev.switchboard.mcpgateway.pipeline.ClientReply;
 import dev.switchboard.mcpgateway.pipeline.McpPipeline;
 import dev.switchboard.mcpgateway.pipeline.SessionFactory;
@@ -21,7 +23,6 @@ import dev.switchboard.mcpgateway.snapshot.McpState;
 import dev.switchboard.mcpgateway.telemetry.ToolCallSpans;
 import dev.switchboard.mcpgateway.upstream.UpstreamClient;
 import dev.switchboard.model.access.Principal;
-import dev.switchboard.model.config.IdentityProvider;
 import dev.switchboard.model.config.McpServer;
 import dev.switchboard.model.config.VirtualMcpServer;
 import dev.switchboard.model.limits.LimitCounters;
@@ -47,6 +48,8 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * <ul>
  *   <li>{@code POST|GET|DELETE /mcp/v1/{server}/mcp}: an upstream server or a virtual server, Streamable HTTP;</li>
  *   <li>{@code GET /.well-known/oauth-protected-resource[/mcp/v1/{server}/mcp]}: RFC 9728 metadata naming the IdPs;</li>
+ *   <li>with an identity provider that has {@code sign_in}: the gateway as the OAuth authorization server in front of
+ *       it ({@link AuthorizationServer});</li>
  *   <li>the other OAuth discovery paths a client may try on this origin: JSON answers ({@link OAuthDiscovery});</li>
  *   <li>{@code GET /mcp/v1/claude-code/managed-mcp.json} and {@code managed-settings.json}: Claude Code's managed
  *       configuration for the caller, for MDM;</li>
@@ -74,11 +77,12 @@ public final class McpGateway implements AutoCloseable {
     private final OAuthDiscovery discovery;
     private final Approvals approvals;
     private volatile ClusterApprovals cluster;
+    private final AuthorizationServer authorizationServer;
 
     public McpGateway(Vertx vertx, McpSettings settings, Supplier<McpState> states, BearerAuthenticator authenticator,
                       SessionCodec sessionCodec, RowQueue<ToolCallRecord> audit, Clock clock) {
         this(vertx, settings, states, authenticator, sessionCodec, audit, clock, ToolCallSpans.NONE,
-                DEFAULT_APPROVAL_TIMEOUT, new LimitCounters(clock, "mcp-gateway"), new SimpleMeterRegistry());
+                DEFAULT_APPROVAL_TIMEOUT, new LimitCounters(clock, "mcp-gateway"), new SimpleMeterRegistry(), null);
     }
 
     /**
@@ -86,10 +90,12 @@ public final class McpGateway implements AutoCloseable {
      * @param approvalTimeout how long a call waits for approval before it is denied
      * @param limits          the counters of the rate limits on tool calls
      * @param registry        where the tool calls' meters go
+     * @param signIn          the gateway's own access tokens, which {@code authenticator} must also verify; null for a
+     *                        gateway that signs no one in (its OAuth paths answer as without {@code sign_in})
      */
     public McpGateway(Vertx vertx, McpSettings settings, Supplier<McpState> states, BearerAuthenticator authenticator,
                       SessionCodec sessionCodec, RowQueue<ToolCallRecord> audit, Clock clock, ToolCallSpans spans,
-                      Duration approvalTimeout, LimitCounters limits, MeterRegistry registry) {
+                      Duration approvalTimeout, LimitCounters limits, MeterRegistry registry, AccessTokens signIn) {
         this.settings = settings;
         this.states = states;
         this.authenticator = authenticator;
@@ -103,7 +109,9 @@ public final class McpGateway implements AutoCloseable {
                         new ToolCallMetrics(registry)), approvals);
         this.hostGuard = new HostGuard(settings);
         this.approvalApi = new ApprovalApi(states, authenticator, hostGuard, approvals, () -> cluster);
-        this.discovery = new OAuthDiscovery(states, this::baseUrl);
+        this.authorizationServer = signIn == null ? null
+                : new AuthorizationServer(vertx, states, this::baseUrl, signIn, settings.connectTimeoutMs());
+        this.discovery = new OAuthDiscovery(states, this::baseUrl, authorizationServer);
     }
 
     /**
@@ -134,6 +142,9 @@ public final class McpGateway implements AutoCloseable {
         router.route(MCP_PATH).handler(this::mcp).failureHandler(this::failure);
         router.get(METADATA_PATH).handler(rc -> resourceMetadata(rc, null));
         router.get(METADATA_PATH + "/mcp/v1/:server/mcp").handler(rc -> resourceMetadata(rc, rc.pathParam("server")));
+        if (authorizationServer != null) {
+            authorizationServer.register(router);
+        }
         discovery.register(router);
         approvalApi.register(router);
     }
@@ -185,11 +196,7 @@ public final class McpGateway implements AutoCloseable {
         ObjectNode doc = Json.MAPPER.createObjectNode();
         doc.put("resource", server == null ? baseUrl(rc) : baseUrl(rc) + "/mcp/v1/" + server + "/mcp");
         ArrayNode issuers = doc.putArray("authorization_servers");
-        if (state != null) {
-            for (IdentityProvider idp : state.snapshot().config().identityProviders()) {
-                issuers.add(idp.issuer());
-            }
-        }
+        discovery.authorizationServers(rc).forEach(issuers::add);
         doc.putArray("bearer_methods_supported").add("header");
         doc.put("resource_name", server == null ? "Switchboard MCP gateway" : "Switchboard MCP gateway: " + server);
         rc.response().putHeader("content-type", "application/json").putHeader("cache-control", "max-age=300")
@@ -317,5 +324,8 @@ public final class McpGateway implements AutoCloseable {
             cluster.close();
         }
         upstreams.close();
+        if (authorizationServer != null) {
+            authorizationServer.close();
+        }
     }
 }

@@ -2,6 +2,7 @@ package dev.switchboard.mcpgateway.http;
 
 import dev.switchboard.mcpgateway.audit.ToolCallRecord;
 import dev.switchboard.mcpgateway.auth.McpRejections;
+import dev.switchboard.mcpgateway.oauth.AccessTokens;
 import dev.switchboard.mcpgateway.runtime.McpSettings;
 import dev.switchboard.mcpgateway.session.SessionCodec;
 import dev.switchboard.mcpgateway.snapshot.McpState;
@@ -101,15 +102,17 @@ public class McpRoutes {
 
     void register(@Observes Router router) {
         Clock clock = Clock.systemUTC();
+        byte[] key = sessionKey();
+        AccessTokens signIn = new AccessTokens(key, clock);
         authenticator = BearerAuthenticator.start(vertx, ConfigProvider.getConfig(), McpRejections.INSTANCE, () -> {
             McpState state = holder.current();
             return state == null ? null : state.snapshot();
-        });
+        }, signIn);
         limits = new PlaneLimits(Plane.MCP_GATEWAY, ConfigProvider.getConfig(), clock);
         limits.share(ConfigProvider.getConfig());
         gateway = new McpGateway(vertx, settings(), holder::current, authenticator,
-                new SessionCodec(sessionKey(), clock), audit, clock, new ToolCallSpans(otel), approvalTimeout,
-                limits.counters(), registry);
+                new SessionCodec(key, clock), audit, clock, new ToolCallSpans(otel), approvalTimeout,
+                limits.counters(), registry, signIn);
         natsUrl.filter(url -> !url.isBlank()).ifPresent(url -> gateway.shareApprovals(url, approvalBucket,
                 approvalSubjectPrefix, Replica.id(ConfigProvider.getConfig())));
         gateway.register(router);

@@ -58,7 +58,7 @@ public final class GovernedGateway implements AutoCloseable {
         authenticator = new BearerAuthenticator(vertx, clock, Duration.ZERO, McpRejections.INSTANCE);
         gateway = new McpGateway(vertx, settings, () -> state, authenticator,
                 new SessionCodec(SessionCodec.randomKey(), clock), audit, clock, new ToolCallSpans(otel),
-                approvalTimeout, new LimitCounters(clock, "governed-gateway"), new SimpleMeterRegistry());
+                approvalTimeout, new LimitCounters(clock, "governed-gateway"), new SimpleMeterRegistry(), null);
         Router router = Router.router(vertx);
         gateway.register(router);
         try {
