@@ -29,4 +29,14 @@ public enum Endpoint {
     public String logName() {
         return "/v1" + path;
     }
+
+    /** The operation whose {@link #logName} this is, or null; also takes the constant's name (older request logs). */
+    public static Endpoint ofLogName(String name) {
+        for (Endpoint e : values()) {
+            if (e.logName().equals(name) || e.name().equals(name)) {
+                return e;
+            }
+        }
+        return null;
+    }
 }
