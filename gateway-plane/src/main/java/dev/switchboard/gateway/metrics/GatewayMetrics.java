@@ -139,12 +139,7 @@ public final class GatewayMetrics {
 
     /** One finished request. Never throws into the request. */
     public void record(RequestLog log) {
-        // the log names the operation by its path under /v1 (Endpoint.logName), not by the constant's name
-        Endpoint op = Endpoint.ofLogName(log.endpoint());
-        if (op == null) {
-            return;
-        }
-        int endpoint = op.ordinal();
+        int endpoint = Endpoint.ofLogName(log.endpoint()).ordinal();
         ModelMeters model = model(modelLabel(log));
         model.requests(endpoint, statusClass(log.status())).increment();
         model.duration(endpoint).record((long) (log.latencyMs() * 1e6), TimeUnit.NANOSECONDS);
