@@ -8,7 +8,7 @@ set -euo pipefail
 BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$BENCH/.." && pwd)
 
-TARGETS=${TARGETS:-"nginx-direct nginx-proxy portkey switchboard switchboard-anthropic switchboard-guardrails switchboard-limits mcp-direct mcp-nginx-proxy mcp-gateway mcp-gateway-guardrails"}
+TARGETS=${TARGETS:-"nginx-direct nginx-proxy portkey switchboard switchboard-anthropic switchboard-guardrails switchboard-limits switchboard-full mcp-direct mcp-nginx-proxy mcp-gateway mcp-gateway-guardrails"}
 MODES=${MODES:-"json sse"}
 CONNS=${CONNS:-"1 4 16 64"}
 REPS=${REPS:-3}
@@ -29,15 +29,26 @@ KEY_INDEX=${KEY_INDEX:-499}      # which generated API key wrk sends (0-based: 4
 SB_JAR=${SB_JAR:-$REPO/gateway-plane/target/quarkus-app/quarkus-run.jar}
 MCPGW_JAR=${MCPGW_JAR:-$REPO/mcp-gateway/target/quarkus-app/quarkus-run.jar}
 SB_HEAP=${SB_HEAP:-256m}
+# switchboard-full: a second gateway process with telemetry to NATS, written to ClickHouse by a control plane of its own
+SBFULL_PORT=${SBFULL_PORT:-18193}
+CP_PORT=${CP_PORT:-18194}
+CP_JAR=${CP_JAR:-$REPO/control-plane/target/quarkus-app/quarkus-run.jar}
+CP_HEAP=${CP_HEAP:-512m}
+FULL_NAME=${FULL_NAME:-sb_bench_full}   # its ClickHouse database and PostgreSQL schema; NATS names are derived from it
+FULL_WAIT=${FULL_WAIT:-60}              # seconds to wait for the run's request logs to reach ClickHouse
+FULL_MIN_SHARE=${FULL_MIN_SHARE:-0.99}  # FAIL below this share of the answered requests stored in ClickHouse
 
 KNOWN_TARGETS="nginx-direct nginx-proxy portkey switchboard switchboard-vm-priority switchboard-vm-weight
-  switchboard-anthropic switchboard-guardrails switchboard-limits mcp-direct mcp-nginx-proxy mcp-gateway mcp-gateway-guardrails"
+  switchboard-anthropic switchboard-guardrails switchboard-limits switchboard-full mcp-direct mcp-nginx-proxy mcp-gateway mcp-gateway-guardrails"
 
 say() { printf '%s\n' "$*"; }
 die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
 has_target() { [[ " $TARGETS " == *" $1 "* ]]; }
 is_switchboard() { [[ $1 == switchboard* ]]; }
 any_switchboard() { local t; for t in $TARGETS; do is_switchboard "$t" && return 0; done; return 1; }
+is_full() { [[ $1 == switchboard-full ]]; }   # its own gateway process (and control plane), not the shared one
+is_sb_shared() { is_switchboard "$1" && ! is_full "$1"; }
+any_sb_shared() { local t; for t in $TARGETS; do is_sb_shared "$t" && return 0; done; return 1; }
 is_mcp() { [[ $1 == mcp-* ]]; }
 is_mcp_gateway() { [[ $1 == mcp-gateway* ]]; }
 any_mcp() { local t; for t in $TARGETS; do is_mcp "$t" && return 0; done; return 1; }
@@ -80,7 +91,8 @@ needs_proxy && ports+=("$PROXY_PORT")
 any_mcp && ports+=("$MCP_MOCK_PORT")
 any_mcp_gateway && ports+=("$MCPGW_PORT")
 has_target portkey && ports+=("$PORTKEY_PORT")
-any_switchboard && ports+=("$SB_PORT")
+any_sb_shared && ports+=("$SB_PORT")
+has_target switchboard-full && ports+=("$SBFULL_PORT" "$CP_PORT")
 for p in "${ports[@]}"; do port_open "$p" && die "port $p on 127.0.0.1 is already in use (set MOCK_PORT/PROXY_PORT/PORTKEY_PORT/SB_PORT/MCP_MOCK_PORT/MCPGW_PORT)"; done
 
 # ---------------------------------------------------------------- installs and builds (idempotent)
@@ -103,6 +115,12 @@ if any_switchboard && [ ! -f "$SB_JAR" ]; then
   say "bench: building the gateway (./mvnw -q -pl gateway-plane -am package -DskipTests)"
   (cd "$REPO" && ./mvnw -q -pl gateway-plane -am package -DskipTests) || die "gateway build failed"
   [ -f "$SB_JAR" ] || die "the build did not produce $SB_JAR"
+fi
+if has_target switchboard-full && [ ! -f "$CP_JAR" ]; then
+  [ -x "$REPO/mvnw" ] || die "no $CP_JAR and no ./mvnw in $REPO to build it"
+  say "bench: building the control plane (./mvnw -q -pl control-plane -am package -DskipTests)"
+  (cd "$REPO" && ./mvnw -q -pl control-plane -am package -DskipTests) || die "control plane build failed"
+  [ -f "$CP_JAR" ] || die "the build did not produce $CP_JAR"
 fi
 if any_mcp_gateway && [ ! -f "$MCPGW_JAR" ]; then
   [ -x "$REPO/mvnw" ] || die "no $MCPGW_JAR and no ./mvnw in $REPO to build it"
@@ -129,6 +147,7 @@ taskset -cp "$LG_CPU" $$ >/dev/null
 # ---------------------------------------------------------------- processes
 PIDS=()
 WRK_PID=
+FULL_STACK=   # set once switchboard-full's stack is started: cleanup drops its data and stops what it started
 cleanup() {
   local p i
   [ -z "$WRK_PID" ] || kill "$WRK_PID" 2>/dev/null || true
@@ -138,6 +157,7 @@ cleanup() {
     kill -KILL "$p" 2>/dev/null || true
     wait "$p" 2>/dev/null || true
   done
+  [ -z "$FULL_STACK" ] || full_cleanup
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -190,6 +210,98 @@ drop_target() { # target reason: report it, measure the rest
   TARGETS=$kept
 }
 
+# ---------------------------------------------------------------- switchboard-full: the stack and a control plane
+# The stack (PostgreSQL, NATS with JetStream, ClickHouse) comes from deploy/stack.sh with a state directory of the
+# bench's own: servers already listening are reused and never stopped, and `stop` stops only what this run started.
+# Everything the control plane and the gateway keep is the bench's own: the PostgreSQL schema and the ClickHouse
+# database $FULL_NAME, and NATS names derived from it (config bucket, telemetry stream and subjects, limits subjects
+# and bucket), so a `./switchboard up` on this machine is never touched.
+FULL_STREAM=$(tr 'a-z-' 'A-Z_' <<<"$FULL_NAME")                     # SB_BENCH_FULL
+FULL_SUBJECTS=$(tr '_' '-' <<<"$FULL_NAME").telemetry.             # sb-bench-full.telemetry.
+FULL_LIMIT_SUBJECTS=$(tr '_' '-' <<<"$FULL_NAME").limits.counts.
+FULL_BUCKET=$(tr '_' '-' <<<"$FULL_NAME")                           # the control plane's config bucket
+FULL_INSTANCE=bench-full-$(date +%s)                                # the gateway's instance id: its rows in ClickHouse
+FULL_ANSWERED=0                                                     # requests switchboard-full answered (wrk + curl)
+ch() { curl -sS --fail --max-time 30 "$SWITCHBOARD_CLICKHOUSE_URL/" --data-binary "$1"; }
+pg() {
+  command -v psql >/dev/null || return 0
+  PGPASSWORD=${SWITCHBOARD_PG_PASSWORD:-} psql -q -h "$SWITCHBOARD_PG_HOST" -p "$SWITCHBOARD_PG_PORT" \
+    -U "$SWITCHBOARD_PG_USER" -d "$SWITCHBOARD_PG_DATABASE" -c "$1" >/dev/null 2>&1
+}
+full_cleanup() {
+  FULL_STACK=
+  pg "DROP SCHEMA IF EXISTS $FULL_NAME CASCADE" || true
+  [ -n "${KEEP_FULL:-}" ] || ch "DROP DATABASE IF EXISTS $FULL_NAME" >/dev/null 2>&1 || true
+  SWITCHBOARD_STACK_DIR=$WORK/stack "$REPO/deploy/stack.sh" stop >>"$OUT/stack.log" 2>&1 || true
+}
+full_start() { # starts the stack and the control plane; the gateway is started with the others
+  say "bench: switchboard-full: deploy/stack.sh start (state in $WORK/stack; servers already running are reused)"
+  FULL_STACK=1
+  SWITCHBOARD_STACK_DIR=$WORK/stack taskset -c "$LG_CPU" "$REPO/deploy/stack.sh" start >"$OUT/stack.log" 2>&1 ||
+    { tail -n 20 "$OUT/stack.log" >&2; return 1; }
+  grep -E 'reusing|started|running' "$OUT/stack.log" | sed 's/^/  /' || true
+  local k v
+  while IFS='=' read -r k v; do   # shell variables, not exported: the other gateways must not see a NATS URL
+    case "$k" in SWITCHBOARD_*) declare -g "$k=$v" ;; esac
+  done < <(SWITCHBOARD_STACK_DIR=$WORK/stack "$REPO/deploy/stack.sh" env)
+  # a clean slate: the previous run's rows and config are gone
+  ch "DROP DATABASE IF EXISTS $FULL_NAME" >/dev/null || return 1
+  pg "DROP SCHEMA IF EXISTS $FULL_NAME CASCADE" || true
+  FULL_TOKEN=bench-full-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
+  SWITCHBOARD_PG_HOST=$SWITCHBOARD_PG_HOST SWITCHBOARD_PG_PORT=$SWITCHBOARD_PG_PORT SWITCHBOARD_PG_USER=$SWITCHBOARD_PG_USER \
+    SWITCHBOARD_PG_DATABASE=$SWITCHBOARD_PG_DATABASE SWITCHBOARD_NATS_URL=$SWITCHBOARD_NATS_URL \
+    SWITCHBOARD_CLICKHOUSE_URL=$SWITCHBOARD_CLICKHOUSE_URL SWITCHBOARD_CLICKHOUSE_DATABASE=$FULL_NAME \
+    SWITCHBOARD_ADMIN_TOKEN=$FULL_TOKEN \
+    SWITCHBOARD_MASTER_KEY=$(head -c 32 /dev/urandom | base64 | tr -d '\n') \
+    start control-plane "$LG_CPU" "$REPO" java "-Xmx$CP_HEAP" -XX:+UseSerialGC -Dquarkus.http.host=127.0.0.1 \
+      "-Dquarkus.http.port=$CP_PORT" "-Dswitchboard.db.schema=$FULL_NAME" "-Dswitchboard.sync.bucket=$FULL_BUCKET" \
+      "-Dswitchboard.telemetry.stream=$FULL_STREAM" "-Dswitchboard.telemetry.subject-prefix=$FULL_SUBJECTS" \
+      "-Dswitchboard.telemetry.writer.consumer=$FULL_BUCKET-writer" "-Dswitchboard.traces.consumer=$FULL_BUCKET-spans" \
+      "-Dswitchboard.limits.subject-prefix=$FULL_LIMIT_SUBJECTS" "-Dswitchboard.limits.bucket=$FULL_BUCKET-limits" \
+      -jar "$CP_JAR"
+  local i
+  for i in $(seq 240); do
+    curl -sf --max-time 2 "http://127.0.0.1:$CP_PORT/q/health/ready" >/dev/null 2>&1 && return 0
+    kill -0 "${PID_OF[control-plane]}" 2>/dev/null || break
+    sleep 0.5
+  done
+  say "bench: FAIL the control plane did not get ready on port $CP_PORT; last lines of $OUT/control-plane.log:" >&2
+  tail -n 20 "$OUT/control-plane.log" >&2 || true
+  return 1
+}
+# How many of the run's request logs are in ClickHouse, and what the gateway says it published and dropped.
+full_check() {
+  local want=$FULL_ANSWERED got=0 i min metrics
+  min=$(awk -v n="$want" -v s="$FULL_MIN_SHARE" 'BEGIN { printf "%d", n * s }')
+  say "== switchboard-full: telemetry check (request logs of instance $FULL_INSTANCE in ClickHouse $FULL_NAME.request_logs)"
+  for i in $(seq $((FULL_WAIT * 2))); do
+    got=$(ch "SELECT count() FROM $FULL_NAME.request_logs WHERE instance = '$FULL_INSTANCE'" 2>>"$OUT/checks.err") || got=0
+    [ "$got" -ge "$min" ] && [ "$got" -ge 1 ] && break
+    sleep 0.5
+  done
+  metrics=$(curl -sS --max-time 10 "http://127.0.0.1:$SBFULL_PORT/q/metrics" 2>>"$OUT/checks.err" |
+    grep -E '^switchboard_telemetry_(published_rows|dropped_rows|failed_publishes|queued_rows)' || true)
+  local api
+  api=$(curl -sS --max-time 10 -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $FULL_TOKEN" \
+    "http://127.0.0.1:$CP_PORT/admin/v1/request-logs?limit=1" 2>>"$OUT/checks.err") || api=000
+  local result=ok
+  [ "$got" -ge "$min" ] && [ "$got" -ge 1 ] || result=FAIL
+  {
+    printf 'answered\tstored\tmin_share\tresult\tcontrol_plane_cpu_ms\tadmin_api_http\n'
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$want" "$got" "$FULL_MIN_SHARE" "$result" \
+      "$(cpu_ms "${PID_OF[control-plane]}")" "$api"
+  } >"$OUT/telemetry.tsv"
+  printf '%s\n' "$metrics" >"$OUT/telemetry-metrics.txt"
+  say "  answered by switchboard-full: $want; request logs in ClickHouse: $got (need >= $min); admin API request-logs: HTTP $api"
+  printf '%s\n' "$metrics" | sed 's/^/  /'
+  if [ "$result" = FAIL ]; then
+    say "  FAIL  switchboard-full: only $got of $want request logs reached ClickHouse within ${FULL_WAIT}s" >&2
+    FAILED+=("switchboard-full: $got of $want request logs reached ClickHouse (telemetry dropped or not written)")
+  else
+    say "  ok    switchboard-full: $got of $want request logs in ClickHouse"
+  fi
+}
+
 start mock "$LG_CPU" "$WORK/mock" "$NGINX" -p "$WORK/mock" -e "$WORK/mock/error.log" -c "$WORK/mock/nginx.conf"
 wait_port mock "$MOCK_PORT" 10 || die "the nginx mock did not start"
 if any_mcp; then
@@ -210,14 +322,35 @@ if has_target portkey; then
   start portkey "$GW_CPU" "$WORK/portkey" node node_modules/@portkey-ai/gateway/build/start-server.js --port="$PORTKEY_PORT"
   wait_port portkey "$PORTKEY_PORT" 30 || drop_target portkey "did not start"
 fi
-if any_switchboard; then
+if any_sb_shared; then
   SWITCHBOARD_CONFIG=$WORK/switchboard/config.yaml \
     start switchboard "$GW_CPU" "$REPO" java "-Xmx$SB_HEAP" -XX:+UseSerialGC \
       "-Dquarkus.http.port=$SB_PORT" -Dquarkus.http.host=127.0.0.1 -Dquarkus.vertx.event-loops-pool-size=1 -jar "$SB_JAR"
   if wait_port switchboard "$SB_PORT" 90; then
-    for t in $TARGETS; do is_switchboard "$t" && PID_OF[$t]=${PID_OF[switchboard]}; done
+    for t in $TARGETS; do is_sb_shared "$t" && PID_OF[$t]=${PID_OF[switchboard]}; done
   else
-    for t in $TARGETS; do is_switchboard "$t" && drop_target "$t" "did not start"; done
+    for t in $TARGETS; do is_sb_shared "$t" && drop_target "$t" "did not start"; done
+  fi
+fi
+if has_target switchboard-full; then
+  if full_start; then
+    # The same jar, heap, GC, event loop and config file as `switchboard`; with a NATS URL its request logs and spans
+    # go to the bench's telemetry stream and its limit counts to the control plane. The config stays the file's: the
+    # gateway watches a bucket nobody publishes to (and a cache file of its own), never the control plane's snapshots.
+    rm -f "$WORK/switchboard/full-snapshot-cache.json.gz"
+    SWITCHBOARD_CONFIG=$WORK/switchboard/config.yaml \
+      start switchboard-full "$GW_CPU" "$REPO" java "-Xmx$SB_HEAP" -XX:+UseSerialGC \
+        "-Dquarkus.http.port=$SBFULL_PORT" -Dquarkus.http.host=127.0.0.1 -Dquarkus.vertx.event-loops-pool-size=1 \
+        "-Dswitchboard.nats.url=$SWITCHBOARD_NATS_URL" "-Dswitchboard.sync.bucket=$FULL_BUCKET-unused" \
+        "-Dswitchboard.snapshot-cache=$WORK/switchboard/full-snapshot-cache.json.gz" \
+        -Dswitchboard.telemetry.enabled=true -Dswitchboard.traces.export=nats \
+        "-Dswitchboard.telemetry.stream=$FULL_STREAM" "-Dswitchboard.telemetry.subject-prefix=$FULL_SUBJECTS" \
+        "-Dswitchboard.telemetry.instance-id=$FULL_INSTANCE" \
+        "-Dswitchboard.limits.subject-prefix=$FULL_LIMIT_SUBJECTS" "-Dswitchboard.limits.bucket=$FULL_BUCKET-limits" \
+        -jar "$SB_JAR"
+    wait_port switchboard-full "$SBFULL_PORT" 90 || drop_target switchboard-full "did not start"
+  else
+    drop_target switchboard-full "the stack or the control plane did not start (see $OUT/stack.log, $OUT/control-plane.log)"
   fi
 fi
 if any_mcp_gateway; then
@@ -271,6 +404,7 @@ request_of() {
             -H "Authorization: Bearer sk-bench-unused") ;;
     switchboard*)
       URL=http://127.0.0.1:$SB_PORT/v1/chat/completions
+      is_full "$t" && URL=http://127.0.0.1:$SBFULL_PORT/v1/chat/completions
       HDRS=(-H "Authorization: Bearer $SB_KEY")
       case $t/$m in
         switchboard/json) MODEL=mock/gpt-4o-mini ;;
@@ -285,6 +419,8 @@ request_of() {
         switchboard-guardrails/sse)   MODEL=mock-guarded-stream/gpt-4o-mini ;;
         switchboard-limits/json)      MODEL=mock-limited/gpt-4o-mini ;;            # a rate limit and a budget per key
         switchboard-limits/sse)       MODEL=mock-limited-stream/gpt-4o-mini ;;
+        switchboard-full/json)        MODEL=mock-limited/gpt-4o-mini ;;            # the limits, plus telemetry on
+        switchboard-full/sse)         MODEL=mock-limited-stream/gpt-4o-mini ;;
       esac ;;
   esac
 }
@@ -308,6 +444,7 @@ for t in $TARGETS; do
         -d "{\"model\":\"$MODEL\",\"messages\":[{\"role\":\"user\",\"content\":\"Say something short.\"}]$stream}" \
         "$URL" 2>>"$OUT/checks.err") || code=000
     fi
+    is_full "$t" && FULL_ANSWERED=$((FULL_ANSWERED + 1))
     expected=$WORK/mock/expected.json; [ "$m" = sse ] && expected=$WORK/mock/expected.sse
     [ "$m" = mcp ] && expected=$WORK/mock/expected.mcp.json
     if [ "$code" = 200 ] && cmp -s "$body" "$expected"; then
@@ -336,6 +473,7 @@ version_of() { node -p "require('$1/package.json').version" 2>/dev/null || echo 
   command -v java >/dev/null && say "java: $(java -version 2>&1 | head -n1)"
   has_target portkey && say "portkey: @portkey-ai/gateway $(version_of "$WORK/portkey/node_modules/@portkey-ai/gateway"), @hono/node-server $(version_of "$WORK/portkey/node_modules/@hono/node-server")"
   any_switchboard && say "switchboard: $SB_JAR, -Xmx$SB_HEAP -XX:+UseSerialGC, 1 event loop; config $WORK/switchboard/config.yaml (1000 keys, 100 models, 20 virtual models)"
+  has_target switchboard-full && say "switchboard-full: the same jar, heap, GC, event loop and config on port $SBFULL_PORT, models mock-limited*/gpt-4o-mini (a rate limit and a budget), request logs and spans to NATS ($SWITCHBOARD_NATS_URL, stream $FULL_STREAM), written to ClickHouse database $FULL_NAME by a control plane ($CP_JAR, -Xmx$CP_HEAP) on CPU $LG_CPU"
   any_mcp_gateway && say "mcp-gateway: $MCPGW_JAR, -Xmx$SB_HEAP -XX:+UseSerialGC, 1 event loop; same config; MCP mock: node $(node -v) on CPU $LG_CPU"
   say "repo: $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo 'no commit')"
   say "pinning: gateway under test on CPU $GW_CPU (taskset -c $GW_CPU); wrk -t1 + nginx mock on CPU $LG_CPU"
@@ -366,17 +504,20 @@ run_wrk() {
   fi
   LINE=$(grep '^RESULT' "$OUT/wrk.out" || true)
   [ -n "$LINE" ] || { say "bench: wrk gave no RESULT for $t $m c=$3:" >&2; tail -n 5 "$OUT/wrk.out" >&2; }
+  is_full "$t" && FULL_ANSWERED=$((FULL_ANSWERED + $(field reqs)))
+  return 0
 }
 field() { local x; x=$(sed -n "s/.* $1=\([0-9.]*\).*/\1/p" <<<"$LINE"); echo "${x:-0}"; }
 
 n_sb=0 n_mcpgw=0
-for t in $TARGETS; do is_switchboard "$t" && n_sb=$((n_sb + 1)); is_mcp_gateway "$t" && n_mcpgw=$((n_mcpgw + 1)); done
+for t in $TARGETS; do is_sb_shared "$t" && n_sb=$((n_sb + 1)); is_mcp_gateway "$t" && n_mcpgw=$((n_mcpgw + 1)); done
 n_modes=$(wc -w <<<"$MODES")
 say "== warm-up"
 for t in $TARGETS; do
   [ "$t" = nginx-direct ] && continue
   secs=$WARMUP_OTHER
-  is_switchboard "$t" && secs=$(((WARMUP + n_sb * n_modes - 1) / (n_sb * n_modes)))
+  is_sb_shared "$t" && secs=$(((WARMUP + n_sb * n_modes - 1) / (n_sb * n_modes)))
+  is_full "$t" && secs=$(((WARMUP + n_modes - 1) / n_modes))   # a JVM of its own: the whole warm-up
   is_mcp_gateway "$t" && secs=$(((WARMUP + n_mcpgw - 1) / n_mcpgw))
   [ "$t" = mcp-direct ] && continue
   [ "$secs" -gt 0 ] || continue
@@ -407,6 +548,7 @@ for rep in $(seq "$REPS"); do
 done
 for t in $TARGETS; do [ -n "${PID_OF[$t]:-}" ] && printf '%s\tend\t%s\n' "$t" "$(rss_kb "${PID_OF[$t]}")" >>"$OUT/rss.tsv"; done
 rm -f "$OUT/wrk.out"
+has_target switchboard-full && full_check
 
 say "== summary"
 node "$BENCH/summarize.mjs" --dir "$OUT" >"$OUT/summary.md"

@@ -1,5 +1,6 @@
 // Turns one bench/run.sh result folder into a Markdown summary (stdout).
-// Reads results.tsv (one row per wrk run), and when present rss.tsv, checks.tsv and env.txt.
+// Reads results.tsv (one row per wrk run), and when present rss.tsv, checks.tsv, env.txt and (switchboard-full's
+// telemetry check) telemetry.tsv and telemetry-metrics.txt.
 // usage: node summarize.mjs --dir RESULT_DIR
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,6 +20,9 @@ const readTsv = (name, header = true) => {
 const runs = readTsv('results.tsv');
 const rssRows = readTsv('rss.tsv', false);            // target, phase (idle|warm|end), kB
 const checks = readTsv('checks.tsv');
+const telemetry = readTsv('telemetry.tsv');
+const telemetryMetrics = existsSync(join(dir, 'telemetry-metrics.txt'))
+  ? readFileSync(join(dir, 'telemetry-metrics.txt'), 'utf8').trim().split('\n').filter(Boolean) : [];
 const env = existsSync(join(dir, 'env.txt')) ? readFileSync(join(dir, 'env.txt'), 'utf8').trim().split('\n') : [];
 
 const median = xs => {
@@ -108,8 +112,11 @@ if (c1 && (targets.includes('nginx-direct') || targets.includes('mcp-direct'))) 
   out.push('(Added latency needs nginx-direct or mcp-direct measured at 1 connection.)', '');
 }
 
-// What a feature costs: the same gateway process, the feature's row against the plain row beside it.
+// What a feature costs: the feature's row against the plain row beside it (the same gateway process, but for
+// switchboard-full: the same jar and config in a process of its own, with telemetry on).
 const features = [
+  ['switchboard-full', 'switchboard', 'production: a rate limit and a budget, request logs and spans to NATS → ClickHouse (own process)'],
+  ['switchboard-full', 'switchboard-limits', 'request logs and spans to NATS → ClickHouse (the limits on both sides)'],
   ['switchboard-anthropic', 'switchboard', 'OpenAI → Anthropic translation and back'],
   ['switchboard-guardrails', 'switchboard', 'guardrails at llm_input and llm_output (PII, secrets, regex)'],
   ['switchboard-limits', 'switchboard', 'a rate limit and a budget on every key (counted, reserved, settled)'],
@@ -118,12 +125,12 @@ const features = [
   ['mcp-gateway-guardrails', 'mcp-gateway', 'guardrails at mcp_pre_tool and mcp_post_tool (PII, secrets, regex)'],
 ].filter(([f, base]) => targets.includes(f) && targets.includes(base));
 if (features.length) {
-  out.push('## What a feature costs (its row vs the plain row of the same process)', '');
+  out.push('## What a feature costs (its row vs the plain row; the same process but for switchboard-full)', '');
   const cost = [];
   for (const [f, base, what] of features) for (const m of modes) for (const c of conns) {
     const s = stat(f, m, c), b = stat(base, m, c);
     if (!s || !b) continue;
-    cost.push([f, what, m, c, ratio(s.rps, b.rps), signed(s.p50 - b.p50),
+    cost.push([f + (base === 'switchboard' ? '' : ` vs ${base}`), what, m, c, ratio(s.rps, b.rps), signed(s.p50 - b.p50),
       Number.isFinite(s.cpuPerReq) && Number.isFinite(b.cpuPerReq) ? signed(s.cpuPerReq - b.cpuPerReq) : '–']);
   }
   out.push(table(['target', 'feature', 'mode', 'conns', 'RPS × plain', 'p50 µs vs plain', 'CPU µs/req vs plain'], cost), '');
@@ -134,12 +141,22 @@ if (rssTargets.length) {
   out.push('## Memory of each gateway (VmRSS, MB)', '');
   const phase = (t, p) => { const r = rssRows.find(x => x[0] === t && x[1] === p); return r ? +r[2] : 0; };
   const who = { 'nginx-proxy': 'nginx worker', 'mcp-nginx-proxy': 'the same nginx worker', portkey: 'node',
-    switchboard: 'java', 'mcp-gateway': 'java', 'mcp-gateway-guardrails': 'java, same process as mcp-gateway' };
+    switchboard: 'java', 'switchboard-full': 'java, its own process', 'mcp-gateway': 'java', 'mcp-gateway-guardrails': 'java, same process as mcp-gateway' };
   const mem = rssTargets.map(t => {
     const peak = Math.max(0, ...runs.filter(r => r.target === t).map(r => r.rss_peak_kb || 0));
     return [`${t} (${who[t] ?? 'java, same process as switchboard'})`, mb(phase(t, 'idle')), mb(phase(t, 'warm')), mb(peak), mb(phase(t, 'end'))];
   });
   out.push(table(['gateway', 'after start', 'after warm-up', 'peak during runs', 'at end'], mem), '');
+}
+
+if (telemetry.length) {
+  const t = telemetry[0];
+  out.push('## switchboard-full: did its telemetry arrive?', '');
+  out.push(`Requests it answered (wrk and the correctness check): ${int(t.answered)}; its request logs in ClickHouse `
+    + `after the run: ${int(t.stored)} (${t.answered > 0 ? ((100 * t.stored) / t.answered).toFixed(1) : '–'}%, `
+    + `FAIL below ${(100 * t.min_share).toFixed(0)}%): **${t.result}**. The control plane used ${int(t.control_plane_cpu_ms)} ms `
+    + `of CPU (on the load generator's core) over the whole run; its admin API answered GET /admin/v1/request-logs with HTTP ${t.admin_api_http}.`, '');
+  if (telemetryMetrics.length) out.push('The gateway\'s own counters (/q/metrics):', '', '```', ...telemetryMetrics, '```', '');
 }
 
 if (checks.length) {

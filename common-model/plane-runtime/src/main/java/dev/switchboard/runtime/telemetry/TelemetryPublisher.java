@@ -65,7 +65,13 @@ public final class TelemetryPublisher implements AutoCloseable {
     private final List<Lane<?>> lanes;
     private final Options options;
     private final Thread thread;
-    private final AtomicLong sequence = new AtomicLong();
+    /**
+     * One sequence for every publisher of the process: a plane runs one per kind (request logs, spans) with the same
+     * instance on the same stream, and JetStream drops a message whose {@code Nats-Msg-Id} it saw in the last two
+     * minutes on any subject of the stream; a sequence per publisher gave a span batch and a request-log batch the
+     * same id, and one of the two was dropped as a duplicate.
+     */
+    private static final AtomicLong SEQUENCE = new AtomicLong();
     private volatile boolean stopping;
     private volatile Connection connection;
     private volatile String status = "not connected yet";
@@ -336,7 +342,7 @@ public final class TelemetryPublisher implements AutoCloseable {
     }
 
     private String nextId() {
-        return settings.instance() + "-" + sequence.incrementAndGet();
+        return settings.instance() + "-" + SEQUENCE.incrementAndGet();
     }
 
     private boolean publish(Lane<?> lane, Batch batch) {
