@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
@@ -69,9 +70,12 @@ public final class TelemetryPublisher implements AutoCloseable {
      * One sequence for every publisher of the process: a plane runs one per kind (request logs, spans) with the same
      * instance on the same stream, and JetStream drops a message whose {@code Nats-Msg-Id} it saw in the last two
      * minutes on any subject of the stream; a sequence per publisher gave a span batch and a request-log batch the
-     * same id, and one of the two was dropped as a duplicate.
+     * same id, and one of the two was dropped as a duplicate. {@link #RUN} tells this process's ids from those of an
+     * earlier run with the same configured instance: a restart within the two minutes would otherwise lose its first
+     * batches the same way.
      */
     private static final AtomicLong SEQUENCE = new AtomicLong();
+    private static final String RUN = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
     private volatile boolean stopping;
     private volatile Connection connection;
     private volatile String status = "not connected yet";
@@ -342,7 +346,7 @@ public final class TelemetryPublisher implements AutoCloseable {
     }
 
     private String nextId() {
-        return settings.instance() + "-" + SEQUENCE.incrementAndGet();
+        return settings.instance() + "-" + RUN + "-" + SEQUENCE.incrementAndGet();
     }
 
     private boolean publish(Lane<?> lane, Batch batch) {

@@ -143,7 +143,7 @@ class TelemetryPublisherTest {
         for (MessageInfo m : messages) {
             assertEquals(settings.subjectPrefix() + "request_logs", m.getSubject());
             String id = m.getHeaders().getFirst("Nats-Msg-Id");
-            assertTrue(id.matches("inst-" + name + "-\\d+"), id);
+            assertTrue(id.matches("inst-" + name + "-[0-9a-z]+-\\d+"), id);
             assertTrue(ids.add(id), "unique: " + id);
             String body = new String(m.getData(), StandardCharsets.UTF_8);
             assertTrue(body.endsWith("\n"), "each row ends with a newline");
@@ -161,6 +161,35 @@ class TelemetryPublisherTest {
         }
         assertEquals(0, lane.dropped());
         assertEquals(0, lane.queued());
+    }
+
+    @Test
+    void twoPublishersOfOneInstanceOnOneStreamLoseNoMessageAsADuplicate() throws Exception {
+        // a plane runs one publisher for request logs and one for spans, same instance, same stream: JetStream drops
+        // a message whose Nats-Msg-Id it saw in the last two minutes, so the two must never make the same id
+        String url = LocalStack.get().natsUrl();
+        String name = uniqueName();
+        Connection c = connect(url);
+        deleteStreamAfter(c, name);
+        TelemetrySettings settings = settings(url, name);
+        RowQueue<Row> logs = new RowQueue<>(100);
+        RowQueue<Row> spans = new RowQueue<>(100);
+        TelemetryPublisher first = started(TelemetryPublisher.create(settings,
+                List.of(TelemetryPublisher.lane(TelemetryWire.REQUEST_LOGS, logs, TelemetryPublisherTest::encode))));
+        TelemetryPublisher second = started(TelemetryPublisher.create(settings,
+                List.of(TelemetryPublisher.lane(TelemetryWire.SPANS, spans, TelemetryPublisherTest::encode))));
+        Instant at = Instant.parse("2026-12-07T06:00:00Z");
+        for (int i = 0; i < 3; i++) {
+            logs.offer(new Row("log-" + i, at, false, "x"));
+            await(() -> first.lanes().get(0).queued() == 0, "the log row published");
+            spans.offer(new Row("span-" + i, at, false, "x"));
+            await(() -> second.lanes().get(0).queued() == 0, "the span row published");
+        }
+
+        List<MessageInfo> messages = messages(c.jetStreamManagement(), name);
+        Set<String> ids = new HashSet<>();
+        messages.forEach(m -> assertTrue(ids.add(m.getHeaders().getFirst("Nats-Msg-Id")), "unique ids"));
+        assertEquals(6, rows(messages).size(), "every row of both publishers is in the stream");
     }
 
     @Test
