@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * After {@code package}: the control plane's image copies exactly what Maven wrote to {@code target/quarkus-app} (the
- * unit test can only compare when a build left it there). With {@code -Dnative-sources}, the native image's COPY must
- * also match the executable named in {@code target/native-sources/native-image.args}.
+ * unit test can only compare when a build left it there); and the native image's COPY must also match the executable
+ * named in {@code target/native-sources/native-image.args} (the native-sources step of every build writes it).
  */
 class ContainerFilesIT {
 

@@ -135,7 +135,7 @@ class RequestLogExportTest {
         MessageInfo message = Gateway.awaitValue(Duration.ofSeconds(20), "the row on NATS", () -> find(id));
         assertEquals(PREFIX + "request_logs", message.getSubject());
         String msgId = message.getHeaders().getFirst("Nats-Msg-Id");
-        assertTrue(msgId.matches("gw-test-" + NAME.toLowerCase() + "-\\d+"), msgId);
+        assertTrue(msgId.matches("gw-test-" + NAME.toLowerCase() + "-[0-9a-z]+-\\d+"), msgId);
 
         JsonNode row = rowOf(message, id).orElseThrow();
         List<String> columns = new ArrayList<>();

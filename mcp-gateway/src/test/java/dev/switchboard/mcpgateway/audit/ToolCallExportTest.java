@@ -159,7 +159,7 @@ class ToolCallExportTest {
                 MessageInfo m = jsm.getMessage(NAME, seq);
                 assertEquals(PREFIX + "tool_calls", m.getSubject());
                 String id = m.getHeaders().getFirst("Nats-Msg-Id");
-                assertTrue(id.matches(INSTANCE + "-\\d+"), id);
+                assertTrue(id.matches(INSTANCE + "-[0-9a-z]+-\\d+"), id);
                 for (String line : new String(m.getData(), StandardCharsets.UTF_8).split("\n")) {
                     if (line.contains(token)) {
                         return Optional.of(JSON.readTree(line));
