@@ -45,7 +45,8 @@ public final class TelemetryWire {
             "request_id", "started_at", "started_at_ms", "instance", "subject", "team", "credential", "endpoint",
             "requested_model", "resolved_model", "stream", "status", "error_code", "latency_ms",
             "time_to_first_token_ms", "prompt_tokens", "completion_tokens", "time_per_output_token_ms", "cost_usd",
-            "attempts", "guardrails", "metadata_keys", "metadata_values", "limit_keys", "limit_rule");
+            "attempts", "guardrails", "metadata_keys", "metadata_values", "limit_keys", "limit_rule", "prompt",
+            "prompt_truncated", "completion", "completion_truncated");
 
     /** Columns of {@code tool_calls}, in table order. */
     public static final java.util.List<String> TOOL_CALL_COLUMNS = java.util.List.of(
