@@ -3,12 +3,13 @@
 -- (log_payloads: true): the request body after the llm_input guardrails, the answer's text after the llm_output
 -- guardrails, each cut at the entry's cap and then marked truncated. Empty for every other request and for the rows
 -- written before; plain String with a default, as 18.16 needs (no IF NOT EXISTS: the control plane skips a column
--- system.columns already lists, see V3).
+-- system.columns already lists, see V3). 18.16 answers nothing to a query that reads only columns a part does not
+-- have yet (SELECT prompt ... WHERE request_id = ...): read one of the older columns with them, as the API does.
 -- Each statement ends with a semicolon at the end of a line.
-ALTER TABLE ${database}.request_logs ADD COLUMN prompt String DEFAULT '';
+ALTER TABLE ${database}.request_logs ADD COLUMN prompt String DEFAULT '' AFTER limit_rule;
 
-ALTER TABLE ${database}.request_logs ADD COLUMN prompt_truncated UInt8 DEFAULT 0;
+ALTER TABLE ${database}.request_logs ADD COLUMN prompt_truncated UInt8 DEFAULT 0 AFTER prompt;
 
-ALTER TABLE ${database}.request_logs ADD COLUMN completion String DEFAULT '';
+ALTER TABLE ${database}.request_logs ADD COLUMN completion String DEFAULT '' AFTER prompt_truncated;
 
-ALTER TABLE ${database}.request_logs ADD COLUMN completion_truncated UInt8 DEFAULT 0;
+ALTER TABLE ${database}.request_logs ADD COLUMN completion_truncated UInt8 DEFAULT 0 AFTER completion;
