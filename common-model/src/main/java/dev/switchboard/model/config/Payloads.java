@@ -7,8 +7,11 @@ package dev.switchboard.model.config;
 public final class Payloads {
 
     public static final int DEFAULT_MAX_BYTES = 32 * 1024;
-    /** A request log row must stay a row: a cap past this is a config error. */
-    public static final int LIMIT_MAX_BYTES = 1024 * 1024;
+    /**
+     * A request log row must fit in one telemetry message (512 KiB, {@code TelemetryWire.MAX_BATCH_BYTES}) or it is
+     * dropped: two payloads at this cap stay within it even when JSON escaping doubles them.
+     */
+    public static final int LIMIT_MAX_BYTES = 64 * 1024;
 
     private Payloads() {
     }

@@ -47,7 +47,7 @@ class BadInputTest {
 
         assertProblem(r, 400, """
                 {"status":400,"title":"invalid input","detail":"1 error","errors":[
-                 {"path":"log_payloads_max_bytes","message":"must be between 1 and 1048576"}]}""");
+                 {"path":"log_payloads_max_bytes","message":"must be between 1 and 65536"}]}""");
         assertNothingChanged();
     }
 
