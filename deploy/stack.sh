@@ -7,6 +7,7 @@
 #                            PostgreSQL/NATS that was already running
 #   deploy/stack.sh status   one line per component; exit 0 only if all are up
 #   deploy/stack.sh env      shell-sourceable SWITCHBOARD_* lines for the services
+#   deploy/stack.sh browser  install Chromium and its WebDriver (the console's browser tests) when missing
 #
 # State (data, logs, pidfiles) lives in $SWITCHBOARD_STACK_DIR, default <repo>/target/stack.
 # Ports: SWITCHBOARD_PG_PORT (5432), SWITCHBOARD_NATS_PORT (4222),
@@ -459,8 +460,22 @@ SWITCHBOARD_CLICKHOUSE_URL=http://$HOST:$CH_HTTP_PORT
 EOF
 }
 
+# The console's browser tests drive Debian's Chromium through chromedriver; prints both paths.
+cmd_browser() {
+  if ! { command -v chromium && command -v chromedriver; } >/dev/null 2>&1; then
+    if is_root; then
+      apt_install chromium chromium-driver
+    else
+      die "Chromium is not installed. Run as root:
+    apt-get install -y chromium chromium-driver"
+    fi
+  fi
+  echo "CHROMIUM=$(command -v chromium)"
+  echo "CHROMEDRIVER=$(command -v chromedriver)"
+}
+
 usage() {
-  echo "usage: $0 start|stop|status|env" >&2
+  echo "usage: $0 start|stop|status|env|browser" >&2
   exit 2
 }
 
@@ -482,6 +497,7 @@ main() {
       ;;
     status) cmd_status ;;
     env) cmd_env ;;
+    browser) cmd_browser ;;
     *) usage ;;
   esac
 }

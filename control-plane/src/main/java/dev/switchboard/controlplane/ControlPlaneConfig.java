@@ -32,6 +32,26 @@ public interface ControlPlaneConfig {
 
     Traces traces();
 
+    Lease lease();
+
+    /**
+     * Which replica publishes snapshots and writes telemetry: the holder of a PostgreSQL advisory lock on a connection
+     * of its own (docs/deploy.md#high-availability). Every replica serves the admin API.
+     */
+    interface Lease {
+        /** How often a replica tries to take the lease, and the holder checks it still has it. */
+        @WithDefault("1s")
+        Duration interval();
+
+        /**
+         * How long PostgreSQL waits before it frees the lease of a holder that vanished without closing its connection
+         * (host lost, network cut): its TCP keepalive on the lease's connection. A holder that dies as a process frees
+         * it at once. At least three intervals, so that a cut-off holder notices before another can take over.
+         */
+        @WithDefault("10s")
+        Duration deadAfter();
+    }
+
     /**
      * Where the planes' spans go from NATS ({@code TelemetryWire.SPANS}): an OTLP collector. Unset endpoint: spans
      * stay in the stream (its limits bound them) and nothing is forwarded.
@@ -161,6 +181,13 @@ public interface ControlPlaneConfig {
     interface Db {
         /** A schema of its own (created at start) instead of {@code public}; the tests use one per run. */
         Optional<String> schema();
+
+        /**
+         * How long the start waits for PostgreSQL to answer, trying again with a growing pause (1 s doubling up to
+         * 15 s); past it the control plane exits, naming the database it could not reach.
+         */
+        @WithDefault("60s")
+        Duration startTimeout();
     }
 
     interface Admin {

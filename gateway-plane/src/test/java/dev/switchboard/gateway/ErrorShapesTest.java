@@ -165,4 +165,32 @@ class ErrorShapesTest {
         alice().header("x-request-id", "my-id-1").get("/v1/models").then().statusCode(200)
                 .header("x-request-id", "my-id-1");
     }
+
+    @Test
+    void headersOverTheLimitAreRefusedInTheOpenAiShapeNotWithABare431() {
+        String secret = "s3cr3t-" + "x".repeat(30 * 1024);
+        Response response = alice().header("x-huge", secret)
+                .body("{\"model\":\"fake/gpt-4o-mini\",\"messages\":[]}").post("/v1/chat/completions");
+        var error = Gateway.assertError(response, 431, INVALID, "request_headers_too_large", null, null);
+        assertTrue(error.get("message").asText().matches(
+                "The request headers are \\d+ bytes, over the limit of 20480 bytes\\."), error.toString());
+        assertTrue(!response.asString().contains("s3cr3t"), "never a header's value");
+        assertEquals(0, openAi.requestCount());
+    }
+
+    @Test
+    void aRequestLineOverTheLimitIsRefusedInTheOpenAiShapeNotWithABare414() {
+        Response response = alice().get("/v1/models?q=" + "a".repeat(5000));
+        var error = Gateway.assertError(response, 414, INVALID, "request_line_too_long", null, null);
+        assertTrue(error.get("message").asText().startsWith("The request line is "), error.toString());
+    }
+
+    @Test
+    void headersOverTheLimitOnAnthropicsApiGetAnthropicsShape() {
+        Response response = alice().header("x-huge", "x".repeat(30 * 1024)).body("{}").post("/v1/messages");
+        assertEquals(431, response.statusCode(), response.asString());
+        assertEquals("error", response.jsonPath().getString("type"), response.asString());
+        assertTrue(response.jsonPath().getString("error.message").startsWith("The request headers are "),
+                response.asString());
+    }
 }

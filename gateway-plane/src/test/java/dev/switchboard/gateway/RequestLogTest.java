@@ -76,7 +76,7 @@ class RequestLogTest {
         RequestLog log = logOf(id);
         assertEquals("user:alice", log.subject());
         assertEquals("api_key:alice-key", log.credential());
-        assertEquals("CHAT_COMPLETIONS", log.endpoint());
+        assertEquals("/v1/chat/completions", log.endpoint());
         assertEquals("assistant", log.requestedModel());
         assertEquals("fake/gpt-4o-mini", log.resolvedModel());
         assertFalse(log.stream());

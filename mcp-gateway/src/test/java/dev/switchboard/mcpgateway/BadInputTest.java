@@ -182,4 +182,22 @@ class BadInputTest {
         h.put("origin", "http://localhost:6274");
         assertEquals(200, mcp.post("alpha", h, request(1, "ping", null)).status());
     }
+
+    @Test
+    void headersOverTheLimitAreAJsonRpcErrorNotABare431() {
+        Map<String, String> h = new java.util.HashMap<>(headers(ALICE_KEY, session));
+        h.put("x-huge", "s3cr3t-" + "x".repeat(30 * 1024));
+        McpHttp.Reply reply = mcp.post("alpha", h, request(1, "ping", null));
+        assertRpcError(reply, 431, -32600, "The request headers are ");
+        assertTrue(reply.body().contains("over the limit of 20480 bytes"), reply.body());
+        assertTrue(!reply.body().contains("s3cr3t"), "never a header's value");
+    }
+
+    @Test
+    void aRequestLineOverTheLimitIsAJsonRpcErrorNotABare414() {
+        McpHttp.Reply reply = mcp.send(HttpRequest.newBuilder(URI.create(mcp.url("alpha") + "?q=" + "a".repeat(5000)))
+                .header("authorization", "Bearer " + ALICE_KEY).header("accept", McpHttp.ACCEPT_BOTH)
+                .POST(HttpRequest.BodyPublishers.ofString(request(1, "ping", null))).build());
+        assertRpcError(reply, 414, -32600, "The request line is ");
+    }
 }

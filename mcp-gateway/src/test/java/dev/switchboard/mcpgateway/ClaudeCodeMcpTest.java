@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.mcpgateway.support.FakeOidcProvider;
 import dev.switchboard.mcpgateway.support.McpHttp;
 import dev.switchboard.mcpgateway.support.NodePeers;
+import dev.switchboard.mcpgateway.support.SecondGateway;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.io.IOException;
@@ -25,7 +27,8 @@ import org.junit.jupiter.api.Test;
  * The real Claude Code CLI (2.1.197) as the MCP client: the entries of the gateway's managed-mcp.json added with
  * {@code claude mcp add-json}, then {@code claude mcp list}, which connects to each. The entry with the key header (an
  * environment reference Claude Code expands) connects; the URL-only entry finds the identity provider through the
- * protected resource metadata and offers sign-in instead of failing.
+ * protected resource metadata and offers sign-in instead of failing, whether that metadata names the identity provider
+ * or the gateway as the authorization server in front of it.
  */
 @QuarkusTest
 class ClaudeCodeMcpTest {
@@ -70,6 +73,21 @@ class ClaudeCodeMcpTest {
         assertTrue(ssoLine.contains("Needs authentication"), list.output());
         assertFalse(Files.exists(home.resolve(".claude.json")) && read(home.resolve(".claude.json")).contains(ALICE_KEY),
                 "the key stays out of Claude Code's config");
+    }
+
+    @Test
+    void urlOnlyEntryOffersSignInWhenTheGatewayIsTheAuthorizationServer() {
+        try (FakeOidcProvider idp = FakeOidcProvider.start();
+             SecondGateway gateway = new SecondGateway(new byte[32], SignInTest.config(idp, true))) {
+            String url = gateway.baseUrl() + "/mcp/v1/alpha/mcp";
+            assertEquals(0, claude("mcp", "add-json", "-s", "user", "alpha-signin",
+                    "{\"type\":\"http\",\"url\":\"" + url + "\"}").exit());
+
+            NodePeers.Result list = claude("mcp", "list");
+
+            assertEquals(0, list.exit(), list.output());
+            assertTrue(line(list.output(), "alpha-signin").contains("Needs authentication"), list.output());
+        }
     }
 
     private static String line(String output, String name) {

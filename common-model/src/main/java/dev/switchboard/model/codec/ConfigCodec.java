@@ -1,12 +1,16 @@
 package dev.switchboard.model.codec;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.deser.DeserializationProblemHandler;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
@@ -19,14 +23,18 @@ import dev.switchboard.model.validation.ConfigError;
 import dev.switchboard.model.validation.ConfigException;
 import dev.switchboard.model.validation.ConfigValidator;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.yaml.snakeyaml.LoaderOptions;
 
 /**
  * Reads and writes the config (YAML, the standalone file; JSON, the API and the wire) and the snapshot document.
  * Names are snake_case as on the wire. Reading fails with a {@link ConfigException} whose errors carry field paths;
- * unknown fields are errors, so a typo never silently falls back to a default.
+ * unknown fields are errors, so a typo never silently falls back to a default. Callers that validate what they read
+ * take the unknown fields as a list instead ({@code readJson(text, type, unknownFields)}) and report them together
+ * with the validation errors, so that one answer names every mistake.
  */
 public final class ConfigCodec {
 
@@ -76,6 +84,16 @@ public final class ConfigCodec {
         return read(JSON, json, SwitchboardConfig.class);
     }
 
+    /** Reads past unknown fields, adding an error with its path for each to {@code unknownFields}. */
+    public static SwitchboardConfig readYaml(String yaml, List<ConfigError> unknownFields) {
+        return read(YAML, yaml, SwitchboardConfig.class, unknownFields);
+    }
+
+    /** Reads past unknown fields, adding an error with its path for each to {@code unknownFields}. */
+    public static SwitchboardConfig readJson(String json, List<ConfigError> unknownFields) {
+        return read(JSON, json, SwitchboardConfig.class, unknownFields);
+    }
+
     /**
      * Reads one part of the config (a single provider account, virtual model, ...) from JSON with the same conventions
      * and error paths as a whole config; the paths are relative to that part.
@@ -84,13 +102,30 @@ public final class ConfigCodec {
         return read(JSON, json, type);
     }
 
-    /** Parses and validates; the one way a config file becomes a usable snapshot. */
+    /**
+     * Reads one part of the config past unknown fields, adding an error with its path (relative to that part) for each
+     * to {@code unknownFields}: for callers that report them with their validation errors.
+     */
+    public static <T> T readJson(String json, Class<T> type, List<ConfigError> unknownFields) {
+        return read(JSON, json, type, unknownFields);
+    }
+
+    /** Parses and validates; the one way a config file becomes a usable snapshot. Unknown fields and invalid values
+     * are reported together. */
     public static ConfigSnapshot loadYaml(String yaml, long revision, Instant createdAt) {
-        return validated(readYaml(yaml), revision, createdAt);
+        List<ConfigError> unknown = new ArrayList<>();
+        SwitchboardConfig config = readYaml(yaml, unknown);
+        return validated(config, revision, createdAt, unknown);
     }
 
     public static ConfigSnapshot validated(SwitchboardConfig config, long revision, Instant createdAt) {
-        List<ConfigError> errors = ConfigValidator.validate(config);
+        return validated(config, revision, createdAt, List.of());
+    }
+
+    private static ConfigSnapshot validated(SwitchboardConfig config, long revision, Instant createdAt,
+                                            List<ConfigError> readErrors) {
+        List<ConfigError> errors = new ArrayList<>(readErrors);
+        errors.addAll(ConfigValidator.validate(config));
         if (!errors.isEmpty()) {
             throw new ConfigException(errors);
         }
@@ -135,20 +170,59 @@ public final class ConfigCodec {
         }
     }
 
+    /** Reads strictly: an unknown field fails the read (with every unknown field found). */
     private static <T> T read(ObjectMapper mapper, String text, Class<T> type) {
+        List<ConfigError> unknown = new ArrayList<>();
+        T value = read(mapper, text, type, unknown);
+        if (!unknown.isEmpty()) {
+            throw new ConfigException(unknown);
+        }
+        return value;
+    }
+
+    private static <T> T read(ObjectMapper mapper, String text, Class<T> type, List<ConfigError> unknownFields) {
+        int before = unknownFields.size();
         try {
-            T value = mapper.readValue(text, type);
+            T value = mapper.readerFor(type).withHandler(new UnknownFields(unknownFields)).readValue(text);
             if (value == null) {
                 throw new ConfigException(List.of(new ConfigError("", "config is empty")));
             }
             return value;
         } catch (JsonMappingException e) {
-            throw new ConfigException(List.of(new ConfigError(JsonPaths.of(e), messageOf(e))));
+            throw new ConfigException(withEarlier(unknownFields, before,
+                    new ConfigError(JsonPaths.of(e), messageOf(e))));
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null ? ""
                     : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-            throw new ConfigException(List.of(new ConfigError("", "not valid " + formatOf(mapper) + where + ": "
-                    + withoutSourceExcerpts(e.getOriginalMessage()))));
+            throw new ConfigException(withEarlier(unknownFields, before, new ConfigError("", "not valid "
+                    + formatOf(mapper) + where + ": " + withoutSourceExcerpts(e.getOriginalMessage()))));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // reading a String
+        }
+    }
+
+    /** The unknown fields this read found before it failed, then the failure. */
+    private static List<ConfigError> withEarlier(List<ConfigError> unknownFields, int before, ConfigError failure) {
+        List<ConfigError> errors = new ArrayList<>(unknownFields.subList(before, unknownFields.size()));
+        errors.add(failure);
+        return errors;
+    }
+
+    /** Notes each unknown field with its path and reads on past it. */
+    private static final class UnknownFields extends DeserializationProblemHandler {
+
+        private final List<ConfigError> found;
+
+        UnknownFields(List<ConfigError> found) {
+            this.found = found;
+        }
+
+        @Override
+        public boolean handleUnknownProperty(DeserializationContext ctxt, JsonParser p, JsonDeserializer<?> deserializer,
+                                             Object beanOrClass, String propertyName) throws IOException {
+            found.add(new ConfigError(JsonPaths.ofUnknown(ctxt, p, propertyName), "unknown field '" + propertyName + "'"));
+            p.skipChildren();
+            return true;
         }
     }
 

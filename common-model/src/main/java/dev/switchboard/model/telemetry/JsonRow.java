@@ -37,6 +37,25 @@ public final class JsonRow {
         return new JsonRow();
     }
 
+    /**
+     * {@code row} (a JSON object as {@link #end} writes it) with {@code "column": "value"} as its last field: how the
+     * publisher stamps each row with its {@link TelemetryWire#EVENT_ID} whatever plane encoded it.
+     */
+    public static byte[] withLastField(byte[] row, String column, String value) {
+        if (row.length < 2 || row[0] != '{' || row[row.length - 1] != '}') {
+            throw new IllegalArgumentException("not a JSON object");
+        }
+        byte[] field = JsonRow.start().string(column, value).end(); // {"column":"value"}
+        boolean empty = row.length == 2;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(row.length + field.length);
+        out.write(row, 0, row.length - 1);
+        if (!empty) {
+            out.write(',');
+        }
+        out.write(field, 1, field.length - 1);
+        return out.toByteArray();
+    }
+
     /** {@code instant} as a ClickHouse {@code DateTime} in UTC: {@code "YYYY-MM-DD hh:mm:ss"}. */
     public static String dateTime(Instant instant) {
         return DATE_TIME.format(instant);

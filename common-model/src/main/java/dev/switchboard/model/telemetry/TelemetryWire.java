@@ -15,7 +15,9 @@ package dev.switchboard.model.telemetry;
  *   <li>The {@code Nats-Msg-Id} header is {@code <instance>-<sequence>}, so a batch published twice (a retry after a
  *       lost acknowledgement) is stored once by JetStream's duplicate window.</li>
  * </ul>
- * Delivery is at least once end to end: the writer acknowledges a message only after ClickHouse took its rows.
+ * Delivery is at least once end to end: the writer acknowledges a message only after ClickHouse took its rows. So a
+ * row may be stored twice (a message delivered again after its insert went through but before its acknowledgement);
+ * each row carries an {@link #EVENT_ID} that its publisher gives it once, and readers keep one row per event id.
  */
 public final class TelemetryWire {
 
@@ -33,26 +35,33 @@ public final class TelemetryWire {
      */
     public static final String SPANS = SUBJECT_PREFIX + "spans";
     public static final int MAX_BATCH_BYTES = 512 * 1024;
+    /**
+     * The column, in {@code request_logs} and {@code tool_calls} since schema version 6, that names a row once and for
+     * all: {@code <instance>-<n>}, given by the publisher when it encodes the row (a row published again keeps it).
+     * Rows written before it read as the empty string.
+     */
+    public static final String EVENT_ID = "event_id";
 
     /**
      * Columns of {@code request_logs}, in table order: {@code team} and the metadata since schema version 2;
      * {@code limit_keys} (the wire keys of the budget counters the request was counted on, {@code CounterKey#wire})
      * and {@code limit_rule} (the rate limit or budget that refused it, null otherwise) since version 3: the control
      * plane sums {@code cost_usd} per limit key and {@code instance} into the spent totals a restarted replica starts
-     * from. A row without them reads as no keys.
+     * from. A row without them reads as no keys. {@link #EVENT_ID} since version 6; the payloads ({@code prompt},
+     * {@code completion} and whether each was cut, "" and 0 when not logged) since {@code V6__payloads.sql}.
      */
     public static final java.util.List<String> REQUEST_LOG_COLUMNS = java.util.List.of(
             "request_id", "started_at", "started_at_ms", "instance", "subject", "team", "credential", "endpoint",
             "requested_model", "resolved_model", "stream", "status", "error_code", "latency_ms",
             "time_to_first_token_ms", "prompt_tokens", "completion_tokens", "time_per_output_token_ms", "cost_usd",
             "attempts", "guardrails", "metadata_keys", "metadata_values", "limit_keys", "limit_rule", "prompt",
-            "prompt_truncated", "completion", "completion_truncated");
+            "prompt_truncated", "completion", "completion_truncated", EVENT_ID);
 
     /** Columns of {@code tool_calls}, in table order. */
     public static final java.util.List<String> TOOL_CALL_COLUMNS = java.util.List.of(
             "request_id", "at", "at_ms", "instance", "session_id", "subject", "credential", "endpoint", "server",
             "tool", "latency_us", "outcome", "error", "request", "request_truncated", "request_withheld",
-            "response", "response_truncated", "response_withheld", "guardrails", "approval");
+            "response", "response_truncated", "response_withheld", "guardrails", "approval", EVENT_ID);
 
     private TelemetryWire() {
     }

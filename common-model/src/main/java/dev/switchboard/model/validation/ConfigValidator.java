@@ -142,6 +142,12 @@ public final class ConfigValidator {
         } else if (type != null && type != ProviderType.DATABRICKS && databricksAuth) {
             error(p + ".type", "databricks auth is only for a databricks account");
         }
+        // a secret that the chosen type never sends would be stored and never used: refuse it rather than keep it
+        onlyFor(p + ".api_key", auth.apiKey(), auth.type() == ProviderAuth.Type.API_KEY, "api-key");
+        onlyFor(p + ".token", auth.token(), auth.type() == ProviderAuth.Type.DATABRICKS_PAT, "databricks-pat");
+        boolean principal = auth.type() == ProviderAuth.Type.DATABRICKS_SERVICE_PRINCIPAL;
+        onlyFor(p + ".client_id", auth.clientId(), principal, "databricks-service-principal");
+        onlyFor(p + ".client_secret", auth.clientSecret(), principal, "databricks-service-principal");
         switch (auth.type()) {
             case API_KEY -> required(p + ".api_key", auth.apiKey());
             case DATABRICKS_PAT -> required(p + ".token", auth.token());
@@ -356,6 +362,7 @@ public final class ConfigValidator {
 
     private void identityProviders() {
         uniqueNames("identity_providers", config.identityProviders(), IdentityProvider::name);
+        String signInAt = null;
         Set<String> issuers = new HashSet<>();
         for (int i = 0; i < config.identityProviders().size(); i++) {
             IdentityProvider idp = config.identityProviders().get(i);
@@ -371,6 +378,24 @@ public final class ConfigValidator {
                 httpUrl(p + ".jwks_url", idp.jwksUrl());
             }
             positive(p + ".jwks_refresh_seconds", idp.jwksRefreshSeconds());
+            if (idp.signIn() != null) {
+                signIn(p, idp, signInAt);
+                signInAt = signInAt == null ? p : signInAt;
+            }
+        }
+    }
+
+    /** The MCP gateway fronts one provider for sign-in: a client cannot be asked which one it wants. */
+    private void signIn(String p, IdentityProvider idp, String earlier) {
+        if (earlier != null) {
+            error(p + ".sign_in", "only one identity provider may sign users in; " + earlier + " already does");
+        }
+        required(p + ".sign_in.client_id", idp.signIn().clientId());
+        if (!idp.signIn().scopes().contains("openid")) {
+            error(p + ".sign_in.scopes", "must include 'openid': the user is read from the ID token");
+        }
+        if (idp.issuer() != null) {
+            httpUrl(p + ".issuer", idp.issuer());
         }
     }
 

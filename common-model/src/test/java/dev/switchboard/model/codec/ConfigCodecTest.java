@@ -200,6 +200,45 @@ class ConfigCodecTest {
     }
 
     @Test
+    void everyUnknownFieldIsReportedTogetherWithTheValidationErrors() {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigCodec.loadYaml("""
+                provider_accounts:
+                  - name: "bad name"
+                    typo_one: 1
+                    type: openai
+                    auth: {type: api-key, api_key: k, extra: {nested: [1, 2]}}
+                    models: [{id: m, colour: red}]
+                """, 1, Instant.EPOCH));
+        // an object's unknown fields are reported once the object is read: inner ones first
+        assertEquals(List.of(
+                new ConfigError("provider_accounts[0].auth.extra", "unknown field 'extra'"),
+                new ConfigError("provider_accounts[0].models[0].colour", "unknown field 'colour'"),
+                new ConfigError("provider_accounts[0].typo_one", "unknown field 'typo_one'"),
+                new ConfigError("provider_accounts[0].name", "must start with a letter or digit and contain only"
+                        + " letters, digits, '.', '_' and '-' (max 128)")), e.errors());
+    }
+
+    @Test
+    void aPartReadPastItsUnknownFieldsGivesThemWithPathsRelativeToIt() {
+        List<ConfigError> unknown = new java.util.ArrayList<>();
+        ProviderAccount a = ConfigCodec.readJson("""
+                {"name": "x", "type": "openai", "auth": {"type": "none", "apikey": "k"}, "colour": [1, {"a": 2}],
+                 "models": []}""", ProviderAccount.class, unknown);
+        assertEquals("x", a.name());
+        assertEquals(ProviderAuth.Type.NONE, a.auth().type());
+        assertEquals(List.of(new ConfigError("auth.apikey", "unknown field 'apikey'"),
+                new ConfigError("colour", "unknown field 'colour'")), unknown);
+    }
+
+    @Test
+    void unknownFieldsFoundBeforeAValueThatCannotBeReadAreKept() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ConfigCodec.readYaml("provider_accounts: [{name: x, typo: 1, type: openai}, {name: y, type: azure}]"));
+        assertEquals(List.of("provider_accounts[0].typo", "provider_accounts[1].type"),
+                e.errors().stream().map(ConfigError::path).toList());
+    }
+
+    @Test
     void wrongValueIsAnErrorWithItsPath() {
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigCodec.readYaml("""
                 provider_accounts:

@@ -226,6 +226,33 @@ class ConfigValidatorTest {
     }
 
     @Test
+    void aSecretTheAuthTypeNeverSendsIsRefusedNotStored() {
+        assertErrors("""
+                provider_accounts:
+                  - name: local
+                    type: openai-compatible
+                    base_url: http://127.0.0.1:8000/v1
+                    auth: {type: none, api_key: sk-never-sent}
+                  - name: oai
+                    type: openai
+                    auth: {type: api-key, api_key: k, token: t, client_secret: s}
+                  - name: db
+                    type: databricks
+                    base_url: https://ws.example.com
+                    auth: {type: databricks-pat, token: t, client_id: c}
+                """,
+                "provider_accounts[0].auth.api_key: applies only to auth type api-key",
+                "provider_accounts[1].auth.token: applies only to auth type databricks-pat",
+                "provider_accounts[1].auth.client_secret: applies only to auth type databricks-service-principal",
+                "provider_accounts[2].auth.client_id: applies only to auth type databricks-service-principal");
+        assertTrue(errorsOf("""
+                provider_accounts:
+                  - {name: local, type: openai-compatible, base_url: "http://127.0.0.1:8000/v1",
+                     auth: {type: none, api_key: sk-never-sent}}
+                """).stream().noneMatch(e -> e.contains("sk-never-sent")), "the value is never in the message");
+    }
+
+    @Test
     void accessRulesMustNameKnownSubjectsAndModels() {
         assertErrors(ACCOUNTS + """
                 users: [{name: alice}]
@@ -280,6 +307,27 @@ class ConfigValidatorTest {
                 "identity_providers[2].issuer: is required",
                 "identity_providers[2].audiences: must name at least one audience",
                 "identity_providers[2].jwks_url: is required");
+    }
+
+    @Test
+    void oneIdentityProviderSignsInWithAClientIdAndTheOpenidScope() {
+        assertErrors("""
+                identity_providers:
+                  - name: okta
+                    issuer: https://example.okta.com/oauth2/default
+                    audiences: [api://switchboard]
+                    jwks_url: https://example.okta.com/oauth2/default/v1/keys
+                    sign_in: {client_id: switchboard-mcp, client_secret: {env: OKTA_SECRET}}
+                  - name: entra
+                    issuer: https://login.microsoftonline.com/tenant/v2.0
+                    audiences: [api://switchboard]
+                    jwks_url: https://login.microsoftonline.com/tenant/discovery/v2.0/keys
+                    sign_in: {scopes: [profile, email]}
+                """,
+                "identity_providers[1].sign_in: only one identity provider may sign users in; identity_providers[0]"
+                        + " already does",
+                "identity_providers[1].sign_in.client_id: is required",
+                "identity_providers[1].sign_in.scopes: must include 'openid': the user is read from the ID token");
     }
 
     @Test

@@ -34,7 +34,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A fake Anthropic Messages API: a real HTTP/1.1 server on 127.0.0.1 that speaks the Anthropic wire format for
- * {@code POST /v1/messages} (plain and SSE streaming with {@code event:} lines), checks the API key and the
+ * {@code POST /v1/messages} (plain and SSE streaming with {@code event:} lines) and {@code POST
+ * /v1/messages/count_tokens} ({@code input_tokens}: the input of {@link #setUsage}, else its estimate), checks the API
+ * key and the
  * {@code anthropic-version} header, rejects request bodies that the real API rejects (the mistakes a translator from
  * the OpenAI format can make: missing {@code max_tokens}, a {@code system} role message, roles that do not
  * alternate, OpenAI-only fields, an orphan {@code tool_result}, ...), records every request it receives, and
@@ -62,6 +64,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class FakeAnthropic implements AutoCloseable {
 
     public static final String MESSAGES_PATH = "/v1/messages";
+    public static final String COUNT_TOKENS_PATH = "/v1/messages/count_tokens";
     public static final String DEFAULT_API_KEY = "sk-ant-fake-key";
     public static final String DEFAULT_CONTENT = "Hello from fake-anthropic";
     /** What the default answer puts before the content of the {@code tool_result} it echoes. */
@@ -416,7 +419,8 @@ public final class FakeAnthropic implements AutoCloseable {
     }
 
     private void route(HttpExchange exchange, RecordedRequest request, boolean errorMidStream) throws IOException {
-        if (!MESSAGES_PATH.equals(request.path())) {
+        boolean countTokens = COUNT_TOKENS_PATH.equals(request.path());
+        if (!MESSAGES_PATH.equals(request.path()) && !countTokens) {
             sendError(exchange, 404, "not_found_error", "Not Found");
             return;
         }
@@ -438,6 +442,15 @@ public final class FakeAnthropic implements AutoCloseable {
             body = JSON.readTree(request.body());
         } catch (JsonProcessingException e) {
             sendError(exchange, 400, "invalid_request_error", "The request body is not valid JSON.");
+            return;
+        }
+        if (countTokens) {
+            if (!body.isObject() || !body.path("model").isTextual() || !body.path("messages").isArray()) {
+                sendError(exchange, 400, "invalid_request_error", "model and messages: fields are required");
+                return;
+            }
+            send(exchange, 200, JSON.createObjectNode()
+                    .put("input_tokens", usage(body, new Reply(content, null, null)).inputTokens()).toString());
             return;
         }
         String problem = validate(betas(request).contains(MID_CONVERSATION_SYSTEM_BETA) ? withoutSystemMessages(body) : body);

@@ -44,6 +44,11 @@ public final class ApiProblem extends RuntimeException {
         return new ApiProblem(401, "unauthorized", detail, List.of());
     }
 
+    /** A service the answer needs (the config store) cannot be reached now. */
+    public static ApiProblem unavailable(String detail) {
+        return new ApiProblem(503, "service unavailable", detail, List.of());
+    }
+
     public static ApiProblem forbidden(String detail) {
         return new ApiProblem(403, "forbidden", detail, List.of());
     }

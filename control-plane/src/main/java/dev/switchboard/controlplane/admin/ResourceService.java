@@ -57,7 +57,8 @@ public class ResourceService {
             clearKey = newApiKey();
             node.put("key_hash", ApiKey.hashOf(clearKey));
         }
-        T item = Bodies.read(node, kind.type());
+        List<ConfigError> unknown = new ArrayList<>();
+        T item = Bodies.read(node, kind.type(), unknown);
         String name = kind.nameOf(item);
         String key = clearKey;
         return store.commit(author, tx -> {
@@ -70,7 +71,8 @@ public class ResourceService {
             SecretIntake intake = new SecretIntake(masterKey.sealer());
             items.add(SecretFields.apply(kind, item, null, scope, intake));
             return Uni.createFrom().item(new Commit(kind.with(config, items),
-                    "create " + kind.section() + "/" + name, scope, intake.errors(), false));
+                    "create " + kind.section() + "/" + name, scope, Bodies.within(scope, unknown, intake.errors()),
+                    false));
         }).map(done -> new Saved(done.revision(), view(kind, find(kind, done.head(), name)), key));
     }
 
@@ -79,7 +81,8 @@ public class ResourceService {
         requireSameName(node, kind.idField(), name);
         boolean keepModels = kind == ResourceKind.PROVIDER_ACCOUNTS && !node.has("models");
         boolean keepHash = kind == ResourceKind.API_KEYS && !node.hasNonNull("key_hash");
-        T item = Bodies.read(node, kind.type());
+        List<ConfigError> unknown = new ArrayList<>();
+        T item = Bodies.read(node, kind.type(), unknown);
         AtomicLong version = new AtomicLong();
         return store.commit(author, tx -> tx.version(kind, name).map(current -> {
             if (current == null) {
@@ -104,7 +107,7 @@ public class ResourceService {
             SecretIntake intake = new SecretIntake(masterKey.sealer());
             items.set(index, SecretFields.apply(kind, next, previous, scope, intake));
             return new Commit(kind.with(config, items), "update " + kind.section() + "/" + name, scope,
-                    intake.errors(), false);
+                    Bodies.within(scope, unknown, intake.errors()), false);
         })).map(done -> new Saved(done.applied() ? done.revision() : version.get(),
                 view(kind, find(kind, done.head(), name)), null));
     }
@@ -126,7 +129,8 @@ public class ResourceService {
     // ---- models, under their account
 
     public Uni<Saved> createModel(String account, String body, String author) {
-        Model model = Bodies.read(Bodies.object(body), Model.class);
+        List<ConfigError> unknown = new ArrayList<>();
+        Model model = Bodies.read(Bodies.object(body), Model.class, unknown);
         String name = ResourceKind.modelName(account, model.id());
         return store.commit(author, tx -> {
             SwitchboardConfig config = tx.head().config();
@@ -140,14 +144,15 @@ public class ResourceService {
             String scope = "provider_accounts[" + a + "].models[" + models.size() + "]";
             models.add(model);
             return Uni.createFrom().item(new Commit(withAccount(config, a, withModels(owner, models)),
-                    "create models/" + name, scope, List.of(), false));
+                    "create models/" + name, scope, Bodies.within(scope, unknown, List.of()), false));
         }).map(done -> new Saved(done.revision(), view(ResourceKind.MODELS, findModel(done.head(), name)), null));
     }
 
     public Uni<Saved> updateModel(String account, String id, String ifMatch, String body, String author) {
         ObjectNode node = Bodies.object(body);
         requireSameName(node, "id", id);
-        Model model = Bodies.read(node, Model.class);
+        List<ConfigError> unknown = new ArrayList<>();
+        Model model = Bodies.read(node, Model.class, unknown);
         String name = ResourceKind.modelName(account, id);
         AtomicLong version = new AtomicLong();
         return store.commit(author, tx -> tx.version(ResourceKind.MODELS, name).map(current -> {
@@ -162,8 +167,9 @@ public class ResourceService {
             List<Model> models = new ArrayList<>(owner.models());
             int m = modelIndex(models, id);
             models.set(m, model);
-            return new Commit(withAccount(config, a, withModels(owner, models)), "update models/" + name,
-                    "provider_accounts[" + a + "].models[" + m + "]", List.of(), false);
+            String scope = "provider_accounts[" + a + "].models[" + m + "]";
+            return new Commit(withAccount(config, a, withModels(owner, models)), "update models/" + name, scope,
+                    Bodies.within(scope, unknown, List.of()), false);
         })).map(done -> new Saved(done.applied() ? done.revision() : version.get(),
                 view(ResourceKind.MODELS, findModel(done.head(), name)), null));
     }
@@ -190,25 +196,33 @@ public class ResourceService {
     /** Replaces the whole config with {@code text} (YAML or JSON); with {@code dryRun}, only validates and diffs. */
     public Uni<Committed> replaceConfig(String text, String ifMatch, boolean dryRun, String author, String summary) {
         SwitchboardConfig given;
+        List<ConfigError> unknown = new ArrayList<>();
         try {
             String body = text == null ? "" : text;
             // JSON is YAML too, but the YAML reader caps documents at a few MB; a large import comes as JSON.
             given = ControlPlaneRules.nameAccessRules(body.stripLeading().startsWith("{")
-                    ? ConfigCodec.readJson(body) : ConfigCodec.readYaml(body));
+                    ? ConfigCodec.readJson(body, unknown) : ConfigCodec.readYaml(body, unknown));
         } catch (ConfigException e) {
             throw ApiProblem.invalid(e.errors());
         }
-        return replaceConfig(given, ifMatch, dryRun, author, summary);
+        return replaceConfig(given, unknown, ifMatch, dryRun, author, summary);
     }
 
     public Uni<Committed> replaceConfig(SwitchboardConfig given, String ifMatch, boolean dryRun, String author,
                                         String summary) {
+        return replaceConfig(given, List.of(), ifMatch, dryRun, author, summary);
+    }
+
+    /** {@code readErrors}: what reading {@code given} found (its unknown fields), reported with the validation's. */
+    private Uni<Committed> replaceConfig(SwitchboardConfig given, List<ConfigError> readErrors, String ifMatch,
+                                         boolean dryRun, String author, String summary) {
         return store.commit(author, tx -> {
             Head head = tx.head();
             Etags.check(ifMatch, head.revision(), "the config");
             SecretIntake intake = new SecretIntake(masterKey.sealer());
             SwitchboardConfig sealed = SecretFields.apply(given, head.config(), intake);
-            return Uni.createFrom().item(new Commit(sealed, summary, "", intake.errors(), dryRun));
+            return Uni.createFrom().item(new Commit(sealed, summary, "", Bodies.within("", readErrors,
+                    intake.errors()), dryRun));
         });
     }
 

@@ -60,7 +60,8 @@ public class AnalyticsEndpoint {
         return answer(AnalyticsQuery.parse(Dataset.TOOL_CALLS, uri.getQueryParameters(), Instant.now()));
     }
 
-    private Response answer(AnalyticsQuery q) {
+    /** The answer to a validated query, as the API gives it (the console draws its overview from it too). */
+    public Response answer(AnalyticsQuery q) {
         if (!clickhouse.configured()) {
             throw unavailable("no ClickHouse is configured (SWITCHBOARD_CLICKHOUSE_URL)");
         }

@@ -25,8 +25,11 @@ public class AdminJwtVerifier {
     private final ControlPlaneConfig.Jwt settings;
     private final JwtConsumer consumer;
 
-    /** The outcome: the caller's name when the token is valid and holds the role; why not otherwise. */
-    public record Verdict(String caller, boolean valid, boolean admin, String reason) {
+    /**
+     * The outcome: the caller's name when the token is valid and holds the role; why not otherwise. {@code roles}: the
+     * role claim's values of a valid token (the console maps them to its viewer role too).
+     */
+    public record Verdict(String caller, boolean valid, boolean admin, String reason, List<String> roles) {
     }
 
     @Inject
@@ -60,12 +63,13 @@ public class AdminJwtVerifier {
         try {
             claims = consumer.processToClaims(token);
         } catch (InvalidJwtException e) {
-            return new Verdict(null, false, false, "the token is not a valid admin JWT");
+            return new Verdict(null, false, false, "the token is not a valid admin JWT", List.of());
         }
         String caller = "jwt:" + claimText(claims.getClaimsMap(), settings.principalClaim()).orElse("unknown");
-        boolean admin = roles(claims.getClaimsMap()).contains(settings.role());
+        List<String> roles = roles(claims.getClaimsMap());
+        boolean admin = roles.contains(settings.role());
         return new Verdict(caller, true, admin, admin ? null
-                : "the token's " + settings.roleClaim() + " claim does not hold the role " + settings.role());
+                : "the token's " + settings.roleClaim() + " claim does not hold the role " + settings.role(), roles);
     }
 
     private List<String> roles(Map<String, Object> claims) {

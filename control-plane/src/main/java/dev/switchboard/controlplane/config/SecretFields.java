@@ -1,6 +1,7 @@
 package dev.switchboard.controlplane.config;
 
 import dev.switchboard.model.config.Guardrail;
+import dev.switchboard.model.config.IdentityProvider;
 import dev.switchboard.model.config.McpServer;
 import dev.switchboard.model.config.ProviderAccount;
 import dev.switchboard.model.config.ProviderAuth;
@@ -13,7 +14,8 @@ import java.util.Map;
 
 /**
  * Visits every credential field of the config: a provider account's {@code auth.api_key}, {@code auth.token} and
- * {@code auth.client_secret}, an MCP server's {@code auth.token} and a webhook guardrail's {@code webhook.token}. A
+ * {@code auth.client_secret}, an MCP server's {@code auth.token}, a webhook guardrail's {@code webhook.token} and an
+ * identity provider's {@code sign_in.client_secret}. A
  * {@link Rule} decides what each becomes, knowing the secret stored at the same place before (matched by the
  * resource's name).
  */
@@ -50,7 +52,15 @@ public final class SecretFields {
             Guardrail g = next.guardrails().get(i);
             guardrails.add(apply(g, oldGuardrails.get(g.name()), "guardrails[" + i + "]", rule));
         }
-        return next.toBuilder().providerAccounts(accounts).mcpServers(servers).guardrails(guardrails).build();
+        Map<String, IdentityProvider> oldIdps = new HashMap<>();
+        previous.identityProviders().forEach(p -> oldIdps.putIfAbsent(p.name(), p));
+        List<IdentityProvider> idps = new ArrayList<>();
+        for (int i = 0; i < next.identityProviders().size(); i++) {
+            IdentityProvider p = next.identityProviders().get(i);
+            idps.add(apply(p, oldIdps.get(p.name()), "identity_providers[" + i + "]", rule));
+        }
+        return next.toBuilder().providerAccounts(accounts).mcpServers(servers).guardrails(guardrails)
+                .identityProviders(idps).build();
     }
 
     /** Applies the rule to a single resource of any kind; kinds without secrets come back as they are. */
@@ -63,6 +73,9 @@ public final class SecretFields {
         }
         if (next instanceof Guardrail g) {
             return kind.cast(apply(g, (Guardrail) previous, prefix, rule));
+        }
+        if (next instanceof IdentityProvider p) {
+            return kind.cast(apply(p, (IdentityProvider) previous, prefix, rule));
         }
         return next;
     }
@@ -102,6 +115,19 @@ public final class SecretFields {
                         next.tools(), next.subjects(), next.regex(), next.pii(), next.secrets(), next.sql(),
                         next.jsonSchema(), next.permission(),
                         new Guardrail.WebhookRule(webhook.url(), webhook.timeoutMs(), token));
+    }
+
+    public static IdentityProvider apply(IdentityProvider next, IdentityProvider previous, String prefix, Rule rule) {
+        IdentityProvider.SignIn signIn = next.signIn();
+        if (signIn == null || signIn.clientSecret() == null) {
+            return next;
+        }
+        Secret stored = previous == null || previous.signIn() == null ? null : previous.signIn().clientSecret();
+        Secret secret = map(join(prefix, "sign_in.client_secret"), signIn.clientSecret(), stored, rule);
+        return secret == signIn.clientSecret() ? next
+                : new IdentityProvider(next.name(), next.issuer(), next.audiences(), next.jwksUrl(), next.claims(),
+                        next.jwksRefreshSeconds(), new IdentityProvider.SignIn(signIn.clientId(), secret,
+                                signIn.scopes(), signIn.tokenEndpointAuthMethod()));
     }
 
     private static Secret map(String path, Secret given, Secret stored, Rule rule) {

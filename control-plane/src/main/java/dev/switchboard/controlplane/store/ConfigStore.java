@@ -42,6 +42,9 @@ public class ConfigStore {
     @Inject
     SnapshotPublisher publisher;
 
+    @Inject
+    StoreOutage outage;
+
     /** The last head this process read or wrote; a commit checks it against the locked head row before using it. */
     private volatile Head cached = Head.EMPTY;
 
@@ -60,6 +63,7 @@ public class ConfigStore {
                 .chain(head -> change.apply(txOf(session, head))
                         .chain(commit -> write(session, author, head, commit)))))
                 .invoke(done -> {
+                    outage.succeeded();
                     if (done.applied()) {
                         cached = done.head();
                         publisher.publish(done.head());
@@ -210,7 +214,8 @@ public class ConfigStore {
         return Panache.withSession(() -> Panache.getSession().chain(session -> session
                 .createSelectionQuery("select revision from ConfigHead where id = 1", Long.class)
                 .getSingleResult()
-                .chain(revision -> headOf(session, revision))));
+                .chain(revision -> headOf(session, revision))))
+                .invoke(outage::succeeded);
     }
 
     /** A committed revision's config, or null when there is no such revision. */
@@ -226,7 +231,8 @@ public class ConfigStore {
                 .createSelectionQuery("from " + kind.entity() + " where name = :name", kind.rowType())
                 .setParameter("name", name)
                 .getSingleResultOrNull()
-                .map(r -> (ResourceRow) r)));
+                .map(r -> (ResourceRow) r)))
+                .invoke(outage::succeeded);
     }
 
     /** Up to {@code limit} rows whose name sorts after {@code after}, by name. */
@@ -236,7 +242,8 @@ public class ConfigStore {
                 .setParameter("after", after == null ? "" : after)
                 .setMaxResults(limit)
                 .getResultList()
-                .map(list -> list.stream().map(r -> (ResourceRow) r).toList())));
+                .map(list -> list.stream().map(r -> (ResourceRow) r).toList())))
+                .invoke(outage::succeeded);
     }
 
     /** The models of one account, by name. */

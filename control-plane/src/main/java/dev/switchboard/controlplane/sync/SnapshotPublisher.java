@@ -2,6 +2,7 @@ package dev.switchboard.controlplane.sync;
 
 import dev.switchboard.controlplane.ControlPlaneConfig;
 import dev.switchboard.controlplane.config.MasterKey;
+import dev.switchboard.controlplane.lease.ControlPlaneLease;
 import dev.switchboard.controlplane.store.Head;
 import dev.switchboard.model.sync.SnapshotWire;
 import dev.switchboard.runtime.NatsOptions;
@@ -28,6 +29,9 @@ import org.jboss.logging.Logger;
  * thread publishes; a newer revision requested while it works replaces an older one not yet sent, since the planes only
  * need the latest. A put NATS does not acknowledge is retried with a doubling wait until it is; PostgreSQL stays the
  * truth meanwhile.
+ *
+ * <p>Only the holder of the {@link ControlPlaneLease} publishes, so revisions reach NATS in order from one writer; the
+ * commits of the other replicas reach it through {@link HeadFollower}. A revision NATS already holds is not put again.
  */
 @ApplicationScoped
 public class SnapshotPublisher {
@@ -39,6 +43,9 @@ public class SnapshotPublisher {
 
     @Inject
     MasterKey masterKey;
+
+    @Inject
+    ControlPlaneLease lease;
 
     private final AtomicReference<Head> wanted = new AtomicReference<>();
     private final ReentrantLock lock = new ReentrantLock();
@@ -117,10 +124,17 @@ public class SnapshotPublisher {
     private void run() {
         long backoff = config.sync().retryInitial().toMillis();
         while (!stopping) {
+            if (!lease.held()) {
+                waitForChange(lease.interval().toMillis());
+                continue;
+            }
             Head head = wanted.get();
             if (head == null || head.revision() <= status.publishedRevision()) {
-                waitForChange(1_000);
+                waitForChange(lease.interval().toMillis());
                 continue;
+            }
+            if (!lease.held()) {
+                continue; // lost it while reading: the new holder publishes
             }
             try {
                 SnapshotUpload.Published done = put(head);
@@ -161,7 +175,7 @@ public class SnapshotPublisher {
                     done.revision(), config.sync().bucket(), SnapshotWire.OBJECT, done.jsonBytes(), done.gzipBytes(),
                     done.chunks(), done.buildMs(), done.putMs());
         } else {
-            LOG.infof("the bucket holds a newer revision than %d; not replacing it", done.revision());
+            LOG.infof("the bucket holds revision %d or a newer one already; not putting it again", done.revision());
         }
         return done;
     }

@@ -23,7 +23,10 @@ public final class SnapshotUpload {
                             Instant at) {
     }
 
-    /** Puts {@code head}'s snapshot, unless the object already holds a newer revision (then chunks is 0). */
+    /**
+     * Puts {@code head}'s snapshot, unless the object already holds it or a newer revision (then chunks is 0): a new
+     * lease holder never puts a revision twice.
+     */
     public static Published upload(ObjectStore os, Head head, SecretSealer sealer) throws Exception {
         long t0 = System.nanoTime();
         ConfigSnapshot snapshot = ConfigCodec.validated(head.config(), head.revision(), head.createdAt());
@@ -33,7 +36,7 @@ public final class SnapshotUpload {
         ObjectInfo current = os.getInfo(SnapshotWire.OBJECT);
         if (current != null && !current.isDeleted() && current.getHeaders() != null) {
             long there = SnapshotWire.parseRevisionHeader(current.getHeaders().getFirst(SnapshotWire.REVISION_HEADER));
-            if (there > head.revision()) {
+            if (there >= head.revision()) {
                 return new Published(head.revision(), json.length, content.length, 0, ms(t0, t1),
                         ms(t1, System.nanoTime()), Instant.now());
             }

@@ -209,7 +209,7 @@ public class TelemetryEndpoint {
             String sql = "SELECT " + String.join(", ", kind.columns()) + " FROM " + clickhouse.table(kind)
                     + (conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions))
                     + " ORDER BY " + kind.timeColumn() + " DESC, " + kind.millisColumn() + " DESC"
-                    + " LIMIT " + limit + " FORMAT JSONEachRow";
+                    + " " + kind.onePerEvent() + " LIMIT " + limit + " FORMAT JSONEachRow";
             List<String> lines;
             try {
                 lines = clickhouse.queryLines(sql);

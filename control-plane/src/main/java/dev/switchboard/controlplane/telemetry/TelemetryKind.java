@@ -75,6 +75,18 @@ public enum TelemetryKind {
         return int64Columns.contains(column);
     }
 
+    /**
+     * The {@code LIMIT 1 BY} clause that keeps one row of each event: delivery is at least once, so a row may be stored
+     * twice. Rows written before the event id (schema version 6) have it empty; their copies are alike in request id,
+     * instance and time, which tell them apart.
+     */
+    public String onePerEvent() {
+        if (this == LIMIT_EVENTS) {
+            return "LIMIT 1 BY event_id";
+        }
+        return "LIMIT 1 BY " + TelemetryWire.EVENT_ID + ", request_id, instance, " + millisColumn;
+    }
+
     /** The kind a subject under {@code prefix} names, or null. */
     public static TelemetryKind ofSubject(String prefix, String subject) {
         if (subject == null || !subject.startsWith(prefix)) {

@@ -1,6 +1,7 @@
 package dev.switchboard.controlplane.telemetry;
 
 import dev.switchboard.controlplane.ControlPlaneConfig;
+import dev.switchboard.controlplane.lease.ControlPlaneLease;
 import dev.switchboard.controlplane.limits.BudgetAlerts;
 import dev.switchboard.controlplane.telemetry.ClickHouseStore.ClickHouseFailure;
 import dev.switchboard.model.telemetry.TelemetryWire;
@@ -21,13 +22,18 @@ import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import jakarta.interceptor.Interceptor;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.jboss.logging.Logger;
 
 /**
@@ -40,7 +46,17 @@ import org.jboss.logging.Logger;
  * So a poison message cannot block the stream. Row contents are never logged. Budget threshold events, once ClickHouse
  * took them, go on to {@link BudgetAlerts} for their webhooks.
  *
- * <p>Its readiness check ({@link TelemetryReadiness}) is always up and says what the writer is doing.
+ * <p>Only the holder of the {@link ControlPlaneLease} writes; the other replicas' writers stand by (state
+ * {@code standby}) and the next holder goes on from the durable consumer where the last one stopped (messages it had
+ * taken but not acknowledged come again: at least once, as after any crash).
+ *
+ * <p>A stop (SIGTERM) lets the insert in flight finish and acknowledges its message before the connections close; the
+ * rest of the fetched batch is handed back to the stream at once. An insert that outlasts the ClickHouse timeout is
+ * abandoned: its message is delivered again, and if ClickHouse had taken its rows they are stored twice, which readers
+ * hide (one row per event id, {@link TelemetryKind#onePerEvent}).
+ *
+ * <p>Its readiness check ({@link TelemetryReadiness}) is always up and says what the writer is doing: whether NATS and
+ * ClickHouse are reachable, since when one is not, and when the last outage ended.
  */
 @Singleton
 public class TelemetryWriter {
@@ -67,6 +83,9 @@ public class TelemetryWriter {
     @Inject
     BudgetAlerts alerts;
 
+    @Inject
+    ControlPlaneLease lease;
+
     private volatile Thread worker;
     private volatile boolean stopping;
     private volatile Connection connection;
@@ -75,6 +94,11 @@ public class TelemetryWriter {
     private volatile boolean clickhouseUp = true;
     private volatile boolean natsUp = true;
     private volatile String lastError;
+    /** When the current outage of NATS or ClickHouse began; null when there is none. */
+    private volatile Instant outageSince;
+    /** When the last outage ended, and what it was. */
+    private volatile Instant lastOutageEnded;
+    private volatile String lastOutageError;
     private volatile long pending = -1;
     private volatile long lastLagCheck;
     private final AtomicLong writtenMessages = new AtomicLong();
@@ -82,10 +106,13 @@ public class TelemetryWriter {
     private final AtomicLong terminated = new AtomicLong();
     private final AtomicLong droppedRows = new AtomicLong();
 
-    /** What the writer has done so far. */
+    /**
+     * What the writer has done so far. {@code pending} is -1 while NATS is not connected (unknown); {@code lastError} is the current outage's, null when
+     * there is none; {@code lastOutageEnded} and {@code lastOutageError} tell the one before.
+     */
     public record Status(String state, boolean natsConnected, boolean clickhouseReachable, long pending,
                          long writtenMessages, long writtenRows, long terminated, long droppedRows,
-                         String lastError) {
+                         String lastError, Instant outageSince, Instant lastOutageEnded, String lastOutageError) {
     }
 
     void start(@Observes StartupEvent event) {
@@ -102,6 +129,7 @@ public class TelemetryWriter {
                     + " not starting with a digit (got '%s')", config.clickhouse().database());
             return;
         }
+        stopping = false;
         worker = new Thread(this::run, "telemetry-writer");
         worker.setDaemon(true);
         worker.start();
@@ -118,9 +146,12 @@ public class TelemetryWriter {
 
     public Status status() {
         String state = !config.telemetry().writer().enabled() ? "disabled"
-                : !clickhouse.configured() ? "not configured" : stopping ? "stopped" : "running";
-        return new Status(state, connected(), clickhouseUp && schemaReady, pending, writtenMessages.get(),
-                writtenRows.get(), terminated.get(), droppedRows.get(), lastError);
+                : !clickhouse.configured() ? "not configured" : stopping ? "stopped"
+                : !lease.held() ? "standby" : "running";
+        boolean nats = connected();
+        return new Status(state, nats, clickhouseUp && schemaReady, nats ? pending : -1, writtenMessages.get(),
+                writtenRows.get(), terminated.get(), droppedRows.get(), lastError, outageSince, lastOutageEnded,
+                lastOutageError);
     }
 
     private boolean connected() {
@@ -131,6 +162,10 @@ public class TelemetryWriter {
     private void run() {
         long delay = config.telemetry().writer().retryDelay().toMillis();
         while (!stopping) {
+            if (!lease.held()) {
+                pause(lease.interval().toMillis());
+                continue;
+            }
             try {
                 if (!schemaReady) {
                     clickhouse.ensureSchema();
@@ -141,10 +176,7 @@ public class TelemetryWriter {
                 }
                 JetStreamSubscription sub = subscription();
                 List<Message> batch = sub.fetch(config.telemetry().writer().batch(), Duration.ofSeconds(1));
-                if (!natsUp) {
-                    natsUp = true;
-                    LOG.infof("NATS reachable again at %s", config.nats().url());
-                }
+                natsBack();
                 handle(batch);
                 checkLag(sub, batch.isEmpty());
             } catch (ClickHouseFailure e) {
@@ -157,13 +189,7 @@ public class TelemetryWriter {
                 if (stopping) {
                     return;
                 }
-                lastError = describe(e);
-                if (natsUp) {
-                    natsUp = false;
-                    LOG.warnf("telemetry writer: NATS at %s not usable, retrying every %d ms: %s",
-                            config.nats().url(), delay, lastError);
-                }
-                subscription = null;
+                natsFailed(describe(e));
                 pause(delay);
             }
         }
@@ -171,6 +197,12 @@ public class TelemetryWriter {
 
     private void handle(List<Message> batch) throws InterruptedException {
         for (int i = 0; i < batch.size(); i++) {
+            if (stopping) { // what is left goes back to the stream now, for another replica or the next start
+                for (int j = i; j < batch.size(); j++) {
+                    batch.get(j).nak();
+                }
+                return;
+            }
             Message msg = batch.get(i);
             TelemetryKind kind = TelemetryKind.ofSubject(config.telemetry().subjectPrefix(), msg.getSubject());
             long seq = msg.metaData().streamSequence();
@@ -311,13 +343,50 @@ public class TelemetryWriter {
     private void clickhouseUp(boolean up) {
         if (up && !clickhouseUp) {
             LOG.infof("ClickHouse at %s takes telemetry again", clickhouse.where());
-            lastError = null;
+            clickhouseUp = true;
+            recovered();
         }
         clickhouseUp = up;
     }
 
+    private void natsFailed(String error) {
+        failing(error);
+        if (natsUp) {
+            natsUp = false;
+            LOG.warnf("telemetry writer: NATS at %s not usable, retrying every %d ms: %s", config.nats().url(),
+                    config.telemetry().writer().retryDelay().toMillis(), error);
+        }
+        subscription = null;
+    }
+
+    private void natsBack() {
+        if (!natsUp) {
+            natsUp = true;
+            LOG.infof("NATS reachable again at %s", config.nats().url());
+            recovered();
+        }
+    }
+
+    private void failing(String error) {
+        lastError = error;
+        if (outageSince == null) {
+            outageSince = Instant.now();
+        }
+    }
+
+    /** NATS or ClickHouse is back: the outage ends unless the other one is still away. */
+    private void recovered() {
+        if (outageSince == null || !natsUp || !clickhouseUp) {
+            return;
+        }
+        lastOutageEnded = Instant.now();
+        lastOutageError = lastError;
+        lastError = null;
+        outageSince = null;
+    }
+
     private void clickhouseDown(ClickHouseFailure e) {
-        lastError = e.getMessage();
+        failing(e.getMessage());
         if (clickhouseUp) {
             LOG.warnf("telemetry writer: %s at %s; messages stay in the stream and are retried every %d ms",
                     e.getMessage(), clickhouse.where(), config.telemetry().writer().retryDelay().toMillis());
@@ -404,12 +473,12 @@ public class TelemetryWriter {
         }
     }
 
+    /** Waits between tries; a stop ends the wait at once. */
     private void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            stopping = true;
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        long left;
+        while (!stopping && (left = deadline - System.nanoTime()) > 0) {
+            LockSupport.parkNanos(left);
         }
     }
 
@@ -417,17 +486,37 @@ public class TelemetryWriter {
         return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
     }
 
-    void stop(@Observes ShutdownEvent event) {
+    /**
+     * Before {@link ClickHouseStore} closes its client (a lower priority runs first): the insert in flight finishes
+     * within the ClickHouse timeout and its acknowledgement is flushed to NATS; past that, it is abandoned.
+     */
+    void stop(@Observes @Priority(Interceptor.Priority.APPLICATION) ShutdownEvent event) {
         stopping = true;
         Thread t = worker;
         if (t != null) {
-            t.interrupt();
+            LockSupport.unpark(t);
             try {
-                t.join(3_000);
+                t.join(config.clickhouse().timeout().toMillis() + 2_000);
+                if (t.isAlive()) {
+                    LOG.warnf("telemetry writer: abandoned an insert into ClickHouse at %s that outlasted the timeout;"
+                            + " its message is delivered again (readers keep one row per event id)", clickhouse.where());
+                    t.interrupt();
+                    t.join(1_000);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
-        NatsOptions.close(connection);
+        Connection c = connection;
+        connection = null;
+        subscription = null;
+        if (c != null && c.getStatus() == Connection.Status.CONNECTED) {
+            try {
+                c.flush(Duration.ofSeconds(2)); // the last acknowledgements
+            } catch (Exception e) {
+                LOG.debugf("flushing the acknowledgements: %s", describe(e));
+            }
+        }
+        NatsOptions.close(c);
     }
 }

@@ -59,6 +59,43 @@ class BadInputTest {
     }
 
     @Test
+    void unknownFieldsAndInvalidValuesComeBackTogether() {
+        assertProblem(Admin.post("/admin/v1/provider-accounts", """
+                {"name": "bad name", "type": "openai-compatible", "base_url": "http://127.0.0.1:9/v1",
+                 "colour": "red", "auth": {"type": "api-key", "api_key": "sk-x", "region": "eu"}}"""), 400, """
+                {"status":400,"title":"invalid input","detail":"3 errors","errors":[
+                 {"path":"auth.region","message":"unknown field 'region'"},
+                 {"path":"colour","message":"unknown field 'colour'"},
+                 {"path":"name","message":"must start with a letter or digit and contain only letters, digits, '.', '_' and '-' (max 128)"}]}""");
+        assertProblem(Admin.put("/admin/v1/provider-accounts/base/models/chat", """
+                {"id": "chat", "colour": "red", "price": {"input_per_million_usd": -1}}"""), 400, """
+                {"status":400,"title":"invalid input","detail":"2 errors","errors":[
+                 {"path":"colour","message":"unknown field 'colour'"},
+                 {"path":"price.input_per_million_usd","message":"must be >= 0"}]}""");
+        assertProblem(Admin.importConfig("""
+                users: [{name: carol, emial: c@example.com}]
+                teams: [{name: t, members: [carol, dave]}]
+                """), 400, """
+                {"status":400,"title":"invalid input","detail":"2 errors","errors":[
+                 {"path":"users[0].emial","message":"unknown field 'emial'"},
+                 {"path":"teams[0].members[1]","message":"unknown user 'dave'"}]}""");
+        assertNothingChanged();
+    }
+
+    @Test
+    void anApiKeyOnAnAccountWithoutKeyAuthIsRefusedAndNeverStored() {
+        Response r = Admin.post("/admin/v1/provider-accounts", """
+                {"name": "local", "type": "openai-compatible", "base_url": "http://127.0.0.1:9/v1",
+                 "auth": {"type": "none", "api_key": "sk-contradiction-1"}}""");
+        assertProblem(r, 400, """
+                {"status":400,"title":"invalid input","detail":"1 error","errors":[
+                 {"path":"auth.api_key","message":"applies only to auth type api-key"}]}""");
+        assertTrue(!r.asString().contains("sk-contradiction-1"));
+        Admin.get("/admin/v1/provider-accounts/local").then().statusCode(404);
+        assertNothingChanged();
+    }
+
+    @Test
     void aValueOfTheWrongTypeIsReportedAtItsField() {
         Response r = Admin.post("/admin/v1/rate-limits",
                 "{\"name\": \"rl\", \"subjects\": [\"user:alice\"], \"requests\": \"many\", \"per\": \"minute\"}");

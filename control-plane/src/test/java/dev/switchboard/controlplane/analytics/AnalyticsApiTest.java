@@ -119,7 +119,7 @@ class AnalyticsApiTest {
         r.put("subject", log.subject());
         r.put("team", log.team());
         r.put("credential", log.credential());
-        r.put("endpoint", "CHAT_COMPLETIONS");
+        r.put("endpoint", "/v1/chat/completions");
         r.put("requested_model", log.requested());
         r.put("resolved_model", log.resolved());
         r.put("stream", log.stream() ? 1 : 0);

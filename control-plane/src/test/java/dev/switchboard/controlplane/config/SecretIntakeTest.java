@@ -4,9 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.switchboard.model.codec.ConfigCodec;
+import dev.switchboard.model.config.SwitchboardConfig;
 import dev.switchboard.model.secret.Secret;
 import dev.switchboard.model.secret.SecretSealer;
 import dev.switchboard.model.validation.ConfigError;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -44,6 +47,29 @@ class SecretIntakeTest {
         intake.apply("auth.api_key", Secret.clear("sk-never-echoed"), null);
         assertEquals("auth.api_key", intake.errors().get(0).path());
         assertTrue(!intake.errors().get(0).message().contains("sk-never-echoed"));
+    }
+
+    @Test
+    void anIdentityProvidersSignInSecretIsSealedAtItsPath() {
+        SwitchboardConfig given = ConfigCodec.loadYaml("""
+                identity_providers:
+                  - name: okta
+                    issuer: https://example.okta.com/oauth2/default
+                    audiences: [api://switchboard]
+                    jwks_url: https://example.okta.com/oauth2/default/v1/keys
+                    sign_in: {client_id: switchboard-mcp, client_secret: okta-secret}
+                """, 1, Instant.EPOCH).config();
+        List<String> paths = new java.util.ArrayList<>();
+
+        SwitchboardConfig stored = SecretFields.apply(given, SwitchboardConfig.EMPTY, (path, secret, old) -> {
+            paths.add(path);
+            return new SecretIntake(sealer).apply(path, secret, old);
+        });
+
+        assertEquals(List.of("identity_providers[0].sign_in.client_secret"), paths);
+        Secret sealed = stored.identityProviders().get(0).signIn().clientSecret();
+        assertEquals("okta-secret", sealer.open(sealed.sealedValue()));
+        assertEquals("switchboard-mcp", stored.identityProviders().get(0).signIn().clientId());
     }
 
     @Test

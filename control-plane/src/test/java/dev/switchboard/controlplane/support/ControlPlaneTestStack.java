@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * an Object Store bucket of its own (dropped at the end), with a fresh master key and admin token, a fake identity
  * provider for admin JWTs, the repo's example config as the bootstrap file, and its log in a file for the secrets scan.
  * Telemetry goes through a stream, subjects and a ClickHouse database of the run's own (dropped at the end); the
- * control plane reaches the real ClickHouse through a {@link TcpProxy} that the tests can cut.
+ * control plane reaches the real ClickHouse and NATS through {@link TcpProxy}s that the tests can cut.
  */
 public class ControlPlaneTestStack implements QuarkusTestResourceLifecycleManager {
 
@@ -37,6 +37,8 @@ public class ControlPlaneTestStack implements QuarkusTestResourceLifecycleManage
     public static String bucket;
     public static String masterKey;
     public static String adminToken;
+    /** Signs in to the console read-only. */
+    public static String viewerToken;
     public static String natsUrl;
     public static FakeIdentityProvider idp;
     /** Everything the control plane logs while the tests run. */
@@ -45,6 +47,15 @@ public class ControlPlaneTestStack implements QuarkusTestResourceLifecycleManage
     public static String clickhouseUrl;
     public static String clickhouseDatabase;
     public static TcpProxy clickhouseProxy;
+    /** The control plane's way to NATS, which a test can cut (the tests' own clients use {@link #natsUrl}). */
+    public static TcpProxy natsProxy;
+    /**
+     * The control plane's way to PostgreSQL. Down when the control plane starts, and up once it has been refused twice:
+     * so every run starts the way a control plane does before its database is there.
+     */
+    public static TcpProxy pgProxy;
+    /** Given as the database password (the test server trusts loopback): it must show nowhere. */
+    public static final String PG_PASSWORD = "pg-secret-never-shown-7c1d";
     public static String telemetryStream;
     public static String telemetryPrefix;
     /** The planes' counts subjects and the spent-totals bucket of the run. */
@@ -61,6 +72,7 @@ public class ControlPlaneTestStack implements QuarkusTestResourceLifecycleManage
         bucket = "switchboard-config-test-" + runId;
         masterKey = Base64.getEncoder().encodeToString(random(32));
         adminToken = "sb-admin-test-" + HexFormat.of().formatHex(random(16));
+        viewerToken = "sb-viewer-test-" + HexFormat.of().formatHex(random(16));
         natsUrl = stack.natsUrl();
         idp = FakeIdentityProvider.start();
         clickhouseUrl = stack.clickhouseUrl();
@@ -72,6 +84,16 @@ public class ControlPlaneTestStack implements QuarkusTestResourceLifecycleManage
         try {
             java.net.URI ch = java.net.URI.create(clickhouseUrl);
             clickhouseProxy = new TcpProxy(ch.getHost(), ch.getPort());
+            java.net.URI nats = java.net.URI.create(natsUrl);
+            natsProxy = new TcpProxy(nats.getHost(), nats.getPort());
+            pgProxy = new TcpProxy(stack.pgHost(), stack.pgPort());
+            pgProxy.down();
+            Thread opener = new Thread(() -> {
+                pgProxy.awaitRefused(2);
+                pgProxy.up();
+            }, "pg-proxy-opener");
+            opener.setDaemon(true);
+            opener.start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -83,14 +105,16 @@ public class ControlPlaneTestStack implements QuarkusTestResourceLifecycleManage
         }
         return Map.ofEntries(
                 Map.entry("quarkus.datasource.reactive.url",
-                        "postgresql://" + stack.pgHost() + ":" + stack.pgPort() + "/" + stack.pgDatabase()),
+                        "postgresql://127.0.0.1:" + pgProxy.port() + "/" + stack.pgDatabase()),
                 Map.entry("quarkus.datasource.username", stack.pgUser()),
+                Map.entry("quarkus.datasource.password", PG_PASSWORD),
                 Map.entry("switchboard.db.schema", schema),
-                Map.entry("switchboard.nats.url", natsUrl),
+                Map.entry("switchboard.nats.url", "nats://127.0.0.1:" + natsProxy.port()),
                 Map.entry(FeedSettings.BUCKET, bucket), // the one name the planes read too
                 Map.entry("switchboard.sync.retry-max", "500ms"),
                 Map.entry("switchboard.master-key", masterKey),
                 Map.entry("switchboard.admin.token", adminToken),
+                Map.entry("switchboard.console.viewer-token", viewerToken),
                 Map.entry("switchboard.admin.jwt.issuer", idp.issuer()),
                 Map.entry("switchboard.admin.jwt.jwks-url", idp.jwksUrl()),
                 Map.entry("switchboard.admin.jwt.audiences", AUDIENCE),
@@ -125,6 +149,12 @@ public class ControlPlaneTestStack implements QuarkusTestResourceLifecycleManage
     private static void dropTelemetry() {
         if (clickhouseProxy != null) {
             clickhouseProxy.close();
+        }
+        if (natsProxy != null) {
+            natsProxy.close();
+        }
+        if (pgProxy != null) {
+            pgProxy.close();
         }
         try (Connection nc = Nats.connect(natsUrl)) {
             nc.jetStreamManagement().deleteStream(telemetryStream);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.controlplane.ControlPlaneConfig;
 import dev.switchboard.controlplane.config.MasterKey;
+import dev.switchboard.controlplane.lease.ControlPlaneLease;
 import dev.switchboard.controlplane.store.Head;
 import dev.switchboard.model.config.SwitchboardConfig;
 import dev.switchboard.model.config.User;
@@ -51,6 +52,17 @@ class SnapshotRetryTest {
         SnapshotPublisher publisher = new SnapshotPublisher();
         publisher.config = config;
         publisher.masterKey = new MasterKey(config);
+        publisher.lease = new ControlPlaneLease() { // this process alone: it holds the lease
+            @Override
+            public boolean held() {
+                return true;
+            }
+
+            @Override
+            public Duration interval() {
+                return Duration.ofMillis(100);
+            }
+        };
         Head head = new Head(7, Instant.now(),
                 SwitchboardConfig.builder().users(List.of(new User("alice", null))).build());
         try {

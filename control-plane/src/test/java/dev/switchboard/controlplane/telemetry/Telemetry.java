@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.function.BooleanSupplier;
 
 /** Rows and messages as the planes publish them (TelemetryWire), for the tests. */
-final class Telemetry {
+public final class Telemetry {
 
     static final ObjectMapper JSON = new ObjectMapper();
     static final DateTimeFormatter CH_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
@@ -27,11 +27,11 @@ final class Telemetry {
     private Telemetry() {
     }
 
-    static String subject(TelemetryKind kind) {
+    public static String subject(TelemetryKind kind) {
         return ControlPlaneTestStack.telemetryPrefix + kind.table();
     }
 
-    static ObjectNode requestLog(String id, String subject, String model, Instant at, int status) {
+    public static ObjectNode requestLog(String id, String subject, String model, Instant at, int status) {
         ObjectNode r = JSON.createObjectNode();
         r.put("request_id", id);
         r.put("started_at", CH_TIME.format(at));
@@ -86,32 +86,32 @@ final class Telemetry {
     }
 
     /** Rows as a JSONEachRow body. */
-    static byte[] body(List<ObjectNode> rows) {
+    public static byte[] body(List<ObjectNode> rows) {
         StringBuilder out = new StringBuilder();
         rows.forEach(r -> out.append(r).append('\n'));
         return out.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    static PublishAck publish(Connection nc, String subject, String msgId, byte[] body) throws Exception {
+    public static PublishAck publish(Connection nc, String subject, String msgId, byte[] body) throws Exception {
         Headers headers = new Headers().add("Nats-Msg-Id", msgId);
         return nc.jetStream().publish(NatsMessage.builder().subject(subject).headers(headers).data(body).build());
     }
 
     /** The stream as the publishers create it, unless the writer has already. */
-    static void ensureStream(Connection nc) throws Exception {
+    public static void ensureStream(Connection nc) throws Exception {
         TelemetryWriter.ensureStream(nc.jetStreamManagement(), ControlPlaneTestStack.telemetryStream,
                 ControlPlaneTestStack.telemetryPrefix, 1);
     }
 
-    static String table(TelemetryKind kind) {
+    public static String table(TelemetryKind kind) {
         return ControlPlaneTestStack.clickhouseDatabase + "." + kind.table();
     }
 
-    static long count(TelemetryKind kind, String where) throws Exception {
+    public static long count(TelemetryKind kind, String where) throws Exception {
         return ClickHouseHttp.count("SELECT count() FROM " + table(kind) + " WHERE " + where);
     }
 
-    static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+    public static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
@@ -121,7 +121,7 @@ final class Telemetry {
         }
     }
 
-    static long countQuietly(TelemetryKind kind, String where) {
+    public static long countQuietly(TelemetryKind kind, String where) {
         try {
             return count(kind, where);
         } catch (Exception e) {
@@ -130,7 +130,7 @@ final class Telemetry {
     }
 
     /** Waits until the writer has created the tables, the rollups and their backfill included. */
-    static void awaitTables() throws InterruptedException {
+    public static void awaitTables() throws InterruptedException {
         dev.switchboard.controlplane.support.TelemetrySchemaReady.await();
     }
 }

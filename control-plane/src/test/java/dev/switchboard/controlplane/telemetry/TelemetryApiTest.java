@@ -84,6 +84,32 @@ class TelemetryApiTest {
     }
 
     @Test
+    void aRowStoredTwiceShowsOnce() throws Exception {
+        String who = "dup-" + UUID.randomUUID();
+        ObjectNode a = requestLog(who + "-a", who, "chat", T0, 200).put("event_id", "gw-1-1");
+        ObjectNode b = requestLog(who + "-b", who, "chat", T0.plusSeconds(1), 200).put("event_id", "gw-1-2");
+        ObjectNode sameRequestId = requestLog(who + "-a", who, "chat", T0.plusSeconds(2), 200).put("event_id", "gw-1-3");
+        ObjectNode older = requestLog(who + "-old", who, "chat", T0.plusSeconds(3), 200); // before event ids
+        String table = Telemetry.table(TelemetryKind.REQUEST_LOGS);
+        ClickHouseHttp.insert(table, new String(Telemetry.body(List.of(a, b, sameRequestId, older)), StandardCharsets.UTF_8));
+        // a message delivered again after ClickHouse had taken it
+        ClickHouseHttp.insert(table, new String(Telemetry.body(List.of(a, older)), StandardCharsets.UTF_8));
+        assertEquals(6, Telemetry.count(TelemetryKind.REQUEST_LOGS, "subject = '" + who + "'"));
+
+        List<String> shown = new ArrayList<>();
+        items(LOGS, "subject", who).forEach(i -> shown.add(i.get("request_id").asText().substring(who.length() + 1)
+                + "/" + i.path("event_id").asText()));
+        assertEquals(List.of("old/", "a/gw-1-3", "b/gw-1-2", "a/gw-1-1"), shown,
+                "one row per event; a caller's request id used twice is two events");
+
+        ObjectNode call = toolCall(who + "-t", who, "files", "read", "ok", T0).put("event_id", "mcp-1-1");
+        String tools = Telemetry.table(TelemetryKind.TOOL_CALLS);
+        ClickHouseHttp.insert(tools, new String(Telemetry.body(List.of(call)), StandardCharsets.UTF_8));
+        ClickHouseHttp.insert(tools, new String(Telemetry.body(List.of(call)), StandardCharsets.UTF_8));
+        assertEquals(1, items(TOOLS, "subject", who).size());
+    }
+
+    @Test
     void requestLogsNewestFirstWithNestedJsonParsed() {
         JsonNode items = items(LOGS, "subject", WHO);
         assertEquals(List.of("r4", "r3", "r2", "r1", "r0"), ids(items));

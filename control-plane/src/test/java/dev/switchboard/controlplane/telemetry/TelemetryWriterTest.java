@@ -255,6 +255,67 @@ class TelemetryWriterTest {
     }
 
     @Test
+    void aStopDuringAnInsertFinishesItAndTheBatchIsStoredOnce() throws Exception {
+        String run = "s-" + UUID.randomUUID();
+        List<com.fasterxml.jackson.databind.node.ObjectNode> rows = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            rows.add(requestLog(run + "-" + i, "ivan", "chat", Instant.now(), 200));
+        }
+        rows.add(requestLog(run + "-last", "ivan", "chat", Instant.now(), 200));
+        var sent = ControlPlaneTestStack.clickhouseProxy.watch(run + "-last");
+        ControlPlaneTestStack.clickhouseProxy.holdAnswers();
+        Thread stopping = new Thread(() -> writer.stop(null), "test-stop");
+        try {
+            publish(nc, subject(TelemetryKind.REQUEST_LOGS), run, body(rows));
+            assertTrue(sent.await(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS), "the insert reached ClickHouse");
+            stopping.start(); // SIGTERM while ClickHouse has the rows and the writer waits for its answer
+            await("the stop to begin", WAIT, () -> !writer.running());
+        } finally {
+            ControlPlaneTestStack.clickhouseProxy.releaseAnswers();
+        }
+        stopping.join(WAIT.toMillis());
+        assertFalse(stopping.isAlive(), "the stop ended");
+        assertEquals(41, Telemetry.count(TelemetryKind.REQUEST_LOGS, "request_id LIKE '" + run + "-%'"));
+        ConsumerInfo consumer = nc.jetStreamManagement().getConsumerInfo(ControlPlaneTestStack.telemetryStream,
+                "writer-" + ControlPlaneTestStack.runId);
+        assertEquals(0, consumer.getNumPending() + consumer.getNumAckPending(), "acknowledged before the stop ended");
+
+        writer.start(null); // the next start: nothing is delivered again
+        publish(nc, subject(TelemetryKind.REQUEST_LOGS), run + "-marker",
+                body(List.of(requestLog(run + "-marker", "ivan", "chat", Instant.now(), 200))));
+        await("the marker", WAIT, () -> countQuietly(TelemetryKind.REQUEST_LOGS, "request_id = '" + run + "-marker'") == 1);
+        assertEquals(42, Telemetry.count(TelemetryKind.REQUEST_LOGS, "request_id LIKE '" + run + "-%'"));
+    }
+
+    @Test
+    void whileNatsIsAwayReadinessSaysSoAndWhenTheOutageEnded() throws Exception {
+        await("NATS connected", WAIT, () -> writer.status().natsConnected());
+        ControlPlaneTestStack.natsProxy.down();
+        JsonNode during;
+        try {
+            await("the writer to notice", WAIT, () -> writer.status().outageSince() != null);
+            during = check(Admin.json(given().get("/q/health/ready").then().extract().asString()), "telemetry-writer")
+                    .path("data");
+        } finally {
+            ControlPlaneTestStack.natsProxy.up();
+        }
+        assertFalse(during.path("nats_connected").asBoolean(true), during.toString());
+        assertEquals(-1, during.path("pending").asLong(), "not known while NATS is away");
+        assertTrue(during.path("lagging").asBoolean(false), during.toString());
+        assertTrue(during.has("outage_since"), during.toString());
+        assertTrue(during.path("last_error").asText().contains("NATS"), during.toString());
+
+        await("the outage to end", WAIT, () -> writer.status().natsConnected() && writer.status().outageSince() == null);
+        JsonNode after = check(Admin.json(given().get("/q/health/ready").then().statusCode(200).extract().asString()),
+                "telemetry-writer").path("data");
+        assertFalse(after.has("last_error"), "no error once the outage is over: " + after);
+        assertFalse(after.has("outage_since"), after.toString());
+        assertFalse(Instant.parse(after.path("last_outage_ended").asText())
+                .isBefore(Instant.parse(during.path("outage_since").asText())), after.toString());
+        assertEquals(during.path("last_error").asText(), after.path("last_outage_error").asText());
+    }
+
+    @Test
     void readinessShowsTheWriter() {
         JsonNode ready = Admin.json(given().get("/q/health/ready").then().statusCode(200).extract().asString());
         JsonNode check = check(ready, "telemetry-writer");

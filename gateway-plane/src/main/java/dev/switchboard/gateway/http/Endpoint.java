@@ -21,4 +21,12 @@ public enum Endpoint {
     public String path() {
         return path;
     }
+
+    /**
+     * The operation as the request log and the analytics name it: its path under {@code /v1}, whichever base path
+     * ({@code /api/llm}, ...) the caller used.
+     */
+    public String logName() {
+        return "/v1" + path;
+    }
 }

@@ -77,6 +77,12 @@ public final class GatewayError extends RuntimeException {
                 "The request body is larger than the limit of " + limit + " bytes.");
     }
 
+    /** 414 for a request line over the limit, 431 for headers over it; {@code message} names the sizes. */
+    public static GatewayError requestHeadTooLarge(int status, String message) {
+        return new GatewayError(status, "invalid_request_error",
+                status == 414 ? "request_line_too_long" : "request_headers_too_large", null, message);
+    }
+
     public static GatewayError unsupportedMediaType(String contentType) {
         return new GatewayError(415, "invalid_request_error", "unsupported_media_type", null,
                 "The request body must be application/json, got '" + contentType + "'.");

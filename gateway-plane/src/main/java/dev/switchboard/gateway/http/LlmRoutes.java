@@ -5,6 +5,7 @@ import dev.switchboard.gateway.forward.Forwarder;
 import dev.switchboard.gateway.guardrail.GuardrailWebhooks;
 import dev.switchboard.gateway.limits.GatewayLimits;
 import dev.switchboard.gateway.limits.LimitStep;
+import dev.switchboard.gateway.metrics.GatewayMetrics;
 import dev.switchboard.gateway.pipeline.GatewayResponses;
 import dev.switchboard.gateway.pipeline.LlmPipeline;
 import dev.switchboard.gateway.pipeline.LlmRequest;
@@ -28,8 +29,10 @@ import dev.switchboard.model.config.ProviderType;
 import dev.switchboard.model.snapshot.ModelRef;
 import dev.switchboard.runtime.auth.BearerAuthenticator;
 import dev.switchboard.runtime.telemetry.RowQueue;
+import dev.switchboard.runtime.vertx.RequestHeadLimits;
 import dev.switchboard.gateway.tracing.TraceExport;
 import dev.switchboard.runtime.webhook.VertxWebhookClient;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -85,6 +88,9 @@ public class LlmRoutes {
     @Inject
     GatewayLimits limits;
 
+    @Inject
+    MeterRegistry registry;
+
     @ConfigProperty(name = "switchboard.anthropic.default-max-tokens", defaultValue = "4096")
     int anthropicDefaultMaxTokens;
 
@@ -114,8 +120,17 @@ public class LlmRoutes {
                 vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setMaxPoolSize(8)),
                 Clock.systemUTC(), anthropicDefaultMaxTokens);
         LimitStep limitStep = new LimitStep(limits.limits().counters(), limits.clock());
+        GatewayMetrics metrics = new GatewayMetrics(registry, holder::current);
+        holder.holder().onApplied(applied -> metrics.applied(applied.state(), routingStats));
+        if (holder.current() != null) {
+            metrics.applied(holder.current(), routingStats);
+        }
         pipeline = new LlmPipeline(vertx, authenticator, resolver, adapters, forwarder,
-                new Recorder(routingStats, statistics, logs, limitStep, traces.queue()), limitStep);
+                new Recorder(routingStats, statistics, logs, limitStep, traces.queue(), metrics), limitStep);
+        // before every other route: a head over the limits gets this API's error, not the HTTP server's bare 414/431
+        RequestHeadLimits.Limits headLimits = RequestHeadLimits.Limits.from(ConfigProvider.getConfig());
+        router.route().order(Integer.MIN_VALUE).handler(rc -> headLimits.check(rc.request()).ifPresentOrElse(
+                refusal -> fail(rc, GatewayError.requestHeadTooLarge(refusal.status(), refusal.message())), rc::next));
         BodyHandler body = BodyHandler.create(false).setBodyLimit(maxBodySize).setPreallocateBodyBuffer(true);
         for (String base : BASE_PATHS) {
             for (Endpoint endpoint : Endpoint.values()) {
@@ -285,14 +300,17 @@ public class LlmRoutes {
     }
 
     private void failure(RoutingContext rc) {
+        fail(rc, rc.statusCode() == 413 ? GatewayError.bodyTooLarge(maxBodySize)
+                : rc.failure() != null ? rc.failure() : GatewayError.internal());
+    }
+
+    /** Answers with {@code error} in the shape of the API the path belongs to (Anthropic's for its Messages API). */
+    private static void fail(RoutingContext rc, Throwable error) {
         ensureRequestId(rc);
-        if (rc.request().path().endsWith(Endpoint.MESSAGES.path()) || rc.request().path().endsWith(COUNT_TOKENS)) {
+        String path = rc.request().path();
+        if (path != null && (path.endsWith(Endpoint.MESSAGES.path()) || path.endsWith(COUNT_TOKENS))) {
             GatewayResponses.useAnthropicErrors(rc);
         }
-        if (rc.statusCode() == 413) {
-            GatewayResponses.fail(rc, GatewayError.bodyTooLarge(maxBodySize));
-        } else {
-            GatewayResponses.fail(rc, rc.failure() != null ? rc.failure() : GatewayError.internal());
-        }
+        GatewayResponses.fail(rc, error);
     }
 }

@@ -53,7 +53,10 @@ public final class LlmPipeline {
                 .compose(s -> authenticator.authenticate(s.snapshot(), credential(rc, endpoint)))
                 .map(principal -> prepare(rc, endpoint, state, principal, requestId, startNanos, startMillis, context))
                 .onSuccess(x -> limit(rc, x))
-                .onFailure(err -> GatewayResponses.fail(rc, err));
+                .onFailure(err -> {
+                    recorder.refused(endpoint, err, startNanos);
+                    GatewayResponses.fail(rc, err);
+                });
     }
 
     /**

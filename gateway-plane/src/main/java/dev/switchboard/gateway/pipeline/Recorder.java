@@ -1,8 +1,11 @@
 package dev.switchboard.gateway.pipeline;
 
 import dev.switchboard.gateway.forward.Outcome;
+import dev.switchboard.gateway.http.Endpoint;
 import dev.switchboard.gateway.http.GatewayError;
 import dev.switchboard.gateway.limits.LimitStep;
+import dev.switchboard.gateway.metrics.GatewayMetrics;
+import dev.switchboard.gateway.provider.anthropic.inbound.AnthropicInboundError;
 import dev.switchboard.gateway.routing.RoutingStats;
 import dev.switchboard.gateway.routing.TargetHealth;
 import dev.switchboard.gateway.guardrail.AnswerText;
@@ -23,7 +26,8 @@ import java.util.List;
 /**
  * Step 7, and the bookkeeping of every attempt: each attempt's outcome goes to the target's health (which routing
  * reads), and once the request is done its latency, time to first token, usage, time per output token and cost go to
- * the statistics and a request-log event is queued. Never throws into the request and never blocks.
+ * the statistics, a request-log event is queued and the Prometheus meters are updated from it. Never throws into the
+ * request and never blocks.
  */
 public final class Recorder {
 
@@ -32,15 +36,17 @@ public final class Recorder {
     private final RowQueue<RequestLog> logs;
     private final LimitStep limits;
     private final RowQueue<RequestLog> spans;
+    private final GatewayMetrics metrics;
 
     /** {@code spans}: where finished requests go for their spans; null when traces are off. */
     public Recorder(RoutingStats health, TargetStatistics statistics, RowQueue<RequestLog> logs, LimitStep limits,
-                    RowQueue<RequestLog> spans) {
+                    RowQueue<RequestLog> spans, GatewayMetrics metrics) {
         this.health = health;
         this.statistics = statistics;
         this.logs = logs;
         this.limits = limits;
         this.spans = spans;
+        this.metrics = metrics;
     }
 
     /** Whether requests are traced: the pipeline then takes trace ids at the start and per attempt. */
@@ -82,7 +88,7 @@ public final class Recorder {
         double cost = usage.known() ? target.model().price().costUsd(usage.promptTokens(), usage.completionTokens()) : 0;
         limits.settle(x.admission, usage.promptTokens(), usage.completionTokens(), cost);
         offer(x, new RequestLog(x.requestId, Instant.ofEpochMilli(x.startMillis), x.principal.subject().toString(),
-                RequestLog.teamOf(x.principal), x.principal.credential(), x.request.endpoint().name(), x.request.model(),
+                RequestLog.teamOf(x.principal), x.principal.credential(), x.request.endpoint().logName(), x.request.model(),
                 name, x.request.stream(), outcome.status(), outcome.errorCode(), latencyMs, ttftMs, usage.promptTokens(),
                 usage.completionTokens(), tpotMs, cost, List.copyOf(x.attempts), x.guardrailVerdicts(), x.metadata,
                 budgetKeys(x), null, trace(x, usage), payloads(x)));
@@ -96,13 +102,23 @@ public final class Recorder {
         }
         limits.settle(x.admission, 0, 0, 0);
         offer(x, new RequestLog(x.requestId, Instant.ofEpochMilli(x.startMillis), x.principal.subject().toString(),
-                RequestLog.teamOf(x.principal), x.principal.credential(), x.request.endpoint().name(), x.request.model(),
+                RequestLog.teamOf(x.principal), x.principal.credential(), x.request.endpoint().logName(), x.request.model(),
                 lastTarget, x.request.stream(), error.status(), error.code(), latencyMs, -1, -1, -1, -1, 0,
                 List.copyOf(x.attempts), x.guardrailVerdicts(), x.metadata, budgetKeys(x), error.limit(),
                 trace(x, Usage.UNKNOWN), payloads(x)));
     }
 
+    /**
+     * The gateway refused the request before it was resolved (authentication, authorization, the body, an unknown
+     * model): no request log, only the meters.
+     */
+    void refused(Endpoint endpoint, Throwable err, long startNanos) {
+        int status = err instanceof AnthropicInboundError a ? a.status() : err instanceof GatewayError e ? e.status() : 500;
+        metrics.refused(endpoint, status, System.nanoTime() - startNanos);
+    }
+
     private void offer(Exchange x, RequestLog log) {
+        metrics.record(log);
         logs.offer(log);
         if (spans != null && x.traced()) {
             spans.offer(log);

@@ -215,7 +215,7 @@ public final class RequestSpans {
     /** {@code gen_ai.operation.name} of a gateway endpoint. */
     static String operation(String endpoint) {
         return switch (endpoint) {
-            case "EMBEDDINGS" -> "embeddings";
+            case "/v1/embeddings" -> "embeddings";
             default -> "chat";
         };
     }

@@ -141,10 +141,12 @@ class RequestLogExportTest {
         List<String> columns = new ArrayList<>();
         row.fieldNames().forEachRemaining(columns::add);
         assertEquals(TelemetryWire.REQUEST_LOG_COLUMNS, columns, "the contract's columns, in table order");
+        assertTrue(row.path(TelemetryWire.EVENT_ID).asText().matches(java.util.regex.Pattern.quote("gw-test-" + NAME.toLowerCase()) + "-\\d+"),
+                "an event id of the publisher's: " + row);
         assertEquals("gw-test-" + NAME.toLowerCase(), row.path("instance").asText());
         assertEquals("user:alice", row.path("subject").asText());
         assertEquals("api_key:alice-key", row.path("credential").asText());
-        assertEquals("CHAT_COMPLETIONS", row.path("endpoint").asText());
+        assertEquals("/v1/chat/completions", row.path("endpoint").asText());
         assertEquals("fake/gpt-4o-mini", row.path("requested_model").asText());
         assertEquals("fake/gpt-4o-mini", row.path("resolved_model").asText());
         assertEquals(0, row.path("stream").asInt());

@@ -20,7 +20,7 @@ class RequestLogRowsTest {
     @Test
     void aFailedStreamingRequestAsARow() throws Exception {
         Instant at = Instant.parse("2026-11-25T23:59:59.987Z");
-        RequestLog log = new RequestLog("req-9", at, "user:alice", "ml", "jwt:test-idp", "CHAT_COMPLETIONS",
+        RequestLog log = new RequestLog("req-9", at, "user:alice", "ml", "jwt:test-idp", "/v1/chat/completions",
                 "assistant", null, true, 502, "upstream_unavailable", 12.5, -1, -1, -1, -1, 0,
                 List.of(new RequestLog.Attempt("fake/gpt-4o", 503, 4.25, null, 0, 0),
                         new RequestLog.Attempt("fake/x", -1, 8, null, 0, 0)),
@@ -30,7 +30,8 @@ class RequestLogRowsTest {
         JsonNode row = JSON.readTree(RequestLogRows.encode(log, "gw-1"));
         List<String> columns = new ArrayList<>();
         row.fieldNames().forEachRemaining(columns::add);
-        assertEquals(TelemetryWire.REQUEST_LOG_COLUMNS, columns);
+        // the contract's columns in table order, but the event id, which the publisher adds
+        assertEquals(TelemetryWire.REQUEST_LOG_COLUMNS.stream().filter(c -> !c.equals(TelemetryWire.EVENT_ID)).toList(), columns);
         assertEquals("2026-11-25 23:59:59", row.path("started_at").asText());
         assertEquals(at.toEpochMilli(), row.path("started_at_ms").asLong());
         assertEquals("gw-1", row.path("instance").asText());
@@ -59,7 +60,7 @@ class RequestLogRowsTest {
 
     @Test
     void aColumnThatIsNotNullableNeverGetsNull() throws Exception {
-        RequestLog log = new RequestLog("req-10", Instant.now(), "user:bob", null, null, "CHAT_COMPLETIONS", null,
+        RequestLog log = new RequestLog("req-10", Instant.now(), "user:bob", null, null, "/v1/chat/completions", null,
                 null, false, 400, "invalid_request", Double.NaN, -1, -1, -1, -1, 0, List.of(), List.of(), null, null,
                 null, null, null);
         JsonNode row = JSON.readTree(RequestLogRows.encode(log, "gw-1"));

@@ -25,7 +25,7 @@ class RequestSpansTest {
     private static RequestLog log(int status, String errorCode, String limitRule, List<RequestLog.Attempt> attempts,
                                   List<RequestLog.GuardrailVerdict> verdicts) {
         return new RequestLog("req-1", Instant.ofEpochMilli(START / 1_000_000), "user:alice", "ml",
-                "api_key:alice-key", "CHAT_COMPLETIONS", "assistant", "fake/gpt-4o", false, status, errorCode, 12.5,
+                "api_key:alice-key", "/v1/chat/completions", "assistant", "fake/gpt-4o", false, status, errorCode, 12.5,
                 3.0, 10, 20, 1.0, 0.25, attempts, verdicts, Map.of(), List.of(), limitRule,
                 new RequestLog.Trace(1, 2, 3, 4, START, "assistant", 64, Double.NaN, "cmpl-1", "gpt-4o", "stop"), null);
     }

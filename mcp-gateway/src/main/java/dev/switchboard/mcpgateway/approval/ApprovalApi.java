@@ -15,19 +15,25 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
  * The approval API, for approvers (the {@code approvers} of a tool policy), with the same API keys and JWTs as agents:
  *
  * <ul>
- *   <li>{@code GET /mcp/v1/approvals}: the calls waiting on this replica that the caller may decide;</li>
+ *   <li>{@code GET /mcp/v1/approvals}: the calls waiting on any replica that the caller may decide (this replica's
+ *       only while NATS is down: then {@code "cluster": "unavailable"});</li>
  *   <li>{@code POST /mcp/v1/approvals/{id}/approve} and {@code .../deny}, with an optional
- *       {@code {"reason": "..."}}: decides one.</li>
+ *       {@code {"reason": "..."}}: decides one, here or through its holder ({@link ClusterApprovals}); 409 with what
+ *       happened when it was decided or timed out already.</li>
  * </ul>
  *
  * A caller who is no approver of any policy gets 403 on all of it; an approver may not decide a call outside their
- * policies, nor their own call (403). Errors are {@link ApprovalProblem}s.
+ * policies, nor their own call (403), wherever it is held. Errors are {@link ApprovalProblem}s.
  */
 public final class ApprovalApi {
 
@@ -39,13 +45,16 @@ public final class ApprovalApi {
     private final BearerAuthenticator authenticator;
     private final HostGuard hostGuard;
     private final Approvals approvals;
+    private final Supplier<ClusterApprovals> cluster;
 
+    /** @param cluster the other replicas' approvals, or null in the standalone mode (or before NATS is configured) */
     public ApprovalApi(Supplier<McpState> states, BearerAuthenticator authenticator, HostGuard hostGuard,
-                       Approvals approvals) {
+                       Approvals approvals, Supplier<ClusterApprovals> cluster) {
         this.states = states;
         this.authenticator = authenticator;
         this.hostGuard = hostGuard;
         this.approvals = approvals;
+        this.cluster = cluster;
     }
 
     public void register(Router router) {
@@ -63,43 +72,96 @@ public final class ApprovalApi {
             }
             McpState state = ar.result().state();
             Principal who = ar.result().principal();
-            ObjectNode doc = Json.MAPPER.createObjectNode();
-            ArrayNode list = doc.putArray("approvals");
-            for (PendingApproval p : approvals.pending()) {
-                if (ApprovalRule.mayDecide(state.snapshot().config(), who, p)) {
-                    list.add(json(p));
+            ClusterApprovals others = cluster.get();
+            Future<List<PendingApproval>> remote = others == null
+                    ? Future.succeededFuture(List.of())
+                    : Future.fromCompletionStage(others.othersPending(), rc.vertx().getOrCreateContext());
+            remote.onComplete(found -> {
+                List<PendingApproval> all = new ArrayList<>(approvals.pending());
+                if (found.succeeded()) {
+                    all.addAll(found.result());
                 }
-            }
-            rc.response().putHeader("content-type", "application/json").end(Json.buffer(doc));
+                all.sort(Comparator.comparing(PendingApproval::createdAt).thenComparing(PendingApproval::id));
+                ObjectNode doc = Json.MAPPER.createObjectNode();
+                ArrayNode list = doc.putArray("approvals");
+                for (PendingApproval p : all) {
+                    if (ApprovalRule.mayDecide(state.snapshot().config(), who, p)) {
+                        list.add(json(p));
+                    }
+                }
+                doc.put("cluster", others == null ? "off" : others.connected() ? "connected" : "unavailable");
+                rc.response().putHeader("content-type", "application/json").end(Json.buffer(doc));
+            });
         });
     }
 
     private void decide(RoutingContext rc, boolean approve) {
         String id = rc.pathParam("id");
-        approver(rc).onComplete(ar -> {
-            try {
-                if (ar.failed()) {
-                    throw ar.cause();
-                }
-                String reason = reason(rc);
-                Principal who = ar.result().principal();
-                PendingApproval p = approvals.find(id).orElseThrow(() -> ApprovalProblem.notFound(id));
-                if (who.subject().equals(p.call().subject())) {
-                    throw ApprovalProblem.forbidden("you made this call: another approver must decide it");
-                }
-                if (!ApprovalRule.mayDecide(ar.result().state().snapshot().config(), who, p)) {
-                    throw ApprovalProblem.forbidden("you are not an approver of '" + p.call().tool() + "' on '"
-                            + p.call().server() + "' for " + p.call().subject());
-                }
-                Decision d = approvals.decide(id, who.subject().toString(), approve, reason)
-                        .orElseThrow(() -> ApprovalProblem.notFound(id));
-                ObjectNode doc = Json.MAPPER.createObjectNode().put("id", id).put("decision", d.outcome().wire())
-                        .put("decided_by", d.decidedBy()).put("decided_at", d.at().toString()).put("reason", d.reason());
-                rc.response().putHeader("content-type", "application/json").end(Json.buffer(doc));
-            } catch (Throwable e) {
-                fail(rc, e);
+        approver(rc).compose(caller -> {
+            String reason = reason(rc);
+            String by = caller.principal().subject().toString();
+            Optional<PendingApproval> here = approvals.find(id);
+            if (here.isPresent()) {
+                authorize(caller, here.get());
+                return Future.succeededFuture(approvals.decide(id, by, approve, reason)
+                        .orElseThrow(() -> settledOrNotFound(id)));
             }
+            ClusterApprovals others = cluster.get();
+            Optional<Decision> settledHere = approvals.settled(id);
+            if (settledHere.isPresent() || others == null) {
+                throw settledOrNotFound(id);
+            }
+            return Future.fromCompletionStage(others.find(id), rc.vertx().getOrCreateContext())
+                    .recover(e -> Future.failedFuture(unreachable(id)))
+                    .compose(entry -> {
+                        ClusterApprovals.Entry e = entry.orElseThrow(() -> ApprovalProblem.notFound(id));
+                        authorize(caller, e.approval());
+                        if (e.settled() != null) {
+                            throw ApprovalProblem.conflict(id, e.settled());
+                        }
+                        return Future.fromCompletionStage(others.decide(e, by, approve, reason),
+                                        rc.vertx().getOrCreateContext())
+                                .recover(x -> Future.failedFuture(ApprovalProblem.unavailable("approval '" + id
+                                        + "' is held by replica " + e.holder() + ", which does not answer: if it "
+                                        + "stopped, its caller's connection went with it")))
+                                .map(reply -> switch (reply.result()) {
+                                    case APPLIED -> reply.decision();
+                                    case SETTLED -> throw ApprovalProblem.conflict(id, reply.decision());
+                                    case UNKNOWN -> throw ApprovalProblem.notFound(id);
+                                });
+                    });
+        }).onComplete(ar -> {
+            if (ar.failed()) {
+                fail(rc, ar.cause());
+                return;
+            }
+            Decision d = ar.result();
+            ObjectNode doc = Json.MAPPER.createObjectNode().put("id", id);
+            doc.setAll(ClusterApprovals.json(d));
+            rc.response().putHeader("content-type", "application/json").end(Json.buffer(doc));
         });
+    }
+
+    /** The same rules wherever the call is held: not one's own call, and an approver of its policies. */
+    private static void authorize(Caller caller, PendingApproval p) {
+        Principal who = caller.principal();
+        if (who.subject().equals(p.call().subject())) {
+            throw ApprovalProblem.forbidden("you made this call: another approver must decide it");
+        }
+        if (!ApprovalRule.mayDecide(caller.state().snapshot().config(), who, p)) {
+            throw ApprovalProblem.forbidden("you are not an approver of '" + p.call().tool() + "' on '"
+                    + p.call().server() + "' for " + p.call().subject());
+        }
+    }
+
+    private ApprovalProblem settledOrNotFound(String id) {
+        return approvals.settled(id).map(d -> ApprovalProblem.conflict(id, d))
+                .orElseGet(() -> ApprovalProblem.notFound(id));
+    }
+
+    private static ApprovalProblem unreachable(String id) {
+        return ApprovalProblem.unavailable("no call waits for approval '" + id + "' on this replica, and the other "
+                + "replicas cannot be asked: NATS cannot be reached. Decide it on the replica that holds it.");
     }
 
     private record Caller(McpState state, Principal principal) {

@@ -12,11 +12,17 @@ final class ApprovalProblem extends RuntimeException {
 
     private final int status;
     private final String title;
+    private final Decision decision;
 
     private ApprovalProblem(int status, String title, String detail) {
+        this(status, title, detail, null);
+    }
+
+    private ApprovalProblem(int status, String title, String detail, Decision decision) {
         super(detail, null, false, false);
         this.status = status;
         this.title = title;
+        this.decision = decision;
     }
 
     static ApprovalProblem badRequest(String detail) {
@@ -32,8 +38,20 @@ final class ApprovalProblem extends RuntimeException {
     }
 
     static ApprovalProblem notFound(String id) {
-        return new ApprovalProblem(404, "not found", "no call waits for approval '" + id + "' on this replica: it was "
-                + "decided, timed out, its caller left, or it is held by another replica");
+        return new ApprovalProblem(404, "not found", "no call waits for approval '" + id + "' on any replica: "
+                + "there is none by that id, or it was settled long enough ago to be forgotten");
+    }
+
+    /** Decided already (or timed out, or its caller left): what happened, also as the problem's {@code decision}. */
+    static ApprovalProblem conflict(String id, Decision d) {
+        String what = switch (d.outcome()) {
+            case APPROVED -> "was approved by " + d.decidedBy();
+            case DENIED -> "was denied by " + d.decidedBy();
+            case TIMEOUT -> "timed out";
+            case CANCELLED -> "was cancelled: its caller went away";
+        };
+        return new ApprovalProblem(409, "conflict", "approval '" + id + "' " + what + " at " + d.at()
+                + "; it cannot be decided any more", d);
     }
 
     static ApprovalProblem unavailable(String detail) {
@@ -59,6 +77,9 @@ final class ApprovalProblem extends RuntimeException {
         }
         ObjectNode body = Json.MAPPER.createObjectNode().put("status", status).put("title", title)
                 .put("detail", getMessage());
+        if (decision != null) {
+            body.setAll(ClusterApprovals.json(decision));
+        }
         if (status == 401) {
             out.putHeader("WWW-Authenticate", "Bearer");
         }

@@ -18,7 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * The tool calls waiting for a person, in the memory of the replica that holds them (the caller's connection is held
  * here too): opened by the approval step, decided through the approval API or an elicitation answer, or denied when
  * {@code timeout} passes. Each call is decided exactly once, by whichever comes first. Safe to use from any thread;
- * the waiting call takes its decision back to its own event loop.
+ * the waiting call takes its decision back to its own event loop. {@link ClusterApprovals} shows them to the other
+ * replicas and brings their decisions here.
  */
 public final class Approvals {
 
@@ -31,8 +32,18 @@ public final class Approvals {
     private final Clock clock;
     private final Duration timeout;
     private final Timers timers;
+    /** Told of each approval opened and settled here: the cluster's directory ({@link ClusterApprovals}). */
+    public interface Listener {
+        void opened(PendingApproval p);
+
+        void settled(PendingApproval p, Decision d);
+    }
+
     private final Map<String, PendingApproval> pending = new ConcurrentHashMap<>();
+    /** How each call was settled, kept for one timeout so that a late decision learns what happened (409). */
+    private final Map<String, Decision> settled = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
+    private volatile Listener listener;
 
     public Approvals(Clock clock, Duration timeout, Timers timers) {
         this.clock = clock;
@@ -42,6 +53,11 @@ public final class Approvals {
 
     public Duration timeout() {
         return timeout;
+    }
+
+    /** Sets the one listener (the cluster directory); called before the first call is held. */
+    public void listen(Listener l) {
+        this.listener = l;
     }
 
     /** Holds a call until it is decided; its timeout starts now. */
@@ -54,6 +70,10 @@ public final class Approvals {
                 now, now.plus(timeout));
         pending.put(p.id(), p);
         timers.after(timeout, () -> expire(p.id()));
+        Listener l = listener;
+        if (l != null) {
+            l.opened(p);
+        }
         return p;
     }
 
@@ -66,6 +86,11 @@ public final class Approvals {
 
     public Optional<PendingApproval> find(String id) {
         return Optional.ofNullable(id == null ? null : pending.get(id));
+    }
+
+    /** How {@code id} was settled here, if it was within the last timeout. */
+    public Optional<Decision> settled(String id) {
+        return Optional.ofNullable(id == null ? null : settled.get(id));
     }
 
     /**
@@ -105,7 +130,13 @@ public final class Approvals {
         if (p == null) {
             return Optional.empty();
         }
+        settled.put(id, decision);
+        timers.after(timeout, () -> settled.remove(id));
         p.complete(decision);
+        Listener l = listener;
+        if (l != null) {
+            l.settled(p, decision);
+        }
         return Optional.of(decision);
     }
 }

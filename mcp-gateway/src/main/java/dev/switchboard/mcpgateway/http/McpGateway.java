@@ -4,10 +4,16 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.mcpgateway.approval.ApprovalApi;
 import dev.switchboard.mcpgateway.approval.Approvals;
+import dev.switchboard.mcpgateway.approval.ClusterApprovals;
 import dev.switchboard.mcpgateway.audit.ToolCallRecord;
+import dev.switchboard.mcpgateway.metrics.ToolCallMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.switchboard.mcpgateway.auth.McpRejections;
 import dev.switchboard.mcpgateway.jsonrpc.Json;
 import dev.switchboard.mcpgateway.jsonrpc.McpError;
+import dev.switchboard.mcpgateway.oauth.AccessTokens;
+import dev.switchboard.mcpgateway.oauth.AuthorizationServer;
 import dev.switchboard.mcpgateway.pipeline.ClientReply;
 import dev.switchboard.mcpgateway.pipeline.McpPipeline;
 import dev.switchboard.mcpgateway.pipeline.SessionFactory;
@@ -17,12 +23,12 @@ import dev.switchboard.mcpgateway.snapshot.McpState;
 import dev.switchboard.mcpgateway.telemetry.ToolCallSpans;
 import dev.switchboard.mcpgateway.upstream.UpstreamClient;
 import dev.switchboard.model.access.Principal;
-import dev.switchboard.model.config.IdentityProvider;
 import dev.switchboard.model.config.McpServer;
 import dev.switchboard.model.config.VirtualMcpServer;
 import dev.switchboard.model.limits.LimitCounters;
 import dev.switchboard.runtime.auth.BearerAuthenticator;
 import dev.switchboard.runtime.telemetry.RowQueue;
+import dev.switchboard.runtime.vertx.RequestHeadLimits;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -34,6 +40,7 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * The MCP gateway's HTTP surface on plain Vert.x routes (one event loop per core; see docs/architecture.md):
@@ -41,6 +48,8 @@ import java.util.function.Supplier;
  * <ul>
  *   <li>{@code POST|GET|DELETE /mcp/v1/{server}/mcp}: an upstream server or a virtual server, Streamable HTTP;</li>
  *   <li>{@code GET /.well-known/oauth-protected-resource[/mcp/v1/{server}/mcp]}: RFC 9728 metadata naming the IdPs;</li>
+ *   <li>with an identity provider that has {@code sign_in}: the gateway as the OAuth authorization server in front of
+ *       it ({@link AuthorizationServer});</li>
  *   <li>the other OAuth discovery paths a client may try on this origin: JSON answers ({@link OAuthDiscovery});</li>
  *   <li>{@code GET /mcp/v1/claude-code/managed-mcp.json} and {@code managed-settings.json}: Claude Code's managed
  *       configuration for the caller, for MDM;</li>
@@ -66,37 +75,66 @@ public final class McpGateway implements AutoCloseable {
     private final HostGuard hostGuard;
     private final ApprovalApi approvalApi;
     private final OAuthDiscovery discovery;
+    private final Approvals approvals;
+    private volatile ClusterApprovals cluster;
+    private final AuthorizationServer authorizationServer;
 
     public McpGateway(Vertx vertx, McpSettings settings, Supplier<McpState> states, BearerAuthenticator authenticator,
                       SessionCodec sessionCodec, RowQueue<ToolCallRecord> audit, Clock clock) {
         this(vertx, settings, states, authenticator, sessionCodec, audit, clock, ToolCallSpans.NONE,
-                DEFAULT_APPROVAL_TIMEOUT, new LimitCounters(clock, "mcp-gateway"));
+                DEFAULT_APPROVAL_TIMEOUT, new LimitCounters(clock, "mcp-gateway"), new SimpleMeterRegistry(), null);
     }
 
     /**
      * @param spans           the tool calls' spans
      * @param approvalTimeout how long a call waits for approval before it is denied
      * @param limits          the counters of the rate limits on tool calls
+     * @param registry        where the tool calls' meters go
+     * @param signIn          the gateway's own access tokens, which {@code authenticator} must also verify; null for a
+     *                        gateway that signs no one in (its OAuth paths answer as without {@code sign_in})
      */
     public McpGateway(Vertx vertx, McpSettings settings, Supplier<McpState> states, BearerAuthenticator authenticator,
                       SessionCodec sessionCodec, RowQueue<ToolCallRecord> audit, Clock clock, ToolCallSpans spans,
-                      Duration approvalTimeout, LimitCounters limits) {
+                      Duration approvalTimeout, LimitCounters limits, MeterRegistry registry, AccessTokens signIn) {
         this.settings = settings;
         this.states = states;
         this.authenticator = authenticator;
         this.upstreams = new UpstreamClient(vertx, settings.maxConnectionsPerHost(), settings.connectTimeoutMs(),
                 settings.upstreamTimeoutMs());
-        Approvals approvals = new Approvals(clock, approvalTimeout,
+        this.approvals = new Approvals(clock, approvalTimeout,
                 (delay, task) -> vertx.setTimer(Math.max(1, delay.toMillis()), id -> task.run()));
         this.pipeline = new McpPipeline(authenticator, upstreams,
                 new SessionFactory(sessionCodec, clock, settings.sessionTtl()),
-                McpPipeline.defaultToolCallSteps(audit, clock, spans, approvals, limits), approvals);
+                McpPipeline.defaultToolCallSteps(audit, clock, spans, approvals, limits,
+                        new ToolCallMetrics(registry)), approvals);
         this.hostGuard = new HostGuard(settings);
-        this.approvalApi = new ApprovalApi(states, authenticator, hostGuard, approvals);
-        this.discovery = new OAuthDiscovery(states, this::baseUrl);
+        this.approvalApi = new ApprovalApi(states, authenticator, hostGuard, approvals, () -> cluster);
+        this.authorizationServer = signIn == null ? null
+                : new AuthorizationServer(vertx, states, this::baseUrl, signIn, settings.connectTimeoutMs());
+        this.discovery = new OAuthDiscovery(states, this::baseUrl, authorizationServer);
+    }
+
+    /**
+     * Shares the approvals with the other replicas on the NATS at {@code natsUrl} ({@link ClusterApprovals}): listed
+     * and decided on any of them. Returns at once; until NATS answers, the calls held here are decided here only.
+     */
+    public void shareApprovals(String natsUrl, String bucket, String subjectPrefix, String replicaId) {
+        cluster = ClusterApprovals.start(approvals, natsUrl, bucket, subjectPrefix, replicaId);
+    }
+
+    /** Whether the approvals are shared and NATS answers now. */
+    public boolean approvalsShared() {
+        ClusterApprovals c = cluster;
+        return c != null && c.connected();
     }
 
     public void register(Router router) {
+        // before every other route: a head over the limits gets a JSON-RPC error, not the HTTP server's bare 414/431
+        RequestHeadLimits.Limits headLimits = RequestHeadLimits.Limits.from(ConfigProvider.getConfig());
+        router.route().order(Integer.MIN_VALUE).handler(rc -> headLimits.check(rc.request()).ifPresentOrElse(refusal -> {
+            requestId(rc);
+            new ClientReply(rc.response(), null).fail(McpError.requestHeadTooLarge(refusal.status(), refusal.message()));
+        }, rc::next));
         BodyHandler body = BodyHandler.create(false).setBodyLimit(settings.maxBodySize()).setPreallocateBodyBuffer(true);
         router.get("/mcp/v1/claude-code/managed-mcp.json").handler(rc -> managed(rc, false));
         router.get("/mcp/v1/claude-code/managed-settings.json").handler(rc -> managed(rc, true));
@@ -104,6 +142,9 @@ public final class McpGateway implements AutoCloseable {
         router.route(MCP_PATH).handler(this::mcp).failureHandler(this::failure);
         router.get(METADATA_PATH).handler(rc -> resourceMetadata(rc, null));
         router.get(METADATA_PATH + "/mcp/v1/:server/mcp").handler(rc -> resourceMetadata(rc, rc.pathParam("server")));
+        if (authorizationServer != null) {
+            authorizationServer.register(router);
+        }
         discovery.register(router);
         approvalApi.register(router);
     }
@@ -155,11 +196,7 @@ public final class McpGateway implements AutoCloseable {
         ObjectNode doc = Json.MAPPER.createObjectNode();
         doc.put("resource", server == null ? baseUrl(rc) : baseUrl(rc) + "/mcp/v1/" + server + "/mcp");
         ArrayNode issuers = doc.putArray("authorization_servers");
-        if (state != null) {
-            for (IdentityProvider idp : state.snapshot().config().identityProviders()) {
-                issuers.add(idp.issuer());
-            }
-        }
+        discovery.authorizationServers(rc).forEach(issuers::add);
         doc.putArray("bearer_methods_supported").add("header");
         doc.put("resource_name", server == null ? "Switchboard MCP gateway" : "Switchboard MCP gateway: " + server);
         rc.response().putHeader("content-type", "application/json").putHeader("cache-control", "max-age=300")
@@ -283,6 +320,12 @@ public final class McpGateway implements AutoCloseable {
 
     @Override
     public void close() {
+        if (cluster != null) {
+            cluster.close();
+        }
         upstreams.close();
+        if (authorizationServer != null) {
+            authorizationServer.close();
+        }
     }
 }

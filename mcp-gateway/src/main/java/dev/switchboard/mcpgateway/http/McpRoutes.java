@@ -2,13 +2,16 @@ package dev.switchboard.mcpgateway.http;
 
 import dev.switchboard.mcpgateway.audit.ToolCallRecord;
 import dev.switchboard.mcpgateway.auth.McpRejections;
+import dev.switchboard.mcpgateway.oauth.AccessTokens;
 import dev.switchboard.mcpgateway.runtime.McpSettings;
 import dev.switchboard.mcpgateway.session.SessionCodec;
 import dev.switchboard.mcpgateway.snapshot.McpState;
 import dev.switchboard.mcpgateway.snapshot.SnapshotHolder;
 import dev.switchboard.mcpgateway.telemetry.ToolCallSpans;
 import dev.switchboard.model.guardrail.WebhookClient;
+import dev.switchboard.mcpgateway.approval.ClusterApprovals;
 import dev.switchboard.runtime.Plane;
+import dev.switchboard.runtime.Replica;
 import dev.switchboard.runtime.auth.BearerAuthenticator;
 import dev.switchboard.runtime.limits.PlaneLimits;
 import dev.switchboard.runtime.telemetry.RowQueue;
@@ -21,6 +24,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -48,6 +52,9 @@ public class McpRoutes {
 
     @Inject
     OpenTelemetry otel;
+
+    @Inject
+    MeterRegistry registry;
 
     @ConfigProperty(name = "switchboard.mcp.public-url")
     Optional<String> publicUrl;
@@ -79,21 +86,35 @@ public class McpRoutes {
     @ConfigProperty(name = "switchboard.mcp.approval.timeout", defaultValue = "5m")
     Duration approvalTimeout;
 
+    @ConfigProperty(name = "switchboard.nats.url")
+    Optional<String> natsUrl;
+
+    @ConfigProperty(name = "switchboard.mcp.approval.bucket", defaultValue = ClusterApprovals.BUCKET_DEFAULT)
+    String approvalBucket;
+
+    @ConfigProperty(name = "switchboard.mcp.approval.subject-prefix",
+            defaultValue = ClusterApprovals.SUBJECT_PREFIX_DEFAULT)
+    String approvalSubjectPrefix;
+
     private BearerAuthenticator authenticator;
     private PlaneLimits limits;
     private McpGateway gateway;
 
     void register(@Observes Router router) {
         Clock clock = Clock.systemUTC();
+        byte[] key = sessionKey();
+        AccessTokens signIn = new AccessTokens(key, clock);
         authenticator = BearerAuthenticator.start(vertx, ConfigProvider.getConfig(), McpRejections.INSTANCE, () -> {
             McpState state = holder.current();
             return state == null ? null : state.snapshot();
-        });
+        }, signIn);
         limits = new PlaneLimits(Plane.MCP_GATEWAY, ConfigProvider.getConfig(), clock);
         limits.share(ConfigProvider.getConfig());
         gateway = new McpGateway(vertx, settings(), holder::current, authenticator,
-                new SessionCodec(sessionKey(), clock), audit, clock, new ToolCallSpans(otel), approvalTimeout,
-                limits.counters());
+                new SessionCodec(key, clock), audit, clock, new ToolCallSpans(otel), approvalTimeout,
+                limits.counters(), registry, signIn);
+        natsUrl.filter(url -> !url.isBlank()).ifPresent(url -> gateway.shareApprovals(url, approvalBucket,
+                approvalSubjectPrefix, Replica.id(ConfigProvider.getConfig())));
         gateway.register(router);
     }
 

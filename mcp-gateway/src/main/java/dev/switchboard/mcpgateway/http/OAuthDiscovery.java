@@ -3,17 +3,21 @@ package dev.switchboard.mcpgateway.http;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.mcpgateway.jsonrpc.Json;
+import dev.switchboard.mcpgateway.oauth.AuthorizationServer;
 import dev.switchboard.mcpgateway.pipeline.ClientReply;
 import dev.switchboard.mcpgateway.snapshot.McpState;
 import dev.switchboard.model.config.IdentityProvider;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * The OAuth paths an MCP client may look for on the gateway's own origin, answered in JSON. The gateway is a protected
+ * The OAuth paths an MCP client may look for on the gateway's own origin, answered in JSON. Unless an identity provider
+ * has {@code sign_in} (then the gateway is the authorization server, {@link AuthorizationServer}, and these answer the
+ * paths it does not serve), the gateway is a protected
  * resource, not an authorization server: its metadata (RFC 9728) names the configured identity providers, and a client
  * that follows it never comes here. A client that does not (an older MCP revision, or a gateway with no identity
  * provider, whose metadata names none) looks for authorization-server metadata (RFC 8414, OpenID discovery) on this
@@ -29,10 +33,13 @@ final class OAuthDiscovery {
 
     private final Supplier<McpState> states;
     private final Function<RoutingContext, String> baseUrl;
+    private final AuthorizationServer signIn;
 
-    OAuthDiscovery(Supplier<McpState> states, Function<RoutingContext, String> baseUrl) {
+    /** @param signIn the gateway's own authorization server, or null when it signs no one in */
+    OAuthDiscovery(Supplier<McpState> states, Function<RoutingContext, String> baseUrl, AuthorizationServer signIn) {
         this.states = states;
         this.baseUrl = baseUrl;
+        this.signIn = signIn;
     }
 
     /** After the protected-resource metadata routes, which the catch-all under its prefix must not shadow. */
@@ -49,8 +56,17 @@ final class OAuthDiscovery {
         }
     }
 
-    /** The issuers of the configured identity providers: the authorization servers of every MCP endpoint here. */
-    List<String> authorizationServers() {
+    /**
+     * The authorization servers of every MCP endpoint here: this gateway when it signs users in with an identity
+     * provider, otherwise the issuers of the configured identity providers.
+     */
+    List<String> authorizationServers(RoutingContext rc) {
+        if (signIn != null) {
+            Optional<String> own = signIn.issuer(rc);
+            if (own.isPresent()) {
+                return List.of(own.get());
+            }
+        }
         McpState state = states.get();
         return state == null ? List.of()
                 : state.snapshot().config().identityProviders().stream().map(IdentityProvider::issuer).toList();
@@ -62,9 +78,13 @@ final class OAuthDiscovery {
     }
 
     private void notAnAuthorizationServer(RoutingContext rc) {
-        List<String> servers = authorizationServers();
+        List<String> servers = authorizationServers(rc);
         String metadata = baseUrl.apply(rc) + McpGateway.METADATA_PATH;
-        String description = servers.isEmpty()
+        Optional<String> own = signIn == null ? Optional.empty() : signIn.issuer(rc);
+        String description = own.isPresent()
+                ? "Not here: this gateway's authorization server metadata is at " + own.get()
+                        + AuthorizationServer.METADATA_PATH + ", as its protected resource metadata (" + metadata + ") says."
+                : servers.isEmpty()
                 ? ClientReply.API_KEY_HINT + ". No OAuth sign-in is configured on this gateway."
                 : "This MCP gateway is an OAuth protected resource, not an authorization server: sign in with "
                         + String.join(" or ", servers) + ", as its protected resource metadata (" + metadata + ") says.";
@@ -74,7 +94,7 @@ final class OAuthDiscovery {
     private void unknownResource(RoutingContext rc) {
         String metadata = baseUrl.apply(rc) + McpGateway.METADATA_PATH;
         answer(rc, "No MCP endpoint here: MCP servers are at /mcp/v1/<server>/mcp, and their metadata at "
-                + metadata + "/mcp/v1/<server>/mcp.", authorizationServers(), metadata);
+                + metadata + "/mcp/v1/<server>/mcp.", authorizationServers(rc), metadata);
     }
 
     private static void answer(RoutingContext rc, String description, List<String> servers, String metadata) {

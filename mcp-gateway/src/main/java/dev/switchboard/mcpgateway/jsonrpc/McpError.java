@@ -62,6 +62,12 @@ public final class McpError extends RuntimeException {
                 "Invalid Request: the body is larger than " + limit + " bytes");
     }
 
+    /** 414 for a request line over the limit, 431 for headers over it; {@code message} names the sizes. */
+    public static McpError requestHeadTooLarge(int status, String message) {
+        return new McpError(status, INVALID_REQUEST, null,
+                status == 414 ? "request_line_too_long" : "request_headers_too_large", "Invalid Request: " + message);
+    }
+
     public static McpError notAcceptable(String detail) {
         return new McpError(406, INVALID_REQUEST, null, "not_acceptable", "Not Acceptable: " + detail);
     }

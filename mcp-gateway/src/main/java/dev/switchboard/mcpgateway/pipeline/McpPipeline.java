@@ -4,6 +4,7 @@ import dev.switchboard.mcpgateway.approval.ApprovalStep;
 import dev.switchboard.mcpgateway.approval.Approvals;
 import dev.switchboard.mcpgateway.approval.Elicitation;
 import dev.switchboard.mcpgateway.audit.ToolCallRecord;
+import dev.switchboard.mcpgateway.metrics.ToolCallMetrics;
 import dev.switchboard.mcpgateway.auth.McpRejections;
 import dev.switchboard.mcpgateway.guardrail.PostToolGuardrails;
 import dev.switchboard.mcpgateway.guardrail.PreToolGuardrails;
@@ -61,8 +62,8 @@ public final class McpPipeline {
      */
     public static List<ToolCallInterceptor> defaultToolCallSteps(RowQueue<ToolCallRecord> audit, Clock clock,
                                                                  ToolCallSpans spans, Approvals approvals,
-                                                                 LimitCounters limits) {
-        return List.of(new ToolCallAudit(audit, clock, spans), new ToolAccessCheck(), new ToolCallLimit(limits),
+                                                                 LimitCounters limits, ToolCallMetrics metrics) {
+        return List.of(new ToolCallAudit(audit, clock, spans, metrics), new ToolAccessCheck(), new ToolCallLimit(limits),
                 new PreToolGuardrails(), new ApprovalStep(approvals), new PostToolGuardrails());
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.mcpgateway.audit.AuditPayloads;
 import dev.switchboard.mcpgateway.audit.ToolCallRecord;
 import dev.switchboard.mcpgateway.jsonrpc.McpError;
+import dev.switchboard.mcpgateway.metrics.ToolCallMetrics;
 import dev.switchboard.mcpgateway.telemetry.ToolCallSpans;
 import dev.switchboard.mcpgateway.upstream.McpReply;
 import dev.switchboard.runtime.telemetry.RowQueue;
@@ -16,7 +17,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Records every tool call, however it ends (refused ones too): an audit record into the bounded buffer (never
- * blocking the call) and the call's span. Payloads are recorded as the guardrails left them: the arguments that went
+ * blocking the call), the call's span and its Prometheus meters. Payloads are recorded as the guardrails left them: the arguments that went
  * to the upstream, the result or error that went back to the caller, each capped ({@link AuditPayloads}); a payload in
  * which a guardrail found something it did not redact, or one no guardrail has seen, is withheld.
  */
@@ -27,11 +28,13 @@ public final class ToolCallAudit implements ToolCallInterceptor {
     private final RowQueue<ToolCallRecord> buffer;
     private final Clock clock;
     private final ToolCallSpans spans;
+    private final ToolCallMetrics metrics;
 
-    public ToolCallAudit(RowQueue<ToolCallRecord> buffer, Clock clock, ToolCallSpans spans) {
+    public ToolCallAudit(RowQueue<ToolCallRecord> buffer, Clock clock, ToolCallSpans spans, ToolCallMetrics metrics) {
         this.buffer = buffer;
         this.clock = clock;
         this.spans = spans;
+        this.metrics = metrics;
     }
 
     @Override
@@ -45,6 +48,7 @@ public final class ToolCallAudit implements ToolCallInterceptor {
             try {
                 ToolCallRecord record = record(call, ar);
                 buffer.offer(record);
+                metrics.record(record);
                 spans.end(span, record);
             } catch (RuntimeException e) {
                 // recording must never keep the answer from the caller

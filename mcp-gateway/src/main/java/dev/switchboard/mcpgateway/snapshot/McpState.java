@@ -3,6 +3,7 @@ package dev.switchboard.mcpgateway.snapshot;
 import dev.switchboard.mcpgateway.upstream.McpUpstream;
 import dev.switchboard.model.access.ToolAccess;
 import dev.switchboard.model.access.VirtualToolNames;
+import dev.switchboard.model.config.IdentityProvider;
 import dev.switchboard.model.config.McpServer;
 import dev.switchboard.model.config.VirtualMcpServer;
 import dev.switchboard.model.guardrail.Guardrails;
@@ -35,10 +36,12 @@ public final class McpState implements PlaneState {
     private final List<String> warnings;
     private final Guardrails guardrails;
     private final LimitRules limits;
+    private final String signInSecret;
 
     private McpState(ConfigSnapshot snapshot, Map<String, McpUpstream> upstreams, Map<String, Virtual> virtuals,
-                     List<String> warnings, Guardrails guardrails) {
+                     List<String> warnings, Guardrails guardrails, String signInSecret) {
         this.snapshot = snapshot;
+        this.signInSecret = signInSecret;
         this.guardrails = guardrails;
         this.limits = LimitRules.compile(snapshot.config());
         this.access = ToolAccess.of(snapshot.config());
@@ -72,12 +75,28 @@ public final class McpState implements PlaneState {
             }
             upstreams.put(server.name(), McpUpstream.of(server, credential, error));
         }
+        String signInSecret = null;
+        for (IdentityProvider idp : snapshot.config().identityProviders()) {
+            if (idp.signIn() != null && idp.signIn().clientSecret() != null) {
+                try {
+                    signInSecret = secrets.reveal(idp.signIn().clientSecret());
+                } catch (RuntimeException e) {
+                    warnings.add("identity provider '" + idp.name() + "': sign-in client secret unavailable: "
+                            + e.getMessage());
+                }
+            }
+        }
         Map<String, Virtual> virtuals = new HashMap<>();
         for (VirtualMcpServer v : snapshot.config().virtualMcpServers()) {
             virtuals.put(v.name(), new Virtual(v, VirtualToolNames.of(v)));
         }
         return new McpState(snapshot, Map.copyOf(upstreams), Map.copyOf(virtuals), List.copyOf(warnings),
-                Guardrails.compile(snapshot.config(), webhooks, secrets));
+                Guardrails.compile(snapshot.config(), webhooks, secrets), signInSecret);
+    }
+
+    /** The resolved client secret of the identity provider that signs users in, if it has one and it resolved. */
+    public Optional<String> signInSecret() {
+        return Optional.ofNullable(signInSecret);
     }
 
     @Override

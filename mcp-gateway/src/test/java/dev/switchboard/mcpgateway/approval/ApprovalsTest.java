@@ -90,6 +90,41 @@ class ApprovalsTest {
                 approvals.pending().stream().map(PendingApproval::id).sorted().toList());
     }
 
+    @Test
+    void howACallWasSettledIsKeptForOneTimeoutThenForgotten() {
+        PendingApproval p = open();
+        clock.advance(Duration.ofSeconds(10));
+        approvals.decide(p.id(), "user:dave", true, null);
+        assertEquals(new Decision(Decision.Outcome.APPROVED, "user:dave", T0.plusSeconds(10), null),
+                approvals.settled(p.id()).orElseThrow());
+        timers.get(0).run(); // the call's own timeout: it was decided already
+        assertEquals(Decision.Outcome.APPROVED, approvals.settled(p.id()).orElseThrow().outcome());
+        assertEquals(2, timers.size());
+        timers.get(1).run(); // one timeout after the decision
+        assertTrue(approvals.settled(p.id()).isEmpty());
+        assertTrue(approvals.settled(null).isEmpty());
+    }
+
+    @Test
+    void theListenerHearsOfEachCallOpenedAndSettledOnce() {
+        List<String> heard = new ArrayList<>();
+        approvals.listen(new Approvals.Listener() {
+            @Override
+            public void opened(PendingApproval p) {
+                heard.add("opened " + p.id());
+            }
+
+            @Override
+            public void settled(PendingApproval p, Decision d) {
+                heard.add(d.outcome().wire() + " " + p.id());
+            }
+        });
+        PendingApproval p = open();
+        timers.get(0).run();
+        approvals.decide(p.id(), "user:dave", true, null);
+        assertEquals(List.of("opened " + p.id(), "timeout " + p.id()), heard);
+    }
+
     static final class MutableClock extends Clock {
         private Instant now;
 

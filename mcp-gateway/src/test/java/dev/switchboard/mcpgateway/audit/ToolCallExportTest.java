@@ -113,6 +113,8 @@ class ToolCallExportTest {
         List<String> columns = new ArrayList<>();
         row.fieldNames().forEachRemaining(columns::add);
         assertEquals(TelemetryWire.TOOL_CALL_COLUMNS, columns, "the contract's columns, in table order");
+        assertTrue(row.path(TelemetryWire.EVENT_ID).asText().matches(java.util.regex.Pattern.quote(INSTANCE) + "-\\d+"),
+                "an event id of the publisher's: " + row);
         assertEquals(INSTANCE, row.path("instance").asText());
         assertTrue(!row.path("request_id").asText("").isEmpty(), row.toString());
         assertTrue(!row.path("session_id").asText("").isEmpty(), "the session, as the audit record names it");

@@ -1,5 +1,6 @@
 package dev.switchboard.mcpgateway.support;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.switchboard.mcpgateway.audit.ToolCallRecord;
 import dev.switchboard.mcpgateway.auth.McpRejections;
 import dev.switchboard.mcpgateway.http.McpGateway;
@@ -57,7 +58,7 @@ public final class GovernedGateway implements AutoCloseable {
         authenticator = new BearerAuthenticator(vertx, clock, Duration.ZERO, McpRejections.INSTANCE);
         gateway = new McpGateway(vertx, settings, () -> state, authenticator,
                 new SessionCodec(SessionCodec.randomKey(), clock), audit, clock, new ToolCallSpans(otel),
-                approvalTimeout, new LimitCounters(clock, "governed-gateway"));
+                approvalTimeout, new LimitCounters(clock, "governed-gateway"), new SimpleMeterRegistry(), null);
         Router router = Router.router(vertx);
         gateway.register(router);
         try {
@@ -66,6 +67,16 @@ public final class GovernedGateway implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the gateway", e);
         }
+    }
+
+    /** Shares this gateway's approvals over the NATS at {@code natsUrl}, as the replica {@code replicaId}. */
+    public void shareApprovals(String natsUrl, String bucket, String subjectPrefix, String replicaId) {
+        gateway.shareApprovals(natsUrl, bucket, subjectPrefix, replicaId);
+    }
+
+    /** Whether the shared approvals reach NATS now. */
+    public boolean approvalsShared() {
+        return gateway.approvalsShared();
     }
 
     public String baseUrl() {

@@ -3,6 +3,9 @@ package dev.switchboard.mcpgateway.support;
 import dev.switchboard.mcpgateway.audit.ToolCallRecord;
 import dev.switchboard.mcpgateway.auth.McpRejections;
 import dev.switchboard.mcpgateway.http.McpGateway;
+import dev.switchboard.mcpgateway.oauth.AccessTokens;
+import dev.switchboard.mcpgateway.telemetry.ToolCallSpans;
+import dev.switchboard.model.limits.LimitCounters;
 import dev.switchboard.mcpgateway.runtime.McpSettings;
 import dev.switchboard.mcpgateway.session.SessionCodec;
 import dev.switchboard.mcpgateway.snapshot.McpState;
@@ -10,6 +13,7 @@ import dev.switchboard.model.codec.ConfigCodec;
 import dev.switchboard.model.secret.SecretResolver;
 import dev.switchboard.runtime.auth.BearerAuthenticator;
 import dev.switchboard.runtime.telemetry.RowQueue;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
@@ -25,8 +29,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Another replica of the MCP gateway beside the Quarkus one: the same plain {@link McpGateway} on its own Vert.x and
- * port, reading the same config file (or a config of its own), sealing sessions under {@code sessionKey}. It shares no
- * memory with the first.
+ * port, reading the same config file (or a config of its own), sealing sessions (and signing its sign-in's tokens) under
+ * {@code sessionKey}. It shares no memory with the first.
  */
 public final class SecondGateway implements AutoCloseable {
 
@@ -45,9 +49,11 @@ public final class SecondGateway implements AutoCloseable {
         McpState state = McpState.prepare(ConfigCodec.loadYaml(yaml, 1, Instant.now()), SecretResolver.fromProcess(null));
         McpSettings settings = new McpSettings(Optional.empty(), List.of(), List.of(), McpTestResource.MAX_BODY_SIZE,
                 Duration.ofHours(1), 2000, McpTestResource.UPSTREAM_TIMEOUT_MS, 100);
-        authenticator = new BearerAuthenticator(vertx, clock, Duration.ZERO, McpRejections.INSTANCE);
+        AccessTokens signIn = new AccessTokens(sessionKey, clock);
+        authenticator = new BearerAuthenticator(vertx, clock, Duration.ZERO, McpRejections.INSTANCE, signIn);
         gateway = new McpGateway(vertx, settings, () -> state, authenticator, new SessionCodec(sessionKey, clock),
-                new RowQueue<ToolCallRecord>(100), clock);
+                new RowQueue<ToolCallRecord>(100), clock, ToolCallSpans.NONE, McpGateway.DEFAULT_APPROVAL_TIMEOUT,
+                new LimitCounters(clock, "mcp-gateway"), new SimpleMeterRegistry(), signIn);
         Router router = Router.router(vertx);
         gateway.register(router);
         try {

@@ -62,10 +62,18 @@ public final class BearerAuthenticator implements AutoCloseable {
     private final ApiKeyAuthenticator apiKeys;
     private final JwksCache jwks;
     private final JwtAuthenticator jwts;
+    private final IssuedTokens issued;
     private long refresher = -1;
 
     public BearerAuthenticator(Vertx vertx, Clock clock, Duration unknownKidInterval, Rejections rejections) {
+        this(vertx, clock, unknownKidInterval, rejections, IssuedTokens.NONE);
+    }
+
+    /** @param issued the plane's own tokens, checked before the identity providers' */
+    public BearerAuthenticator(Vertx vertx, Clock clock, Duration unknownKidInterval, Rejections rejections,
+                               IssuedTokens issued) {
         this.vertx = vertx;
+        this.issued = issued;
         this.rejections = rejections;
         this.http = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(4));
         this.apiKeys = new ApiKeyAuthenticator(clock);
@@ -79,9 +87,15 @@ public final class BearerAuthenticator implements AutoCloseable {
      */
     public static BearerAuthenticator start(Vertx vertx, Config config, Rejections rejections,
                                             Supplier<ConfigSnapshot> snapshots) {
+        return start(vertx, config, rejections, snapshots, IssuedTokens.NONE);
+    }
+
+    /** {@link #start(Vertx, Config, Rejections, Supplier)} for a plane that issues tokens of its own. */
+    public static BearerAuthenticator start(Vertx vertx, Config config, Rejections rejections,
+                                            Supplier<ConfigSnapshot> snapshots, IssuedTokens issued) {
         Settings s = new Settings(config);
         BearerAuthenticator authenticator = new BearerAuthenticator(vertx, Clock.systemUTC(),
-                s.duration(UNKNOWN_KID_INTERVAL, UNKNOWN_KID_INTERVAL_DEFAULT), rejections);
+                s.duration(UNKNOWN_KID_INTERVAL, UNKNOWN_KID_INTERVAL_DEFAULT), rejections, issued);
         authenticator.refreshKeysEvery(s.duration(JWKS_CHECK_INTERVAL, JWKS_CHECK_INTERVAL_DEFAULT), snapshots);
         return authenticator;
     }
@@ -103,6 +117,10 @@ public final class BearerAuthenticator implements AutoCloseable {
         try {
             String token = bearerToken(authorization);
             if (JwtAuthenticator.looksLikeJwt(token)) {
+                Principal own = issued.verify(snapshot, token);
+                if (own != null) {
+                    return Future.succeededFuture(own);
+                }
                 return onThisContext(jwts.authenticate(snapshot, token));
             }
             return Future.succeededFuture(apiKeys.authenticate(snapshot, token));

@@ -1,6 +1,8 @@
 package dev.switchboard.runtime.feed;
 
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -47,8 +49,13 @@ public final class ConfigHolder<S extends PlaneState> {
                 return false;
             }
             if (current.compareAndSet(held, candidate)) {
-                for (String warning : next.warnings()) {
+                WarningChanges changes = WarningChanges.of(held == null ? List.of() : held.state().warnings(),
+                        next.warnings());
+                for (String warning : changes.raised()) {
                     LOG.warning(warning);
+                }
+                for (String warning : changes.cleared()) {
+                    LOG.info(() -> "no longer: " + warning);
                 }
                 for (Consumer<Applied<S>> listener : listeners) {
                     try {
@@ -59,6 +66,19 @@ public final class ConfigHolder<S extends PlaneState> {
                 }
                 return true;
             }
+        }
+    }
+
+    /**
+     * What a swap changes in the warnings: each is said when it appears and when it goes, not again with every revision
+     * that still has it (a missing provider key would otherwise fill the log, one line per config change).
+     */
+    public record WarningChanges(List<String> raised, List<String> cleared) {
+        public static WarningChanges of(List<String> before, List<String> after) {
+            Set<String> old = new LinkedHashSet<>(before);
+            Set<String> now = new LinkedHashSet<>(after);
+            return new WarningChanges(now.stream().filter(w -> !old.contains(w)).toList(),
+                    old.stream().filter(w -> !now.contains(w)).toList());
         }
     }
 

@@ -1,18 +1,21 @@
 package dev.switchboard.runtime.telemetry;
 
+import dev.switchboard.model.telemetry.JsonRow;
+import dev.switchboard.model.telemetry.TelemetryWire;
 import dev.switchboard.runtime.Plane;
 import dev.switchboard.runtime.Settings;
 import dev.switchboard.runtime.feed.FeedSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.Config;
 
 /**
  * Starts a plane's telemetry export: a {@link TelemetryPublisher} that drains the plane's {@link RowQueue} to one NATS
- * subject, with its gauges on the plane's registry. On by default when the plane has a NATS URL
+ * subject, with its gauges on the plane's registry, and its spool ({@link TelemetrySpool#DIR}) when one is set. On by default when the plane has a NATS URL
  * ({@code switchboard.nats.url}), off in the standalone mode; {@code switchboard.telemetry.enabled} decides otherwise.
  * Off, the queue is left to whoever drains it (the tests).
  */
@@ -42,9 +45,22 @@ public final class TelemetryExport {
         }
         String instance = settings.get().instance();
         TelemetryPublisher publisher = TelemetryPublisher.create(settings.get(),
-                List.of(TelemetryPublisher.lane(wireSubject, rows, row -> encoder.apply(row, instance))));
+                List.of(TelemetryPublisher.lane(wireSubject, rows, eventIds(instance, encoder))));
+        TelemetrySpool.read(config).ifPresent(publisher::spool);
         TelemetryGauges.bind(publisher, registry);
         return publisher.start();
+    }
+
+    /**
+     * The plane's encoder, each row stamped with its {@link TelemetryWire#EVENT_ID}: {@code <instance>-<n>}, n counting
+     * this process's rows of the kind. The instance id is new at each start, so an id is never given twice; a row is
+     * encoded once, so a batch published again carries the same ids, and readers drop the copies.
+     */
+    static <T> java.util.function.Function<T, byte[]> eventIds(String instance,
+                                                              BiFunction<? super T, String, byte[]> encoder) {
+        AtomicLong events = new AtomicLong();
+        return row -> JsonRow.withLastField(encoder.apply(row, instance), TelemetryWire.EVENT_ID,
+                instance + "-" + events.incrementAndGet());
     }
 
     /** A plane's bounded queue, {@code property} records long (default {@link TelemetrySettings#BUFFER_SIZE_DEFAULT}). */

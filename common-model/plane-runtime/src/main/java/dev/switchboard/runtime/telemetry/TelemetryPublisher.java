@@ -42,6 +42,10 @@ import java.util.logging.Logger;
  *       published twice (its acknowledgement lost) is stored once by the stream's duplicate window.</li>
  *   <li>The stream is made if absent (subjects {@code <prefix>>}, max age, max bytes, a two-minute duplicate
  *       window); one that exists is left as it is, whatever its limits.</li>
+ *   <li><b>An outage shows</b>: each try that finds NATS unreachable counts as a failed publish of every lane with rows
+ *       waiting, so {@link Lane#failedPublishes} climbs for as long as the outage lasts; one WARN line when it starts,
+ *       one INFO line with its length when publishing works again; and a stop that must leave rows unpublished says
+ *       at WARN how many.</li>
  * </ul>
  * The counters ({@link Lane#published}, {@link Lane#dropped}, {@link Lane#failedPublishes}, {@link Lane#queued}) are
  * read by {@link TelemetryGauges} at scrape time.
@@ -71,6 +75,8 @@ public final class TelemetryPublisher implements AutoCloseable {
     private JetStream jetStream; // publisher thread only
     private boolean streamReady; // publisher thread only
     private String lastProblem; // publisher thread only
+    private long problemSince; // publisher thread only: System.nanoTime() of the first failure of an outage
+    private volatile TelemetrySpool spool;
 
     private TelemetryPublisher(TelemetrySettings settings, int maxBatchBytes, List<Lane<?>> lanes) {
         this.settings = settings;
@@ -108,6 +114,15 @@ public final class TelemetryPublisher implements AutoCloseable {
         return new Lane<>(wireSubject, source, encoder, false);
     }
 
+    /**
+     * Keeps the rows a stop leaves unpublished in {@code spool}, and publishes what it holds first (JSON lanes only;
+     * spans are not kept). Before {@link #start}.
+     */
+    public TelemetryPublisher spool(TelemetrySpool spool) {
+        this.spool = spool;
+        return this;
+    }
+
     /** Starts the publisher's thread; returns at once (NATS is reached in the background). */
     public TelemetryPublisher start() {
         thread.start();
@@ -125,13 +140,22 @@ public final class TelemetryPublisher implements AutoCloseable {
         return lanes;
     }
 
+    /** Whether the connection to NATS is up now. */
+    public boolean connected() {
+        Connection c = connection;
+        return c != null && c.getStatus() == Connection.Status.CONNECTED;
+    }
+
     /** The NATS side in words: {@code connected}, {@code reconnecting}, or what it waits for. */
     public String status() {
         Connection c = connection;
         return c == null ? status : c.getStatus().name().toLowerCase(java.util.Locale.ROOT);
     }
 
-    /** Stops taking rows, publishes what is queued if NATS is there (for at most a few seconds), and disconnects. */
+    /**
+     * Stops taking rows, publishes what is queued if NATS is there (for at most a few seconds), and disconnects. Rows
+     * still waiting then are lost: one WARN line says how many of each kind.
+     */
     @Override
     public void close() {
         stopping = true;
@@ -142,6 +166,70 @@ public final class TelemetryPublisher implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         closeConnection();
+        List<String> kept = new ArrayList<>();
+        List<String> lost = new ArrayList<>();
+        for (Lane<?> lane : lanes) {
+            long rows = lane.queued();
+            if (rows == 0) {
+                continue;
+            }
+            int spooled = spoolLeft(lane);
+            if (spooled > 0) {
+                kept.add(spooled + " " + lane.kind());
+            }
+            if (rows > spooled) {
+                lost.add((rows - spooled) + " " + lane.kind());
+            }
+        }
+        if (!kept.isEmpty()) {
+            LOG.info(() -> String.format("telemetry: stopped with rows not published to NATS at %s: kept %s in the"
+                    + " spool %s for the next start", settings.natsUrl(), String.join(", ", kept), spool.dir()));
+        }
+        if (!lost.isEmpty()) {
+            LOG.warning(() -> String.format("telemetry: stopped with rows not published to NATS at %s (%s): they are"
+                    + " lost%s", settings.natsUrl(), String.join(", ", lost), spool == null
+                    ? " (set " + TelemetrySpool.DIR + " to keep them)" : " (the spool is full or cannot be written)"));
+        }
+    }
+
+    /** The rows a lane still holds, into the spool; how many were kept there. */
+    private int spoolLeft(Lane<?> lane) {
+        TelemetrySpool s = spool;
+        if (s == null || lane.separator != 1) {
+            return 0;
+        }
+        List<byte[]> rows = lane.takeLeft();
+        try {
+            return s.write(lane.kind(), rows);
+        } catch (java.io.IOException e) {
+            LOG.warning(() -> "telemetry: cannot write the spool " + s.dir() + " (" + describe(e) + ")");
+            return 0;
+        }
+    }
+
+    /** At start: the rows a previous stop kept in the spool go out first. */
+    private void loadSpool() {
+        TelemetrySpool s = spool;
+        if (s == null) {
+            return;
+        }
+        for (Lane<?> lane : lanes) {
+            if (lane.separator != 1) {
+                continue;
+            }
+            try {
+                TelemetrySpool.Taken taken = s.take(lane.kind());
+                lane.spooled.addAll(taken.rows());
+                lane.unpublishable.addAndGet(taken.skipped());
+                if (!taken.rows().isEmpty() || taken.skipped() > 0) {
+                    LOG.info(() -> String.format("telemetry: publishing %d %s rows from the spool %s first%s",
+                            taken.rows().size(), lane.kind(), s.dir(), taken.skipped() == 0 ? ""
+                                    : " (" + taken.skipped() + " lines that were no rows skipped)"));
+                }
+            } catch (java.io.IOException | RuntimeException e) {
+                LOG.warning(() -> "telemetry: cannot read the spool " + s.dir() + " (" + describe(e) + ")");
+            }
+        }
     }
 
     private String subject(Lane<?> lane) {
@@ -151,6 +239,7 @@ public final class TelemetryPublisher implements AutoCloseable {
     private void run() {
         long retryNanos = RETRY_MIN_NANOS;
         long lastFlush = System.nanoTime();
+        loadSpool();
         connect(); // at once, so that the status says how NATS is before the first row; tried again on publishing
         while (!stopping) {
             waitForRows(lastFlush);
@@ -206,11 +295,13 @@ public final class TelemetryPublisher implements AutoCloseable {
     private boolean publishQueued(long deadline) {
         Connection c = connect();
         if (c == null) {
+            unreachable();
             return false;
         }
         if (c.getStatus() != Connection.Status.CONNECTED) {
             // rows stay in the queue (its bound holds) rather than in a batch
             problem("NATS at " + settings.natsUrl() + " is " + c.getStatus().name().toLowerCase(java.util.Locale.ROOT));
+            unreachable();
             return false;
         }
         boolean sent = true;
@@ -235,6 +326,15 @@ public final class TelemetryPublisher implements AutoCloseable {
         return sent;
     }
 
+    /** A try that found NATS away: a failed publish for each lane with rows waiting. */
+    private void unreachable() {
+        for (Lane<?> lane : lanes) {
+            if (lane.queued() > 0) {
+                lane.failedPublishes.incrementAndGet();
+            }
+        }
+    }
+
     private String nextId() {
         return settings.instance() + "-" + sequence.incrementAndGet();
     }
@@ -250,7 +350,9 @@ public final class TelemetryPublisher implements AutoCloseable {
         try {
             jetStream.publish(subject(lane), batch.body, PublishOptions.builder().messageId(batch.id).build());
             if (lastProblem != null) {
-                LOG.info(() -> "telemetry: publishing to " + settings.natsUrl() + " again");
+                long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - problemSince);
+                LOG.info(() -> "telemetry: publishing to " + settings.natsUrl() + " again after " + seconds
+                        + " s of failures");
                 lastProblem = null;
             }
             return true;
@@ -325,6 +427,9 @@ public final class TelemetryPublisher implements AutoCloseable {
     }
 
     private void problem(String problem) {
+        if (lastProblem == null) {
+            problemSince = System.nanoTime();
+        }
         if (!Objects.equals(problem, lastProblem)) {
             LOG.warning(() -> "telemetry: " + problem + "; rows stay queued (up to the bound) and are tried again");
             lastProblem = problem;
@@ -382,6 +487,9 @@ public final class TelemetryPublisher implements AutoCloseable {
         private final AtomicLong unpublishable = new AtomicLong();
         private volatile byte[] carried; // written by the publisher thread only: the row that did not fit in a batch
         private volatile Batch pending;
+        /** Rows from the spool, encoded already: published before the queue's. */
+        private final java.util.concurrent.ConcurrentLinkedQueue<byte[]> spooled =
+                new java.util.concurrent.ConcurrentLinkedQueue<>();
 
         private Lane(String wireSubject, RowSource<T> source, Function<? super T, byte[]> encoder, boolean lines) {
             this.separator = lines ? 1 : 0;
@@ -419,7 +527,38 @@ public final class TelemetryPublisher implements AutoCloseable {
         /** Rows waiting: queued, and in the batch being published. */
         public long queued() {
             Batch b = pending;
-            return source.size() + (b == null ? 0 : b.rows) + (carried == null ? 0 : 1);
+            return source.size() + spooled.size() + (b == null ? 0 : b.rows) + (carried == null ? 0 : 1);
+        }
+
+        /** At close, the publisher's thread ended: every row still held, encoded, oldest first; the lane is empty after. */
+        List<byte[]> takeLeft() {
+            List<byte[]> rows = new ArrayList<>();
+            Batch b = pending;
+            pending = null;
+            if (b != null) {
+                int start = 0;
+                for (int i = 0; i < b.body.length; i++) {
+                    if (b.body[i] == '\n') {
+                        rows.add(java.util.Arrays.copyOfRange(b.body, start, i));
+                        start = i + 1;
+                    }
+                }
+            }
+            byte[] c = carried;
+            carried = null;
+            if (c != null) {
+                rows.add(c);
+            }
+            for (byte[] row; (row = spooled.poll()) != null; ) {
+                rows.add(row);
+            }
+            for (T record; (record = source.poll()) != null; ) {
+                byte[] row = encode(record);
+                if (row != null) {
+                    rows.add(row);
+                }
+            }
+            return rows;
         }
 
         /** Takes rows until the next would not fit in {@code maxBytes}; null when none is queued. */
@@ -430,6 +569,9 @@ public final class TelemetryPublisher implements AutoCloseable {
             while (true) {
                 byte[] row = carried;
                 carried = null;
+                if (row == null) {
+                    row = spooled.poll();
+                }
                 if (row == null) {
                     T record = source.poll();
                     if (record == null) {

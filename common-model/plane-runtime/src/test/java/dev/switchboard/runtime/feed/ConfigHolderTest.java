@@ -74,4 +74,17 @@ class ConfigHolderTest {
         assertEquals(List.of(2L, 5L), heard);
         assertEquals(5, holder.state().snapshot().revision());
     }
+
+    @Test
+    void aWarningIsSaidWhenItAppearsAndWhenItGoesNotWithEveryRevisionThatStillHasIt() {
+        String noKey = "provider account 'openai': credential unavailable: environment variable OPENAI_API_KEY is not set";
+        String noToken = "MCP server 'jira': credential unavailable: environment variable JIRA_TOKEN is not set";
+
+        assertEquals(new ConfigHolder.WarningChanges(List.of(noKey), List.of()),
+                ConfigHolder.WarningChanges.of(List.of(), List.of(noKey)));
+        assertEquals(new ConfigHolder.WarningChanges(List.of(), List.of()),
+                ConfigHolder.WarningChanges.of(List.of(noKey), List.of(noKey)), "the next revision still lacks the key");
+        assertEquals(new ConfigHolder.WarningChanges(List.of(noToken), List.of(noKey)),
+                ConfigHolder.WarningChanges.of(List.of(noKey), List.of(noToken)));
+    }
 }

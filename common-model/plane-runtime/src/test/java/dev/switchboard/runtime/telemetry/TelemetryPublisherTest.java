@@ -223,12 +223,15 @@ class TelemetryPublisherTest {
             queue.offer(new Row("down-" + i, Instant.now(), false, ""));
         }
         assertEquals(5, lane.dropped());
-        Thread.sleep(300);
+        await(() -> lane.failedPublishes() >= 2, "the outage counted as failed publishes while it lasts");
+        assertFalse(publisher.connected());
         assertEquals(10, lane.queued());
         assertEquals(0, lane.published());
 
         nats.start();
         await(() -> lane.published() == 10, "the queued rows published once NATS is there");
+        assertTrue(publisher.connected());
+        long failedAfterFirstOutage = lane.failedPublishes();
         Connection c = connect(nats.url());
         List<JsonNode> rows = rows(messages(c.jetStreamManagement(), name));
         assertEquals(10, rows.size());
@@ -240,7 +243,7 @@ class TelemetryPublisherTest {
         for (int i = 0; i < 4; i++) {
             queue.offer(new Row("again-" + i, Instant.now(), false, ""));
         }
-        Thread.sleep(1000);
+        await(() -> lane.failedPublishes() > failedAfterFirstOutage, "the second outage counted too");
         assertEquals(10, lane.published());
         nats.start();
         await(() -> lane.published() == 14, "published after NATS came back");
@@ -249,6 +252,80 @@ class TelemetryPublisherTest {
         assertEquals(14, after.size(), "each row once (the duplicate window drops a retried batch)");
         assertEquals("again-3", after.get(13).path("request_id").asText());
         assertEquals(5, lane.dropped());
+    }
+
+    @Test
+    void aStopWhileNatsIsAwaySaysAtWarnHowManyRowsItDrops() throws Exception {
+        assumeTrue(PrivateNats.installed(), "needs " + PrivateNats.BINARY);
+        PrivateNats nats = new PrivateNats(); // never started: nothing listens on its port
+        closing.add(nats);
+        List<java.util.logging.LogRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(TelemetryPublisher.class.getName());
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                records.add(r);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        logger.addHandler(handler);
+        closing.add(() -> logger.removeHandler(handler));
+        RowQueue<Row> logs = new RowQueue<>(100);
+        RowQueue<Row> calls = new RowQueue<>(100);
+        TelemetryPublisher publisher = TelemetryPublisher.create(settings(nats.url(), uniqueName()), List.of(
+                TelemetryPublisher.lane(TelemetryWire.REQUEST_LOGS, logs, TelemetryPublisherTest::encode),
+                TelemetryPublisher.lane(TelemetryWire.TOOL_CALLS, calls, TelemetryPublisherTest::encode))).start();
+        for (int i = 0; i < 7; i++) {
+            logs.offer(new Row("r" + i, Instant.now(), false, ""));
+        }
+        calls.offer(new Row("c", Instant.now(), false, ""));
+        publisher.close();
+        List<String> warnings = records.stream().filter(r -> r.getLevel() == java.util.logging.Level.WARNING)
+                .map(r -> r.getMessage()).toList();
+        assertTrue(warnings.stream().anyMatch(m -> m.contains("stopped with rows not published to NATS at "
+                + nats.url() + " (7 request_logs, 1 tool_calls): they are lost")), warnings.toString());
+    }
+
+    @Test
+    void rowsAStopKeepsInTheSpoolArePublishedAtTheNextStart(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        assumeTrue(PrivateNats.installed(), "needs " + PrivateNats.BINARY);
+        PrivateNats nats = new PrivateNats(); // not started yet: NATS is away for the first publisher
+        closing.add(nats);
+        String name = uniqueName();
+        TelemetrySpool spool = new TelemetrySpool(dir, 1 << 20);
+        RowQueue<Row> queue = new RowQueue<>(100);
+        TelemetryPublisher first = TelemetryPublisher.create(settings(nats.url(), name),
+                List.of(TelemetryPublisher.lane(TelemetryWire.REQUEST_LOGS, queue, TelemetryPublisherTest::encode)))
+                .spool(spool).start();
+        for (int i = 0; i < 7; i++) {
+            queue.offer(new Row("kept-" + i, Instant.now(), false, ""));
+        }
+        await(() -> first.lanes().get(0).failedPublishes() > 0, "a try that found NATS away");
+        first.close();
+        assertEquals(0, first.lanes().get(0).queued());
+
+        nats.start();
+        RowQueue<Row> next = new RowQueue<>(100);
+        next.offer(new Row("new-0", Instant.now(), false, ""));
+        TelemetryPublisher second = started(TelemetryPublisher.create(settings(nats.url(), name),
+                List.of(TelemetryPublisher.lane(TelemetryWire.REQUEST_LOGS, next, TelemetryPublisherTest::encode)))
+                .spool(spool));
+        await(() -> second.lanes().get(0).published() == 8, "the spooled rows and the new one published");
+        List<JsonNode> rows = rows(messages(connect(nats.url()).jetStreamManagement(), name));
+        List<String> ids = rows.stream().map(r -> r.path("request_id").asText()).toList();
+        assertEquals(List.of("kept-0", "kept-1", "kept-2", "kept-3", "kept-4", "kept-5", "kept-6", "new-0"), ids,
+                "the spool first, in order");
+        try (java.util.stream.Stream<java.nio.file.Path> left = java.nio.file.Files.list(dir)) {
+            assertEquals(0, left.count(), "the spool is empty once read");
+        }
     }
 
     @Test

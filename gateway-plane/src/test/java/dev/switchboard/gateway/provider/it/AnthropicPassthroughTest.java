@@ -72,6 +72,23 @@ class AnthropicPassthroughTest {
     }
 
     @Test
+    void countTokensIsAnthropicsOwnCount() {
+        anthropic.setUsage(4242, 1); // far from any estimate of the two words
+
+        given().header("x-api-key", ProviderItResource.CALLER_KEY)
+                .header("anthropic-version", "2023-06-01")
+                .contentType("application/json")
+                .body("{\"model\":\"" + CLAUDE + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Say hello\"}]}")
+                .when().post("/v1/messages/count_tokens")
+                .then().statusCode(200).body("input_tokens", equalTo(4242));
+
+        RecordedRequest upstream = anthropic.lastRequest();
+        assertEquals(FakeAnthropic.COUNT_TOKENS_PATH, upstream.path());
+        assertEquals(ProviderItResource.ANTHROPIC_KEY, upstream.header("x-api-key"));
+        assertEquals("claude-sonnet-4-5", upstream.bodyJson().get("model").asText());
+    }
+
+    @Test
     void callersVersionAndBetaHeadersReachAnthropic() {
         given().header("x-api-key", ProviderItResource.CALLER_KEY)
                 .header("anthropic-version", "2023-06-01")
