@@ -13,9 +13,11 @@ public enum Endpoint {
     MESSAGES("/messages");
 
     private final String path;
+    private final String logName;
 
     Endpoint(String path) {
         this.path = path;
+        this.logName = "/v1" + path;
     }
 
     public String path() {
@@ -27,6 +29,18 @@ public enum Endpoint {
      * ({@code /api/llm}, ...) the caller used.
      */
     public String logName() {
-        return "/v1" + path;
+        return logName;
     }
+
+    /** The endpoint a request log names ({@link #logName()}); throws for a name no endpoint has. */
+    public static Endpoint ofLogName(String logName) {
+        for (Endpoint endpoint : VALUES) {
+            if (endpoint.logName.equals(logName)) {
+                return endpoint;
+            }
+        }
+        throw new IllegalArgumentException("no endpoint is logged as " + logName);
+    }
+
+    private static final Endpoint[] VALUES = values();
 }

@@ -139,7 +139,7 @@ public final class GatewayMetrics {
 
     /** One finished request. Never throws into the request. */
     public void record(RequestLog log) {
-        int endpoint = Endpoint.valueOf(log.endpoint()).ordinal();
+        int endpoint = Endpoint.ofLogName(log.endpoint()).ordinal();
         ModelMeters model = model(modelLabel(log));
         model.requests(endpoint, statusClass(log.status())).increment();
         model.duration(endpoint).record((long) (log.latencyMs() * 1e6), TimeUnit.NANOSECONDS);

@@ -22,6 +22,7 @@ import dev.switchboard.runtime.telemetry.RowQueue;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.jboss.logging.Logger;
 
 /**
  * Step 7, and the bookkeeping of every attempt: each attempt's outcome goes to the target's health (which routing
@@ -36,7 +37,10 @@ public final class Recorder {
     private final RowQueue<RequestLog> logs;
     private final LimitStep limits;
     private final RowQueue<RequestLog> spans;
+    private static final Logger LOG = Logger.getLogger(Recorder.class);
+
     private final GatewayMetrics metrics;
+    private volatile boolean metricsFailureLogged;
 
     /** {@code spans}: where finished requests go for their spans; null when traces are off. */
     public Recorder(RoutingStats health, TargetStatistics statistics, RowQueue<RequestLog> logs, LimitStep limits,
@@ -114,14 +118,30 @@ public final class Recorder {
      */
     void refused(Endpoint endpoint, Throwable err, long startNanos) {
         int status = err instanceof AnthropicInboundError a ? a.status() : err instanceof GatewayError e ? e.status() : 500;
-        metrics.refused(endpoint, status, System.nanoTime() - startNanos);
+        try {
+            metrics.refused(endpoint, status, System.nanoTime() - startNanos);
+        } catch (RuntimeException e) {
+            metricsFailed(e);
+        }
     }
 
     private void offer(Exchange x, RequestLog log) {
-        metrics.record(log);
         logs.offer(log);
         if (spans != null && x.traced()) {
             spans.offer(log);
+        }
+        try {
+            metrics.record(log);
+        } catch (RuntimeException e) {
+            metricsFailed(e);
+        }
+    }
+
+    /** A bug in the meters must never keep the caller's answer back: said once, then counted on in silence. */
+    private void metricsFailed(RuntimeException e) {
+        if (!metricsFailureLogged) {
+            metricsFailureLogged = true;
+            LOG.error("recording a request's metrics failed; the request was answered and logged", e);
         }
     }
 
