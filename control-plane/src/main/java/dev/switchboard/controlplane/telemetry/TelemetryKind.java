@@ -77,7 +77,7 @@ public enum TelemetryKind {
 
     /**
      * The {@code LIMIT 1 BY} clause that keeps one row of each event: delivery is at least once, so a row may be stored
-     * twice. Rows written before the event id (schema version 6) have it empty; their copies are alike in request id,
+     * twice. Rows written before the event id (schema version 5) have it empty; their copies are alike in request id,
      * instance and time, which tell them apart.
      */
     public String onePerEvent() {
