@@ -1,4 +1,4 @@
--- Switchboard telemetry, schema version 6: the event id of each request log and tool call
+-- Switchboard telemetry, schema version 5: the event id of each request log and tool call
 -- (dev.switchboard.model.telemetry.TelemetryWire.EVENT_ID, "<instance>-<n>", given by the publisher). Delivery is at
 -- least once, so a row may be stored twice (a message delivered again after its insert but before its
 -- acknowledgement); the API keeps one row per event id when it reads (LIMIT 1 BY). A row written before this version

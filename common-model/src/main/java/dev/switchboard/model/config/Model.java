@@ -4,9 +4,11 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
  * A model served by a provider account. {@code id} is the upstream's own name for it (for Databricks, the serving
- * endpoint name); callers address it as {@code <provider-account>/<id>}.
+ * endpoint name); callers address it as {@code <provider-account>/<id>}. {@code logPayloads} and
+ * {@code logPayloadsMaxBytes} (null: not set) turn on payload logging for requests that name it ({@link Payloads}).
  */
-public record Model(String id, Kind type, Price price, Timeouts timeouts) {
+public record Model(String id, Kind type, Price price, Timeouts timeouts, Boolean logPayloads,
+                    Integer logPayloadsMaxBytes) {
 
     public enum Kind {
         @JsonProperty("chat") CHAT,
@@ -18,7 +20,12 @@ public record Model(String id, Kind type, Price price, Timeouts timeouts) {
         price = price == null ? Price.FREE : price;
     }
 
+    /** The payload cap in bytes for requests that name this model, 0 when its payloads are not logged. */
+    public int payloadCap() {
+        return Payloads.cap(logPayloads, logPayloadsMaxBytes);
+    }
+
     public static Model chat(String id) {
-        return new Model(id, Kind.CHAT, null, null);
+        return new Model(id, Kind.CHAT, null, null, null, null);
     }
 }

@@ -36,7 +36,7 @@ public final class TelemetryWire {
     public static final String SPANS = SUBJECT_PREFIX + "spans";
     public static final int MAX_BATCH_BYTES = 512 * 1024;
     /**
-     * The column, in {@code request_logs} and {@code tool_calls} since schema version 6, that names a row once and for
+     * The column, in {@code request_logs} and {@code tool_calls} since schema version 5, that names a row once and for
      * all: {@code <instance>-<n>}, given by the publisher when it encodes the row (a row published again keeps it).
      * Rows written before it read as the empty string.
      */
@@ -47,13 +47,15 @@ public final class TelemetryWire {
      * {@code limit_keys} (the wire keys of the budget counters the request was counted on, {@code CounterKey#wire})
      * and {@code limit_rule} (the rate limit or budget that refused it, null otherwise) since version 3: the control
      * plane sums {@code cost_usd} per limit key and {@code instance} into the spent totals a restarted replica starts
-     * from. A row without them reads as no keys. {@link #EVENT_ID} since version 6.
+     * from. A row without them reads as no keys. {@link #EVENT_ID} since version 5; the payloads ({@code prompt},
+     * {@code completion} and whether each was cut, "" and 0 when not logged) since {@code V6__payloads.sql}.
      */
     public static final java.util.List<String> REQUEST_LOG_COLUMNS = java.util.List.of(
             "request_id", "started_at", "started_at_ms", "instance", "subject", "team", "credential", "endpoint",
             "requested_model", "resolved_model", "stream", "status", "error_code", "latency_ms",
             "time_to_first_token_ms", "prompt_tokens", "completion_tokens", "time_per_output_token_ms", "cost_usd",
-            "attempts", "guardrails", "metadata_keys", "metadata_values", "limit_keys", "limit_rule", EVENT_ID);
+            "attempts", "guardrails", "metadata_keys", "metadata_values", "limit_keys", "limit_rule", "prompt",
+            "prompt_truncated", "completion", "completion_truncated", EVENT_ID);
 
     /** Columns of {@code tool_calls}, in table order. */
     public static final java.util.List<String> TOOL_CALL_COLUMNS = java.util.List.of(

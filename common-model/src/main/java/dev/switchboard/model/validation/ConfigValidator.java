@@ -10,6 +10,7 @@ import dev.switchboard.model.config.LatencyConfig;
 import dev.switchboard.model.config.LoadBalanceTarget;
 import dev.switchboard.model.config.McpServer;
 import dev.switchboard.model.config.Model;
+import dev.switchboard.model.config.Payloads;
 import dev.switchboard.model.config.Period;
 import dev.switchboard.model.config.ProviderAccount;
 import dev.switchboard.model.config.ProviderAuth;
@@ -124,6 +125,7 @@ public final class ConfigValidator {
                     error(mp + ".price.output_per_million_usd", "must be >= 0");
                 }
                 timeouts(mp + ".timeouts", m.timeouts());
+                payloads(mp, m.logPayloads(), m.logPayloadsMaxBytes());
             }
         }
     }
@@ -166,6 +168,17 @@ public final class ConfigValidator {
         positive(p + ".idle_ms", t.idleMs());
     }
 
+    private void payloads(String p, Boolean logPayloads, Integer maxBytes) {
+        if (maxBytes == null) {
+            return;
+        }
+        if (!Boolean.TRUE.equals(logPayloads)) {
+            error(p + ".log_payloads_max_bytes", "is only for log_payloads: true");
+        } else if (maxBytes < 1 || maxBytes > Payloads.LIMIT_MAX_BYTES) {
+            error(p + ".log_payloads_max_bytes", "must be between 1 and " + Payloads.LIMIT_MAX_BYTES);
+        }
+    }
+
     // ---- virtual models and routing
 
     private void virtualModels() {
@@ -185,6 +198,7 @@ public final class ConfigValidator {
             if (vm.healthPolicy() != null) {
                 healthPolicy(p + ".health_policy", vm.healthPolicy());
             }
+            payloads(p, vm.logPayloads(), vm.logPayloadsMaxBytes());
         }
     }
 

@@ -37,6 +37,37 @@ class ConfigValidatorTest {
     }
 
     @Test
+    void payloadCapsAreBoundedAndOnlyWithLoggingOn() {
+        assertErrors("""
+                provider_accounts:
+                  - name: db
+                    type: databricks
+                    base_url: https://ws.example.com
+                    auth: {type: databricks-pat, token: {env: DB_TOKEN}}
+                    models:
+                      - {id: llama, log_payloads: true, log_payloads_max_bytes: 0}
+                      - {id: mixtral, log_payloads: false, log_payloads_max_bytes: 100}
+                      - {id: dbrx, log_payloads: true, log_payloads_max_bytes: 65536}
+                virtual_models:
+                  - name: vm
+                    log_payloads: true
+                    log_payloads_max_bytes: 65537
+                    routing_config:
+                      type: weight-based-routing
+                      load_balance_targets: [{target: db/llama, weight: 100}]
+                  - name: vm2
+                    log_payloads_max_bytes: 4096
+                    routing_config:
+                      type: weight-based-routing
+                      load_balance_targets: [{target: db/llama, weight: 100}]
+                """,
+                "provider_accounts[0].models[0].log_payloads_max_bytes: must be between 1 and 65536",
+                "provider_accounts[0].models[1].log_payloads_max_bytes: is only for log_payloads: true",
+                "virtual_models[0].log_payloads_max_bytes: must be between 1 and 65536",
+                "virtual_models[1].log_payloads_max_bytes: is only for log_payloads: true");
+    }
+
+    @Test
     void weightMustBePositive() {
         assertErrors(ACCOUNTS + """
                 virtual_models:

@@ -237,7 +237,8 @@ public class TelemetryEndpoint {
 
     /**
      * A JSONEachRow line as the API answers it: 64-bit numbers unquoted, 0/1 as booleans, JSON text as JSON, the
-     * metadata's parallel arrays as one {@code metadata} object.
+     * metadata's parallel arrays as one {@code metadata} object; a request log's payload fields only when it has
+     * payloads.
      */
     static ObjectNode row(TelemetryKind kind, String line) {
         ObjectNode in;
@@ -286,6 +287,11 @@ public class TelemetryEndpoint {
             for (int i = 0; i < keys.size(); i++) {
                 metadata.put(keys.get(i).asText(), values.path(i).asText());
             }
+        }
+        if (kind == TelemetryKind.REQUEST_LOGS && in.path("prompt").asText("").isEmpty()
+                && in.path("completion").asText("").isEmpty()) {
+            // payloads were not logged for this request: no empty payload fields
+            out.remove(List.of("prompt", "prompt_truncated", "completion", "completion_truncated"));
         }
         return out;
     }

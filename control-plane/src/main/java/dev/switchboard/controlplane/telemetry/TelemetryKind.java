@@ -9,7 +9,7 @@ import java.util.Set;
 public enum TelemetryKind {
 
     REQUEST_LOGS("request_logs", "started_at", "started_at_ms", TelemetryWire.REQUEST_LOG_COLUMNS,
-            Set.of("attempts", "guardrails"), Set.of("stream"),
+            Set.of("attempts", "guardrails", "prompt"), Set.of("stream", "prompt_truncated", "completion_truncated"),
             Set.of("started_at_ms", "prompt_tokens", "completion_tokens")),
     TOOL_CALLS("tool_calls", "at", "at_ms", TelemetryWire.TOOL_CALL_COLUMNS,
             Set.of("request", "response", "guardrails", "approval"),
@@ -77,7 +77,7 @@ public enum TelemetryKind {
 
     /**
      * The {@code LIMIT 1 BY} clause that keeps one row of each event: delivery is at least once, so a row may be stored
-     * twice. Rows written before the event id (schema version 6) have it empty; their copies are alike in request id,
+     * twice. Rows written before the event id (schema version 5) have it empty; their copies are alike in request id,
      * instance and time, which tell them apart.
      */
     public String onePerEvent() {

@@ -40,6 +40,18 @@ class BadInputTest {
     }
 
     @Test
+    void aPayloadCapOutOfRangeIsReportedAtItsField() {
+        Response r = Admin.post("/admin/v1/virtual-models", """
+                {"name": "vm-bad", "log_payloads": true, "log_payloads_max_bytes": 0, "routing_config": {
+                  "type": "weight-based-routing", "load_balance_targets": [{"target": "base/chat", "weight": 100}]}}""");
+
+        assertProblem(r, 400, """
+                {"status":400,"title":"invalid input","detail":"1 error","errors":[
+                 {"path":"log_payloads_max_bytes","message":"must be between 1 and 65536"}]}""");
+        assertNothingChanged();
+    }
+
+    @Test
     void anUnknownFieldIsAnErrorNotIgnored() {
         assertProblem(Admin.post("/admin/v1/users", "{\"name\": \"dave\", \"emial\": \"dave@example.com\"}"), 400, """
                 {"status":400,"title":"invalid input","detail":"1 error",

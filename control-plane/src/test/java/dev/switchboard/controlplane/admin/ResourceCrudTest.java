@@ -35,11 +35,13 @@ class ResourceCrudTest {
                                 + "\"timeouts\":{\"connect_ms\":1000}}"),
                 Arguments.of("/admin/v1/provider-accounts/base/models", "meta/llama-3.1-8b-instruct",
                         "{\"id\":\"meta/llama-3.1-8b-instruct\"}",
-                        "{\"type\":\"chat\",\"price\":{\"input_per_million_usd\":0.5,\"output_per_million_usd\":1.5}}"),
+                        "{\"type\":\"chat\",\"price\":{\"input_per_million_usd\":0.5,\"output_per_million_usd\":1.5},"
+                                + "\"log_payloads\":true,\"log_payloads_max_bytes\":4096}"),
                 Arguments.of("/admin/v1/virtual-models", "vm-x",
                         "{\"name\":\"vm-x\",\"routing_config\":{\"type\":\"weight-based-routing\","
                                 + "\"load_balance_targets\":[{\"target\":\"base/chat\",\"weight\":100}]}}",
-                        "{\"description\":\"now two targets\",\"routing_config\":{\"type\":\"weight-based-routing\","
+                        "{\"description\":\"now two targets\",\"log_payloads\":true,"
+                                + "\"routing_config\":{\"type\":\"weight-based-routing\","
                                 + "\"load_balance_targets\":[{\"target\":\"base/chat\",\"weight\":70},"
                                 + "{\"target\":\"base/spare\",\"weight\":30}]}}"),
                 Arguments.of("/admin/v1/identity-providers", "idp-x",

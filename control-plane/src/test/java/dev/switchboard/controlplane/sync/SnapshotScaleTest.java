@@ -103,7 +103,7 @@ class SnapshotScaleTest {
             virtualModels.add(new VirtualModel("vm-" + v, null, new RoutingConfig(RoutingType.WEIGHT, List.of(
                     new LoadBalanceTarget("acct-" + v + "/model-0", 50, null, null, null),
                     new LoadBalanceTarget("acct-" + v + "/model-1", 50, null, null, null)), null, null, null, null),
-                    null));
+                    null, null, null));
         }
         List<ServiceAccount> serviceAccounts = new ArrayList<>();
         List<SubjectRef> subjects = new ArrayList<>();

@@ -55,6 +55,28 @@ class SchemaMigrationTest {
     }
 
     @Test
+    void version6AddsThePayloadColumnsOnceAndOlderRowsReadAsNoPayloads() throws Exception {
+        Telemetry.awaitTables();
+        String logs = Telemetry.table(TelemetryKind.REQUEST_LOGS);
+        List<String> payloadColumns = List.of("prompt", "prompt_truncated", "completion", "completion_truncated");
+        for (String column : payloadColumns) {
+            ClickHouseHttp.run("ALTER TABLE " + logs + " DROP COLUMN " + column);
+        }
+        ClickHouseHttp.insert(logs, "{\"request_id\":\"v5-row\",\"started_at\":\"2026-02-01 00:00:00\","
+                + "\"subject\":\"user:v4\",\"requested_model\":\"m\",\"attempts\":\"[]\",\"guardrails\":\"[]\"}\n");
+
+        clickhouse.ensureSchema();
+        clickhouse.ensureSchema(); // a second start: nothing to add, nothing refused
+
+        assertEquals("v5-row\t\t0\t\t0", ClickHouseHttp.run("SELECT request_id, prompt, prompt_truncated, completion,"
+                + " completion_truncated FROM " + logs + " WHERE request_id = 'v5-row'").strip(),
+                "a version-5 row reads as no payloads");
+        List<String> inOrder = ClickHouseHttp.run("DESCRIBE TABLE " + logs).strip().lines()
+                .map(line -> line.substring(0, line.indexOf('\t'))).toList();
+        assertEquals(TelemetryKind.REQUEST_LOGS.columns(), inOrder, "the table's columns are the wire's, in order");
+    }
+
+    @Test
     void version4FillsANewRollupFromTheRowsAlreadyThereOnce() throws Exception {
         Telemetry.awaitTables();
         String db = ControlPlaneTestStack.clickhouseDatabase;

@@ -106,6 +106,42 @@ class TelemetryWriterTest {
     }
 
     @Test
+    void payloadsGoThroughNatsIntoClickHouseAndBackThroughTheAdminApi() throws Exception {
+        String run = "p-" + UUID.randomUUID();
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        var logged = requestLog(run + "-a", run, "chat", now, 200);
+        logged.put("prompt", "{\"model\":\"chat\",\"messages\":[{\"role\":\"user\",\"content\":\"hi ****\"}]}");
+        logged.put("prompt_truncated", 0);
+        logged.put("completion", "Grüße, [REDACTED:email]");
+        logged.put("completion_truncated", 1);
+        var cut = requestLog(run + "-b", run, "chat", now.plusMillis(1), 200);
+        cut.put("prompt", "{\"model\":\"chat\",\"mess");
+        cut.put("prompt_truncated", 1);
+        cut.put("completion", "");
+        cut.put("completion_truncated", 0);
+        publish(nc, subject(TelemetryKind.REQUEST_LOGS), run + "-1", body(List.of(logged, cut,
+                requestLog(run + "-c", run, "chat", now.plusMillis(2), 200))));
+        await("3 request logs", WAIT, () -> countQuietly(TelemetryKind.REQUEST_LOGS, "subject = '" + run + "'") == 3);
+
+        JsonNode items = Admin.json(Admin.admin().queryParam("subject", run).get("/admin/v1/request-logs")).get("items");
+
+        JsonNode plain = items.get(0);
+        assertEquals(run + "-c", plain.get("request_id").asText());
+        for (String field : List.of("prompt", "prompt_truncated", "completion", "completion_truncated")) {
+            assertFalse(plain.has(field), "no payloads logged: no " + field);
+        }
+        JsonNode truncated = items.get(1);
+        assertEquals("{\"model\":\"chat\",\"mess", truncated.get("prompt").asText(), "cut JSON stays a string");
+        assertTrue(truncated.get("prompt_truncated").asBoolean());
+        assertEquals("", truncated.get("completion").asText());
+        JsonNode full = items.get(2);
+        assertEquals("hi ****", full.at("/prompt/messages/0/content").asText(), "the prompt as JSON");
+        assertFalse(full.get("prompt_truncated").asBoolean());
+        assertEquals("Grüße, [REDACTED:email]", full.get("completion").asText());
+        assertTrue(full.get("completion_truncated").asBoolean());
+    }
+
+    @Test
     void aBatchPublishedTwiceIsStoredOnce() throws Exception {
         String run = "d-" + UUID.randomUUID();
         byte[] batch = body(List.of(requestLog(run + "-a", "carol", "chat", Instant.now(), 200)));

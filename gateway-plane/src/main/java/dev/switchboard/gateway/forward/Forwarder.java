@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.forward;
 
+import dev.switchboard.gateway.guardrail.AnswerText;
 import dev.switchboard.gateway.guardrail.OutputGuard;
 import dev.switchboard.gateway.guardrail.StreamGuard;
 import dev.switchboard.gateway.http.GatewayError;
@@ -126,12 +127,13 @@ public final class Forwarder {
     }
 
     /**
-     * Relays the answer to the caller, through {@code guard} (null when no output guardrail applies). The future
+     * Relays the answer to the caller, through {@code guard} (null when no output guardrail applies), feeding the text of
+     * a successful answer as the caller gets it to {@code answer} (null when payloads are not logged). The future
      * completes with the outcome once the response has ended, broken off, been blocked, or the caller went away; it
      * never fails.
      */
     public Future<Outcome> relay(UpstreamResponse r, HttpServerResponse out, boolean stream, String targetName,
-                                 ResponseTranslator translator, OutputGuard guard) {
+                                 ResponseTranslator translator, OutputGuard guard, AnswerText answer) {
         HttpClientResponse res = r.response();
         boolean passthrough = translator == ResponseTranslator.PASSTHROUGH;
         boolean ok = res.statusCode() >= 200 && res.statusCode() < 300;
@@ -150,9 +152,9 @@ public final class Forwarder {
             out.putHeader(HttpHeaderNames.CACHE_CONTROL, "no-cache");
             out.setChunked(true);
             pipeGuarded(r, out, targetName, passthrough ? Chunks.IDENTITY : chunksOf(translator.stream()), translator,
-                    guard.stream(), result);
+                    guard.stream(), ok ? answer : null, result);
         } else if (guard != null && ok) {
-            relayGuardedBody(r, out, targetName, translator, guard, result);
+            relayGuardedBody(r, out, targetName, translator, guard, answer, result);
         } else if (passthrough) {
             String length = res.getHeader(HttpHeaderNames.CONTENT_LENGTH);
             if (length != null) {
@@ -160,12 +162,12 @@ public final class Forwarder {
             } else {
                 out.setChunked(true);
             }
-            pipe(r, out, stream || sseIn, targetName, Chunks.IDENTITY, translator, result);
+            pipe(r, out, stream || sseIn, targetName, Chunks.IDENTITY, translator, ok ? answer : null, result);
         } else if (stream && ok && sseIn) {
             out.putHeader(HttpHeaderNames.CONTENT_TYPE, "text/event-stream");
             out.putHeader(HttpHeaderNames.CACHE_CONTROL, "no-cache");
             out.setChunked(true);
-            pipe(r, out, true, targetName, chunksOf(translator.stream()), translator, result);
+            pipe(r, out, true, targetName, chunksOf(translator.stream()), translator, answer, result);
         } else {
             // a whole JSON answer (or an error) to translate at once: read it, then answer
             res.body().onComplete(body -> {
@@ -183,6 +185,9 @@ public final class Forwarder {
                 long now = System.nanoTime();
                 out.putHeader(HttpHeaderNames.CONTENT_TYPE, "application/json").end(translated);
                 byte[] bytes = translated.getBytes();
+                if (answer != null && ok) {
+                    answer.onBody(bytes, 0, bytes.length);
+                }
                 result.complete(new Outcome(res.statusCode(), null, now, System.nanoTime(), bytes.length,
                         ok ? Usage.ofJson(bytes, 0, bytes.length) : Usage.UNKNOWN));
             });
@@ -211,7 +216,8 @@ public final class Forwarder {
      * still logged: it was spent).
      */
     private void relayGuardedBody(UpstreamResponse r, HttpServerResponse out, String targetName,
-                                  ResponseTranslator translator, OutputGuard guard, Promise<Outcome> result) {
+                                  ResponseTranslator translator, OutputGuard guard, AnswerText answer,
+                                  Promise<Outcome> result) {
         HttpClientResponse res = r.response();
         out.headers().remove(HttpHeaderNames.CONTENT_ENCODING).remove(HttpHeaderNames.ETAG);
         res.body().onComplete(body -> {
@@ -241,6 +247,10 @@ public final class Forwarder {
                 int status = checked.failed() ? 500 : blocked ? 400 : res.statusCode();
                 long now = System.nanoTime();
                 out.setStatusCode(status).putHeader(HttpHeaderNames.CONTENT_TYPE, "application/json").end(send);
+                if (answer != null && !blocked) {
+                    byte[] sent = send.getBytes();
+                    answer.onBody(sent, 0, sent.length);
+                }
                 result.complete(new Outcome(status, checked.failed() ? "internal_error"
                         : blocked ? GatewayError.GUARDRAIL_VIOLATION : null, now, System.nanoTime(), send.length(), usage));
             });
@@ -255,9 +265,10 @@ public final class Forwarder {
      * response, and cancels the upstream call.
      */
     private void pipeGuarded(UpstreamResponse r, HttpServerResponse out, String targetName, Chunks chunks,
-                             ResponseTranslator translator, StreamGuard guard, Promise<Outcome> result) {
+                             ResponseTranslator translator, StreamGuard guard, AnswerText answer,
+                             Promise<Outcome> result) {
         HttpClientResponse res = r.response();
-        ResponseTap tap = new ResponseTap(true);
+        ResponseTap tap = new ResponseTap(true, answer);
         IdleWatch idle = new IdleWatch(r);
         /** The state of the one guarded stream; touched only from the request's event loop. */
         final class GuardedStream {
@@ -440,9 +451,9 @@ public final class Forwarder {
     }
 
     private void pipe(UpstreamResponse r, HttpServerResponse out, boolean sse, String targetName, Chunks chunks,
-                      ResponseTranslator translator, Promise<Outcome> result) {
+                      ResponseTranslator translator, AnswerText answer, Promise<Outcome> result) {
         HttpClientResponse res = r.response();
-        ResponseTap tap = new ResponseTap(sse);
+        ResponseTap tap = new ResponseTap(sse, answer);
         IdleWatch idle = sse ? new IdleWatch(r) : null;
         res.handler(chunk -> {
             if (idle != null) {
@@ -471,6 +482,9 @@ public final class Forwarder {
                 out.end();
             }
             Usage usage = sse ? Usage.ofSseTail(tap.kept(), tap.keptLength()) : Usage.ofJson(tap.kept(), 0, tap.keptLength());
+            if (answer != null && !sse) {
+                answer.onBody(tap.kept(), 0, tap.keptLength());
+            }
             result.tryComplete(new Outcome(res.statusCode(), null, tap.firstByteNanos, System.nanoTime(), tap.bytes, usage));
         });
         res.exceptionHandler(err -> {

@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.forward;
 
+import dev.switchboard.gateway.guardrail.AnswerText;
 import io.vertx.core.buffer.Buffer;
 import java.util.Arrays;
 
@@ -15,14 +16,17 @@ final class ResponseTap {
     private static final int INITIAL = 2 * 1024;
 
     private final boolean stream;
+    /** The answer's text for payload logging, fed with every piece of a stream; null when payloads are not logged. */
+    private final AnswerText answer;
     private byte[] kept = new byte[INITIAL];
     private int length;
     private boolean overflow;
     long firstByteNanos = -1;
     long bytes;
 
-    ResponseTap(boolean stream) {
+    ResponseTap(boolean stream, AnswerText answer) {
         this.stream = stream;
+        this.answer = answer;
     }
 
     void onChunk(Buffer chunk, long nowNanos) {
@@ -33,6 +37,9 @@ final class ResponseTap {
         bytes += n;
         if (stream) {
             keepTail(chunk, n);
+            if (answer != null) {
+                answer.onChunk(chunk);
+            }
         } else if (!overflow) {
             if (length + n > JSON_KEEP) {
                 overflow = true;

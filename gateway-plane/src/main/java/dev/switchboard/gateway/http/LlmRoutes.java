@@ -286,7 +286,7 @@ public class LlmRoutes {
                         UpstreamCall call = anthropic.countTokens(request, target, upstream, rc.request().headers());
                         return forwarder.open(call, rc.response(), targetName, upstream.timeouts().firstByteMs())
                                 .compose(answer -> forwarder.relay(answer, rc.response(), false, targetName,
-                                        ResponseTranslator.PASSTHROUGH, null))
+                                        ResponseTranslator.PASSTHROUGH, null, null))
                                 .mapEmpty();
                     }
                     int estimate = TokenEstimate.inputTokens(request.body());

@@ -4,6 +4,7 @@ import dev.switchboard.gateway.forward.ClientGoneException;
 import dev.switchboard.gateway.forward.Forwarder;
 import dev.switchboard.gateway.forward.Outcome;
 import dev.switchboard.gateway.forward.UpstreamResponse;
+import dev.switchboard.gateway.guardrail.AnswerText;
 import dev.switchboard.gateway.guardrail.OutputGuard;
 import dev.switchboard.gateway.http.Endpoint;
 import dev.switchboard.gateway.http.GatewayError;
@@ -45,6 +46,7 @@ final class AttemptLoop {
     }
 
     void start(RoutingContext rc, Exchange x) {
+        x.screened = true;
         attempt(rc, x, 0, 0, false);
     }
 
@@ -137,7 +139,7 @@ final class AttemptLoop {
                 hasNext, x.millisLeft(), System.currentTimeMillis());
         switch (decision.action()) {
             case RESPOND -> forwarder.relay(response, rc.response(), x.request.stream(), target.target(), call.translator(),
-                            outputGuard(x))
+                            outputGuard(x), answerText(x))
                     .onSuccess(outcome -> recorder.served(x, model, outcome, attemptStart));
             case RETRY -> {
                 recorder.attempt(x, target.target(), status, attemptStart);
@@ -165,6 +167,15 @@ final class AttemptLoop {
             return null;
         }
         return new OutputGuard(x.state.guardrails(), scope, x.request.endpoint(), x.context, x.audit());
+    }
+
+    /** Where the answer's text goes for payload logging; null (nothing is taken) when its payloads are not logged. */
+    private static AnswerText answerText(Exchange x) {
+        if (x.payloadCap == 0 || x.request.endpoint() == Endpoint.EMBEDDINGS) {
+            return null;
+        }
+        x.answer = new AnswerText(x.request.endpoint(), x.payloadCap);
+        return x.answer;
     }
 
     /** No answer came from {@code target} (unreachable, timed out, not callable): fall back or report it. */

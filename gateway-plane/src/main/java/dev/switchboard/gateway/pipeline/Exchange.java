@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.pipeline;
 
+import dev.switchboard.gateway.guardrail.AnswerText;
 import dev.switchboard.gateway.guardrail.GuardrailAudit;
 import dev.switchboard.model.access.Principal;
 import dev.switchboard.gateway.routing.RoutePlan;
@@ -46,6 +47,14 @@ public final class Exchange {
     long spanId;
     /** The span id of the attempt under way, sent upstream in its {@code traceparent}. */
     long attemptSpanId;
+    /**
+     * The payload cap in bytes of the model or virtual model asked for, 0 when its payloads are not logged (the
+     * default); and the answer's text once one is relayed.
+     */
+    final int payloadCap;
+    AnswerText answer;
+    /** Set once the input guardrails let the request through to its attempts (also when none applied). */
+    boolean screened;
     /** What the limit step counted and reserved, settled when the request ends. */
     Admission admission = Admission.NONE;
     private GuardScope guardScope;
@@ -53,7 +62,7 @@ public final class Exchange {
 
     Exchange(String requestId, long startNanos, long startMillis, GatewayState state, Principal principal,
              Map<String, String> metadata, LlmRequest request, List<LoadBalanceTarget> targets, RoutePlan plan,
-             long deadlineNanos, Context context) {
+             long deadlineNanos, Context context, int payloadCap) {
         this.context = context;
         this.requestId = requestId;
         this.startNanos = startNanos;
@@ -65,6 +74,7 @@ public final class Exchange {
         this.targets = targets;
         this.plan = plan;
         this.deadlineNanos = deadlineNanos;
+        this.payloadCap = payloadCap;
     }
 
     /**

@@ -111,7 +111,7 @@ public final class LlmPipeline {
         long deadline = resolution.requestTimeoutMs() == Long.MAX_VALUE
                 ? Long.MAX_VALUE : startNanos + resolution.requestTimeoutMs() * 1_000_000;
         Exchange x = new Exchange(requestId, startNanos, startMillis, state, principal, metadata, request,
-                resolution.targets(), resolution.plan(), deadline, context);
+                resolution.targets(), resolution.plan(), deadline, context, state.payloadCap(request.model()));
         if (recorder.tracing()) {
             x.trace(rc.request().getHeader(TRACEPARENT));
         }

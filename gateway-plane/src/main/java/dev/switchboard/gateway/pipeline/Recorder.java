@@ -8,6 +8,8 @@ import dev.switchboard.gateway.metrics.GatewayMetrics;
 import dev.switchboard.gateway.provider.anthropic.inbound.AnthropicInboundError;
 import dev.switchboard.gateway.routing.RoutingStats;
 import dev.switchboard.gateway.routing.TargetHealth;
+import dev.switchboard.gateway.guardrail.AnswerText;
+import dev.switchboard.gateway.telemetry.PayloadText;
 import dev.switchboard.gateway.telemetry.RequestLog;
 import dev.switchboard.gateway.telemetry.TargetStatistics;
 import dev.switchboard.gateway.telemetry.Usage;
@@ -93,7 +95,7 @@ public final class Recorder {
                 RequestLog.teamOf(x.principal), x.principal.credential(), x.request.endpoint().logName(), x.request.model(),
                 name, x.request.stream(), outcome.status(), outcome.errorCode(), latencyMs, ttftMs, usage.promptTokens(),
                 usage.completionTokens(), tpotMs, cost, List.copyOf(x.attempts), x.guardrailVerdicts(), x.metadata,
-                budgetKeys(x), null, trace(x, usage)));
+                budgetKeys(x), null, trace(x, usage), payloads(x)));
     }
 
     /** The gateway answered the caller itself with {@code error}, after the attempts made (if any). */
@@ -107,7 +109,7 @@ public final class Recorder {
                 RequestLog.teamOf(x.principal), x.principal.credential(), x.request.endpoint().logName(), x.request.model(),
                 lastTarget, x.request.stream(), error.status(), error.code(), latencyMs, -1, -1, -1, -1, 0,
                 List.copyOf(x.attempts), x.guardrailVerdicts(), x.metadata, budgetKeys(x), error.limit(),
-                trace(x, Usage.UNKNOWN)));
+                trace(x, Usage.UNKNOWN), payloads(x)));
     }
 
     /**
@@ -151,6 +153,26 @@ public final class Recorder {
         return new RequestLog.Trace(x.traceHigh, x.traceLow, x.parentSpanId, x.spanId, x.startMillis * 1_000_000L,
                 x.plan != null ? x.request.model() : null, x.request.maxTokens(), x.request.temperature(),
                 usage.responseId(), usage.responseModel(), usage.finishReason());
+    }
+
+    /**
+     * The payloads of a request whose model or virtual model logs them, null otherwise. The prompt only once the input
+     * guardrails let it through to the attempts: before, it is the caller's text as sent, unredacted.
+     */
+    private static RequestLog.Payloads payloads(Exchange x) {
+        if (x.payloadCap == 0) {
+            return null;
+        }
+        String prompt = "";
+        boolean promptTruncated = false;
+        if (x.screened) {
+            byte[] body = x.request.body();
+            prompt = PayloadText.head(body, x.payloadCap);
+            promptTruncated = body.length > x.payloadCap;
+        }
+        AnswerText answer = x.answer;
+        return new RequestLog.Payloads(prompt, promptTruncated, answer == null ? "" : answer.text(),
+                answer != null && answer.truncated());
     }
 
     /** A monotonic instant of the request as wall-clock nanoseconds: its start's wall clock plus the time since. */

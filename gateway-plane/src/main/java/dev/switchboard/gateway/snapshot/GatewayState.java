@@ -5,11 +5,13 @@ import dev.switchboard.gateway.provider.Upstream;
 import dev.switchboard.model.config.Guardrail;
 import dev.switchboard.model.config.ProviderAccount;
 import dev.switchboard.model.config.ProviderAuth;
+import dev.switchboard.model.config.VirtualModel;
 import dev.switchboard.model.guardrail.Guardrails;
 import dev.switchboard.model.limits.LimitRules;
 import dev.switchboard.model.secret.Secret;
 import dev.switchboard.model.secret.SecretResolver;
 import dev.switchboard.model.snapshot.ConfigSnapshot;
+import dev.switchboard.model.snapshot.ModelRef;
 import dev.switchboard.model.validation.ConfigError;
 import dev.switchboard.model.validation.ConfigException;
 import dev.switchboard.runtime.feed.PlaneState;
@@ -33,6 +35,8 @@ public final class GatewayState implements PlaneState {
     private final boolean guardsLlmInput;
     private final boolean guardsLlmOutput;
     private final LimitRules limits;
+    /** The models and virtual models whose payloads are logged, with their caps; empty (the default) when none. */
+    private final Map<String, Integer> payloadCaps;
 
     private GatewayState(ConfigSnapshot snapshot, Map<String, Upstream> upstreams, List<String> warnings,
                          Guardrails guardrails) {
@@ -43,6 +47,22 @@ public final class GatewayState implements PlaneState {
         this.guardrails = guardrails;
         this.guardsLlmInput = attached(snapshot, Guardrail.Hook.LLM_INPUT);
         this.guardsLlmOutput = attached(snapshot, Guardrail.Hook.LLM_OUTPUT);
+        this.payloadCaps = payloadCaps(snapshot);
+    }
+
+    private static Map<String, Integer> payloadCaps(ConfigSnapshot snapshot) {
+        Map<String, Integer> caps = new HashMap<>();
+        for (ModelRef m : snapshot.models()) {
+            if (m.model().payloadCap() > 0) {
+                caps.put(m.name(), m.model().payloadCap());
+            }
+        }
+        for (VirtualModel vm : snapshot.virtualModels()) {
+            if (vm.payloadCap() > 0) {
+                caps.put(vm.name(), vm.payloadCap());
+            }
+        }
+        return Map.copyOf(caps);
     }
 
     /** Prepares a snapshot; accounts whose credential cannot be resolved are kept, marked, and reported in warnings. */
@@ -132,6 +152,18 @@ public final class GatewayState implements PlaneState {
     /** False when no guardrail is attached to {@code llm_output}. */
     public boolean guardsLlmOutput() {
         return guardsLlmOutput;
+    }
+
+    /**
+     * The payload cap in bytes of a request that names {@code model} (a model or a virtual model), 0 when its
+     * payloads are not logged. Without any entry that logs payloads this is one empty-map check.
+     */
+    public int payloadCap(String model) {
+        if (payloadCaps.isEmpty() || model == null) {
+            return 0;
+        }
+        Integer cap = payloadCaps.get(model);
+        return cap == null ? 0 : cap;
     }
 
     @Override

@@ -12,7 +12,9 @@ import java.util.Map;
  * of every guardrail it met (its audit record; empty when none applied) and the caller's {@code x-tfy-metadata}
  * (empty when none), the budget counters its cost went to ({@code limitKeys}, {@link dev.switchboard.model.limits.CounterKey}
  * wire forms) and the rate limit or budget that refused it ({@code limitRule}, null when none did); and, when traces
- * are on, what its spans need besides ({@code trace}, null otherwise). Latencies are in milliseconds; -1 where unknown.
+ * are on, what its spans need besides ({@code trace}, null otherwise); and, when its model or virtual model logs
+ * payloads, the prompt and the completion ({@code payloads}, null otherwise). Latencies are in milliseconds; -1 where
+ * unknown.
  */
 public record RequestLog(
         String requestId,
@@ -37,7 +39,8 @@ public record RequestLog(
         Map<String, String> metadata,
         List<String> limitKeys,
         String limitRule,
-        Trace trace) {
+        Trace trace,
+        Payloads payloads) {
 
     /**
      * The team a request counts for in analytics: the team itself for a team's key, else the first team a JWT claims;
@@ -69,6 +72,15 @@ public record RequestLog(
     public record Trace(long traceHigh, long traceLow, long parentSpanId, long spanId, long startEpochNanos,
                         String virtualModel, long maxTokens, double temperature, String responseId,
                         String responseModel, String finishReason) {
+    }
+
+    /**
+     * What went to the provider and what came back, as the guardrails left them: the request body after the
+     * {@code llm_input} guardrails (empty when none was sent: the request was refused before), and the answer's text as
+     * the caller got it after the {@code llm_output} guardrails (empty when none was relayed); each at most the entry's
+     * cap in UTF-8 bytes, {@code *Truncated} when cut.
+     */
+    public record Payloads(String prompt, boolean promptTruncated, String completion, boolean completionTruncated) {
     }
 
     /**

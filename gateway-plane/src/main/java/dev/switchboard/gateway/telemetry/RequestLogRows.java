@@ -8,7 +8,7 @@ import dev.switchboard.model.telemetry.TelemetryWire;
  * {@link TelemetryWire#REQUEST_LOG_COLUMNS} in table order): {@code started_at} as a UTC {@code DateTime} plus
  * {@code started_at_ms}, {@code stream} as 0/1, the attempts and the guardrail verdicts as JSON text, the metadata as the parallel arrays
  * {@code metadata_keys} and {@code metadata_values} (empty arrays when none). A column that
- * is not {@code Nullable} in the table never gets null (an empty string; -1 for a time that is not a number); the
+ * is not {@code Nullable} in the table never gets null (the payload columns are "" and 0 when none were logged) (an empty string; -1 for a time that is not a number); the
  * {@code Nullable} ones ({@code credential}, {@code resolved_model}, {@code error_code}) do. Runs on the telemetry
  * publisher's thread, never on a request.
  */
@@ -43,6 +43,10 @@ public final class RequestLogRows {
                 .strings("metadata_values", log.metadata() == null ? null : log.metadata().values())
                 .strings("limit_keys", log.limitKeys())
                 .string("limit_rule", log.limitRule())
+                .requiredString("prompt", log.payloads() == null ? "" : log.payloads().prompt())
+                .bool("prompt_truncated", log.payloads() != null && log.payloads().promptTruncated())
+                .requiredString("completion", log.payloads() == null ? "" : log.payloads().completion())
+                .bool("completion_truncated", log.payloads() != null && log.payloads().completionTruncated())
                 .end();
     }
 

@@ -11,6 +11,7 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
 import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.data.EventData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.data.StatusData;
 import java.util.ArrayList;
@@ -25,6 +26,11 @@ import java.util.List;
 public final class RequestSpans {
 
     static final AttributeKey<String> OPERATION = AttributeKey.stringKey("gen_ai.operation.name");
+    static final String PROMPT_EVENT = "gen_ai.content.prompt";
+    static final String COMPLETION_EVENT = "gen_ai.content.completion";
+    static final AttributeKey<String> PROMPT = AttributeKey.stringKey("gen_ai.prompt");
+    static final AttributeKey<String> COMPLETION = AttributeKey.stringKey("gen_ai.completion");
+    static final AttributeKey<Boolean> PAYLOAD_TRUNCATED = AttributeKey.booleanKey("switchboard.truncated");
     static final AttributeKey<String> PROVIDER = AttributeKey.stringKey("gen_ai.provider.name");
     static final AttributeKey<String> REQUEST_MODEL = AttributeKey.stringKey("gen_ai.request.model");
     static final AttributeKey<String> RESPONSE_MODEL = AttributeKey.stringKey("gen_ai.response.model");
@@ -104,11 +110,12 @@ public final class RequestSpans {
         if (failed) {
             a.put(ERROR_TYPE, log.errorCode() != null ? log.errorCode() : Integer.toString(log.status()));
         }
-        long end = t.startEpochNanos() + (long) (log.latencyMs() * 1_000_000);
+        long end = Math.max(t.startEpochNanos() + (long) (log.latencyMs() * 1_000_000), t.startEpochNanos());
         spans.add(new FinishedSpan(operation + " " + log.requestedModel(), SpanKind.SERVER, server,
                 FinishedSpan.remoteParent(t.traceHigh(), t.traceLow(), t.parentSpanId()),
                 failed ? StatusData.create(StatusCode.ERROR, log.errorCode()) : StatusData.unset(),
-                t.startEpochNanos(), Math.max(end, t.startEpochNanos()), a.build(), resource, SCOPE));
+                t.startEpochNanos(), end, a.build(), resource, SCOPE, payloadEvents(log.payloads(), t.startEpochNanos(),
+                        end)));
 
         for (RequestLog.Attempt attempt : attempts) {
             if (attempt.spanId() == 0) {
@@ -136,9 +143,29 @@ public final class RequestSpans {
                     FinishedSpan.context(t.traceHigh(), t.traceLow(), attempt.spanId()), server,
                     ok ? StatusData.unset() : StatusData.create(StatusCode.ERROR, null),
                     attempt.startEpochNanos(), Math.max(attemptEnd, attempt.startEpochNanos()), c.build(), resource,
-                    SCOPE));
+                    SCOPE, null));
         }
         return spans;
+    }
+
+    /**
+     * The payloads as events of the server span, in the GenAI conventions' event form: the prompt at the start, the
+     * completion at the end, each only when there is one. None when the request's payloads are not logged.
+     */
+    static List<EventData> payloadEvents(RequestLog.Payloads p, long start, long end) {
+        if (p == null) {
+            return List.of();
+        }
+        List<EventData> events = new ArrayList<>(2);
+        if (!p.prompt().isEmpty()) {
+            events.add(EventData.create(start, PROMPT_EVENT,
+                    Attributes.of(PROMPT, p.prompt(), PAYLOAD_TRUNCATED, p.promptTruncated())));
+        }
+        if (!p.completion().isEmpty()) {
+            events.add(EventData.create(end, COMPLETION_EVENT,
+                    Attributes.of(COMPLETION, p.completion(), PAYLOAD_TRUNCATED, p.completionTruncated())));
+        }
+        return events;
     }
 
     private static void requestParameters(AttributesBuilder a, RequestLog.Trace t) {

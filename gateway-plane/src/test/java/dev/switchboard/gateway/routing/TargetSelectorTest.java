@@ -37,7 +37,8 @@ class TargetSelectorTest {
     }
 
     private static VirtualModel vm(RoutingType type, SlaCutoff sla, LoadBalanceTarget... targets) {
-        return new VirtualModel("vm", null, new RoutingConfig(type, List.of(targets), null, sla, null, null), null);
+        return new VirtualModel("vm", null, new RoutingConfig(type, List.of(targets), null, sla, null, null), null, null,
+                null);
     }
 
     private List<String> order(VirtualModel vm, long now) {

@@ -26,7 +26,7 @@ class RequestLogRowsTest {
                         new RequestLog.Attempt("fake/x", -1, 8, null, 0, 0)),
                 List.of(new RequestLog.GuardrailVerdict("llm_input", "pii-in", "pii", "enforce", "pass", false, null,
                         0.5)), RequestMetadata.parse("{\"customer_id\":\"acme \\\"eu\\\"\",\"env\":\"prod\"}"),
-                List.of("budget|ml-monthly|month|team:ml"), "team-ml-rpm", null);
+                List.of("budget|ml-monthly|month|team:ml"), "team-ml-rpm", null, null);
         JsonNode row = JSON.readTree(RequestLogRows.encode(log, "gw-1"));
         List<String> columns = new ArrayList<>();
         row.fieldNames().forEachRemaining(columns::add);
@@ -62,7 +62,7 @@ class RequestLogRowsTest {
     void aColumnThatIsNotNullableNeverGetsNull() throws Exception {
         RequestLog log = new RequestLog("req-10", Instant.now(), "user:bob", null, null, "/v1/chat/completions", null,
                 null, false, 400, "invalid_request", Double.NaN, -1, -1, -1, -1, 0, List.of(), List.of(), null, null,
-                null, null);
+                null, null, null);
         JsonNode row = JSON.readTree(RequestLogRows.encode(log, "gw-1"));
         assertEquals("", row.path("requested_model").asText());
         assertTrue(row.path("requested_model").isTextual());
@@ -76,5 +76,23 @@ class RequestLogRowsTest {
         assertTrue(row.path("metadata_values").isArray() && row.path("metadata_values").isEmpty());
         assertTrue(row.path("limit_keys").isArray() && row.path("limit_keys").isEmpty());
         assertTrue(row.path("limit_rule").isNull(), "Nullable: null");
+        assertEquals("", row.path("prompt").asText(), "no payloads: the columns' defaults");
+        assertEquals(0, row.path("prompt_truncated").asInt());
+        assertEquals("", row.path("completion").asText());
+        assertEquals(0, row.path("completion_truncated").asInt());
+    }
+
+    @Test
+    void payloadsAreTwoTextColumnsWithTheirTruncationFlags() throws Exception {
+        RequestLog log = new RequestLog("req-11", Instant.now(), "user:bob", "", null, "CHAT_COMPLETIONS", "m", "a/m",
+                true, 200, null, 5, 1, 3, 4, 1, 0, List.of(), List.of(), null, null, null, null,
+                new RequestLog.Payloads("{\"messages\":[]}", false, "Hello \"you\"", true));
+
+        JsonNode row = JSON.readTree(RequestLogRows.encode(log, "gw-1"));
+
+        assertEquals("{\"messages\":[]}", row.path("prompt").asText());
+        assertEquals(0, row.path("prompt_truncated").asInt());
+        assertEquals("Hello \"you\"", row.path("completion").asText());
+        assertEquals(1, row.path("completion_truncated").asInt());
     }
 }

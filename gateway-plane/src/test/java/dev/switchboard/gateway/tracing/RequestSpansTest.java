@@ -10,6 +10,7 @@ import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.data.EventData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.time.Instant;
 import java.util.List;
@@ -26,7 +27,7 @@ class RequestSpansTest {
         return new RequestLog("req-1", Instant.ofEpochMilli(START / 1_000_000), "user:alice", "ml",
                 "api_key:alice-key", "/v1/chat/completions", "assistant", "fake/gpt-4o", false, status, errorCode, 12.5,
                 3.0, 10, 20, 1.0, 0.25, attempts, verdicts, Map.of(), List.of(), limitRule,
-                new RequestLog.Trace(1, 2, 3, 4, START, "assistant", 64, Double.NaN, "cmpl-1", "gpt-4o", "stop"));
+                new RequestLog.Trace(1, 2, 3, 4, START, "assistant", 64, Double.NaN, "cmpl-1", "gpt-4o", "stop"), null);
     }
 
     @Test
@@ -41,6 +42,31 @@ class RequestSpansTest {
         assertNull(server.getAttributes().get(AttributeKey.stringKey("gen_ai.response.id")), "nothing was answered");
         assertEquals(64L, server.getAttributes().get(AttributeKey.longKey("gen_ai.request.max_tokens")));
         assertNull(server.getAttributes().get(AttributeKey.doubleKey("gen_ai.request.temperature")), "not sent");
+    }
+
+    @Test
+    void payloadsAreEventsOfTheServerSpanOnly() {
+        RequestLog plain = log(200, null, null, List.of(new RequestLog.Attempt("fake/gpt-4o", 200, 10, "openai", 9,
+                START)), List.of());
+        RequestLog log = new RequestLog(plain.requestId(), plain.startedAt(), plain.subject(), plain.team(),
+                plain.credential(), plain.endpoint(), plain.requestedModel(), plain.resolvedModel(), plain.stream(),
+                plain.status(), plain.errorCode(), plain.latencyMs(), plain.timeToFirstTokenMs(), plain.promptTokens(),
+                plain.completionTokens(), plain.timePerOutputTokenMs(), plain.costUsd(), plain.attempts(),
+                plain.guardrails(), plain.metadata(), plain.limitKeys(), plain.limitRule(), plain.trace(),
+                new RequestLog.Payloads("{\"messages\":[]}", false, "Hi there", true));
+
+        List<SpanData> spans = SPANS.of(log);
+
+        List<EventData> events = spans.get(0).getEvents();
+        assertEquals(List.of("gen_ai.content.prompt", "gen_ai.content.completion"),
+                events.stream().map(EventData::getName).toList());
+        assertEquals("{\"messages\":[]}", events.get(0).getAttributes().get(AttributeKey.stringKey("gen_ai.prompt")));
+        assertEquals(START, events.get(0).getEpochNanos());
+        assertEquals("Hi there", events.get(1).getAttributes().get(AttributeKey.stringKey("gen_ai.completion")));
+        assertEquals(true, events.get(1).getAttributes().get(AttributeKey.booleanKey("switchboard.truncated")));
+        assertEquals(spans.get(0).getEndEpochNanos(), events.get(1).getEpochNanos());
+        assertEquals(List.of(), spans.get(1).getEvents(), "the attempt's span has none");
+        assertEquals(List.of(), SPANS.of(plain).get(0).getEvents(), "payloads not logged: no events");
     }
 
     @Test
@@ -87,7 +113,7 @@ class RequestSpansTest {
                 log.credential(), log.endpoint(), log.requestedModel(), log.resolvedModel(), log.stream(), log.status(),
                 log.errorCode(), log.latencyMs(), log.timeToFirstTokenMs(), log.promptTokens(), log.completionTokens(),
                 log.timePerOutputTokenMs(), log.costUsd(), log.attempts(), log.guardrails(), log.metadata(),
-                log.limitKeys(), log.limitRule(), null);
+                log.limitKeys(), log.limitRule(), null, null);
         assertTrue(SPANS.of(untraced).isEmpty());
     }
 }

@@ -20,7 +20,11 @@ import java.util.List;
  */
 public record FinishedSpan(String name, SpanKind kind, SpanContext context, SpanContext parent, StatusData status,
                            long startEpochNanos, long endEpochNanos, Attributes attributes, Resource resource,
-                           InstrumentationScopeInfo scope) implements SpanData {
+                           InstrumentationScopeInfo scope, List<EventData> events) implements SpanData {
+
+    public FinishedSpan {
+        events = events == null ? List.of() : events;
+    }
 
     /** A sampled span context of ids from {@link TraceParent}. */
     public static SpanContext context(long traceHigh, long traceLow, long spanId) {
@@ -74,7 +78,7 @@ public record FinishedSpan(String name, SpanKind kind, SpanContext context, Span
 
     @Override
     public List<EventData> getEvents() {
-        return List.of();
+        return events;
     }
 
     @Override
@@ -94,7 +98,7 @@ public record FinishedSpan(String name, SpanKind kind, SpanContext context, Span
 
     @Override
     public int getTotalRecordedEvents() {
-        return 0;
+        return events.size();
     }
 
     @Override
