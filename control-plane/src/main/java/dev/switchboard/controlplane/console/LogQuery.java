@@ -2,20 +2,26 @@ package dev.switchboard.controlplane.console;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.controlplane.admin.ApiProblem;
 import dev.switchboard.controlplane.config.ConfigJson;
+import dev.switchboard.controlplane.telemetry.TelemetryEndpoint;
 import dev.switchboard.model.validation.ConfigError;
 import io.quarkus.qute.TemplateData;
+import io.quarkus.qute.TemplateInstance;
 import jakarta.ws.rs.core.UriBuilder;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * What the request-log and tool-call pages share: the time range typed as UTC ({@code from}, {@code to} from
@@ -25,6 +31,8 @@ import java.util.Map;
 final class LogQuery {
 
     static final int PAGE = 50;
+    /** The API's names of the form's fields where they differ. */
+    static final Map<String, String> FIELD_OF_PATH = Map.of("since", "from", "until", "to");
     static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
 
@@ -91,9 +99,9 @@ final class LogQuery {
     }
 
     /** The API's 400: each error beside the form field its path names ({@code since} is {@code from}, ...). */
-    void rejected(ApiProblem problem, Map<String, String> fieldOfPath) {
+    private void rejected(ApiProblem problem) {
         for (ConfigError e : problem.errors()) {
-            String field = e.path().startsWith("metadata.") ? "meta" : fieldOfPath.getOrDefault(e.path(), e.path());
+            String field = e.path().startsWith("metadata.") ? "meta" : FIELD_OF_PATH.getOrDefault(e.path(), e.path());
             errors.merge(field, e.message(), (a, b) -> a + "; " + b);
         }
     }
@@ -108,6 +116,37 @@ final class LogQuery {
 
     int page() {
         return page;
+    }
+
+    /**
+     * The page at {@code path}: asks the admin API's query (even when a field here is wrong, so that every wrong field
+     * is named at once), turns its rows into the page's, and fills {@code view} with them, the form and the pager. The
+     * API's 400 goes beside the fields, its 503 (ClickHouse away) into {@code unavailable}.
+     */
+    <R> String render(TemplateInstance view, String path, Supplier<TelemetryEndpoint.Rows> query,
+                      Function<ObjectNode, R> row) {
+        List<R> rows = new ArrayList<>();
+        boolean older = false;
+        String unavailable = null;
+        try {
+            TelemetryEndpoint.Rows found = query.get();
+            if (!hasErrors()) {
+                older = found.items().size() > PAGE;
+                found.items().stream().limit(PAGE).map(row).forEach(rows::add);
+            }
+        } catch (ApiProblem e) {
+            if (e.status() == 400) {
+                rejected(e);
+            } else if (e.status() == 503) {
+                unavailable = e.detail();
+            } else {
+                throw e;
+            }
+        }
+        return view.data("rows", rows).data("f", fields()).data("unavailable", unavailable).data("page", page + 1)
+                .data("newer", page > 0 ? link(path, page - 1) : null)
+                .data("older", older ? link(path, page + 1) : null)
+                .render();
     }
 
     /** This query's URL on {@code path} at {@code otherPage}. */

@@ -1,8 +1,6 @@
 package dev.switchboard.controlplane.console;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.switchboard.controlplane.admin.ApiProblem;
 import dev.switchboard.controlplane.telemetry.TelemetryEndpoint;
 import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
@@ -28,8 +26,6 @@ import java.util.Map;
  */
 @Path(ConsolePaths.REQUESTS)
 public class RequestLogPage {
-
-    static final Map<String, String> FIELD_OF_PATH = Map.of("since", "from", "until", "to");
 
     @Inject
     ConsoleCaller caller;
@@ -72,35 +68,13 @@ public class RequestLogPage {
         given.put("meta", meta);
         LogQuery q = new LogQuery(given, pageNumber);
         boolean admin = caller.session().role().canChange();
-        List<Row> rows = new ArrayList<>();
-        boolean older = false;
-        String unavailable = null;
         String since = q.time("from");
         String until = q.time("to");
         Map<String, List<String>> metadata = q.metadata();
-        // the API is asked even when a field here is wrong, so that every wrong field is named at once
-        try {
-            TelemetryEndpoint.Rows found = telemetry.requestLogRows(since, until, q.value("subject"),
-                    q.value("model"), q.value("status"), metadata, q.limit(), q.offset());
-            older = !q.hasErrors() && found.items().size() > LogQuery.PAGE;
-            for (ObjectNode r : q.hasErrors() ? List.<ObjectNode>of()
-                    : found.items().subList(0, Math.min(LogQuery.PAGE, found.items().size()))) {
-                rows.add(row(r, admin));
-            }
-        } catch (ApiProblem e) {
-            if (e.status() == 400) {
-                q.rejected(e, FIELD_OF_PATH);
-            } else if (e.status() == 503) {
-                unavailable = e.detail();
-            } else {
-                throw e;
-            }
-        }
-        String html = page.data("session", caller.session()).data("active", "requests").data("rows", rows)
-                .data("f", q.fields()).data("unavailable", unavailable).data("page", q.page() + 1)
-                .data("newer", q.page() > 0 ? q.link(ConsolePaths.REQUESTS, q.page() - 1) : null)
-                .data("older", older ? q.link(ConsolePaths.REQUESTS, q.page() + 1) : null)
-                .render();
+        String html = q.render(page.data("session", caller.session()).data("active", "requests"),
+                ConsolePaths.REQUESTS, () -> telemetry.requestLogRows(since, until, q.value("subject"),
+                        q.value("model"), q.value("status"), metadata, q.limit(), q.offset()),
+                r -> row(r, admin));
         return Response.ok(html, MediaType.TEXT_HTML_TYPE.withCharset("UTF-8")).build();
     }
 

@@ -1,8 +1,6 @@
 package dev.switchboard.controlplane.console;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.switchboard.controlplane.admin.ApiProblem;
 import dev.switchboard.controlplane.telemetry.TelemetryEndpoint;
 import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
@@ -14,9 +12,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -63,35 +59,13 @@ public class ToolCallsPage {
         given.put("session_id", sessionId);
         LogQuery q = new LogQuery(given, pageNumber);
         boolean admin = caller.session().role().canChange();
-        List<Row> rows = new ArrayList<>();
-        boolean older = false;
-        String unavailable = null;
         String since = q.time("from");
         String until = q.time("to");
-        // the API is asked even when a field here is wrong, so that every wrong field is named at once
-        try {
-            TelemetryEndpoint.Rows found = telemetry.toolCallRows(since, until, q.value("subject"),
-                    q.value("server"), q.value("tool"), q.value("outcome"), q.value("session_id"), q.limit(),
-                    q.offset());
-            older = !q.hasErrors() && found.items().size() > LogQuery.PAGE;
-            for (ObjectNode r : q.hasErrors() ? List.<ObjectNode>of()
-                    : found.items().subList(0, Math.min(LogQuery.PAGE, found.items().size()))) {
-                rows.add(row(r, admin));
-            }
-        } catch (ApiProblem e) {
-            if (e.status() == 400) {
-                q.rejected(e, RequestLogPage.FIELD_OF_PATH);
-            } else if (e.status() == 503) {
-                unavailable = e.detail();
-            } else {
-                throw e;
-            }
-        }
-        String html = page.data("session", caller.session()).data("active", "tool-calls").data("rows", rows)
-                .data("f", q.fields()).data("unavailable", unavailable).data("page", q.page() + 1)
-                .data("newer", q.page() > 0 ? q.link(ConsolePaths.TOOL_CALLS, q.page() - 1) : null)
-                .data("older", older ? q.link(ConsolePaths.TOOL_CALLS, q.page() + 1) : null)
-                .render();
+        String html = q.render(page.data("session", caller.session()).data("active", "tool-calls"),
+                ConsolePaths.TOOL_CALLS, () -> telemetry.toolCallRows(since, until, q.value("subject"),
+                        q.value("server"), q.value("tool"), q.value("outcome"), q.value("session_id"), q.limit(),
+                        q.offset()),
+                r -> row(r, admin));
         return Response.ok(html, MediaType.TEXT_HTML_TYPE.withCharset("UTF-8")).build();
     }
 
