@@ -66,6 +66,15 @@ public final class Browser implements AfterTestExecutionCallback {
         return driver;
     }
 
+    /** The driver at 1280 px, signed out, its log of earlier tests' warnings read: each test starts from there. */
+    static WebDriver signedOut(String baseUrl) {
+        WebDriver d = driver(baseUrl);
+        resize(1280, 900);
+        d.manage().deleteAllCookies();
+        consoleErrors();
+        return d;
+    }
+
     static synchronized void quit() {
         if (driver != null) {
             driver.quit();

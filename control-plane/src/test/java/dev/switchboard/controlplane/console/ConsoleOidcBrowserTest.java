@@ -41,10 +41,7 @@ class ConsoleOidcBrowserTest {
 
     @BeforeEach
     void signedOut() {
-        driver = Browser.driver(base.toString());
-        Browser.resize(1280, 900);
-        driver.manage().deleteAllCookies();
-        Browser.consoleErrors();
+        driver = Browser.signedOut(base.toString());
     }
 
     @AfterAll
