@@ -72,6 +72,39 @@ enum OutputDialect {
         }
     },
 
+    /** Legacy completions: {@code choices[].text}, in the whole answer and in each chunk alike. */
+    OPENAI_COMPLETIONS {
+        @Override
+        void bodySlots(JsonNode body, List<TextSlot> out) {
+            JsonNode choices = body.path("choices");
+            for (int i = 0; i < choices.size(); i++) {
+                if (choices.get(i) instanceof ObjectNode choice && choice.path("text").isTextual()) {
+                    out.add(new TextSlot(new Channel(choice.path("index").asInt(i), -1, false), choice, "text", false));
+                }
+            }
+        }
+
+        @Override
+        void eventSlots(String event, JsonNode data, List<TextSlot> out) {
+            bodySlots(data, out);
+        }
+
+        @Override
+        List<Object> path(Channel c) {
+            return List.of("choices", new Index(c.group()), "text");
+        }
+
+        @Override
+        Buffer errorBody(GatewayError e) {
+            return OPENAI_CHAT.errorBody(e);
+        }
+
+        @Override
+        Buffer errorEvent(GatewayError e, long sequence) {
+            return OPENAI_CHAT.errorEvent(e, sequence);
+        }
+    },
+
     /**
      * {@code content[]}: text blocks' {@code text} and tool_use blocks' {@code input}; in a stream, the
      * {@code text_delta} and {@code input_json_delta} of {@code content_block_delta}. Thinking is not checked: its
@@ -239,6 +272,7 @@ enum OutputDialect {
         return switch (endpoint) {
             case MESSAGES -> ANTHROPIC_MESSAGES;
             case RESPONSES -> OPENAI_RESPONSES;
+            case COMPLETIONS -> OPENAI_COMPLETIONS;
             default -> OPENAI_CHAT;
         };
     }

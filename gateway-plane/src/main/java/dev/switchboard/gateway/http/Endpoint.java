@@ -10,7 +10,11 @@ public enum Endpoint {
      * The Anthropic Messages API, inbound (Claude Code, the Anthropic SDKs): passed through to Anthropic targets,
      * translated for the others; its errors are in Anthropic's shape.
      */
-    MESSAGES("/messages");
+    MESSAGES("/messages"),
+    /** Legacy text completions ({@code prompt} in, {@code choices[].text} out), JSON and SSE: passthrough. */
+    COMPLETIONS("/completions"),
+    /** Content classification ({@code input} in, {@code results[]} out): passthrough; no generated text. */
+    MODERATIONS("/moderations");
 
     private final String path;
     private final String logName;
@@ -22,6 +26,14 @@ public enum Endpoint {
 
     public String path() {
         return path;
+    }
+
+    /**
+     * Whether the answer is generated text that output guardrails check and payload logging keeps; embeddings and
+     * moderations answer numbers and categories.
+     */
+    public boolean answersText() {
+        return this != EMBEDDINGS && this != MODERATIONS;
     }
 
     /**

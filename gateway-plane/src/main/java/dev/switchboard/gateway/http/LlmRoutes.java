@@ -65,7 +65,8 @@ public class LlmRoutes {
     static final String COUNT_TOKENS = "/messages/count_tokens";
     private static final io.vertx.core.buffer.Buffer ROOT = new JsonObject().put("service", "switchboard-gateway")
             .put("apis", new JsonArray().add("/v1/chat/completions").add("/v1/embeddings").add("/v1/responses")
-                    .add("/v1/messages").add("/v1/messages/count_tokens").add("/v1/models")).toBuffer();
+                    .add("/v1/messages").add("/v1/messages/count_tokens").add("/v1/models").add("/v1/completions")
+                    .add("/v1/moderations")).toBuffer();
 
     @Inject
     Vertx vertx;

@@ -156,10 +156,10 @@ final class AttemptLoop {
 
     /**
      * The {@code llm_output} guardrails of the answer about to be relayed, or null (the fast path) when none applies.
-     * Embeddings have no text to check.
+     * Embeddings and moderations have no text to check.
      */
     private static OutputGuard outputGuard(Exchange x) {
-        if (!x.state.guardsLlmOutput() || x.request.endpoint() == Endpoint.EMBEDDINGS) {
+        if (!x.state.guardsLlmOutput() || !x.request.endpoint().answersText()) {
             return null;
         }
         GuardScope scope = x.guardScope();
@@ -171,7 +171,7 @@ final class AttemptLoop {
 
     /** Where the answer's text goes for payload logging; null (nothing is taken) when its payloads are not logged. */
     private static AnswerText answerText(Exchange x) {
-        if (x.payloadCap == 0 || x.request.endpoint() == Endpoint.EMBEDDINGS) {
+        if (x.payloadCap == 0 || !x.request.endpoint().answersText()) {
             return null;
         }
         x.answer = new AnswerText(x.request.endpoint(), x.payloadCap);

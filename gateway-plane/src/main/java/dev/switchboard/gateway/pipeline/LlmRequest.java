@@ -63,6 +63,7 @@ public final class LlmRequest {
         double temperature = Double.NaN;
         boolean hasMessages = false;
         boolean hasInput = false;
+        boolean hasPrompt = false;
         String userId = null;
         try (JsonParser p = JSON.createParser(body)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -111,6 +112,10 @@ public final class LlmRequest {
                         hasInput = value != JsonToken.VALUE_NULL;
                         p.skipChildren();
                     }
+                    case "prompt" -> {
+                        hasPrompt = value != JsonToken.VALUE_NULL;
+                        p.skipChildren();
+                    }
                     case "metadata" -> {
                         if (endpoint == Endpoint.MESSAGES && value == JsonToken.START_OBJECT) {
                             userId = userId(p);
@@ -133,7 +138,10 @@ public final class LlmRequest {
         if ((endpoint == Endpoint.CHAT_COMPLETIONS || endpoint == Endpoint.MESSAGES) && !hasMessages) {
             throw GatewayError.invalidRequest("'messages' is a required property.", "messages");
         }
-        if (endpoint == Endpoint.EMBEDDINGS && !hasInput) {
+        if (endpoint == Endpoint.COMPLETIONS && !hasPrompt) {
+            throw GatewayError.invalidRequest("'prompt' is a required property.", "prompt");
+        }
+        if ((endpoint == Endpoint.EMBEDDINGS || endpoint == Endpoint.MODERATIONS) && !hasInput) {
             throw GatewayError.invalidRequest("'input' is a required property.", "input");
         }
         return new LlmRequest(endpoint, body, model, modelFieldStart, modelStart, modelEnd, stream, maxTokens,

@@ -216,6 +216,7 @@ public final class RequestSpans {
     static String operation(String endpoint) {
         return switch (endpoint) {
             case "/v1/embeddings" -> "embeddings";
+            case "/v1/completions" -> "text_completion";
             default -> "chat";
         };
     }
