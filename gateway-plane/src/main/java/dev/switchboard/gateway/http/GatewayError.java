@@ -101,6 +101,15 @@ public final class GatewayError extends RuntimeException {
                         + (reason != null && reason.endsWith(".") ? "" : "."));
     }
 
+    /**
+     * No target the request may go to serves its endpoint (each named with its provider type, e.g.
+     * {@code 'claude/sonnet' (anthropic)}); refused before any provider call.
+     */
+    public static GatewayError endpointNotServed(String model, String endpoint, String targets) {
+        return new GatewayError(400, "invalid_request_error", "unsupported_endpoint", "model",
+                "The model '" + model + "' cannot serve " + endpoint + ": " + targets + ".");
+    }
+
     public static GatewayError upstreamUnreachable(String target) {
         return new GatewayError(502, "api_error", "upstream_unreachable", null,
                 "The upstream of '" + target + "' could not be reached.");

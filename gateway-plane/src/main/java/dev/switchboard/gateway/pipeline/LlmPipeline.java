@@ -20,7 +20,7 @@ import java.util.Map;
 
 /**
  * The life of one LLM request, in order:
- * <pre>authenticate → parse → authorize → resolve → limit → screen input → (adapt → forward → screen output → respond,
+ * <pre>authenticate → parse → authorize → resolve (to the targets that serve the endpoint) → limit → screen input → (adapt → forward → screen output → respond,
  * per target) → record</pre>
  * Each step is a class or method named for what it does; a step that refuses the request throws a
  * {@link GatewayError}, which is answered in the OpenAI error shape. Everything runs on the event loop and reads
@@ -35,11 +35,13 @@ public final class LlmPipeline {
     private final AttemptLoop attempts;
     private final Recorder recorder;
     private final LimitStep limits;
+    private final ProviderAdapters adapters;
 
     public LlmPipeline(Vertx vertx, BearerAuthenticator authenticator, ModelResolver resolver, ProviderAdapters adapters,
                        Forwarder forwarder, Recorder recorder, LimitStep limits) {
         this.authenticator = authenticator;
         this.limits = limits;
+        this.adapters = adapters;
         this.resolver = resolver;
         this.attempts = new AttemptLoop(vertx, adapters, forwarder, recorder);
         this.recorder = recorder;
@@ -110,8 +112,10 @@ public final class LlmPipeline {
                 metadata, startMillis);
         long deadline = resolution.requestTimeoutMs() == Long.MAX_VALUE
                 ? Long.MAX_VALUE : startNanos + resolution.requestTimeoutMs() * 1_000_000;
-        Exchange x = new Exchange(requestId, startNanos, startMillis, state, principal, metadata, request,
-                resolution.targets(), resolution.plan(), deadline, context, state.payloadCap(request.model()));
+        var targets = EndpointSupport.servable(state.snapshot(), adapters, endpoint, request.model(),
+                resolution.targets());
+        Exchange x = new Exchange(requestId, startNanos, startMillis, state, principal, metadata, request, targets,
+                resolution.plan(), deadline, context, state.payloadCap(request.model()));
         if (recorder.tracing()) {
             x.trace(rc.request().getHeader(TRACEPARENT));
         }

@@ -1,7 +1,6 @@
 package dev.switchboard.gateway.provider.anthropic;
 
 import dev.switchboard.gateway.http.Endpoint;
-import dev.switchboard.gateway.http.GatewayError;
 import dev.switchboard.gateway.pipeline.LlmRequest;
 import dev.switchboard.gateway.provider.ProviderAdapter;
 import dev.switchboard.gateway.provider.ResponseTranslator;
@@ -29,12 +28,14 @@ public final class AnthropicAdapter implements ProviderAdapter {
         this.clock = clock;
     }
 
+    /** Chat (translated) and the Messages API (passed through); nothing else. */
+    @Override
+    public boolean serves(Endpoint endpoint) {
+        return endpoint == Endpoint.CHAT_COMPLETIONS || endpoint == Endpoint.MESSAGES;
+    }
+
     @Override
     public Future<UpstreamCall> prepare(LlmRequest request, ModelRef target, Upstream upstream) {
-        if (request.endpoint() != Endpoint.CHAT_COMPLETIONS) {
-            return Future.failedFuture(GatewayError.invalidRequest("The model '" + request.model() + "' is an Anthropic model and does not serve "
-                    + request.endpoint().path() + ".", "model"));
-        }
         var body = AnthropicRequests.toMessagesRequest(request.body(), target.model().id(), defaultMaxTokens);
         MultiMap headers = MultiMap.caseInsensitiveMultiMap()
                 .add("content-type", "application/json")

@@ -3,8 +3,6 @@ package dev.switchboard.gateway.provider.databricks;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.switchboard.gateway.http.Endpoint;
-import dev.switchboard.gateway.http.GatewayError;
 import dev.switchboard.gateway.pipeline.LlmRequest;
 import dev.switchboard.gateway.provider.ProviderAdapter;
 import dev.switchboard.gateway.provider.ResponseTranslator;
@@ -38,11 +36,6 @@ public final class DatabricksAdapter implements ProviderAdapter {
 
     @Override
     public Future<UpstreamCall> prepare(LlmRequest request, ModelRef target, Upstream upstream) {
-        if (request.endpoint() == Endpoint.RESPONSES) {
-            return Future.failedFuture(GatewayError.invalidRequest("The model '" + request.model()
-                    + "' is served by Databricks Model Serving, which does not offer the Responses API; use "
-                    + "/v1/chat/completions.", "model"));
-        }
         return bearerToken(upstream).map(token -> {
             MultiMap headers = MultiMap.caseInsensitiveMultiMap()
                     .add("content-type", "application/json")

@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.provider.openai;
 
+import dev.switchboard.gateway.http.Endpoint;
 import dev.switchboard.gateway.pipeline.LlmRequest;
 import dev.switchboard.gateway.provider.ProviderAdapter;
 import dev.switchboard.gateway.provider.ResponseTranslator;
@@ -14,6 +15,12 @@ import io.vertx.core.MultiMap;
  * model id; the response passes back untouched.
  */
 public final class OpenAiAdapter implements ProviderAdapter {
+
+    /** Every endpoint: the upstream speaks OpenAI's API, and one it lacks answers its own 404. */
+    @Override
+    public boolean serves(Endpoint endpoint) {
+        return true;
+    }
 
     @Override
     public Future<UpstreamCall> prepare(LlmRequest request, ModelRef target, Upstream upstream) {

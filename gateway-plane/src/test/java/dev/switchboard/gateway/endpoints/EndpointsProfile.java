@@ -1,0 +1,102 @@
+package dev.switchboard.gateway.endpoints;
+
+import dev.switchboard.model.config.ApiKey;
+import dev.switchboard.testsupport.fakes.FakeOpenAi;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A gateway of its own for the endpoints beyond chat: a fake OpenAI-compatible upstream, an Anthropic account whose
+ * base URL nothing listens on (any call to it would fail, so a test passing proves none was made), a virtual model
+ * whose first target is that Anthropic model, and a body limit above a 20 MB upload.
+ */
+public class EndpointsProfile implements QuarkusTestProfile {
+
+    public static final String KEY = "sk-sb-endpoints-alice-0000000";
+    public static final long MAX_BODY_SIZE = 24L * 1024 * 1024;
+
+    public static FakeOpenAi openAi;
+
+    @Override
+    public List<TestResourceEntry> testResources() {
+        return List.of(new TestResourceEntry(Resource.class));
+    }
+
+    @Override
+    public boolean disableGlobalTestResources() {
+        return true;
+    }
+
+    public static class Resource implements QuarkusTestResourceLifecycleManager {
+
+        @Override
+        public Map<String, String> start() {
+            openAi = FakeOpenAi.start();
+            try {
+                Path config = Files.createTempFile("switchboard-endpoints-test", ".yaml");
+                Files.writeString(config, config(openAi.baseUrl(), closedPort()));
+                return Map.of("switchboard.config", config.toString(), "switchboard.config-poll-interval", "100ms",
+                        "switchboard.max-body-size", Long.toString(MAX_BODY_SIZE));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void stop() {
+            if (openAi != null) {
+                openAi.close();
+            }
+        }
+    }
+
+    static String config(String openAiBaseUrl, int closedPort) {
+        return """
+                provider_accounts:
+                  - name: fake
+                    type: openai-compatible
+                    base_url: %s
+                    auth: {type: api-key, api_key: sk-upstream-secret-value}
+                    models:
+                      - id: gpt-4o-mini
+                        price: {input_per_million_usd: 1.0, output_per_million_usd: 2.0}
+                      - id: bge-reranker-v2-m3
+                      - id: dall-e-3
+                      - id: tts-1
+                      - id: whisper-1
+                  - name: claude
+                    type: anthropic
+                    base_url: http://127.0.0.1:%d
+                    auth: {type: api-key, api_key: sk-ant-never-used}
+                    models: [{id: claude-sonnet}]
+                virtual_models:
+                  - name: mixed
+                    routing_config:
+                      type: priority-based-routing
+                      load_balance_targets:
+                        - {target: claude/claude-sonnet, priority: 0}
+                        - {target: fake/gpt-4o-mini, priority: 1}
+                users:
+                  - {name: alice, email: alice@example.com}
+                api_keys:
+                  - {name: alice-key, subject: user:alice, key_hash: %s}
+                access_rules:
+                  - {subjects: [user:alice], models: ["*"]}
+                """.formatted(openAiBaseUrl, closedPort, ApiKey.hashOf(KEY));
+    }
+
+    private static int closedPort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

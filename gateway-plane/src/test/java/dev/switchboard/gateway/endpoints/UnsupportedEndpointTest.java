@@ -1,0 +1,79 @@
+package dev.switchboard.gateway.endpoints;
+
+import static dev.switchboard.gateway.endpoints.EndpointsProfile.KEY;
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.openai.core.http.HttpResponseFor;
+import com.openai.models.completions.Completion;
+import com.openai.models.completions.CompletionCreateParams;
+import dev.switchboard.gateway.routing.RoutingStats;
+import dev.switchboard.gateway.support.Gateway;
+import dev.switchboard.gateway.telemetry.RequestLog;
+import dev.switchboard.runtime.telemetry.RowQueue;
+import dev.switchboard.testsupport.fakes.FakeOpenAi;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An endpoint a target's provider does not offer is refused 400 before any provider call; a virtual model skips such
+ * targets and is served by the next one that offers it.
+ */
+@QuarkusTest
+@TestProfile(EndpointsProfile.class)
+class UnsupportedEndpointTest {
+
+    @TestHTTPResource("/v1")
+    URL v1;
+
+    @Inject
+    RoutingStats routingStats;
+
+    @Inject
+    RowQueue<RequestLog> logs;
+
+    private FakeOpenAi openAi;
+    private final List<RequestLog> seen = new ArrayList<>();
+
+    @BeforeEach
+    void reset() {
+        openAi = EndpointsProfile.openAi;
+        openAi.reset();
+        routingStats.forget();
+        logs.drain(Integer.MAX_VALUE);
+    }
+
+    @Test
+    void completionsOnAnAnthropicModelIsA400NamingTargetAndEndpoint() {
+        var response = given().header("Authorization", "Bearer " + KEY).contentType("application/json")
+                .body("{\"model\":\"claude/claude-sonnet\",\"prompt\":\"hi\"}").post("/v1/completions");
+        Gateway.assertError(response, 400, "invalid_request_error", "unsupported_endpoint", "model",
+                "The model 'claude/claude-sonnet' cannot serve /v1/completions: the provider of 'claude/claude-sonnet' "
+                        + "(anthropic) does not offer it.");
+        assertEquals(0, openAi.requestCount());
+    }
+
+    @Test
+    void aVirtualModelSkipsTheTargetThatCannotServeTheEndpoint() {
+        openAi.respondWith(200, "application/json",
+                CompletionsAndModerationsTest.COMPLETION.getBytes(StandardCharsets.UTF_8));
+
+        HttpResponseFor<Completion> raw = Gateway.sdk(v1, KEY).completions().withRawResponse()
+                .create(CompletionCreateParams.builder().model("mixed").prompt("Say hi").build());
+
+        assertEquals("Hi there", raw.parse().choices().get(0).text());
+        assertEquals(List.of("fake/gpt-4o-mini"), raw.headers().values("x-tfy-resolved-model"));
+        RequestLog log = Gateway.awaitLog(logs, seen, l -> "/v1/completions".equals(l.endpoint()));
+        assertEquals("mixed", log.requestedModel());
+        // the Anthropic target, first in priority, was never tried
+        assertEquals(List.of("fake/gpt-4o-mini"), log.attempts().stream().map(RequestLog.Attempt::target).toList());
+    }
+}
