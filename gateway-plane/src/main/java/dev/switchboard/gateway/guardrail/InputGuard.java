@@ -18,7 +18,7 @@ import java.util.List;
 /**
  * The {@code llm_input} hook: the request's conversation, checked before any provider call. The payload is the
  * conversation members of the body as the caller sent them: {@code messages} (chat), {@code instructions} and
- * {@code input} (responses), {@code input} (embeddings, moderations), {@code prompt} (completions), {@code system} and {@code messages} (Anthropic messages).
+ * {@code input} (responses), {@code input} (embeddings, moderations), {@code prompt} (completions), {@code query} and {@code documents} (rerank), {@code system} and {@code messages} (Anthropic messages).
  * A block fails the future with a 400 {@code guardrail_violation}; a redaction yields the request with those members
  * replaced (the body is re-serialized only then); otherwise the request itself.
  */
@@ -35,6 +35,7 @@ public final class InputGuard {
             case MESSAGES -> List.of("system", "messages");
             case COMPLETIONS -> List.of("prompt");
             case MODERATIONS -> List.of("input");
+            case RERANK -> List.of("query", "documents");
         };
     }
 

@@ -14,7 +14,12 @@ public enum Endpoint {
     /** Legacy text completions ({@code prompt} in, {@code choices[].text} out), JSON and SSE: passthrough. */
     COMPLETIONS("/completions"),
     /** Content classification ({@code input} in, {@code results[]} out): passthrough; no generated text. */
-    MODERATIONS("/moderations");
+    MODERATIONS("/moderations"),
+    /**
+     * Reranking in the shape vLLM, TEI's Cohere-compatible route and Cohere-compatible servers speak ({@code query},
+     * {@code documents}, {@code top_n} in; {@code results[].index}, {@code relevance_score} out): passthrough.
+     */
+    RERANK("/rerank");
 
     private final String path;
     private final String logName;
@@ -30,10 +35,10 @@ public enum Endpoint {
 
     /**
      * Whether the answer is generated text that output guardrails check and payload logging keeps; embeddings and
-     * moderations answer numbers and categories.
+     * moderations and rerank answer numbers and categories.
      */
     public boolean answersText() {
-        return this != EMBEDDINGS && this != MODERATIONS;
+        return this != EMBEDDINGS && this != MODERATIONS && this != RERANK;
     }
 
     /**

@@ -64,6 +64,8 @@ public final class LlmRequest {
         boolean hasMessages = false;
         boolean hasInput = false;
         boolean hasPrompt = false;
+        boolean hasQuery = false;
+        boolean hasDocuments = false;
         String userId = null;
         try (JsonParser p = JSON.createParser(body)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -116,6 +118,17 @@ public final class LlmRequest {
                         hasPrompt = value != JsonToken.VALUE_NULL;
                         p.skipChildren();
                     }
+                    case "query" -> {
+                        hasQuery = value == JsonToken.VALUE_STRING;
+                        p.skipChildren();
+                    }
+                    case "documents" -> {
+                        if (endpoint == Endpoint.RERANK && value != JsonToken.START_ARRAY) {
+                            throw GatewayError.invalidRequest("'documents' must be an array.", "documents");
+                        }
+                        hasDocuments = value == JsonToken.START_ARRAY;
+                        p.skipChildren();
+                    }
                     case "metadata" -> {
                         if (endpoint == Endpoint.MESSAGES && value == JsonToken.START_OBJECT) {
                             userId = userId(p);
@@ -137,6 +150,12 @@ public final class LlmRequest {
         }
         if ((endpoint == Endpoint.CHAT_COMPLETIONS || endpoint == Endpoint.MESSAGES) && !hasMessages) {
             throw GatewayError.invalidRequest("'messages' is a required property.", "messages");
+        }
+        if (endpoint == Endpoint.RERANK && !hasQuery) {
+            throw GatewayError.invalidRequest("'query' is a required property and must be a string.", "query");
+        }
+        if (endpoint == Endpoint.RERANK && !hasDocuments) {
+            throw GatewayError.invalidRequest("'documents' is a required property.", "documents");
         }
         if (endpoint == Endpoint.COMPLETIONS && !hasPrompt) {
             throw GatewayError.invalidRequest("'prompt' is a required property.", "prompt");

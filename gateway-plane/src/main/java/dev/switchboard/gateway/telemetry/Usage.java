@@ -69,6 +69,9 @@ public record Usage(long promptTokens, long completionTokens, String responseId,
             JsonToken value = p.nextToken();
             if (value == JsonToken.VALUE_NUMBER_INT && (field.equals("prompt_tokens") || field.equals("input_tokens"))) {
                 tokens[0] = p.getLongValue();
+            } else if (value == JsonToken.VALUE_NUMBER_INT && field.equals("total_tokens") && tokens[0] < 0) {
+                // a rerank answer (vLLM) counts only its input, as total_tokens; prompt_tokens wins where both are
+                tokens[0] = p.getLongValue();
             } else if (value == JsonToken.VALUE_NUMBER_INT
                     && (field.equals("completion_tokens") || field.equals("output_tokens"))) {
                 tokens[1] = p.getLongValue();

@@ -68,6 +68,7 @@ public class EndpointsProfile implements QuarkusTestProfile {
                       - id: gpt-4o-mini
                         price: {input_per_million_usd: 1.0, output_per_million_usd: 2.0}
                       - id: bge-reranker-v2-m3
+                        price: {input_per_million_usd: 0.5}
                       - id: dall-e-3
                       - id: tts-1
                       - id: whisper-1

@@ -57,6 +57,12 @@ class UsageTest {
     }
 
     @Test
+    void aRerankAnswerCountsItsTotalTokensAsInputUnlessPromptTokensAreGiven() {
+        assertEquals(new Usage(42, 0, "rerank-1", null, null), json("{\"id\":\"rerank-1\",\"results\":[],\"usage\":{\"total_tokens\":42}}"));
+        assertEquals(new Usage(5, 3), json("{\"usage\":{\"total_tokens\":8,\"prompt_tokens\":5,\"completion_tokens\":3}}"));
+    }
+
+    @Test
     void readsOnlyTheGivenRangeOfTheBuffer() {
         byte[] bytes = "xxx{\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":2}}yyy".getBytes(StandardCharsets.UTF_8);
         assertEquals(new Usage(1, 2), Usage.ofJson(bytes, 3, bytes.length - 6));
