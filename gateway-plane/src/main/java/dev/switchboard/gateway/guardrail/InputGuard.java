@@ -18,7 +18,7 @@ import java.util.List;
 /**
  * The {@code llm_input} hook: the request's conversation, checked before any provider call. The payload is the
  * conversation members of the body as the caller sent them: {@code messages} (chat), {@code instructions} and
- * {@code input} (responses), {@code input} (embeddings, moderations), {@code prompt} (completions), {@code query} and {@code documents} (rerank), {@code system} and {@code messages} (Anthropic messages).
+ * {@code input} (responses), {@code input} (embeddings, moderations), {@code prompt} (completions, images), {@code input} and {@code instructions} (speech), {@code query} and {@code documents} (rerank), {@code system} and {@code messages} (Anthropic messages).
  * A block fails the future with a 400 {@code guardrail_violation}; a redaction yields the request with those members
  * replaced (the body is re-serialized only then); otherwise the request itself.
  */
@@ -36,6 +36,8 @@ public final class InputGuard {
             case COMPLETIONS -> List.of("prompt");
             case MODERATIONS -> List.of("input");
             case RERANK -> List.of("query", "documents");
+            case IMAGES_GENERATIONS -> List.of("prompt");
+            case AUDIO_SPEECH -> List.of("input", "instructions");
         };
     }
 

@@ -19,7 +19,11 @@ public enum Endpoint {
      * Reranking in the shape vLLM, TEI's Cohere-compatible route and Cohere-compatible servers speak ({@code query},
      * {@code documents}, {@code top_n} in; {@code results[].index}, {@code relevance_score} out): passthrough.
      */
-    RERANK("/rerank");
+    RERANK("/rerank"),
+    /** Image generation ({@code prompt} in, {@code data[]} of URLs or base64 out): passthrough. */
+    IMAGES_GENERATIONS("/images/generations"),
+    /** Text to speech ({@code input} in, audio bytes out, relayed as they arrive): passthrough. */
+    AUDIO_SPEECH("/audio/speech");
 
     private final String path;
     private final String logName;
@@ -35,10 +39,10 @@ public enum Endpoint {
 
     /**
      * Whether the answer is generated text that output guardrails check and payload logging keeps; embeddings and
-     * moderations and rerank answer numbers and categories.
+     * moderations and rerank answer numbers and categories, images and speech media.
      */
     public boolean answersText() {
-        return this != EMBEDDINGS && this != MODERATIONS && this != RERANK;
+        return this == CHAT_COMPLETIONS || this == RESPONSES || this == MESSAGES || this == COMPLETIONS;
     }
 
     /**

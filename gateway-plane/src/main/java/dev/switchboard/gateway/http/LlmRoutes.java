@@ -66,7 +66,8 @@ public class LlmRoutes {
     private static final io.vertx.core.buffer.Buffer ROOT = new JsonObject().put("service", "switchboard-gateway")
             .put("apis", new JsonArray().add("/v1/chat/completions").add("/v1/embeddings").add("/v1/responses")
                     .add("/v1/messages").add("/v1/messages/count_tokens").add("/v1/models").add("/v1/completions")
-                    .add("/v1/moderations").add("/v1/rerank")).toBuffer();
+                    .add("/v1/moderations").add("/v1/rerank")
+                    .add("/v1/images/generations").add("/v1/audio/speech")).toBuffer();
 
     @Inject
     Vertx vertx;

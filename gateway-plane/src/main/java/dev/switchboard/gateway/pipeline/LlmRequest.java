@@ -157,10 +157,11 @@ public final class LlmRequest {
         if (endpoint == Endpoint.RERANK && !hasDocuments) {
             throw GatewayError.invalidRequest("'documents' is a required property.", "documents");
         }
-        if (endpoint == Endpoint.COMPLETIONS && !hasPrompt) {
+        if ((endpoint == Endpoint.COMPLETIONS || endpoint == Endpoint.IMAGES_GENERATIONS) && !hasPrompt) {
             throw GatewayError.invalidRequest("'prompt' is a required property.", "prompt");
         }
-        if ((endpoint == Endpoint.EMBEDDINGS || endpoint == Endpoint.MODERATIONS) && !hasInput) {
+        if ((endpoint == Endpoint.EMBEDDINGS || endpoint == Endpoint.MODERATIONS || endpoint == Endpoint.AUDIO_SPEECH)
+                && !hasInput) {
             throw GatewayError.invalidRequest("'input' is a required property.", "input");
         }
         return new LlmRequest(endpoint, body, model, modelFieldStart, modelStart, modelEnd, stream, maxTokens,

@@ -23,6 +23,7 @@ public class EndpointsProfile implements QuarkusTestProfile {
     public static final long MAX_BODY_SIZE = 24L * 1024 * 1024;
 
     public static FakeOpenAi openAi;
+    static MediaUpstream media;
 
     @Override
     public List<TestResourceEntry> testResources() {
@@ -39,9 +40,10 @@ public class EndpointsProfile implements QuarkusTestProfile {
         @Override
         public Map<String, String> start() {
             openAi = FakeOpenAi.start();
+            media = MediaUpstream.start();
             try {
                 Path config = Files.createTempFile("switchboard-endpoints-test", ".yaml");
-                Files.writeString(config, config(openAi.baseUrl(), closedPort()));
+                Files.writeString(config, config(openAi.baseUrl(), media.baseUrl(), closedPort()));
                 return Map.of("switchboard.config", config.toString(), "switchboard.config-poll-interval", "100ms",
                         "switchboard.max-body-size", Long.toString(MAX_BODY_SIZE));
             } catch (IOException e) {
@@ -54,10 +56,13 @@ public class EndpointsProfile implements QuarkusTestProfile {
             if (openAi != null) {
                 openAi.close();
             }
+            if (media != null) {
+                media.close();
+            }
         }
     }
 
-    static String config(String openAiBaseUrl, int closedPort) {
+    static String config(String openAiBaseUrl, String mediaBaseUrl, int closedPort) {
         return """
                 provider_accounts:
                   - name: fake
@@ -70,8 +75,13 @@ public class EndpointsProfile implements QuarkusTestProfile {
                       - id: bge-reranker-v2-m3
                         price: {input_per_million_usd: 0.5}
                       - id: dall-e-3
-                      - id: tts-1
-                      - id: whisper-1
+                      - id: gpt-image-1
+                        price: {input_per_million_usd: 5.0, output_per_million_usd: 40.0}
+                  - name: media
+                    type: openai-compatible
+                    base_url: %s
+                    auth: {type: api-key, api_key: sk-media-secret-value}
+                    models: [{id: tts-1}, {id: whisper-1}]
                   - name: claude
                     type: anthropic
                     base_url: http://127.0.0.1:%d
@@ -90,7 +100,7 @@ public class EndpointsProfile implements QuarkusTestProfile {
                   - {name: alice-key, subject: user:alice, key_hash: %s}
                 access_rules:
                   - {subjects: [user:alice], models: ["*"]}
-                """.formatted(openAiBaseUrl, closedPort, ApiKey.hashOf(KEY));
+                """.formatted(openAiBaseUrl, mediaBaseUrl, closedPort, ApiKey.hashOf(KEY));
     }
 
     private static int closedPort() {

@@ -26,7 +26,8 @@ public final class OpenAiAdapter implements ProviderAdapter {
     public Future<UpstreamCall> prepare(LlmRequest request, ModelRef target, Upstream upstream) {
         MultiMap headers = MultiMap.caseInsensitiveMultiMap()
                 .add("content-type", "application/json")
-                .add("accept", request.stream() ? "text/event-stream" : "application/json");
+                .add("accept", request.stream() ? "text/event-stream"
+                        : request.endpoint() == Endpoint.AUDIO_SPEECH ? "*/*" : "application/json");
         if (upstream.credential() != null) {
             headers.add("authorization", "Bearer " + upstream.credential());
         }
