@@ -7,7 +7,9 @@ public enum ProviderType {
     @JsonProperty("openai") OPENAI("https://api.openai.com/v1"),
     @JsonProperty("openai-compatible") OPENAI_COMPATIBLE(null),
     @JsonProperty("anthropic") ANTHROPIC("https://api.anthropic.com"),
-    @JsonProperty("databricks") DATABRICKS(null);
+    @JsonProperty("databricks") DATABRICKS(null),
+    /** AWS Bedrock Runtime; its endpoint follows from the account's {@code region} (see {@link ProviderAccount}). */
+    @JsonProperty("bedrock") BEDROCK(null);
 
     private final String defaultBaseUrl;
 

@@ -48,6 +48,7 @@ public final class ConfigValidator {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final Pattern MODEL_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@/-]{0,255}");
+    private static final Pattern AWS_REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-[0-9]{1,2}");
     private static final Pattern KEY_HASH = Pattern.compile("sha256:[0-9a-f]{64}");
     private static final Pattern STATUS_PATTERN = Pattern.compile("[1-5](xx|[0-9]{2})");
     private static final Pattern METADATA_KEY = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,127}");
@@ -98,12 +99,17 @@ public final class ConfigValidator {
                 accountNames.add(a.name());
             }
             if (a.type() == null) {
-                error(p + ".type", "is required (openai, openai-compatible, anthropic or databricks)");
+                error(p + ".type", "is required (openai, openai-compatible, anthropic, databricks or bedrock)");
+            } else if (a.type() == ProviderType.BEDROCK) {
+                region(p + ".region", a.region());
             } else if (a.effectiveBaseUrl() == null) {
                 error(p + ".base_url", "is required for type " + wire(a.type()));
             }
             if (a.baseUrl() != null) {
                 httpUrl(p + ".base_url", a.baseUrl());
+            }
+            if (a.region() != null && a.type() != null && a.type() != ProviderType.BEDROCK) {
+                error(p + ".region", "applies only to type bedrock");
             }
             providerAuth(p + ".auth", a.type(), a.auth());
             timeouts(p + ".timeouts", a.timeouts());
@@ -132,8 +138,27 @@ public final class ConfigValidator {
 
     private void providerAuth(String p, ProviderType type, ProviderAuth auth) {
         if (auth.type() == null) {
-            error(p + ".type", "is required (none, api-key, databricks-pat or databricks-service-principal)");
+            error(p + ".type", "is required (none, api-key, databricks-pat, databricks-service-principal, aws-access-key, "
+                    + "aws-environment or aws-web-identity)");
             return;
+        }
+        if (type == ProviderType.BEDROCK && !auth.type().aws()) {
+            error(p + ".type", "must be aws-access-key, aws-environment or aws-web-identity for a bedrock account");
+        } else if (type != null && type != ProviderType.BEDROCK && auth.type().aws()) {
+            error(p + ".type", "aws auth is only for a bedrock account");
+        }
+        boolean staticAws = auth.type() == ProviderAuth.Type.AWS_ACCESS_KEY;
+        onlyFor(p + ".access_key_id", auth.accessKeyId(), staticAws, "aws-access-key");
+        onlyFor(p + ".secret_access_key", auth.secretAccessKey(), staticAws, "aws-access-key");
+        onlyFor(p + ".session_token", auth.sessionToken(), staticAws, "aws-access-key");
+        boolean webIdentity = auth.type() == ProviderAuth.Type.AWS_WEB_IDENTITY;
+        onlyFor(p + ".role_arn", auth.roleArn(), webIdentity, "aws-web-identity");
+        onlyFor(p + ".web_identity_token_file", auth.webIdentityTokenFile(), webIdentity, "aws-web-identity");
+        onlyFor(p + ".role_session_name", auth.roleSessionName(), webIdentity, "aws-web-identity");
+        if (webIdentity) {
+            notBlankIfGiven(p + ".role_arn", auth.roleArn());
+            notBlankIfGiven(p + ".web_identity_token_file", auth.webIdentityTokenFile());
+            notBlankIfGiven(p + ".role_session_name", auth.roleSessionName());
         }
         boolean databricksAuth = auth.type() == ProviderAuth.Type.DATABRICKS_PAT
                 || auth.type() == ProviderAuth.Type.DATABRICKS_SERVICE_PRINCIPAL;
@@ -155,7 +180,20 @@ public final class ConfigValidator {
                 required(p + ".client_id", auth.clientId());
                 required(p + ".client_secret", auth.clientSecret());
             }
-            case NONE -> { }
+            case AWS_ACCESS_KEY -> {
+                required(p + ".access_key_id", auth.accessKeyId());
+                required(p + ".secret_access_key", auth.secretAccessKey());
+            }
+            case NONE, AWS_ENVIRONMENT, AWS_WEB_IDENTITY -> { }
+        }
+    }
+
+    /** An AWS region name as the endpoints and SigV4 take it: {@code us-east-1}, {@code eu-central-2}, {@code us-gov-west-1}. */
+    private void region(String p, String region) {
+        if (region == null || region.isBlank()) {
+            error(p, "is required for type bedrock (e.g. us-east-1)");
+        } else if (!AWS_REGION.matcher(region).matches()) {
+            error(p, "must be an AWS region such as us-east-1, got '" + region + "'");
         }
     }
 

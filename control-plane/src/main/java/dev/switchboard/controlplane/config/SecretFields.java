@@ -88,9 +88,14 @@ public final class SecretFields {
                 map(p + "api_key", auth.apiKey(), old == null ? null : old.apiKey(), rule),
                 map(p + "token", auth.token(), old == null ? null : old.token(), rule),
                 auth.clientId(),
-                map(p + "client_secret", auth.clientSecret(), old == null ? null : old.clientSecret(), rule));
+                map(p + "client_secret", auth.clientSecret(), old == null ? null : old.clientSecret(), rule),
+                map(p + "access_key_id", auth.accessKeyId(), old == null ? null : old.accessKeyId(), rule),
+                map(p + "secret_access_key", auth.secretAccessKey(), old == null ? null : old.secretAccessKey(), rule),
+                map(p + "session_token", auth.sessionToken(), old == null ? null : old.sessionToken(), rule),
+                auth.roleArn(), auth.webIdentityTokenFile(), auth.roleSessionName());
         return mapped.equals(auth) ? next
-                : new ProviderAccount(next.name(), next.type(), next.baseUrl(), mapped, next.timeouts(), next.models());
+                : new ProviderAccount(next.name(), next.type(), next.baseUrl(), mapped, next.timeouts(), next.models(),
+                        next.region());
     }
 
     public static McpServer apply(McpServer next, McpServer previous, String prefix, Rule rule) {

@@ -1,6 +1,7 @@
 package dev.switchboard.gateway.provider;
 
 import dev.switchboard.gateway.provider.anthropic.AnthropicAdapter;
+import dev.switchboard.gateway.provider.bedrock.BedrockAdapter;
 import dev.switchboard.gateway.provider.databricks.DatabricksAdapter;
 import dev.switchboard.gateway.provider.databricks.DatabricksTokens;
 import dev.switchboard.gateway.provider.openai.OpenAiAdapter;
@@ -22,6 +23,7 @@ public final class ProviderAdapters {
         byType.put(ProviderType.OPENAI_COMPATIBLE, openAi);
         byType.put(ProviderType.ANTHROPIC, new AnthropicAdapter(anthropicDefaultMaxTokens, clock));
         byType.put(ProviderType.DATABRICKS, new DatabricksAdapter(new DatabricksTokens(http, clock)));
+        byType.put(ProviderType.BEDROCK, new BedrockAdapter(clock));
     }
 
     public ProviderAdapter forType(ProviderType type) {

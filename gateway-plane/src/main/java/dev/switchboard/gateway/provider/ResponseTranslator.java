@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.provider;
 
+import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 
 /**
@@ -19,6 +20,14 @@ public interface ResponseTranslator {
             throw new UnsupportedOperationException("passthrough streams are relayed as they are");
         }
     };
+
+    /**
+     * The status the gateway acts on and answers with, from the upstream's status and headers: the HTTP status itself,
+     * unless the provider says more in a header than in its status.
+     */
+    default int status(int upstreamStatus, MultiMap headers) {
+        return upstreamStatus;
+    }
 
     /** A whole (non-streamed) answer, success or error, translated. */
     Buffer body(int status, Buffer body);

@@ -228,7 +228,7 @@ public final class RequestSpans {
 
     /**
      * {@code gen_ai.provider.name} of an account type: the conventions' names for OpenAI and Anthropic, the config's
-     * own words for the others (an OpenAI-compatible server is not OpenAI).
+     * own words for the others (an OpenAI-compatible server is not OpenAI); Bedrock is the conventions' aws.bedrock.
      */
     public static String provider(ProviderType type) {
         if (type == null) {
@@ -239,6 +239,7 @@ public final class RequestSpans {
             case ANTHROPIC -> "anthropic";
             case OPENAI_COMPATIBLE -> "openai-compatible";
             case DATABRICKS -> "databricks";
+            case BEDROCK -> "aws.bedrock";
         };
     }
 }

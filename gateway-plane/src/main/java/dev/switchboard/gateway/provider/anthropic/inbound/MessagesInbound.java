@@ -39,6 +39,11 @@ public final class MessagesInbound {
         ResponseTranslator translated = OpenAiToAnthropic.translator(openAi, requestedModel);
         return new ResponseTranslator() {
             @Override
+            public int status(int upstreamStatus, MultiMap headers) {
+                return openAi.status(upstreamStatus, headers);
+            }
+
+            @Override
             public Buffer body(int status, Buffer body) {
                 return translated.body(status, body);
             }
