@@ -54,7 +54,7 @@ public final class BedrockAdapter implements ProviderAdapter {
             }
             body = Buffer.buffer(BedrockRequests.embeddings(request.body(), shape).toString());
             path = modelPath + "/invoke";
-            translator = new EmbeddingsTranslator(shape, modelId, account);
+            translator = new EmbeddingsTranslator(shape, modelId, account, BedrockRequests.base64Embeddings(request.body()));
         } else {
             return Future.failedFuture(GatewayError.invalidRequest("The model '" + request.model()
                     + "' is a Bedrock model and does not serve " + request.endpoint().path() + ".", "model"));
@@ -129,16 +129,18 @@ public final class BedrockAdapter implements ProviderAdapter {
     private static final class EmbeddingsTranslator extends BedrockTranslator {
         private final BedrockRequests.EmbeddingShape shape;
         private final String model;
+        private final boolean base64;
 
-        EmbeddingsTranslator(BedrockRequests.EmbeddingShape shape, String model, String account) {
+        EmbeddingsTranslator(BedrockRequests.EmbeddingShape shape, String model, String account, boolean base64) {
             super(account);
             this.shape = shape;
             this.model = model;
+            this.base64 = base64;
         }
 
         @Override
         Buffer success(Buffer body) {
-            return BedrockResponses.embeddings(body, shape, model, inputTokensHeader);
+            return BedrockResponses.embeddings(body, shape, model, inputTokensHeader, base64);
         }
 
         @Override

@@ -275,6 +275,11 @@ final class BedrockRequests {
         }
     }
 
+    /** Whether an OpenAI embeddings request asks for base64 vectors (the OpenAI SDKs do unless told otherwise). */
+    static boolean base64Embeddings(byte[] openAiBody) {
+        return "base64".equals(parse(openAiBody).path("encoding_format").asText());
+    }
+
     /** The {@code invoke} body of an OpenAI embeddings request for {@code shape}. */
     static ObjectNode embeddings(byte[] openAiBody, EmbeddingShape shape) {
         JsonNode in = parse(openAiBody);
@@ -293,8 +298,9 @@ final class BedrockRequests {
         } else {
             throw GatewayError.invalidRequest("'input' must be a string or a non-empty array of strings.", "input");
         }
-        if (in.hasNonNull("encoding_format") && !"float".equals(in.get("encoding_format").asText())) {
-            throw GatewayError.invalidRequest("Bedrock embedding models answer only with floats.", "encoding_format");
+        String format = in.path("encoding_format").asText("float");
+        if (!format.equals("float") && !format.equals("base64")) {
+            throw GatewayError.invalidRequest("'encoding_format' must be float or base64.", "encoding_format");
         }
         ObjectNode out = JSON.createObjectNode();
         if (shape == EmbeddingShape.TITAN) {

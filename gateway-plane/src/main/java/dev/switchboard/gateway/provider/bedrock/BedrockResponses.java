@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Base64;
 
 /** Bedrock Runtime answers and errors in the OpenAI shapes. */
 final class BedrockResponses {
@@ -88,7 +91,8 @@ final class BedrockResponses {
      * the body; Cohere does not, and {@code headerInputTokens} (Bedrock's {@code X-Amzn-Bedrock-Input-Token-Count},
      * -1 when absent) stands in.
      */
-    static Buffer embeddings(Buffer invokeBody, BedrockRequests.EmbeddingShape shape, String model, long headerInputTokens) {
+    static Buffer embeddings(Buffer invokeBody, BedrockRequests.EmbeddingShape shape, String model, long headerInputTokens,
+                             boolean base64) {
         JsonNode in;
         try {
             in = JSON.readTree(invokeBody.getBytes());
@@ -100,7 +104,7 @@ final class BedrockResponses {
         ArrayNode data = out.putArray("data");
         long tokens = headerInputTokens;
         if (shape == BedrockRequests.EmbeddingShape.TITAN) {
-            addEmbedding(data, in.path("embedding"));
+            addEmbedding(data, in.path("embedding"), base64);
             if (in.has("inputTextTokenCount")) {
                 tokens = in.get("inputTextTokenCount").asLong();
             }
@@ -111,7 +115,7 @@ final class BedrockResponses {
                 vectors = vectors.path("float");
             }
             for (JsonNode vector : vectors) {
-                addEmbedding(data, vector);
+                addEmbedding(data, vector, base64);
             }
         }
         out.put("model", model);
@@ -120,11 +124,18 @@ final class BedrockResponses {
         return Buffer.buffer(out.toString());
     }
 
-    private static void addEmbedding(ArrayNode data, JsonNode vector) {
+    /** Base64 is OpenAI's form: the vector's float32 values, little-endian, encoded. */
+    private static void addEmbedding(ArrayNode data, JsonNode vector, boolean base64) {
         ObjectNode item = data.addObject();
         item.put("object", "embedding");
         item.put("index", data.size() - 1);
-        item.set("embedding", vector);
+        if (base64) {
+            ByteBuffer bytes = ByteBuffer.allocate(vector.size() * 4).order(ByteOrder.LITTLE_ENDIAN);
+            vector.forEach(v -> bytes.putFloat(v.floatValue()));
+            item.put("embedding", Base64.getEncoder().encodeToString(bytes.array()));
+        } else {
+            item.set("embedding", vector);
+        }
     }
 
     /**

@@ -67,7 +67,7 @@ class BedrockGoldenTest {
         assertEquals(JSON.readTree(golden(name + ".invoke-request.json")),
                 BedrockRequests.embeddings(golden(name + ".openai-request.json"), shape));
         // Cohere's body has no token count: Bedrock's X-Amzn-Bedrock-Input-Token-Count header (4 here) stands in
-        Buffer answer = BedrockResponses.embeddings(Buffer.buffer(golden(name + ".invoke-response.json")), shape, model, 4);
+        Buffer answer = BedrockResponses.embeddings(Buffer.buffer(golden(name + ".invoke-response.json")), shape, model, 4, false);
         assertEquals(JSON.readTree(golden(name + ".openai-response.json")), JSON.readTree(answer.getBytes()));
     }
 

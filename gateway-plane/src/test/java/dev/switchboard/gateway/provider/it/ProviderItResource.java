@@ -2,6 +2,7 @@ package dev.switchboard.gateway.provider.it;
 
 import dev.switchboard.model.config.ApiKey;
 import dev.switchboard.testsupport.fakes.FakeAnthropic;
+import dev.switchboard.testsupport.fakes.FakeBedrock;
 import dev.switchboard.testsupport.fakes.FakeDatabricks;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
@@ -15,7 +16,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Starts a fake Anthropic API and a fake Databricks workspace (real HTTP servers speaking the real wire formats),
+ * Starts a fake Anthropic API, a fake Databricks workspace and a fake Bedrock Runtime (real HTTP servers speaking the
+ * real wire formats),
  * writes the standalone config naming them (from {@code provider-it/config.yaml}), and captures the gateway's log to a
  * file for the secrets scan.
  */
@@ -39,15 +41,28 @@ public class ProviderItResource implements QuarkusTestResourceLifecycleManager {
     public static final String WRONG_SP_SECRET = "dose-provider-it-wrong-e4b7a1c09d36";
     public static final String PAT = "dapi-provider-it-5c0e9d1a7b3f8e24";
 
+    public static final String BEDROCK_REGION = "us-east-1";
+    /** Temporary keys (with a session token), as an assumed role has; the account bedrock signs with them. */
+    public static final String AWS_KEY_ID = "ASIAPROVIDERITSTATIC1";
+    public static final String AWS_SECRET = "wJalrXUtnFEMI/K7MDENG/provider-it-static-4c1e9a";
+    public static final String AWS_SESSION_TOKEN = "IQoJb3JpZ2luX2VjProviderItSessionToken0f6e2d1c9b8a";
+    /** The same key id with a secret the fake does not know: every signature is wrong. */
+    public static final String WRONG_AWS_SECRET = "wJalrXUtnFEMI/K7MDENG/provider-it-wrong-77b3d2";
+    /** Long-term keys that the account bedrock-env finds in the JVM's aws.* system properties. */
+    public static final String ENV_AWS_KEY_ID = "AKIAPROVIDERITENVKEY1";
+    public static final String ENV_AWS_SECRET = "wJalrXUtnFEMI/K7MDENG/provider-it-env-5a0f7e";
+
     /** Every configured credential, for the secrets scans. */
     public static final List<String> SECRETS = List.of(ANTHROPIC_KEY, WRONG_ANTHROPIC_KEY, SP_MAIN_SECRET,
-            SP_BURST_SECRET, SP_EXPIRY_SECRET, SP_STALE_SECRET, WRONG_SP_SECRET, PAT, CALLER_KEY);
+            SP_BURST_SECRET, SP_EXPIRY_SECRET, SP_STALE_SECRET, WRONG_SP_SECRET, PAT, CALLER_KEY, AWS_SECRET,
+            AWS_SESSION_TOKEN, WRONG_AWS_SECRET, ENV_AWS_SECRET);
 
     public static final String CHAT_ENDPOINT = "llama-chat";
     public static final String EMBEDDINGS_ENDPOINT = "bge-embed";
 
     public static FakeAnthropic anthropic;
     public static FakeDatabricks databricks;
+    public static FakeBedrock bedrock;
     public static Path configFile;
     /** Everything the gateway logs while these tests run. */
     public static Path logFile;
@@ -56,6 +71,12 @@ public class ProviderItResource implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         anthropic = FakeAnthropic.start(ANTHROPIC_KEY);
         databricks = FakeDatabricks.start();
+        bedrock = FakeBedrock.start(BEDROCK_REGION)
+                .addCredentials(AWS_KEY_ID, AWS_SECRET, AWS_SESSION_TOKEN)
+                .addCredentials(ENV_AWS_KEY_ID, ENV_AWS_SECRET, null);
+        // what aws-environment reads, as system properties: the gateway runs in this JVM
+        System.setProperty("aws.accessKeyId", ENV_AWS_KEY_ID);
+        System.setProperty("aws.secretAccessKey", ENV_AWS_SECRET);
         databricks.addServicePrincipal(SP_MAIN_ID, SP_MAIN_SECRET);
         databricks.addServicePrincipal(SP_BURST_ID, SP_BURST_SECRET);
         databricks.addServicePrincipal(SP_EXPIRY_ID, SP_EXPIRY_SECRET);
@@ -95,6 +116,11 @@ public class ProviderItResource implements QuarkusTestResourceLifecycleManager {
         if (databricks != null) {
             databricks.close();
         }
+        if (bedrock != null) {
+            bedrock.close();
+        }
+        System.clearProperty("aws.accessKeyId");
+        System.clearProperty("aws.secretAccessKey");
     }
 
     private static String config() throws IOException {
@@ -120,6 +146,12 @@ public class ProviderItResource implements QuarkusTestResourceLifecycleManager {
         values.put("SP_STALE_SECRET", SP_STALE_SECRET);
         values.put("WRONG_SP_SECRET", WRONG_SP_SECRET);
         values.put("PAT", PAT);
+        values.put("BEDROCK_URL", bedrock.baseUrl());
+        values.put("BEDROCK_REGION", BEDROCK_REGION);
+        values.put("AWS_KEY_ID", AWS_KEY_ID);
+        values.put("AWS_SECRET", AWS_SECRET);
+        values.put("AWS_SESSION_TOKEN", AWS_SESSION_TOKEN);
+        values.put("WRONG_AWS_SECRET", WRONG_AWS_SECRET);
         values.put("CALLER_KEY_HASH", ApiKey.hashOf(CALLER_KEY));
         String config = template;
         for (Map.Entry<String, String> v : values.entrySet()) {
