@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.model.config.Counting;
+import dev.switchboard.model.config.ProviderAuth;
 import dev.switchboard.model.config.RoutingType;
 import dev.switchboard.model.config.SwitchboardConfig;
 import dev.switchboard.model.snapshot.ConfigSnapshot;
+import dev.switchboard.model.secret.Secret;
 import dev.switchboard.model.validation.ConfigValidator;
 import dev.switchboard.testsupport.DocExamples;
 import java.time.Instant;
@@ -49,10 +51,23 @@ class DocumentedExamplesTest {
     @Test
     void everyProviderExampleIsAValidConfig() {
         List<String> blocks = DocExamples.yamlBlocks("providers.md");
-        assertEquals(3, blocks.size());
+        assertEquals(4, blocks.size());
         for (String block : blocks) {
             ConfigCodec.loadYaml(block, 1, Instant.EPOCH);
         }
+    }
+
+    @Test
+    void theBedrockExampleHasEachCredentialSource() {
+        String block = DocExamples.yamlBlocks("providers.md").stream().filter(b -> b.contains("type: bedrock"))
+                .findFirst().orElseThrow();
+        var accounts = ConfigCodec.loadYaml(block, 1, Instant.EPOCH).config().providerAccounts();
+        assertEquals(List.of(ProviderAuth.Type.AWS_ACCESS_KEY, ProviderAuth.Type.AWS_WEB_IDENTITY,
+                ProviderAuth.Type.AWS_ENVIRONMENT), accounts.stream().map(a -> a.auth().type()).toList());
+        assertEquals("https://bedrock-runtime.us-east-1.amazonaws.com", accounts.get(0).effectiveBaseUrl());
+        assertEquals(Secret.fromEnv("AWS_SESSION_TOKEN"), accounts.get(0).auth().sessionToken());
+        assertEquals("eu-central-1", accounts.get(1).region());
+        assertTrue(accounts.get(2).effectiveBaseUrl().contains("vpce"), "base_url overrides the regional endpoint");
     }
 
     @Test

@@ -222,7 +222,50 @@ class ConfigValidatorTest {
                 "provider_accounts[2].timeouts.connect_ms: must be > 0",
                 "provider_accounts[2].models[1]: duplicate name 'm' (also provider_accounts[2].models[0])",
                 "provider_accounts[2].models[0].price.input_per_million_usd: must be >= 0",
-                "provider_accounts[3].type: is required (openai, openai-compatible, anthropic or databricks)");
+                "provider_accounts[3].type: is required (openai, openai-compatible, anthropic, databricks or bedrock)");
+    }
+
+    @Test
+    void bedrockAccountsNeedARegionAndAwsCredentials() {
+        assertErrors("""
+                provider_accounts:
+                  - name: no-region
+                    type: bedrock
+                    auth: {type: aws-environment}
+                  - name: bad-region
+                    type: bedrock
+                    region: US East 1
+                    auth: {type: api-key, api_key: k}
+                  - name: half-keys
+                    type: bedrock
+                    region: us-east-1
+                    auth: {type: aws-access-key, access_key_id: {env: AWS_ACCESS_KEY_ID}, role_arn: "arn:aws:iam::1:role/r"}
+                  - name: oai
+                    type: openai
+                    region: us-east-1
+                    auth: {type: aws-web-identity, role_arn: " ", session_token: t}
+                """,
+                "provider_accounts[0].region: is required for type bedrock (e.g. us-east-1)",
+                "provider_accounts[1].region: must be an AWS region such as us-east-1, got 'US East 1'",
+                "provider_accounts[1].auth.type: must be aws-access-key, aws-environment or aws-web-identity for a bedrock account",
+                "provider_accounts[2].auth.role_arn: applies only to auth type aws-web-identity",
+                "provider_accounts[2].auth.secret_access_key: is required",
+                "provider_accounts[3].region: applies only to type bedrock",
+                "provider_accounts[3].auth.type: aws auth is only for a bedrock account",
+                "provider_accounts[3].auth.session_token: applies only to auth type aws-access-key",
+                "provider_accounts[3].auth.role_arn: must not be blank; leave it out instead");
+    }
+
+    @Test
+    void bedrockWithWebIdentityAndAnInferenceProfileArnIsValid() {
+        assertErrors("""
+                provider_accounts:
+                  - name: bedrock
+                    type: bedrock
+                    region: us-gov-west-1
+                    auth: {type: aws-web-identity}
+                    models: [{id: "arn:aws:bedrock:us-gov-west-1:123456789012:inference-profile/us-gov.anthropic.claude-3-5-sonnet-20240620-v1:0"}]
+                """);
     }
 
     @Test

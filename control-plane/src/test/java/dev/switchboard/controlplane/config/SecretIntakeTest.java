@@ -73,6 +73,31 @@ class SecretIntakeTest {
     }
 
     @Test
+    void bedrocksAwsKeysAreSealedAtTheirPathsAndTheRegionKept() {
+        SwitchboardConfig given = ConfigCodec.loadYaml("""
+                provider_accounts:
+                  - name: bedrock
+                    type: bedrock
+                    region: eu-west-1
+                    auth: {type: aws-access-key, access_key_id: AKIAEXAMPLE, secret_access_key: aws-secret, session_token: aws-token}
+                """, 1, Instant.EPOCH).config();
+        List<String> paths = new java.util.ArrayList<>();
+
+        SwitchboardConfig stored = SecretFields.apply(given, SwitchboardConfig.EMPTY, (path, secret, old) -> {
+            paths.add(path);
+            return new SecretIntake(sealer).apply(path, secret, old);
+        });
+
+        assertEquals(List.of("provider_accounts[0].auth.access_key_id", "provider_accounts[0].auth.secret_access_key",
+                "provider_accounts[0].auth.session_token"), paths);
+        var account = stored.providerAccounts().get(0);
+        assertEquals("aws-secret", sealer.open(account.auth().secretAccessKey().sealedValue()));
+        assertEquals("aws-token", sealer.open(account.auth().sessionToken().sealedValue()));
+        assertEquals("AKIAEXAMPLE", sealer.open(account.auth().accessKeyId().sealedValue()));
+        assertEquals("eu-west-1", account.region());
+    }
+
+    @Test
     void aSealedValueFromAnotherKeyIsRefused() {
         byte[] other = new byte[32];
         other[0] = 1;
