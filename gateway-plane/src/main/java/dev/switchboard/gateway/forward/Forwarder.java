@@ -106,7 +106,7 @@ public final class Forwarder {
                 if (sent.succeeded()) {
                     sent.result().pause();
                     result.complete(new UpstreamResponse(req, sent.result(), System.nanoTime(), t.idleMs(),
-                            call.translator().status(sent.result().statusCode(), sent.result().headers())));
+                            call.translator().headStatus(sent.result().statusCode(), sent.result().headers())));
                 } else if (sent.cause() instanceof ClientGoneException || out.closed()) {
                     result.fail(new ClientGoneException());
                 } else if (timedOut[0] || isTimeout(sent.cause())) {

@@ -22,10 +22,11 @@ public interface ResponseTranslator {
     };
 
     /**
-     * The status the gateway acts on and answers with, from the upstream's status and headers: the HTTP status itself,
-     * unless the provider says more in a header than in its status.
+     * The status the gateway acts on (retries, fallback) and answers with, read from the answer's head when it arrives:
+     * the HTTP status itself, unless the provider says more in a header than in its status (Bedrock's
+     * {@code x-amzn-ErrorType}).
      */
-    default int status(int upstreamStatus, MultiMap headers) {
+    default int headStatus(int upstreamStatus, MultiMap headers) {
         return upstreamStatus;
     }
 

@@ -80,7 +80,7 @@ public final class BedrockAdapter implements ProviderAdapter {
         }
 
         @Override
-        public int status(int upstreamStatus, MultiMap headers) {
+        public int headStatus(int upstreamStatus, MultiMap headers) {
             errorType = BedrockResponses.errorType(headers.get("x-amzn-errortype"));
             String tokens = headers.get("x-amzn-bedrock-input-token-count");
             if (tokens != null) {

@@ -30,6 +30,7 @@ import com.openai.models.embeddings.CreateEmbeddingResponse;
 import com.openai.models.embeddings.EmbeddingCreateParams;
 import dev.switchboard.gateway.support.Gateway;
 import dev.switchboard.testsupport.fakes.FakeAnthropic;
+import dev.switchboard.testsupport.fakes.FakeAwsSts;
 import dev.switchboard.testsupport.fakes.FakeBedrock;
 import dev.switchboard.testsupport.fakes.RecordedRequest;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -291,6 +292,27 @@ class BedrockUpstreamTest {
         assertTrue(upstream.header("authorization").contains(ProviderItResource.ENV_AWS_KEY_ID), upstream.header("authorization"));
         assertNull(upstream.header("x-amz-security-token"), "long-term keys carry no session token");
         assertEquals(0, bedrock.signatureRejections());
+    }
+
+    @Test
+    void webIdentityKeysComeFromStsOnceAndSign() {
+        FakeAwsSts sts = ProviderItResource.sts;
+        int stsCallsBefore = sts.calls().size();
+        for (int i = 0; i < 3; i++) {
+            ChatCompletion completion = client.chat().completions().create(hi("bedrock-irsa/" + MODEL_ID));
+            assertEquals(FakeBedrock.DEFAULT_CONTENT, completion.choices().get(0).message().content().orElseThrow());
+        }
+        RecordedRequest upstream = bedrock.lastRequest();
+        assertTrue(upstream.header("authorization").contains(ProviderItResource.IRSA_AWS_KEY_ID), upstream.header("authorization"));
+        assertEquals(ProviderItResource.IRSA_SESSION_TOKEN, upstream.header("x-amz-security-token"));
+        assertEquals(0, bedrock.signatureRejections());
+
+        assertEquals(stsCallsBefore + 1, sts.calls().size(), "the SDK's provider caches the role's keys");
+        var call = sts.calls().get(sts.calls().size() - 1);
+        assertEquals("AssumeRoleWithWebIdentity", call.get("Action"));
+        assertEquals(ProviderItResource.IRSA_ROLE_ARN, call.get("RoleArn"));
+        assertEquals(ProviderItResource.IRSA_WEB_IDENTITY_TOKEN, call.get("WebIdentityToken"), "read from the token file");
+        assertEquals("switchboard-gateway", call.get("RoleSessionName"));
     }
 
     @Test

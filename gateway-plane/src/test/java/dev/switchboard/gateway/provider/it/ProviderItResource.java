@@ -2,6 +2,7 @@ package dev.switchboard.gateway.provider.it;
 
 import dev.switchboard.model.config.ApiKey;
 import dev.switchboard.testsupport.fakes.FakeAnthropic;
+import dev.switchboard.testsupport.fakes.FakeAwsSts;
 import dev.switchboard.testsupport.fakes.FakeBedrock;
 import dev.switchboard.testsupport.fakes.FakeDatabricks;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -52,10 +53,18 @@ public class ProviderItResource implements QuarkusTestResourceLifecycleManager {
     public static final String ENV_AWS_KEY_ID = "AKIAPROVIDERITENVKEY1";
     public static final String ENV_AWS_SECRET = "wJalrXUtnFEMI/K7MDENG/provider-it-env-5a0f7e";
 
+    /** IRSA: the role, the pod's projected token, and the temporary keys STS gives for them. */
+    public static final String IRSA_ROLE_ARN = "arn:aws:iam::123456789012:role/switchboard-gateway";
+    public static final String IRSA_WEB_IDENTITY_TOKEN = "eyJhbGciOiJSUzI1NiJ9.provider-it-projected-sa-token.c2ln";
+    public static final String IRSA_AWS_KEY_ID = "ASIAPROVIDERITIRSAKEY";
+    public static final String IRSA_AWS_SECRET = "wJalrXUtnFEMI/K7MDENG/provider-it-irsa-3d7c0b";
+    public static final String IRSA_SESSION_TOKEN = "IQoJb3JpZ2luX2VjProviderItIrsaSession9e8d7c6b";
+
     /** Every configured credential, for the secrets scans. */
     public static final List<String> SECRETS = List.of(ANTHROPIC_KEY, WRONG_ANTHROPIC_KEY, SP_MAIN_SECRET,
             SP_BURST_SECRET, SP_EXPIRY_SECRET, SP_STALE_SECRET, WRONG_SP_SECRET, PAT, CALLER_KEY, AWS_SECRET,
-            AWS_SESSION_TOKEN, WRONG_AWS_SECRET, ENV_AWS_SECRET);
+            AWS_SESSION_TOKEN, WRONG_AWS_SECRET, ENV_AWS_SECRET, IRSA_WEB_IDENTITY_TOKEN, IRSA_AWS_SECRET,
+            IRSA_SESSION_TOKEN);
 
     public static final String CHAT_ENDPOINT = "llama-chat";
     public static final String EMBEDDINGS_ENDPOINT = "bge-embed";
@@ -63,6 +72,8 @@ public class ProviderItResource implements QuarkusTestResourceLifecycleManager {
     public static FakeAnthropic anthropic;
     public static FakeDatabricks databricks;
     public static FakeBedrock bedrock;
+    public static FakeAwsSts sts;
+    public static Path webIdentityTokenFile;
     public static Path configFile;
     /** Everything the gateway logs while these tests run. */
     public static Path logFile;
@@ -73,7 +84,12 @@ public class ProviderItResource implements QuarkusTestResourceLifecycleManager {
         databricks = FakeDatabricks.start();
         bedrock = FakeBedrock.start(BEDROCK_REGION)
                 .addCredentials(AWS_KEY_ID, AWS_SECRET, AWS_SESSION_TOKEN)
-                .addCredentials(ENV_AWS_KEY_ID, ENV_AWS_SECRET, null);
+                .addCredentials(ENV_AWS_KEY_ID, ENV_AWS_SECRET, null)
+                .addCredentials(IRSA_AWS_KEY_ID, IRSA_AWS_SECRET, IRSA_SESSION_TOKEN);
+        sts = FakeAwsSts.start(IRSA_ROLE_ARN, IRSA_WEB_IDENTITY_TOKEN, IRSA_AWS_KEY_ID, IRSA_AWS_SECRET,
+                IRSA_SESSION_TOKEN, java.time.Duration.ofHours(1));
+        // the SDK's STS client honours this as it does AWS_ENDPOINT_URL_STS
+        System.setProperty("aws.endpointUrlSts", sts.baseUrl());
         // what aws-environment reads, as system properties: the gateway runs in this JVM
         System.setProperty("aws.accessKeyId", ENV_AWS_KEY_ID);
         System.setProperty("aws.secretAccessKey", ENV_AWS_SECRET);
@@ -85,6 +101,8 @@ public class ProviderItResource implements QuarkusTestResourceLifecycleManager {
         databricks.addServingEndpoint(CHAT_ENDPOINT, FakeDatabricks.KIND_CHAT);
         databricks.addServingEndpoint(EMBEDDINGS_ENDPOINT, FakeDatabricks.KIND_EMBEDDINGS);
         try {
+            webIdentityTokenFile = Files.createTempFile("switchboard-provider-it-irsa", ".token");
+            Files.writeString(webIdentityTokenFile, IRSA_WEB_IDENTITY_TOKEN);
             configFile = Files.createTempFile("switchboard-provider-it", ".yaml");
             Files.writeString(configFile, config());
             logFile = Files.createTempFile("switchboard-provider-it", ".log");
@@ -119,6 +137,10 @@ public class ProviderItResource implements QuarkusTestResourceLifecycleManager {
         if (bedrock != null) {
             bedrock.close();
         }
+        if (sts != null) {
+            sts.close();
+        }
+        System.clearProperty("aws.endpointUrlSts");
         System.clearProperty("aws.accessKeyId");
         System.clearProperty("aws.secretAccessKey");
     }
@@ -152,6 +174,8 @@ public class ProviderItResource implements QuarkusTestResourceLifecycleManager {
         values.put("AWS_SECRET", AWS_SECRET);
         values.put("AWS_SESSION_TOKEN", AWS_SESSION_TOKEN);
         values.put("WRONG_AWS_SECRET", WRONG_AWS_SECRET);
+        values.put("IRSA_ROLE_ARN", IRSA_ROLE_ARN);
+        values.put("IRSA_TOKEN_FILE", webIdentityTokenFile.toString());
         values.put("CALLER_KEY_HASH", ApiKey.hashOf(CALLER_KEY));
         String config = template;
         for (Map.Entry<String, String> v : values.entrySet()) {

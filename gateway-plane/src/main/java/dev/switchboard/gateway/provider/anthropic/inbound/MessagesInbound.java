@@ -39,8 +39,8 @@ public final class MessagesInbound {
         ResponseTranslator translated = OpenAiToAnthropic.translator(openAi, requestedModel);
         return new ResponseTranslator() {
             @Override
-            public int status(int upstreamStatus, MultiMap headers) {
-                return openAi.status(upstreamStatus, headers);
+            public int headStatus(int upstreamStatus, MultiMap headers) {
+                return openAi.headStatus(upstreamStatus, headers);
             }
 
             @Override
