@@ -2,13 +2,31 @@ package dev.switchboard.model.config;
 
 import java.util.List;
 
-/** One account at one provider, with the models it serves. */
+/**
+ * One account at one provider, with the models it serves. {@code apiVersion} is Azure OpenAI's {@code api-version}
+ * for its deployment paths (null elsewhere, and for Azure's {@code /openai/v1} API).
+ */
 public record ProviderAccount(String name, ProviderType type, String baseUrl, ProviderAuth auth, Timeouts timeouts,
-                              List<Model> models) {
+                              List<Model> models, String apiVersion) {
 
     public ProviderAccount {
         auth = auth == null ? ProviderAuth.none() : auth;
         models = models == null ? List.of() : List.copyOf(models);
+    }
+
+    public ProviderAccount(String name, ProviderType type, String baseUrl, ProviderAuth auth, Timeouts timeouts,
+                           List<Model> models) {
+        this(name, type, baseUrl, auth, timeouts, models, null);
+    }
+
+    /** This account with other models. */
+    public ProviderAccount withModels(List<Model> otherModels) {
+        return new ProviderAccount(name, type, baseUrl, auth, timeouts, otherModels, apiVersion);
+    }
+
+    /** This account with other auth (its secrets sealed or resolved). */
+    public ProviderAccount withAuth(ProviderAuth otherAuth) {
+        return new ProviderAccount(name, type, baseUrl, otherAuth, timeouts, models, apiVersion);
     }
 
     /** The configured base URL, or the provider's public endpoint when none is configured. */
