@@ -182,15 +182,17 @@ public final class Forwarder {
                             -1, System.nanoTime(), 0, Usage.UNKNOWN));
                     return;
                 }
-                Buffer translated = translator.body(r.status(), body.result());
+                int status = translator.status(r.status(), body.result());
+                boolean answered = status >= 200 && status < 300;
+                Buffer translated = translator.body(status, body.result());
                 long now = System.nanoTime();
-                out.putHeader(HttpHeaderNames.CONTENT_TYPE, "application/json").end(translated);
+                out.setStatusCode(status).putHeader(HttpHeaderNames.CONTENT_TYPE, "application/json").end(translated);
                 byte[] bytes = translated.getBytes();
-                if (answer != null && ok) {
+                if (answer != null && answered) {
                     answer.onBody(bytes, 0, bytes.length);
                 }
-                result.complete(new Outcome(r.status(), null, now, System.nanoTime(), bytes.length,
-                        ok ? Usage.ofJson(bytes, 0, bytes.length) : Usage.UNKNOWN));
+                result.complete(new Outcome(status, null, now, System.nanoTime(), bytes.length,
+                        answered ? Usage.ofJson(bytes, 0, bytes.length) : Usage.UNKNOWN));
             });
             res.resume();
         }
@@ -232,7 +234,15 @@ public final class Forwarder {
                         -1, System.nanoTime(), 0, Usage.UNKNOWN));
                 return;
             }
-            Buffer translated = translator.body(r.status(), body.result());
+            int refusal = translator.status(r.status(), body.result());
+            Buffer translated = translator.body(refusal, body.result());
+            if (refusal != r.status()) {
+                // the translator found a refusal in the answer: an error, with no text to check
+                out.setStatusCode(refusal).putHeader(HttpHeaderNames.CONTENT_TYPE, "application/json").end(translated);
+                result.complete(new Outcome(refusal, null, System.nanoTime(), System.nanoTime(), translated.length(),
+                        Usage.UNKNOWN));
+                return;
+            }
             byte[] answered = translated.getBytes();
             Usage usage = Usage.ofJson(answered, 0, answered.length);
             guard.body(translated).onComplete(checked -> {

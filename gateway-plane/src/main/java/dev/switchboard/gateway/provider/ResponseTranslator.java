@@ -30,7 +30,15 @@ public interface ResponseTranslator {
         return upstreamStatus;
     }
 
-    /** A whole (non-streamed) answer, success or error, translated. */
+    /**
+     * The status the caller gets for a whole answer of {@code status}: a translator may turn a 2xx that is a refusal
+     * (a content filter, a safety block) into an error. {@link #body} is then called with the status returned here.
+     */
+    default int status(int status, Buffer body) {
+        return status;
+    }
+
+    /** A whole (non-streamed) answer, success or error, translated; {@code status} is the one {@link #status} gave. */
     Buffer body(int status, Buffer body);
 
     /** A fresh translator for one streamed answer. */

@@ -121,8 +121,9 @@ public final class GatewayState implements PlaneState {
         return switch (auth.type()) {
             case API_KEY -> auth.apiKey();
             case DATABRICKS_PAT -> auth.token();
-            // the service-principal flow exchanges the secret for a token; its adapter owns that
-            case DATABRICKS_SERVICE_PRINCIPAL -> auth.clientSecret();
+            // the OAuth flows exchange the secret (or the service-account key) for a token; their adapters own that
+            case DATABRICKS_SERVICE_PRINCIPAL, AZURE_ENTRA_ID -> auth.clientSecret();
+            case GOOGLE_SERVICE_ACCOUNT -> auth.serviceAccountKey();
             // the secret key signs; the key id and session token go with it in Upstream.AwsKeys
             case AWS_ACCESS_KEY -> auth.secretAccessKey();
             // the AWS SDK's credential providers read these themselves

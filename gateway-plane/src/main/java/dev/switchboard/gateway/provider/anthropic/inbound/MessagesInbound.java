@@ -44,6 +44,11 @@ public final class MessagesInbound {
             }
 
             @Override
+            public int status(int status, Buffer body) {
+                return translated.status(status, body);
+            }
+
+            @Override
             public Buffer body(int status, Buffer body) {
                 return translated.body(status, body);
             }
