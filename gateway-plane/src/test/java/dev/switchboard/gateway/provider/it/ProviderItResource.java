@@ -3,8 +3,10 @@ package dev.switchboard.gateway.provider.it;
 import dev.switchboard.model.config.ApiKey;
 import dev.switchboard.testsupport.fakes.FakeAnthropic;
 import dev.switchboard.testsupport.fakes.FakeAwsSts;
+import dev.switchboard.testsupport.fakes.FakeAzureOpenAi;
 import dev.switchboard.testsupport.fakes.FakeBedrock;
 import dev.switchboard.testsupport.fakes.FakeDatabricks;
+import dev.switchboard.testsupport.fakes.FakeGoogle;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,8 +19,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Starts a fake Anthropic API, a fake Databricks workspace and a fake Bedrock Runtime (real HTTP servers speaking the
- * real wire formats),
+ * Starts a fake Anthropic API, a fake Databricks workspace, a fake Bedrock Runtime (with a fake STS), a fake Azure
+ * OpenAI resource and a fake Gemini API (real HTTP servers speaking the real wire formats),
  * writes the standalone config naming them (from {@code provider-it/config.yaml}), and captures the gateway's log to a
  * file for the secrets scan.
  */
@@ -60,11 +62,14 @@ public class ProviderItResource implements QuarkusTestResourceLifecycleManager {
     public static final String IRSA_AWS_SECRET = "wJalrXUtnFEMI/K7MDENG/provider-it-irsa-3d7c0b";
     public static final String IRSA_SESSION_TOKEN = "IQoJb3JpZ2luX2VjProviderItIrsaSession9e8d7c6b";
 
+    public static final String AZURE_KEY = "azk-provider-it-8e1d5c0a7f3b2946";
+    public static final String GEMINI_KEY = "AIzaProviderItGeminiKey-6b2e9f0d41c7a";
+
     /** Every configured credential, for the secrets scans. */
     public static final List<String> SECRETS = List.of(ANTHROPIC_KEY, WRONG_ANTHROPIC_KEY, SP_MAIN_SECRET,
             SP_BURST_SECRET, SP_EXPIRY_SECRET, SP_STALE_SECRET, WRONG_SP_SECRET, PAT, CALLER_KEY, AWS_SECRET,
             AWS_SESSION_TOKEN, WRONG_AWS_SECRET, ENV_AWS_SECRET, IRSA_WEB_IDENTITY_TOKEN, IRSA_AWS_SECRET,
-            IRSA_SESSION_TOKEN);
+            IRSA_SESSION_TOKEN, AZURE_KEY, GEMINI_KEY);
 
     public static final String CHAT_ENDPOINT = "llama-chat";
     public static final String EMBEDDINGS_ENDPOINT = "bge-embed";
@@ -73,6 +78,8 @@ public class ProviderItResource implements QuarkusTestResourceLifecycleManager {
     public static FakeDatabricks databricks;
     public static FakeBedrock bedrock;
     public static FakeAwsSts sts;
+    public static FakeAzureOpenAi azure;
+    public static FakeGoogle google;
     public static Path webIdentityTokenFile;
     public static Path configFile;
     /** Everything the gateway logs while these tests run. */
@@ -88,6 +95,10 @@ public class ProviderItResource implements QuarkusTestResourceLifecycleManager {
                 .addCredentials(IRSA_AWS_KEY_ID, IRSA_AWS_SECRET, IRSA_SESSION_TOKEN);
         sts = FakeAwsSts.start(IRSA_ROLE_ARN, IRSA_WEB_IDENTITY_TOKEN, IRSA_AWS_KEY_ID, IRSA_AWS_SECRET,
                 IRSA_SESSION_TOKEN, java.time.Duration.ofHours(1));
+        azure = FakeAzureOpenAi.start(AZURE_KEY);
+        azure.addDeployment("gpt-4o-prod", false);
+        google = FakeGoogle.start(GEMINI_KEY, "provider-it", "us-central1");
+        google.addModel("gemini-2.0-flash", false);
         // the SDK's STS client honours this as it does AWS_ENDPOINT_URL_STS
         System.setProperty("aws.endpointUrlSts", sts.baseUrl());
         // what aws-environment reads, as system properties: the gateway runs in this JVM
@@ -140,6 +151,12 @@ public class ProviderItResource implements QuarkusTestResourceLifecycleManager {
         if (sts != null) {
             sts.close();
         }
+        if (azure != null) {
+            azure.close();
+        }
+        if (google != null) {
+            google.close();
+        }
         System.clearProperty("aws.endpointUrlSts");
         System.clearProperty("aws.accessKeyId");
         System.clearProperty("aws.secretAccessKey");
@@ -175,6 +192,10 @@ public class ProviderItResource implements QuarkusTestResourceLifecycleManager {
         values.put("AWS_SESSION_TOKEN", AWS_SESSION_TOKEN);
         values.put("WRONG_AWS_SECRET", WRONG_AWS_SECRET);
         values.put("IRSA_ROLE_ARN", IRSA_ROLE_ARN);
+        values.put("AZURE_URL", azure.baseUrl());
+        values.put("AZURE_KEY", AZURE_KEY);
+        values.put("GEMINI_URL", google.geminiBaseUrl());
+        values.put("GEMINI_KEY", GEMINI_KEY);
         values.put("IRSA_TOKEN_FILE", webIdentityTokenFile.toString());
         values.put("CALLER_KEY_HASH", ApiKey.hashOf(CALLER_KEY));
         String config = template;
