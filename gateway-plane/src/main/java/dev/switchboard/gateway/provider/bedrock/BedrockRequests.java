@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.gateway.http.GatewayError;
+import dev.switchboard.gateway.provider.ChatTurns;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.Set;
@@ -55,9 +56,9 @@ final class BedrockRequests {
                         system.add(block);
                     }
                 }
-                case "user" -> append(messages, "user", contentBlocks(m.get("content"), param));
-                case "assistant" -> append(messages, "assistant", assistantBlocks(m, param));
-                case "tool" -> append(messages, "user", toolResult(m, param));
+                case "user" -> ChatTurns.appendMerged(messages, "user", "content", contentBlocks(m.get("content"), param));
+                case "assistant" -> ChatTurns.appendMerged(messages, "assistant", "content", assistantBlocks(m, param));
+                case "tool" -> ChatTurns.appendMerged(messages, "user", "content", toolResult(m, param));
                 default -> throw GatewayError.invalidRequest("Invalid value for 'role': '" + role + "'.", param + ".role");
             }
         }
@@ -134,18 +135,6 @@ final class BedrockRequests {
         return false;
     }
 
-    /** Adds blocks to the last message when it has the same role, else starts a new message. */
-    private static void append(ArrayNode messages, String role, ArrayNode blocks) {
-        JsonNode last = messages.isEmpty() ? null : messages.get(messages.size() - 1);
-        if (last != null && role.equals(last.get("role").asText())) {
-            ((ArrayNode) last.get("content")).addAll(blocks);
-        } else {
-            ObjectNode m = messages.addObject();
-            m.put("role", role);
-            m.set("content", blocks);
-        }
-    }
-
     private static ArrayNode contentBlocks(JsonNode content, String param) {
         ArrayNode blocks = JSON.createArrayNode();
         if (content == null || content.isNull()) {
@@ -186,12 +175,8 @@ final class BedrockRequests {
             throw GatewayError.invalidRequest("Bedrock models take images only as data URLs "
                     + "(data:image/png;base64,...), not as links.", p);
         }
-        int semi = url.indexOf(';');
-        int comma = url.indexOf(',');
-        if (semi < 0 || comma < semi || !url.substring(semi, comma).equals(";base64")) {
-            throw GatewayError.invalidRequest("Image data URLs must be base64: data:<media-type>;base64,<data>.", p);
-        }
-        String mediaType = url.substring(5, semi).toLowerCase(Locale.ROOT);
+        ChatTurns.DataUrl data = ChatTurns.DataUrl.parse(url, p);
+        String mediaType = data.mediaType().toLowerCase(Locale.ROOT);
         String format = mediaType.startsWith("image/") ? mediaType.substring(6) : "";
         format = format.equals("jpg") ? "jpeg" : format;
         if (!IMAGE_FORMATS.contains(format)) {
@@ -201,7 +186,7 @@ final class BedrockRequests {
         ObjectNode block = JSON.createObjectNode();
         ObjectNode image = block.putObject("image");
         image.put("format", format);
-        image.putObject("source").put("bytes", url.substring(comma + 1));
+        image.putObject("source").put("bytes", data.base64());
         return block;
     }
 

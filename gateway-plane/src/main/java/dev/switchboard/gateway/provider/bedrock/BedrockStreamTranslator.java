@@ -4,6 +4,7 @@ import static dev.switchboard.gateway.provider.bedrock.BedrockRequests.JSON;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.gateway.provider.ChatChunks;
 import dev.switchboard.gateway.provider.ResponseTranslator;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
@@ -22,9 +23,7 @@ import software.amazon.awssdk.eventstream.MessageDecoder;
  */
 final class BedrockStreamTranslator implements ResponseTranslator.StreamTranslator {
 
-    private final String id;
-    private final String model;
-    private final long created;
+    private final ChatChunks chunks;
     private final String account;
     private final MessageDecoder decoder = new MessageDecoder(this::onMessage);
     private final Map<Integer, Integer> toolIndexByBlock = new HashMap<>();
@@ -33,9 +32,8 @@ final class BedrockStreamTranslator implements ResponseTranslator.StreamTranslat
     private boolean done;
 
     BedrockStreamTranslator(String id, String model, long createdEpochSeconds, String account) {
-        this.id = id;
-        this.model = model;
-        this.created = createdEpochSeconds;
+        this.chunks = new ChatChunks(createdEpochSeconds);
+        chunks.identify(id, model);
         this.account = account;
     }
 
@@ -58,7 +56,7 @@ final class BedrockStreamTranslator implements ResponseTranslator.StreamTranslat
         out = Buffer.buffer();
         if (!done && stopped) {
             // messageStop came, its metadata (usage) did not: the answer is whole all the same
-            out.appendString("data: [DONE]\n\n");
+            ChatChunks.done(out);
             done = true;
         } else if (!done) {
             emitError("api_error", "upstream_error", "The Bedrock stream ended before messageStop.");
@@ -88,7 +86,7 @@ final class BedrockStreamTranslator implements ResponseTranslator.StreamTranslat
         }
         String eventType = header(message, ":event-type");
         switch (eventType == null ? "" : eventType) {
-            case "messageStart" -> emitChunk(JSON.createObjectNode().put("role", "assistant").put("content", ""), null);
+            case "messageStart" -> chunks.chunk(out, JSON.createObjectNode().put("role", "assistant").put("content", ""), null);
             case "contentBlockStart" -> {
                 JsonNode use = e.path("start").path("toolUse");
                 if (!use.isMissingNode()) {
@@ -99,33 +97,31 @@ final class BedrockStreamTranslator implements ResponseTranslator.StreamTranslat
                     call.put("id", use.path("toolUseId").asText());
                     call.put("type", "function");
                     call.putObject("function").put("name", use.path("name").asText()).put("arguments", "");
-                    emitChunk(toolCallDelta(call), null);
+                    chunks.chunk(out, ChatChunks.toolCallDelta(call), null);
                 }
             }
             case "contentBlockDelta" -> {
                 JsonNode delta = e.path("delta");
                 if (delta.has("text")) {
-                    emitChunk(JSON.createObjectNode().put("content", delta.get("text").asText()), null);
+                    chunks.chunk(out, JSON.createObjectNode().put("content", delta.get("text").asText()), null);
                 } else if (delta.has("toolUse")) {
                     Integer toolIndex = toolIndexByBlock.get(e.path("contentBlockIndex").asInt());
                     if (toolIndex != null) {
                         ObjectNode call = JSON.createObjectNode().put("index", toolIndex);
                         call.putObject("function").put("arguments", delta.get("toolUse").path("input").asText());
-                        emitChunk(toolCallDelta(call), null);
+                        chunks.chunk(out, ChatChunks.toolCallDelta(call), null);
                     }
                 }
                 // reasoningContent deltas have no place in an OpenAI chat stream
             }
             case "messageStop" -> {
                 stopped = true;
-                emitChunk(JSON.createObjectNode(), BedrockResponses.finishReason(e.path("stopReason").asText("end_turn")));
+                chunks.chunk(out, JSON.createObjectNode(),
+                        BedrockResponses.finishReason(e.path("stopReason").asText("end_turn")));
             }
             case "metadata" -> {
-                ObjectNode chunk = chunkShell();
-                chunk.putArray("choices");
-                chunk.set("usage", BedrockResponses.usage(e.path("usage")));
-                write(chunk.toString());
-                out.appendString("data: [DONE]\n\n");
+                chunks.usage(out, BedrockResponses.usage(e.path("usage")));
+                ChatChunks.done(out);
                 done = true;
             }
             default -> { } // contentBlockStop, and events added later
@@ -161,42 +157,9 @@ final class BedrockStreamTranslator implements ResponseTranslator.StreamTranslat
         return value == null ? null : value.getString();
     }
 
-    private ObjectNode toolCallDelta(ObjectNode call) {
-        ObjectNode delta = JSON.createObjectNode();
-        delta.putArray("tool_calls").add(call);
-        return delta;
-    }
-
-    private ObjectNode chunkShell() {
-        ObjectNode chunk = JSON.createObjectNode();
-        chunk.put("id", id);
-        chunk.put("object", "chat.completion.chunk");
-        chunk.put("created", created);
-        chunk.put("model", model);
-        return chunk;
-    }
-
-    private void emitChunk(ObjectNode delta, String finishReason) {
-        ObjectNode chunk = chunkShell();
-        ObjectNode choice = chunk.putArray("choices").addObject();
-        choice.put("index", 0);
-        choice.set("delta", delta);
-        choice.putNull("logprobs");
-        if (finishReason == null) {
-            choice.putNull("finish_reason");
-        } else {
-            choice.put("finish_reason", finishReason);
-        }
-        write(chunk.toString());
-    }
-
     private void emitError(String type, String code, String message) {
-        write(BedrockResponses.errorJson(type, code, message).toString());
-        out.appendString("data: [DONE]\n\n");
+        ChatChunks.data(out, BedrockResponses.errorJson(type, code, message).toString());
+        ChatChunks.done(out);
         done = true;
-    }
-
-    private void write(String json) {
-        out.appendString("data: ").appendString(json).appendString("\n\n");
     }
 }

@@ -8,13 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.gateway.http.GatewayError;
+import dev.switchboard.gateway.provider.Golden;
 import dev.switchboard.gateway.provider.ResponseTranslator;
 import io.vertx.core.buffer.Buffer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,13 +36,10 @@ class BedrockGoldenTest {
     private static final String ID = "chatcmpl-golden";
     private static final String MODEL = "anthropic.claude-3-5-haiku-20241022-v1:0";
 
-    private static byte[] golden(String name) throws IOException {
-        try (InputStream in = BedrockGoldenTest.class.getResourceAsStream("/golden/bedrock/" + name)) {
-            if (in == null) {
-                throw new IllegalStateException("missing golden file " + name);
-            }
-            return in.readAllBytes();
-        }
+    private static final Golden GOLDEN = new Golden("bedrock");
+
+    private static byte[] golden(String name) {
+        return GOLDEN.bytes(name);
     }
 
     @ParameterizedTest
@@ -110,21 +106,18 @@ class BedrockGoldenTest {
     @ParameterizedTest
     @ValueSource(strings = {"text", "tool-use", "throttled-mid-stream"})
     void streamTranslationWholeAndSplitAtEveryByte(String name) throws IOException {
-        byte[] in = frames(name + ".converse-stream.jsonl");
-        List<JsonNode> expected = events(golden(name + ".openai-stream.sse"));
-        assertEquals(expected, translate(List.of(Buffer.buffer(in))));
-        List<Buffer> bytes = new ArrayList<>();
-        for (byte b : in) {
-            bytes.add(Buffer.buffer(new byte[] {b}));
+        List<JsonNode> expected = Golden.events(golden(name + ".openai-stream.sse"));
+        for (List<JsonNode> actual : Golden.translateWholeAndByteByByte(
+                () -> new BedrockStreamTranslator(ID, MODEL, CREATED, "bedrock"), frames(name + ".converse-stream.jsonl"))) {
+            assertEquals(expected, actual);
         }
-        assertEquals(expected, translate(bytes));
     }
 
     @Test
     void aStreamThatEndsBeforeMessageStopEndsWithAnErrorEvent() throws IOException {
         byte[] all = frames("text.converse-stream.jsonl");
         byte[] firstTwoFrames = java.util.Arrays.copyOf(all, frameEnd(all, 2));
-        List<JsonNode> out = translate(List.of(Buffer.buffer(firstTwoFrames)));
+        List<JsonNode> out = translate(Buffer.buffer(firstTwoFrames));
         assertEquals("[DONE]", out.get(out.size() - 1).asText());
         JsonNode error = out.get(out.size() - 2).path("error");
         assertEquals("api_error", error.path("type").asText());
@@ -135,7 +128,7 @@ class BedrockGoldenTest {
     void aCorruptFrameEndsTheStreamWithAnErrorEvent() throws IOException {
         byte[] all = frames("text.converse-stream.jsonl");
         all[20] ^= 0x55; // inside the first frame's headers: its CRC no longer matches
-        List<JsonNode> out = translate(List.of(Buffer.buffer(all)));
+        List<JsonNode> out = translate(Buffer.buffer(all));
         assertEquals(2, out.size(), out.toString());
         assertTrue(out.get(0).path("error").path("message").asText().contains("could not be decoded"));
     }
@@ -185,29 +178,8 @@ class BedrockGoldenTest {
         return at;
     }
 
-    private static List<JsonNode> translate(List<Buffer> chunks) {
+    private static List<JsonNode> translate(Buffer in) {
         ResponseTranslator.StreamTranslator st = new BedrockStreamTranslator(ID, MODEL, CREATED, "bedrock");
-        Buffer all = Buffer.buffer();
-        for (Buffer chunk : chunks) {
-            all.appendBuffer(st.onChunk(chunk));
-        }
-        all.appendBuffer(st.onEnd());
-        return events(all.getBytes());
-    }
-
-    /** The data payloads of an SSE text, JSON parsed ({@code [DONE]} as a text node). */
-    private static List<JsonNode> events(byte[] sse) {
-        List<JsonNode> events = new ArrayList<>();
-        for (String line : new String(sse, StandardCharsets.UTF_8).split("\n")) {
-            if (line.startsWith("data: ")) {
-                String data = line.substring(6);
-                try {
-                    events.add("[DONE]".equals(data) ? JSON.getNodeFactory().textNode(data) : JSON.readTree(data));
-                } catch (IOException e) {
-                    throw new IllegalStateException("not JSON: " + data, e);
-                }
-            }
-        }
-        return events;
+        return Golden.events(Buffer.buffer().appendBuffer(st.onChunk(in)).appendBuffer(st.onEnd()).getBytes());
     }
 }
