@@ -48,7 +48,7 @@ import java.util.regex.Pattern;
  *       authenticated by a Bearer token from this fake's token endpoint;</li>
  *   <li>Google's OAuth token endpoint {@code POST /token} for service accounts: the JWT-bearer grant, whose RS256
  *       assertion is verified against the public key of a service account made by {@link #newServiceAccountKey}
- *       (issuer, audience, scope and expiry checked).</li>
+ *       (issuer, audience {@code https://oauth2.googleapis.com/token}, scope and expiry checked).</li>
  * </ul>
  * Methods: {@code generateContent}, {@code streamGenerateContent} (with {@code alt=sse}: one
  * {@code GenerateContentResponse} per event, no end marker), {@code embedContent}, {@code batchEmbedContents}, and
@@ -63,6 +63,7 @@ public final class FakeGoogle implements AutoCloseable {
     public static final String TOOL_RESULT_ECHO_PREFIX = "The tool said: ";
     public static final String TOKEN_PATH = "/token";
     public static final String SCOPE = "https://www.googleapis.com/auth/cloud-platform";
+    static final String GOOGLE_TOKEN_AUDIENCE = "https://oauth2.googleapis.com/token";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern GEMINI_PATH = Pattern.compile("/v1beta/models/([^/:]+):([A-Za-z]+)");
@@ -336,7 +337,9 @@ public final class FakeGoogle implements AutoCloseable {
             if (!verifier.verify(Base64.getUrlDecoder().decode(parts[2]))) {
                 return "Invalid JWT Signature.";
             }
-            if (!tokenUrl().equals(claims.path("aud").asText())) {
+            // Google's own token endpoint is the audience whichever URL the assertion is posted to
+            String audience = claims.path("aud").asText();
+            if (!GOOGLE_TOKEN_AUDIENCE.equals(audience) && !tokenUrl().equals(audience)) {
                 return "Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe; aud.";
             }
             if (!List.of(claims.path("scope").asText().split(" ")).contains(SCOPE)) {

@@ -2,7 +2,9 @@ package dev.switchboard.gateway.provider.it;
 
 import dev.switchboard.model.config.ApiKey;
 import dev.switchboard.testsupport.fakes.FakeAnthropic;
+import dev.switchboard.testsupport.fakes.FakeAzureOpenAi;
 import dev.switchboard.testsupport.fakes.FakeDatabricks;
+import dev.switchboard.testsupport.fakes.FakeGoogle;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,7 +17,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Starts a fake Anthropic API and a fake Databricks workspace (real HTTP servers speaking the real wire formats),
+ * Starts a fake Anthropic API, a fake Databricks workspace, a fake Azure OpenAI resource with its Entra ID tenant, and a
+ * fake of Google's Gemini API and Vertex AI with its token endpoint (real HTTP servers speaking the real wire formats),
  * writes the standalone config naming them (from {@code provider-it/config.yaml}), and captures the gateway's log to a
  * file for the secrets scan.
  */
@@ -38,16 +41,30 @@ public class ProviderItResource implements QuarkusTestResourceLifecycleManager {
     /** Configured for {@link #SP_MAIN_ID} on the account {@code dbx-wrong-secret}; the workspace refuses it. */
     public static final String WRONG_SP_SECRET = "dose-provider-it-wrong-e4b7a1c09d36";
     public static final String PAT = "dapi-provider-it-5c0e9d1a7b3f8e24";
+    public static final String AZURE_KEY = "azk-provider-it-0a8e4c2f7b19d356";
+    public static final String ENTRA_APP_ID = "7f3e2a10-0000-4000-8000-0000000000e1";
+    public static final String ENTRA_SECRET = "entra-provider-it-main-5d2c8b7e91af";
+    public static final String ENTRA_BURST_ID = "7f3e2a10-0000-4000-8000-0000000000e2";
+    public static final String ENTRA_BURST_SECRET = "entra-provider-it-burst-c41a7e09b3d2";
+    public static final String GEMINI_KEY = "AIza-provider-it-6b1f9e3c2d7a0e58";
+    public static final String VERTEX_PROJECT = "switchboard-it";
+    public static final String VERTEX_LOCATION = "europe-west4";
+    /** Made in {@link #start()}: real RSA keys, their public halves known to the fake token endpoint. */
+    public static String vertexKey;
+    public static String vertexBurstKey;
 
     /** Every configured credential, for the secrets scans. */
     public static final List<String> SECRETS = List.of(ANTHROPIC_KEY, WRONG_ANTHROPIC_KEY, SP_MAIN_SECRET,
-            SP_BURST_SECRET, SP_EXPIRY_SECRET, SP_STALE_SECRET, WRONG_SP_SECRET, PAT, CALLER_KEY);
+            SP_BURST_SECRET, SP_EXPIRY_SECRET, SP_STALE_SECRET, WRONG_SP_SECRET, PAT, CALLER_KEY, AZURE_KEY, ENTRA_SECRET,
+            ENTRA_BURST_SECRET, GEMINI_KEY);
 
     public static final String CHAT_ENDPOINT = "llama-chat";
     public static final String EMBEDDINGS_ENDPOINT = "bge-embed";
 
     public static FakeAnthropic anthropic;
     public static FakeDatabricks databricks;
+    public static FakeAzureOpenAi azure;
+    public static FakeGoogle google;
     public static Path configFile;
     /** Everything the gateway logs while these tests run. */
     public static Path logFile;
@@ -63,6 +80,17 @@ public class ProviderItResource implements QuarkusTestResourceLifecycleManager {
         databricks.addPat(PAT);
         databricks.addServingEndpoint(CHAT_ENDPOINT, FakeDatabricks.KIND_CHAT);
         databricks.addServingEndpoint(EMBEDDINGS_ENDPOINT, FakeDatabricks.KIND_EMBEDDINGS);
+        azure = FakeAzureOpenAi.start(AZURE_KEY);
+        azure.addDeployment("gpt-4o-prod", false);
+        azure.addDeployment("embed-small", true);
+        azure.addApp(ENTRA_APP_ID, ENTRA_SECRET);
+        azure.addApp(ENTRA_BURST_ID, ENTRA_BURST_SECRET);
+        google = FakeGoogle.start(GEMINI_KEY, VERTEX_PROJECT, VERTEX_LOCATION);
+        google.addModel("gemini-2.5-flash", false);
+        google.addModel("gemini-embedding-001", true);
+        google.addModel("text-embedding-005", true);
+        vertexKey = google.newServiceAccountKey("gateway@switchboard-it.iam.gserviceaccount.com");
+        vertexBurstKey = google.newServiceAccountKey("burst@switchboard-it.iam.gserviceaccount.com");
         try {
             configFile = Files.createTempFile("switchboard-provider-it", ".yaml");
             Files.writeString(configFile, config());
@@ -95,6 +123,12 @@ public class ProviderItResource implements QuarkusTestResourceLifecycleManager {
         if (databricks != null) {
             databricks.close();
         }
+        if (azure != null) {
+            azure.close();
+        }
+        if (google != null) {
+            google.close();
+        }
     }
 
     private static String config() throws IOException {
@@ -121,6 +155,19 @@ public class ProviderItResource implements QuarkusTestResourceLifecycleManager {
         values.put("WRONG_SP_SECRET", WRONG_SP_SECRET);
         values.put("PAT", PAT);
         values.put("CALLER_KEY_HASH", ApiKey.hashOf(CALLER_KEY));
+        values.put("AZURE_URL", azure.baseUrl());
+        values.put("AZURE_KEY", AZURE_KEY);
+        values.put("ENTRA_TOKEN_URL", azure.tokenUrl("contoso.onmicrosoft.com"));
+        values.put("ENTRA_APP_ID", ENTRA_APP_ID);
+        values.put("ENTRA_SECRET", ENTRA_SECRET);
+        values.put("ENTRA_BURST_ID", ENTRA_BURST_ID);
+        values.put("ENTRA_BURST_SECRET", ENTRA_BURST_SECRET);
+        values.put("GEMINI_URL", google.geminiBaseUrl());
+        values.put("GEMINI_KEY", GEMINI_KEY);
+        values.put("VERTEX_URL", google.vertexBaseUrl());
+        // a JSON document inside a single-quoted YAML scalar (it holds no single quote)
+        values.put("VERTEX_KEY", vertexKey);
+        values.put("VERTEX_BURST_KEY", vertexBurstKey);
         String config = template;
         for (Map.Entry<String, String> v : values.entrySet()) {
             config = config.replace("${" + v.getKey() + "}", v.getValue());
