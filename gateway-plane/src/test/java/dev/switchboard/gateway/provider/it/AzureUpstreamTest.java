@@ -35,16 +35,9 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import java.net.URL;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -248,25 +241,9 @@ class AzureUpstreamTest {
     void entraTokenIsFetchedOnceForConcurrentRequestsAndSentAsBearer() throws Exception {
         // a slow token endpoint: every request arrives while the one token call is open
         azure.setTokenDelay(Duration.ofMillis(1500));
-        int n = 20;
-        ExecutorService pool = Executors.newFixedThreadPool(n);
-        try {
-            CountDownLatch go = new CountDownLatch(1);
-            List<Future<String>> answers = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                answers.add(pool.submit((Callable<String>) () -> {
-                    go.await();
-                    return client.chat().completions().create(hi("azure-entra-burst/gpt-4o")).choices().get(0)
-                            .message().content().orElseThrow();
-                }));
-            }
-            go.countDown();
-            for (Future<String> answer : answers) {
-                assertEquals(FakeAzureOpenAi.DEFAULT_CONTENT, answer.get(30, TimeUnit.SECONDS));
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        List<String> answers = ProviderIt.concurrently(20, () -> client.chat().completions()
+                .create(hi("azure-entra-burst/gpt-4o")).choices().get(0).message().content().orElseThrow());
+        answers.forEach(answer -> assertEquals(FakeAzureOpenAi.DEFAULT_CONTENT, answer));
         assertEquals(1, azure.tokenCalls(), "single flight");
         RecordedRequest tokenCall = azure.requests().stream().filter(r -> r.path().endsWith("/oauth2/v2.0/token"))
                 .findFirst().orElseThrow();

@@ -29,16 +29,9 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import java.net.URL;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -225,25 +218,9 @@ class GoogleUpstreamTest {
     @Test
     void vertexTokenIsFetchedOnceForConcurrentRequestsWithTheServiceAccountKey() throws Exception {
         google.setTokenDelay(Duration.ofMillis(1500));
-        int n = 20;
-        ExecutorService pool = Executors.newFixedThreadPool(n);
-        try {
-            CountDownLatch go = new CountDownLatch(1);
-            List<Future<String>> answers = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                answers.add(pool.submit((Callable<String>) () -> {
-                    go.await();
-                    return client.chat().completions().create(hi("vertex-burst/gemini-2.5-flash")).choices().get(0)
-                            .message().content().orElseThrow();
-                }));
-            }
-            go.countDown();
-            for (Future<String> answer : answers) {
-                assertEquals(FakeGoogle.DEFAULT_CONTENT, answer.get(30, TimeUnit.SECONDS));
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        List<String> answers = ProviderIt.concurrently(20, () -> client.chat().completions()
+                .create(hi("vertex-burst/gemini-2.5-flash")).choices().get(0).message().content().orElseThrow());
+        answers.forEach(answer -> assertEquals(FakeGoogle.DEFAULT_CONTENT, answer));
         assertEquals(1, google.tokenCalls(), "single flight");
         RecordedRequest tokenCall = google.requests().stream().filter(r -> r.path().equals(FakeGoogle.TOKEN_PATH))
                 .findFirst().orElseThrow();
