@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.model.config.Counting;
 import dev.switchboard.model.config.ProviderAuth;
+import dev.switchboard.model.config.ProviderType;
 import dev.switchboard.model.config.RoutingType;
 import dev.switchboard.model.config.SwitchboardConfig;
 import dev.switchboard.model.snapshot.ConfigSnapshot;
@@ -51,10 +52,20 @@ class DocumentedExamplesTest {
     @Test
     void everyProviderExampleIsAValidConfig() {
         List<String> blocks = DocExamples.yamlBlocks("providers.md");
-        assertEquals(4, blocks.size());
+        assertEquals(6, blocks.size());
         for (String block : blocks) {
             ConfigCodec.loadYaml(block, 1, Instant.EPOCH);
         }
+        SwitchboardConfig azure = ConfigCodec.readYaml(blocks.get(3));
+        assertEquals(ProviderType.AZURE_OPENAI, azure.providerAccounts().get(0).type());
+        assertEquals("gpt-4o-prod", azure.providerAccounts().get(0).models().get(0).effectiveDeployment());
+        assertEquals("https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token",
+                azure.providerAccounts().get(1).auth().entraTokenUrl());
+        SwitchboardConfig google = ConfigCodec.readYaml(blocks.get(4));
+        assertEquals(List.of(ProviderType.GEMINI, ProviderType.VERTEX_AI),
+                google.providerAccounts().stream().map(a -> a.type()).toList());
+        assertEquals("https://generativelanguage.googleapis.com/v1beta",
+                google.providerAccounts().get(0).effectiveBaseUrl());
     }
 
     @Test

@@ -12,13 +12,11 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -249,7 +247,7 @@ public final class FakeAzureOpenAi implements AutoCloseable {
         if (!tokenDelay.isZero()) {
             Thread.sleep(tokenDelay.toMillis());
         }
-        Map<String, String> form = form(request.bodyAsString());
+        Map<String, String> form = FakeWire.form(request.bodyAsString());
         String clientId = form.get("client_id");
         if (!"client_credentials".equals(form.get("grant_type")) || !ENTRA_SCOPE.equals(form.get("scope"))) {
             send(exchange, 400, entraError("invalid_request", "AADSTS900144: bad grant_type or scope."), Map.of());
@@ -278,7 +276,7 @@ public final class FakeAzureOpenAi implements AutoCloseable {
             send(exchange, 404, errorJson("404", "Resource not found"), Map.of());
             return;
         }
-        String apiVersion = form(request.query() == null ? "" : request.query()).get("api-version");
+        String apiVersion = FakeWire.form(request.query() == null ? "" : request.query()).get("api-version");
         if (deploymentPath.matches() && apiVersion == null) {
             send(exchange, 404, errorJson("404", "Resource not found"), Map.of());
             return;
@@ -538,18 +536,6 @@ public final class FakeAzureOpenAi implements AutoCloseable {
                 .put("total_tokens", prompt + out);
     }
 
-    private static Map<String, String> form(String encoded) {
-        Map<String, String> out = new HashMap<>();
-        for (String pair : encoded.split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0) {
-                out.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-            }
-        }
-        return out;
-    }
-
     private static void event(OutputStream out, String data) throws IOException {
         out.write(("data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
         out.flush();
@@ -557,12 +543,6 @@ public final class FakeAzureOpenAi implements AutoCloseable {
 
     private static void send(HttpExchange exchange, int status, String body, Map<String, String> headers)
             throws IOException {
-        headers.forEach(exchange.getResponseHeaders()::set);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
+        FakeWire.sendJson(exchange, status, body, headers);
     }
 }

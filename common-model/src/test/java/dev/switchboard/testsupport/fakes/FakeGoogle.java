@@ -12,7 +12,6 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -25,7 +24,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +46,7 @@ import java.util.regex.Pattern;
  *       authenticated by a Bearer token from this fake's token endpoint;</li>
  *   <li>Google's OAuth token endpoint {@code POST /token} for service accounts: the JWT-bearer grant, whose RS256
  *       assertion is verified against the public key of a service account made by {@link #newServiceAccountKey}
- *       (issuer, audience, scope and expiry checked).</li>
+ *       (issuer, audience {@code https://oauth2.googleapis.com/token}, scope and expiry checked).</li>
  * </ul>
  * Methods: {@code generateContent}, {@code streamGenerateContent} (with {@code alt=sse}: one
  * {@code GenerateContentResponse} per event, no end marker), {@code embedContent}, {@code batchEmbedContents}, and
@@ -63,6 +61,7 @@ public final class FakeGoogle implements AutoCloseable {
     public static final String TOOL_RESULT_ECHO_PREFIX = "The tool said: ";
     public static final String TOKEN_PATH = "/token";
     public static final String SCOPE = "https://www.googleapis.com/auth/cloud-platform";
+    static final String GOOGLE_TOKEN_AUDIENCE = "https://oauth2.googleapis.com/token";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern GEMINI_PATH = Pattern.compile("/v1beta/models/([^/:]+):([A-Za-z]+)");
@@ -292,7 +291,7 @@ public final class FakeGoogle implements AutoCloseable {
         if (!tokenDelay.isZero()) {
             Thread.sleep(tokenDelay.toMillis());
         }
-        Map<String, String> form = form(request.bodyAsString());
+        Map<String, String> form = FakeWire.form(request.bodyAsString());
         if (!"urn:ietf:params:oauth:grant-type:jwt-bearer".equals(form.get("grant_type"))) {
             send(exchange, 400, oauthError("unsupported_grant_type", "Invalid grant_type: " + form.get("grant_type")));
             return;
@@ -336,7 +335,9 @@ public final class FakeGoogle implements AutoCloseable {
             if (!verifier.verify(Base64.getUrlDecoder().decode(parts[2]))) {
                 return "Invalid JWT Signature.";
             }
-            if (!tokenUrl().equals(claims.path("aud").asText())) {
+            // Google's own token endpoint is the audience whichever URL the assertion is posted to
+            String audience = claims.path("aud").asText();
+            if (!GOOGLE_TOKEN_AUDIENCE.equals(audience) && !tokenUrl().equals(audience)) {
                 return "Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe; aud.";
             }
             if (!List.of(claims.path("scope").asText().split(" ")).contains(SCOPE)) {
@@ -365,7 +366,7 @@ public final class FakeGoogle implements AutoCloseable {
         boolean isVertex = vertex.matches();
         String model = isVertex ? vertex.group(3) : gemini.group(1);
         String method = isVertex ? vertex.group(4) : gemini.group(2);
-        Map<String, String> query = form(request.query() == null ? "" : request.query());
+        Map<String, String> query = FakeWire.form(request.query() == null ? "" : request.query());
         if (isVertex) {
             String auth = request.header("authorization");
             Instant expiry = auth == null || !auth.startsWith("Bearer ") ? null : issued.get(auth.substring(7));
@@ -398,8 +399,7 @@ public final class FakeGoogle implements AutoCloseable {
             behaviour = queued.pollFirst();
         }
         if (behaviour instanceof Behaviour.Fail fail) {
-            fail.headers().forEach(exchange.getResponseHeaders()::set);
-            send(exchange, fail.status(), fail.body());
+            FakeWire.sendJson(exchange, fail.status(), fail.body(), fail.headers());
             return;
         }
         Boolean embeddingModel = models.get(model);
@@ -662,18 +662,6 @@ public final class FakeGoogle implements AutoCloseable {
         return values;
     }
 
-    private static Map<String, String> form(String encoded) {
-        Map<String, String> out = new HashMap<>();
-        for (String pair : encoded.split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0) {
-                out.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-            }
-        }
-        return out;
-    }
-
     private static void event(OutputStream out, JsonNode data) throws IOException {
         // Gemini ends its events with CRLF pairs
         out.write(("data: " + data + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
@@ -681,11 +669,6 @@ public final class FakeGoogle implements AutoCloseable {
     }
 
     private static void send(HttpExchange exchange, int status, String body) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", "application/json; charset=UTF-8");
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
+        FakeWire.sendJson(exchange, status, body, Map.of());
     }
 }

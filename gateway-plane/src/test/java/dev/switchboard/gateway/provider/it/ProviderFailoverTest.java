@@ -58,7 +58,7 @@ class ProviderFailoverTest {
                 ChatCompletionCreateParams.builder().model("bedrock-azure-gemini")
                         .addSystemMessage("You are terse.").addUserMessage("Say hello").build());
 
-        assertEquals(List.of("chain-gemini/gemini-2.0-flash"), raw.headers().values("x-tfy-resolved-model"));
+        assertEquals(List.of("chain-gemini/gemini-2.5-flash"), raw.headers().values("x-tfy-resolved-model"));
         ChatCompletion completion = raw.parse();
         assertEquals(FakeGoogle.DEFAULT_CONTENT, completion.choices().get(0).message().content().orElseThrow());
         assertEquals(ChatCompletion.Choice.FinishReason.STOP, completion.choices().get(0).finishReason());
@@ -69,7 +69,7 @@ class ProviderFailoverTest {
         assertEquals(1, azure.apiRequests().size(), "Azure unavailable once, no retry configured");
         assertEquals(1, google.apiRequests().size());
         RecordedRequest gemini = google.apiRequests().get(0);
-        assertEquals("/v1beta/models/gemini-2.0-flash:generateContent", gemini.path());
+        assertEquals("/v1beta/models/gemini-2.5-flash:generateContent", gemini.path());
         assertEquals("You are terse.",
                 gemini.bodyJson().get("systemInstruction").get("parts").get(0).get("text").asText());
     }
