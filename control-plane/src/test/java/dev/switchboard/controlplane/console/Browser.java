@@ -87,6 +87,18 @@ public final class Browser implements AfterTestExecutionCallback {
                 .until(condition::apply);
     }
 
+    /** Signs in with {@code credential} from the sign-in page, and waits for the next page or the refusal. */
+    static void signIn(String credential) {
+        if (!driver.getCurrentUrl().endsWith("/console/sign-in")) {
+            open("/console/sign-in");
+        }
+        WebElement field = waitFor(By.id("credential"));
+        field.clear();
+        field.sendKeys(credential);
+        driver.findElement(By.id("sign-in")).click();
+        waitUntil(d -> d.findElements(By.id("role")).size() > 0 || d.findElements(By.id("sign-in-error")).size() > 0);
+    }
+
     static void resize(int width, int height) {
         driver.manage().window().setSize(new Dimension(width, height));
     }

@@ -264,14 +264,7 @@ class ConsoleBrowserTest {
     }
 
     private void signIn(String credential) {
-        if (!driver.getCurrentUrl().endsWith("/console/sign-in")) {
-            open("/console/sign-in");
-        }
-        WebElement field = waitFor(By.id("credential"));
-        field.clear();
-        field.sendKeys(credential);
-        driver.findElement(By.id("sign-in")).click();
-        waitUntil(d -> d.findElements(By.id("role")).size() > 0 || d.findElements(By.id("sign-in-error")).size() > 0);
+        Browser.signIn(credential);
     }
 
     private void assertCreated(String kind, String name) {

@@ -1,0 +1,116 @@
+package dev.switchboard.controlplane.console;
+
+import static io.restassured.RestAssured.given;
+
+import dev.switchboard.controlplane.support.Admin;
+import dev.switchboard.controlplane.support.ControlPlaneTestStack;
+import dev.switchboard.controlplane.support.ScaleConfig;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.net.URI;
+import java.net.URL;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/**
+ * A measurement, not a test (it asserts no time): how long the console's models and API-keys list pages take to
+ * render, a page and a search, first on the small base config and then with 10,000 models and 100,000 API keys ({@link ScaleConfig}). Each
+ * figure is the median of {@link #RUNS} renders after {@link #WARMUP} warm-up ones, timed from this JVM over loopback
+ * (the page is rendered whole before the first byte is sent). Prints a table for docs/performance.md. Opt-in:
+ * <pre>./mvnw -q -pl control-plane -am test -Dtest=ConsoleListMeasurement -Dconsole.measure=true
+ *     -Dsurefire.failIfNoSpecifiedTests=false -Dnative-sources.skip=true</pre>
+ */
+@QuarkusTest
+@EnabledIfSystemProperty(named = "console.measure", matches = "true")
+class ConsoleListMeasurement {
+
+    static final int WARMUP = 5;
+    static final int RUNS = 21;
+
+    @TestHTTPResource("/")
+    URL base;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private String cookie;
+
+    @Test
+    void listPagesAtScale() throws Exception {
+        Admin.reset();
+        cookie = signIn();
+        Map<String, String> pages = new LinkedHashMap<>();
+        pages.put("models, first page", "/console/resources/models");
+        pages.put("models, a later page", "/console/resources/models?after=" + enc("acct-50/model-50"));
+        pages.put("models, search, many matches (\"model-1\")", "/console/resources/models?q=model-1");
+        pages.put("models, search, one match (\"acct-99/model-99\")", "/console/resources/models?q=acct-99/model-99");
+        pages.put("API keys, first page", "/console/resources/api-keys");
+        pages.put("API keys, a later page", "/console/resources/api-keys?after=key-50000");
+        pages.put("API keys, search, many matches (\"key-1\")", "/console/resources/api-keys?q=key-1");
+        pages.put("API keys, search, one match (\"key-99999\")", "/console/resources/api-keys?q=key-99999");
+        pages.put("API keys, search, no match (\"nothing\")", "/console/resources/api-keys?q=nothing");
+        pages.put("virtual model editor with the route preview", "/console/route-preview?yaml=" + enc("""
+                name: vm
+                routing_config:
+                  type: weight-based-routing
+                  load_balance_targets:
+                    - {target: acct-1/model-1, weight: 50}
+                    - {target: acct-2/model-2, weight: 50}
+                """));
+
+        Map<String, Double> small = measure(pages);
+        Admin.admin().contentType("application/json").body(ScaleConfig.json()).put("/admin/v1/config").then()
+                .statusCode(200);
+        Map<String, Double> large = measure(pages);
+        System.out.println("[ConsoleListMeasurement] median of " + RUNS + " renders (ms)");
+        System.out.println("| page | base config | 10,000 models, 100,000 API keys |");
+        System.out.println("|---|---:|---:|");
+        for (String name : pages.keySet()) {
+            System.out.printf("| %s | %.1f | %.1f |%n", name, small.get(name), large.get(name));
+        }
+    }
+
+    private Map<String, Double> measure(Map<String, String> pages) throws Exception {
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (Map.Entry<String, String> page : pages.entrySet()) {
+            List<Long> nanos = new ArrayList<>();
+            for (int i = 0; i < WARMUP + RUNS; i++) {
+                long t0 = System.nanoTime();
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url(page.getValue())))
+                        .header("Cookie", cookie).GET().build(), HttpResponse.BodyHandlers.ofString());
+                long t = System.nanoTime() - t0;
+                if (r.statusCode() != 200) {
+                    throw new IllegalStateException(page.getValue() + ": " + r.statusCode() + " " + r.body());
+                }
+                if (i >= WARMUP) {
+                    nanos.add(t);
+                }
+            }
+            nanos.sort(null);
+            out.put(page.getKey(), nanos.get(nanos.size() / 2) / 1e6);
+        }
+        return out;
+    }
+
+    private String signIn() {
+        return SessionCookies.NAME + "=" + given().redirects().follow(false).contentType("application/x-www-form-urlencoded")
+                .formParam("credential", ControlPlaneTestStack.adminToken).post(url(ConsolePaths.SIGN_IN))
+                .then().statusCode(303).extract().cookie(SessionCookies.NAME);
+    }
+
+    private String url(String path) {
+        String root = base.toString();
+        return (root.endsWith("/") ? root.substring(0, root.length() - 1) : root) + path;
+    }
+
+    private static String enc(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+}
