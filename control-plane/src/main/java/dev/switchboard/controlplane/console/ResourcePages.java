@@ -26,6 +26,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
@@ -171,14 +172,10 @@ public class ResourcePages {
     @Path("{kind}/{name: .+}")
     public Uni<Response> open(@PathParam("kind") String kindPath, @PathParam("name") String name) {
         ResourceKind<?> kind = kind(kindPath);
-        return store.row(kind, name).map(row -> {
-            if (row == null) {
-                return html(404, result.data("outcome", "error").data("title", "Not found")
-                        .data("detail", "There is no " + kind.label() + " '" + name + "'.")
-                        .data("errors", List.of()).data("stale", false).data("label", kind.label()));
-            }
-            return html(200, editor(kind, editing(kind, row)));
-        });
+        return store.row(kind, name).map(row -> row == null
+                // gone (deleted meanwhile, or a mistyped link): the list searched for it says so
+                ? Response.seeOther(URI.create(listHref(kind, name, null))).build()
+                : html(200, editor(kind, editing(kind, row))));
     }
 
     @POST
@@ -217,9 +214,7 @@ public class ResourcePages {
         return Uni.createFrom().deferred(() -> {
                     String body = ResourceYaml.read(yaml);
                     if (kind == ResourceKind.MODELS) {
-                        int slash = name.indexOf('/');
-                        return service.updateModel(name.substring(0, Math.max(0, slash)), name.substring(slash + 1),
-                                Etags.of(version), body, author);
+                        return service.updateModel(account(name), modelId(name), Etags.of(version), body, author);
                     }
                     return service.update(kind, name, Etags.of(version), body, author);
                 })
@@ -239,9 +234,7 @@ public class ResourcePages {
         String author = caller.session().caller();
         return Uni.createFrom().deferred(() -> {
                     if (kind == ResourceKind.MODELS) {
-                        int slash = name.indexOf('/');
-                        return service.deleteModel(name.substring(0, Math.max(0, slash)), name.substring(slash + 1),
-                                Etags.of(version), author);
+                        return service.deleteModel(account(name), modelId(name), Etags.of(version), author);
                     }
                     return service.delete(kind, name, Etags.of(version), author);
                 })
@@ -327,6 +320,15 @@ public class ResourcePages {
     private static Item item(ResourceKind<?> kind, ResourceRow row, String usage) {
         return new Item(row.name, ConsolePaths.RESOURCES + "/" + kind.path() + "/" + row.name,
                 ResourceSummaries.details(kind, shown(kind, row)), usage, row.version, TIME.format(row.updatedAt), row.updatedBy);
+    }
+
+    /** A model's account, from its name {@code <account>/<model-id>} (an account name has no slash; an id may). */
+    private static String account(String modelName) {
+        return modelName.substring(0, Math.max(0, modelName.indexOf('/')));
+    }
+
+    private static String modelId(String modelName) {
+        return modelName.substring(modelName.indexOf('/') + 1);
     }
 
     private static String listHref(ResourceKind<?> kind, String q, String after) {

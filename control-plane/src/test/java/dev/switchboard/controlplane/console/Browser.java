@@ -1,5 +1,6 @@
 package dev.switchboard.controlplane.console;
 
+import dev.switchboard.controlplane.support.Admin;
 import dev.switchboard.testsupport.DocExamples;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -64,6 +65,16 @@ public final class Browser implements AfterTestExecutionCallback {
             Runtime.getRuntime().addShutdownHook(new Thread(Browser::quit));
         }
         return driver;
+    }
+
+    /** The driver at 1280 px, signed out, on the base config, with the browser's log emptied of earlier tests'. */
+    static WebDriver signedOut(String baseUrl) {
+        Admin.reset();
+        WebDriver d = driver(baseUrl);
+        resize(1280, 900);
+        d.manage().deleteAllCookies();
+        consoleErrors();
+        return d;
     }
 
     static synchronized void quit() {

@@ -50,11 +50,7 @@ class ConsoleBrowserTest {
 
     @BeforeEach
     void signedOut() {
-        Admin.reset();
-        driver = Browser.driver(base.toString());
-        Browser.resize(1280, 900);
-        driver.manage().deleteAllCookies();
-        Browser.consoleErrors(); // what earlier tests left
+        driver = Browser.signedOut(base.toString());
     }
 
     @AfterAll

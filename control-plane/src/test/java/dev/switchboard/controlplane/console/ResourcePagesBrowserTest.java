@@ -50,11 +50,7 @@ class ResourcePagesBrowserTest {
 
     @BeforeEach
     void signedOut() {
-        Admin.reset();
-        driver = Browser.driver(base.toString());
-        Browser.resize(1280, 900);
-        driver.manage().deleteAllCookies();
-        Browser.consoleErrors();
+        driver = Browser.signedOut(base.toString());
     }
 
     @AfterAll
