@@ -7,6 +7,8 @@ import dev.switchboard.controlplane.support.ControlPlaneTestStack;
 import dev.switchboard.controlplane.support.ScaleConfig;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.inject.Inject;
 import java.net.URI;
 import java.net.URL;
 import java.net.URLEncoder;
@@ -24,8 +26,9 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 /**
  * A measurement, not a test (it asserts no time): how long the console's models and API-keys list pages take to
  * render, a page and a search, first on the small base config and then with 10,000 models and 100,000 API keys ({@link ScaleConfig}). Each
- * figure is the median of {@link #RUNS} renders after {@link #WARMUP} warm-up ones, timed from this JVM over loopback
- * (the page is rendered whole before the first byte is sent). Prints a table for docs/performance.md. Opt-in:
+ * figure is the median and the fastest of {@link #RUNS} renders after {@link #WARMUP} warm-up ones, timed from this JVM
+ * over loopback (the page is rendered whole before the first byte is sent); on a loaded machine the fastest is the
+ * closer to what a render costs, the median to what a user waits. Prints a table for docs/performance.md. Opt-in:
  * <pre>./mvnw -q -pl control-plane -am test -Dtest=ConsoleListMeasurement -Dconsole.measure=true
  *     -Dsurefire.failIfNoSpecifiedTests=false -Dnative-sources.skip=true</pre>
  */
@@ -34,10 +37,13 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 class ConsoleListMeasurement {
 
     static final int WARMUP = 5;
-    static final int RUNS = 21;
+    static final int RUNS = 31;
 
     @TestHTTPResource("/")
     URL base;
+
+    @Inject
+    Pool pool;
 
     private final HttpClient http = HttpClient.newHttpClient();
     private String cookie;
@@ -56,7 +62,7 @@ class ConsoleListMeasurement {
         pages.put("API keys, search, many matches (\"key-1\")", "/console/resources/api-keys?q=key-1");
         pages.put("API keys, search, one match (\"key-99999\")", "/console/resources/api-keys?q=key-99999");
         pages.put("API keys, search, no match (\"nothing\")", "/console/resources/api-keys?q=nothing");
-        pages.put("virtual model editor with the route preview", "/console/route-preview?yaml=" + enc("""
+        pages.put("route preview of a virtual model (one keystroke)", "/console/route-preview?yaml=" + enc("""
                 name: vm
                 routing_config:
                   type: weight-based-routing
@@ -65,7 +71,7 @@ class ConsoleListMeasurement {
                     - {target: acct-2/model-2, weight: 50}
                 """));
 
-        Map<String, Double> small = measure(pages);
+        Map<String, Figures> small = measure(pages);
         System.out.println("[ConsoleListMeasurement] base config: " + small);
         // a commit of 100,000 keys outlasts the test client's socket timeout on a loaded machine: no timeout here
         HttpResponse<String> imported = http.send(HttpRequest.newBuilder(URI.create(url("/admin/v1/config")))
@@ -75,17 +81,28 @@ class ConsoleListMeasurement {
         if (imported.statusCode() != 200) {
             throw new IllegalStateException("the import failed: " + imported.statusCode() + " " + imported.body());
         }
-        Map<String, Double> large = measure(pages);
-        System.out.println("[ConsoleListMeasurement] median of " + RUNS + " renders (ms)");
+        // the statistics autovacuum gathers within a minute of a large change: the planner needs them to take the
+        // trigram index for a rare name (without them it walks the name index)
+        pool.query("analyze").execute().await().indefinitely();
+        Map<String, Figures> large = measure(pages);
+        System.out.println("[ConsoleListMeasurement] median / fastest of " + RUNS + " renders (ms)");
         System.out.println("| page | base config | 10,000 models, 100,000 API keys |");
         System.out.println("|---|---:|---:|");
         for (String name : pages.keySet()) {
-            System.out.printf("| %s | %.1f | %.1f |%n", name, small.get(name), large.get(name));
+            System.out.printf("| %s | %s | %s |%n", name, small.get(name), large.get(name));
         }
     }
 
-    private Map<String, Double> measure(Map<String, String> pages) throws Exception {
-        Map<String, Double> out = new LinkedHashMap<>();
+    /** Median and fastest, in ms. */
+    private record Figures(double median, double fastest) {
+        @Override
+        public String toString() {
+            return String.format(java.util.Locale.ROOT, "%.1f / %.1f", median, fastest);
+        }
+    }
+
+    private Map<String, Figures> measure(Map<String, String> pages) throws Exception {
+        Map<String, Figures> out = new LinkedHashMap<>();
         for (Map.Entry<String, String> page : pages.entrySet()) {
             List<Long> nanos = new ArrayList<>();
             for (int i = 0; i < WARMUP + RUNS; i++) {
@@ -101,7 +118,7 @@ class ConsoleListMeasurement {
                 }
             }
             nanos.sort(null);
-            out.put(page.getKey(), nanos.get(nanos.size() / 2) / 1e6);
+            out.put(page.getKey(), new Figures(nanos.get(nanos.size() / 2) / 1e6, nanos.get(0) / 1e6));
         }
         return out;
     }
