@@ -1,6 +1,5 @@
 package dev.switchboard.controlplane.console;
 
-import dev.switchboard.controlplane.support.Admin;
 import dev.switchboard.testsupport.DocExamples;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -67,9 +66,8 @@ public final class Browser implements AfterTestExecutionCallback {
         return driver;
     }
 
-    /** The driver at 1280 px, signed out, on the base config, with the browser's log emptied of earlier tests'. */
+    /** The driver at 1280 px, signed out, its log of earlier tests' warnings read: each test starts from there. */
     static WebDriver signedOut(String baseUrl) {
-        Admin.reset();
         WebDriver d = driver(baseUrl);
         resize(1280, 900);
         d.manage().deleteAllCookies();
@@ -98,7 +96,7 @@ public final class Browser implements AfterTestExecutionCallback {
                 .until(condition::apply);
     }
 
-    /** Signs in with {@code credential} from the sign-in page, and waits for the next page or the refusal. */
+    /** Signs in on the sign-in page with {@code credential}; returns once a page or the sign-in error shows. */
     static void signIn(String credential) {
         if (!driver.getCurrentUrl().endsWith("/console/sign-in")) {
             open("/console/sign-in");

@@ -1,6 +1,7 @@
 package dev.switchboard.controlplane.console;
 
 import static dev.switchboard.controlplane.console.Browser.open;
+import static dev.switchboard.controlplane.console.Browser.signIn;
 import static dev.switchboard.controlplane.console.Browser.waitFor;
 import static dev.switchboard.controlplane.console.Browser.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -50,6 +51,7 @@ class ConsoleBrowserTest {
 
     @BeforeEach
     void signedOut() {
+        Admin.reset();
         driver = Browser.signedOut(base.toString());
     }
 
@@ -259,9 +261,6 @@ class ConsoleBrowserTest {
         Browser.snapshot("overview-narrow");
     }
 
-    private void signIn(String credential) {
-        Browser.signIn(credential);
-    }
 
     private void assertCreated(String kind, String name) {
         WebElement change = waitFor(By.cssSelector("li[data-kind='" + kind + "'][data-name='" + name + "']"));

@@ -50,6 +50,7 @@ class ResourcePagesBrowserTest {
 
     @BeforeEach
     void signedOut() {
+        Admin.reset();
         driver = Browser.signedOut(base.toString());
     }
 
