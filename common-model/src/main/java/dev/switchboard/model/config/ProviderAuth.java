@@ -27,7 +27,7 @@ public record ProviderAuth(Type type, Secret apiKey, Secret token, String client
         this(type, apiKey, token, clientId, clientSecret, null, null, null);
     }
 
-    /** Microsoft Entra ID's client-credentials token endpoint of {@code tenant_id}, unless {@code token_url} is given. */
+    /** Microsoft Entra ID's token endpoint of {@code tenant_id}, unless {@code token_url} is given. */
     public String entraTokenUrl() {
         return tokenUrl != null ? tokenUrl : "https://login.microsoftonline.com/" + tenantId + "/oauth2/v2.0/token";
     }

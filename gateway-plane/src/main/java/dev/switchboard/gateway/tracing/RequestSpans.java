@@ -228,8 +228,7 @@ public final class RequestSpans {
 
     /**
      * {@code gen_ai.provider.name} of an account type: the conventions' names for OpenAI, Anthropic, Azure OpenAI,
-     * Gemini and Vertex AI, the config's
-     * own words for the others (an OpenAI-compatible server is not OpenAI).
+     * Gemini and Vertex AI, the config's own words for the others (an OpenAI-compatible server is not OpenAI).
      */
     public static String provider(ProviderType type) {
         if (type == null) {
