@@ -120,6 +120,10 @@ for g in $GATEWAYS; do
     printf 'profile: warm-up %s %s, %ss\n' "$g" "$m" "$WARMUP"
     run_wrk "$g" "$m" "$WARMUP" "$OUT/warmup.$g.$m.txt"
   done
+  # JFR's first recording in a process is slow to start (its own code runs cold): one during the warm-up, thrown away
+  jcmd "${GW_PID[$g]}" JFR.start name=warm settings=profile >/dev/null
+  run_wrk "$g" json 5 "$OUT/warmup-jfr.$g.txt"
+  jcmd "${GW_PID[$g]}" JFR.stop name=warm >/dev/null
 done
 printf 'gateway\tmode\trep\treqs\tcpu_ms\tcpu_us_per_req\treqs_jfr\talloc_bytes_per_req\talloc_all_threads_per_req\n' >"$OUT/results.tsv"
 for rep in $(seq "$REPS"); do

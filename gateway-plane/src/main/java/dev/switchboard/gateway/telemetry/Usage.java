@@ -17,7 +17,6 @@ public record Usage(long promptTokens, long completionTokens, String responseId,
     public static final Usage UNKNOWN = new Usage(-1, -1);
     private static final JsonFactory JSON = new JsonFactory();
     private static final byte[] DATA = ascii("data:");
-    private static final byte[] USAGE = ascii("\"usage\"");
     private static final byte[] FINISH_NAME = ascii("\"finish_reason\":\"");
     private static final byte[] STOP_NAME = ascii("\"stop_reason\":\"");
     private static final byte[] QUOTE = ascii("\"");
@@ -104,15 +103,22 @@ public record Usage(long promptTokens, long completionTokens, String responseId,
 
     /**
      * The usage of the last {@code data:} event that has one, in the tail of an SSE stream. Works on the bytes as kept,
-     * from the end backwards, and stops at the first event with a usage: nothing before it is decoded or copied.
+     * from the end backwards: it looks for the last {@code "usage"} first (most streams have none, or only in their
+     * last events), and parses only the events that hold one; nothing else is decoded or copied.
      */
     public static Usage ofSseTail(byte[] tail, int length) {
-        int end = length;
-        while (end > 0) {
-            int start = lastIndexOf(tail, length, DATA, end - 1);
+        int before = length;
+        while (before > 0) {
+            int usage = lastUsageKey(tail, before);
+            if (usage < 0) {
+                break;
+            }
+            int start = lastIndexOf(tail, length, DATA, usage);
             if (start < 0) {
                 break;
             }
+            int next = indexOf(tail, DATA, usage, length);
+            int end = next < 0 ? length : next;
             int from = start + DATA.length;
             int to = end;
             while (from < to && (tail[from] & 0xFF) <= ' ') {
@@ -121,17 +127,32 @@ public record Usage(long promptTokens, long completionTokens, String responseId,
             while (to > from && (tail[to - 1] & 0xFF) <= ' ') {
                 to--;
             }
-            if (from < to && tail[from] == '{' && indexOf(tail, USAGE, from, to) >= 0) {
-                Usage usage = ofJson(tail, from, to - from);
-                if (usage.known()) {
+            if (from < to && tail[from] == '{') {
+                Usage found = ofJson(tail, from, to - from);
+                if (found.known()) {
                     // a stream says why it stopped in an event before its usage (OpenAI) or in the same (Anthropic)
-                    return usage.finishReason() != null ? usage : new Usage(usage.promptTokens(),
-                            usage.completionTokens(), usage.responseId(), usage.responseModel(), lastFinish(tail, length, end));
+                    return found.finishReason() != null ? found : new Usage(found.promptTokens(),
+                            found.completionTokens(), found.responseId(), found.responseModel(),
+                            lastFinish(tail, length, end));
                 }
             }
-            end = start;
+            before = start;
         }
         return UNKNOWN;
+    }
+
+    /**
+     * Where the last {@code "usage"} that ends before {@code before} starts, or -1. Anchored on its {@code g}, a letter
+     * JSON punctuation never is, so the loop mostly compares one byte per position.
+     */
+    private static int lastUsageKey(byte[] tail, int before) {
+        for (int i = before - 3; i >= 4; i--) {
+            if (tail[i] == 'g' && tail[i + 2] == '"' && tail[i - 4] == '"' && tail[i - 3] == 'u' && tail[i - 2] == 's'
+                    && tail[i - 1] == 'a' && tail[i + 1] == 'e') {
+                return i - 4;
+            }
+        }
+        return -1;
     }
 
     /**

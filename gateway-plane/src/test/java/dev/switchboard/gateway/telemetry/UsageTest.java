@@ -151,4 +151,13 @@ class UsageTest {
         assertEquals(new Usage(5, 41, "\u00e9", null, "content_filter"),
                 Usage.ofSseTail(bytes, stream.getBytes(StandardCharsets.UTF_8).length));
     }
+
+    @Test
+    void eventsWithANullUsageAfterTheLastKnownOneAreSkipped() {
+        String stream = CHUNK + "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":4,\"completion_tokens\":6}}\n\n"
+                + CHUNK + CHUNK + "data: [DONE]\n\n";
+        assertEquals(new Usage(4, 6), sse(stream));
+        // "usage" as text inside an event is not a usage either
+        assertEquals(Usage.UNKNOWN, sse("data: {\"choices\":[{\"delta\":{\"content\":\"the \\\"usage\\\" word\"}}]}\n\n"));
+    }
 }
