@@ -10,31 +10,13 @@ import dev.switchboard.model.codec.ConfigCodec;
 import dev.switchboard.model.config.ApiKey;
 import dev.switchboard.model.config.SubjectRef;
 import dev.switchboard.model.snapshot.ConfigSnapshot;
-import java.time.Clock;
+import dev.switchboard.testsupport.TestClock;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class ApiKeyAuthenticatorTest {
 
-    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2027-01-01T00:00:00Z"));
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-    };
+    private final TestClock clock = new TestClock("2027-01-01T00:00:00Z");
     private final ApiKeyAuthenticator keys = new ApiKeyAuthenticator(clock);
 
     /** A snapshot with the keys {@code sk-<name>} of {@code names}; {@code extra} goes under each key. */
@@ -117,7 +99,7 @@ class ApiKeyAuthenticatorTest {
         ConfigSnapshot s = snapshot(1, "    expires_at: \"2027-01-01T00:00:10Z\"\n", "alice");
         keys.authenticate(s, "sk-alice");
         keys.authenticate(s, "sk-alice");
-        now.set(Instant.parse("2027-01-01T00:00:10Z"));
+        clock.set("2027-01-01T00:00:10Z");
         AuthenticationFailure expired = assertThrows(AuthenticationFailure.class,
                 () -> keys.authenticate(s, "sk-alice"));
         assertEquals("The API key 'alice-key' has expired.", expired.getMessage());

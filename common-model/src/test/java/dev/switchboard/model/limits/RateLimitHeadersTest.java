@@ -5,6 +5,7 @@ import static dev.switchboard.model.limits.Fixtures.rules;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import dev.switchboard.testsupport.TestClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
