@@ -143,7 +143,7 @@ ask() { # base URL, path, label: prints the wall time in seconds; the answer is 
   echo "${out#* }"
 }
 stats() { # seconds, one a line: "median max" in ms
-  sort -n | awk '{a[NR]=$1*1000} END {printf "%.0f %.0f", a[int((NR+1)/2)], a[NR]}'
+  sort -n | awk '{a[NR]=$1*1000} END {printf "%.0f %.0f\n", a[int((NR+1)/2)], a[NR]}'
 }
 printf '%-58s %17s %17s %7s %6s  %s\n' "question (over $ROWS request logs)" "before med/max ms" "after med/max ms" \
   "ratio" "rows" "source after"
