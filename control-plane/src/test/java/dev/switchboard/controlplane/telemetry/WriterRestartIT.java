@@ -8,23 +8,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.controlplane.support.ClickHouseHttp;
 import dev.switchboard.controlplane.support.ControlPlaneTestStack;
+import dev.switchboard.controlplane.support.PackagedControlPlane;
 import dev.switchboard.teststack.LocalStack;
 import dev.switchboard.teststack.PrivateNats;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
-import io.vertx.core.Vertx;
-import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.pgclient.PgConnection;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,7 +31,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
@@ -67,6 +61,7 @@ class WriterRestartIT {
     /** Between two messages: 100 rows a second, a few hundred per subject over a slow restart. */
     private static final long PAUSE_MS = 100;
     private static final Duration WAIT = Duration.ofMinutes(3);
+    private static final Duration READY = Duration.ofSeconds(120);
 
     private final String run = HexFormat.of().formatHex(random(5));
     private final String schema = "cp_writer_" + run;
@@ -77,7 +72,7 @@ class WriterRestartIT {
     private final String masterKey = Base64.getEncoder().encodeToString(random(32));
     private final Set<String> published = ConcurrentHashMap.newKeySet();
     private PrivateNats nats;
-    private ControlPlane plane;
+    private PackagedControlPlane plane;
 
     @BeforeEach
     void start() throws Exception {
@@ -94,8 +89,12 @@ class WriterRestartIT {
         if (nats != null) {
             nats.close();
         }
-        ClickHouseHttp.run("DROP DATABASE IF EXISTS " + database);
-        dropSchema();
+        try {
+            ClickHouseHttp.run("DROP DATABASE IF EXISTS " + database);
+        } catch (IOException e) { // a loaded ClickHouse may take longer than the client waits: the test's result stands
+            System.out.println("[WriterRestartIT] could not drop ClickHouse database " + database + ": " + e);
+        }
+        ControlPlaneTestStack.dropSchema(schema);
     }
 
     @Test
@@ -111,8 +110,8 @@ class WriterRestartIT {
     private void restartMidStream(boolean kill) throws Exception {
         try (Connection nc = Nats.connect(nats.url())) {
             TelemetryWriter.ensureStream(nc.jetStreamManagement(), stream, prefix, 1);
-            plane = new ControlPlane("first");
-            plane.awaitReady();
+            plane = controlPlane("first");
+            plane.awaitReady(READY);
             AtomicBoolean publishing = new AtomicBoolean(true);
             AtomicReference<Throwable> failure = new AtomicReference<>();
             Thread publisher = new Thread(() -> {
@@ -129,15 +128,15 @@ class WriterRestartIT {
 
             await(() -> stored() >= 20L * ROWS_PER_MESSAGE, "the first rows written", WAIT);
             if (kill) {
-                plane.process.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // SIGKILL: mid-insert or mid-ack
+                plane.kill(); // SIGKILL: mid-insert or mid-ack
             } else {
                 plane.close(); // SIGTERM: the writer finishes or abandons its insert, then the process exits
             }
             int publishedWhileDown = published.size();
             await(() -> published.size() >= publishedWhileDown + 20 * ROWS_PER_MESSAGE, "publishing while it is down",
                     WAIT);
-            plane = new ControlPlane("second");
-            plane.awaitReady();
+            plane = controlPlane("second");
+            plane.awaitReady(READY);
             long publishedAtRestart = published.size();
             await(() -> distinctStored() >= publishedAtRestart, "the second one catching up", WAIT);
             publishing.set(false);
@@ -162,7 +161,7 @@ class WriterRestartIT {
                 perSubject.merge(subjectOf(id), 1, Integer::sum);
             }
             for (Map.Entry<String, Integer> s : perSubject.entrySet()) {
-                JsonNode items = plane.requestLogs(s.getKey()).path("items");
+                JsonNode items = requestLogs(s.getKey()).path("items");
                 List<String> ids = new ArrayList<>();
                 items.forEach(item -> ids.add(item.path("request_id").asText()));
                 assertEquals(s.getValue().intValue(), ids.size(), s.getKey() + ": one row per event");
@@ -222,117 +221,29 @@ class WriterRestartIT {
         }
     }
 
-    /** One control plane process, its telemetry writer on, pointed at this test's NATS, stream and database. */
-    private final class ControlPlane implements AutoCloseable {
-        final String name;
-        final int port;
-        final Path log;
-        final Process process;
-
-        ControlPlane(String name) throws IOException {
-            this.name = name;
-            try (ServerSocket s = new ServerSocket(0)) {
-                port = s.getLocalPort();
-            }
-            log = Files.createTempFile("switchboard-control-plane-writer-" + name, ".log");
-            LocalStack stack = LocalStack.get();
-            Path jar = Path.of(System.getProperty("control-plane.jar", "target/quarkus-app/quarkus-run.jar"));
-            ProcessBuilder builder = new ProcessBuilder(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx256m", "-XX:TieredStopAtLevel=1",
-                    "-Dquarkus.http.host=127.0.0.1",
-                    "-Dquarkus.http.port=" + port,
-                    "-Dquarkus.datasource.reactive.url=postgresql://" + stack.pgHost() + ":" + stack.pgPort() + "/"
-                            + stack.pgDatabase(),
-                    "-Dquarkus.datasource.username=" + stack.pgUser(),
-                    "-Dswitchboard.db.schema=" + schema,
-                    "-Dswitchboard.nats.url=" + nats.url(),
-                    "-Dswitchboard.sync.bucket=switchboard-config-writer-" + run,
-                    "-Dswitchboard.clickhouse.url=" + stack.clickhouseUrl(),
-                    "-Dswitchboard.clickhouse.database=" + database,
-                    "-Dswitchboard.telemetry.stream=" + stream,
-                    "-Dswitchboard.telemetry.subject-prefix=" + prefix,
-                    "-Dswitchboard.telemetry.writer.batch=" + FETCH,
-                    // what the killed one had fetched comes again after this, to the next one
-                    "-Dswitchboard.telemetry.writer.ack-wait=5s",
-                    "-jar", jar.toString()))
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-            Map<String, String> env = builder.environment();
-            env.keySet().removeIf(k -> k.startsWith("SWITCHBOARD_"));
-            env.put("SWITCHBOARD_ADMIN_TOKEN", adminToken);
-            env.put("SWITCHBOARD_MASTER_KEY", masterKey);
-            process = builder.start();
-        }
-
-        void awaitReady() throws InterruptedException {
-            await(() -> {
-                if (!process.isAlive()) {
-                    throw new AssertionError("control plane " + name + " exited: " + logTail());
-                }
-                return status("/q/health/ready") == 200;
-            }, name + " ready", Duration.ofSeconds(120));
-        }
-
-        JsonNode requestLogs(String subject) throws Exception {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                            + "/admin/v1/request-logs?limit=1000&subject="
-                            + URLEncoder.encode(subject, StandardCharsets.UTF_8)))
-                    .header("Authorization", "Bearer " + adminToken).timeout(Duration.ofSeconds(30)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertEquals(200, r.statusCode(), r.body());
-            return JSON.readTree(r.body());
-        }
-
-        int status(String path) {
-            try {
-                return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-            } catch (IOException e) {
-                return -1;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return -1;
-            }
-        }
-
-        String logTail() {
-            try {
-                List<String> lines = Files.readAllLines(log);
-                return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-            } catch (IOException e) {
-                return "(cannot read " + log + ")";
-            }
-        }
-
-        @Override
-        public void close() {
-            process.destroy();
-            try {
-                if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                process.destroyForcibly();
-            }
-        }
+    /** The control plane with its telemetry writer on, pointed at this test's NATS, stream and database. */
+    private PackagedControlPlane controlPlane(String name) throws IOException {
+        return new PackagedControlPlane("writer-" + name, List.of(
+                "-Dswitchboard.db.schema=" + schema,
+                "-Dswitchboard.nats.url=" + nats.url(),
+                "-Dswitchboard.sync.bucket=switchboard-config-writer-" + run,
+                "-Dswitchboard.clickhouse.url=" + LocalStack.get().clickhouseUrl(),
+                "-Dswitchboard.clickhouse.database=" + database,
+                "-Dswitchboard.telemetry.stream=" + stream,
+                "-Dswitchboard.telemetry.subject-prefix=" + prefix,
+                "-Dswitchboard.telemetry.writer.batch=" + FETCH,
+                // what the killed one had fetched comes again after this, to the next one
+                "-Dswitchboard.telemetry.writer.ack-wait=5s"),
+                Map.of("SWITCHBOARD_ADMIN_TOKEN", adminToken, "SWITCHBOARD_MASTER_KEY", masterKey));
     }
 
-    private void dropSchema() {
-        LocalStack stack = LocalStack.get();
-        Vertx vertx = Vertx.vertx();
-        try {
-            PgConnection conn = PgConnection.connect(vertx, new PgConnectOptions().setHost(stack.pgHost())
-                            .setPort(stack.pgPort()).setUser(stack.pgUser()).setDatabase(stack.pgDatabase()))
-                    .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-            conn.query("drop schema if exists " + schema + " cascade").execute()
-                    .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            conn.close();
-        } catch (Exception e) {
-            System.out.println("[WriterRestartIT] could not drop schema " + schema + ": " + e);
-        } finally {
-            vertx.close();
-        }
+    private JsonNode requestLogs(String subject) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(plane.url(
+                        "/admin/v1/request-logs?limit=1000&subject=" + URLEncoder.encode(subject, StandardCharsets.UTF_8))))
+                .header("Authorization", "Bearer " + adminToken).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        return JSON.readTree(r.body());
     }
 
     private static byte[] random(int n) {
