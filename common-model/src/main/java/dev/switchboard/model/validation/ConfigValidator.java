@@ -626,6 +626,7 @@ public final class ConfigValidator {
                 httpUrl(p + ".url", s.url());
             }
             mcpAuth(p + ".auth", s.auth());
+            payloads(p, s.logPayloads(), s.logPayloadsMaxBytes());
         }
         uniqueNames("virtual_mcp_servers", config.virtualMcpServers(), VirtualMcpServer::name);
         for (int i = 0; i < config.virtualMcpServers().size(); i++) {
