@@ -41,6 +41,20 @@ class AnswerTextTest {
     }
 
     @Test
+    void legacyCompletionTextIsTheAnswerWholeAndStreamed() {
+        AnswerText whole = new AnswerText(Endpoint.COMPLETIONS, 1000);
+        byte[] body = "{\"choices\":[{\"text\":\"Hi there\",\"index\":0,\"finish_reason\":\"stop\"}]}"
+                .getBytes(StandardCharsets.UTF_8);
+        whole.onBody(body, 0, body.length);
+        assertEquals("Hi there", whole.text());
+
+        AnswerText streamed = new AnswerText(Endpoint.COMPLETIONS, 1000);
+        streamed.onChunk(Buffer.buffer("data: {\"choices\":[{\"text\":\"Hi\",\"index\":0}]}\n\n"
+                + "data: {\"choices\":[{\"text\":\" there\",\"index\":0}]}\n\ndata: [DONE]\n\n"));
+        assertEquals("Hi there", streamed.text());
+    }
+
+    @Test
     void anthropicTextDeltasAreTheCompletion() {
         AnswerText text = new AnswerText(Endpoint.MESSAGES, 1000);
 
