@@ -13,21 +13,16 @@ import com.openai.models.completions.Completion;
 import com.openai.models.completions.CompletionCreateParams;
 import com.openai.models.moderations.ModerationCreateParams;
 import com.openai.models.moderations.ModerationCreateResponse;
-import dev.switchboard.gateway.routing.RoutingStats;
 import dev.switchboard.gateway.support.Gateway;
 import dev.switchboard.gateway.support.GatewayTestResource;
 import dev.switchboard.gateway.telemetry.RequestLog;
-import dev.switchboard.runtime.telemetry.RowQueue;
 import dev.switchboard.testsupport.fakes.FakeOpenAi;
 import dev.switchboard.testsupport.fakes.RecordedRequest;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * through to an OpenAI-compatible upstream with only {@code model} rewritten, and logged with their usage and cost.
  */
 @QuarkusTest
-class CompletionsAndModerationsTest {
+class CompletionsAndModerationsTest extends LoggedEndpointTest {
 
     static final String COMPLETION = "{\"id\":\"cmpl-1\",\"object\":\"text_completion\",\"created\":1733000000,"
             + "\"model\":\"gpt-4o-mini\",\"choices\":[{\"text\":\"Hi there\",\"index\":0,\"logprobs\":null,"
@@ -52,21 +47,9 @@ class CompletionsAndModerationsTest {
     @TestHTTPResource("/v1")
     URL v1;
 
-    @Inject
-    RoutingStats routingStats;
-
-    @Inject
-    RowQueue<RequestLog> logs;
-
-    private FakeOpenAi openAi;
-    private final List<RequestLog> seen = new ArrayList<>();
-
-    @BeforeEach
-    void reset() {
-        openAi = GatewayTestResource.openAi;
-        openAi.reset();
-        routingStats.forget();
-        logs.drain(Integer.MAX_VALUE);
+    @Override
+    FakeOpenAi upstream() {
+        return GatewayTestResource.openAi;
     }
 
     private static String chunk(String text, String finish) {
@@ -92,7 +75,7 @@ class CompletionsAndModerationsTest {
         assertEquals("Say hi", upstream.bodyJson().get("prompt").asText());
         assertEquals("Bearer sk-upstream-secret-value", upstream.header("authorization"));
 
-        RequestLog log = Gateway.awaitLog(logs, seen, l -> "/v1/completions".equals(l.endpoint()));
+        RequestLog log = logOf("/v1/completions");
         assertEquals("fake/gpt-4o-mini", log.resolvedModel());
         assertEquals(200, log.status());
         assertEquals(1000, log.promptTokens());
@@ -114,7 +97,7 @@ class CompletionsAndModerationsTest {
 
         assertEquals("Hi there", text.toString());
         assertTrue(openAi.lastRequest().bodyJson().get("stream").asBoolean());
-        RequestLog log = Gateway.awaitLog(logs, seen, l -> "/v1/completions".equals(l.endpoint()));
+        RequestLog log = logOf("/v1/completions");
         assertTrue(log.stream());
         assertEquals(7, log.promptTokens());
         assertEquals(2, log.completionTokens());
@@ -140,7 +123,7 @@ class CompletionsAndModerationsTest {
         RecordedRequest upstream = openAi.lastRequest();
         assertEquals("/v1/moderations", upstream.path());
         assertEquals("gpt-4o-mini", upstream.bodyJson().get("model").asText());
-        RequestLog log = Gateway.awaitLog(logs, seen, l -> "/v1/moderations".equals(l.endpoint()));
+        RequestLog log = logOf("/v1/moderations");
         assertEquals(200, log.status());
         assertFalse(log.stream());
         assertEquals("fake/gpt-4o-mini", log.resolvedModel());

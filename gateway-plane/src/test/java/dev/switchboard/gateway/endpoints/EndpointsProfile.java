@@ -1,12 +1,12 @@
 package dev.switchboard.gateway.endpoints;
 
+import dev.switchboard.gateway.support.GatewayTestResource;
 import dev.switchboard.model.config.ApiKey;
 import dev.switchboard.testsupport.fakes.FakeOpenAi;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -43,7 +43,7 @@ public class EndpointsProfile implements QuarkusTestProfile {
             media = MediaUpstream.start();
             try {
                 Path config = Files.createTempFile("switchboard-endpoints-test", ".yaml");
-                Files.writeString(config, config(openAi.baseUrl(), media.baseUrl(), closedPort()));
+                Files.writeString(config, config(openAi.baseUrl(), media.baseUrl(), GatewayTestResource.closedPort()));
                 return Map.of("switchboard.config", config.toString(), "switchboard.config-poll-interval", "100ms",
                         "switchboard.max-body-size", Long.toString(MAX_BODY_SIZE));
             } catch (IOException e) {
@@ -103,11 +103,4 @@ public class EndpointsProfile implements QuarkusTestProfile {
                 """.formatted(openAiBaseUrl, mediaBaseUrl, closedPort, ApiKey.hashOf(KEY));
     }
 
-    private static int closedPort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

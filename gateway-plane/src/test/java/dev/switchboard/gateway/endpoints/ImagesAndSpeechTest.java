@@ -10,20 +10,16 @@ import com.openai.core.http.HttpResponse;
 import com.openai.models.audio.speech.SpeechCreateParams;
 import com.openai.models.images.ImageGenerateParams;
 import com.openai.models.images.ImagesResponse;
-import dev.switchboard.gateway.routing.RoutingStats;
 import dev.switchboard.gateway.support.Gateway;
 import dev.switchboard.gateway.telemetry.RequestLog;
-import dev.switchboard.runtime.telemetry.RowQueue;
 import dev.switchboard.testsupport.fakes.FakeOpenAi;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import jakarta.inject.Inject;
 import java.io.InputStream;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,7 +28,7 @@ import org.junit.jupiter.api.Test;
 /** {@code /v1/images/generations} and {@code /v1/audio/speech} with the official OpenAI Java SDK as the client. */
 @QuarkusTest
 @TestProfile(EndpointsProfile.class)
-class ImagesAndSpeechTest {
+class ImagesAndSpeechTest extends LoggedEndpointTest {
 
     /** gpt-image-1's answer: base64 images and a token usage. */
     private static final String IMAGES = "{\"created\":1733000000,\"data\":[{\"b64_json\":\"iVBORw0KGgo=\"}],"
@@ -42,22 +38,14 @@ class ImagesAndSpeechTest {
     @TestHTTPResource("/v1")
     URL v1;
 
-    @Inject
-    RoutingStats routingStats;
-
-    @Inject
-    RowQueue<RequestLog> logs;
-
-    private FakeOpenAi openAi;
-    private final List<RequestLog> seen = new ArrayList<>();
+    @Override
+    FakeOpenAi upstream() {
+        return EndpointsProfile.openAi;
+    }
 
     @BeforeEach
-    void reset() {
-        openAi = EndpointsProfile.openAi;
-        openAi.reset();
+    void holdTheMedia() {
         EndpointsProfile.media.release = new CountDownLatch(1);
-        routingStats.forget();
-        logs.drain(Integer.MAX_VALUE);
     }
 
     @Test
@@ -70,7 +58,7 @@ class ImagesAndSpeechTest {
         assertEquals("iVBORw0KGgo=", images.data().orElseThrow().get(0).b64Json().orElseThrow());
         assertEquals("/v1/images/generations", openAi.lastRequest().path());
         assertEquals("gpt-image-1", openAi.lastRequest().bodyJson().get("model").asText());
-        RequestLog log = Gateway.awaitLog(logs, seen, l -> "/v1/images/generations".equals(l.endpoint()));
+        RequestLog log = logOf("/v1/images/generations");
         assertEquals(50, log.promptTokens());
         assertEquals(4160, log.completionTokens());
         // 5 USD per million input tokens, 40 per million output tokens
@@ -106,7 +94,7 @@ class ImagesAndSpeechTest {
         assertEquals("/v1/audio/speech", media.lastPath);
         assertEquals("Bearer sk-media-secret-value", media.lastAuthorization);
         assertTrue(new String(media.lastBody, StandardCharsets.UTF_8).contains("\"model\":\"tts-1\""));
-        RequestLog log = Gateway.awaitLog(logs, seen, l -> "/v1/audio/speech".equals(l.endpoint()));
+        RequestLog log = logOf("/v1/audio/speech");
         assertEquals(200, log.status());
         assertEquals("media/tts-1", log.resolvedModel());
     }

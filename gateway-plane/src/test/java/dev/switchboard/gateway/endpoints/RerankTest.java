@@ -4,25 +4,19 @@ import static dev.switchboard.gateway.endpoints.EndpointsProfile.KEY;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.switchboard.gateway.routing.RoutingStats;
 import dev.switchboard.gateway.support.Gateway;
 import dev.switchboard.gateway.telemetry.RequestLog;
-import dev.switchboard.runtime.telemetry.RowQueue;
 import dev.switchboard.testsupport.fakes.FakeOpenAi;
 import dev.switchboard.testsupport.fakes.RecordedRequest;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** {@code POST /v1/rerank} in the vLLM / Cohere-compatible shape, over plain HTTP (the OpenAI SDK has no rerank). */
 @QuarkusTest
 @TestProfile(EndpointsProfile.class)
-class RerankTest {
+class RerankTest extends LoggedEndpointTest {
 
     /** What vLLM's {@code /v1/rerank} answers. */
     private static final String RERANKED = "{\"id\":\"rerank-7f3\",\"model\":\"bge-reranker-v2-m3\",\"usage\":"
@@ -30,21 +24,9 @@ class RerankTest {
             + "\"relevance_score\":0.98},{\"index\":0,\"document\":{\"text\":\"Berlin is in Germany.\"},"
             + "\"relevance_score\":0.02}]}";
 
-    @Inject
-    RoutingStats routingStats;
-
-    @Inject
-    RowQueue<RequestLog> logs;
-
-    private FakeOpenAi openAi;
-    private final List<RequestLog> seen = new ArrayList<>();
-
-    @BeforeEach
-    void reset() {
-        openAi = EndpointsProfile.openAi;
-        openAi.reset();
-        routingStats.forget();
-        logs.drain(Integer.MAX_VALUE);
+    @Override
+    FakeOpenAi upstream() {
+        return EndpointsProfile.openAi;
     }
 
     @Test
@@ -62,7 +44,7 @@ class RerankTest {
         assertEquals("/v1/rerank", upstream.path());
         assertEquals(body.replace("fake/bge-reranker-v2-m3", "bge-reranker-v2-m3"), upstream.bodyAsString());
         assertEquals("Bearer sk-upstream-secret-value", upstream.header("authorization"));
-        RequestLog log = Gateway.awaitLog(logs, seen, l -> "/v1/rerank".equals(l.endpoint()));
+        RequestLog log = logOf("/v1/rerank");
         assertEquals(200, log.status());
         assertEquals(40, log.promptTokens());
         // 0.5 USD per million input tokens

@@ -7,20 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.openai.core.http.HttpResponseFor;
 import com.openai.models.completions.Completion;
 import com.openai.models.completions.CompletionCreateParams;
-import dev.switchboard.gateway.routing.RoutingStats;
 import dev.switchboard.gateway.support.Gateway;
 import dev.switchboard.gateway.telemetry.RequestLog;
-import dev.switchboard.runtime.telemetry.RowQueue;
 import dev.switchboard.testsupport.fakes.FakeOpenAi;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import jakarta.inject.Inject;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,26 +24,14 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @TestProfile(EndpointsProfile.class)
-class UnsupportedEndpointTest {
+class UnsupportedEndpointTest extends LoggedEndpointTest {
 
     @TestHTTPResource("/v1")
     URL v1;
 
-    @Inject
-    RoutingStats routingStats;
-
-    @Inject
-    RowQueue<RequestLog> logs;
-
-    private FakeOpenAi openAi;
-    private final List<RequestLog> seen = new ArrayList<>();
-
-    @BeforeEach
-    void reset() {
-        openAi = EndpointsProfile.openAi;
-        openAi.reset();
-        routingStats.forget();
-        logs.drain(Integer.MAX_VALUE);
+    @Override
+    FakeOpenAi upstream() {
+        return EndpointsProfile.openAi;
     }
 
     @Test
@@ -71,7 +54,7 @@ class UnsupportedEndpointTest {
 
         assertEquals("Hi there", raw.parse().choices().get(0).text());
         assertEquals(List.of("fake/gpt-4o-mini"), raw.headers().values("x-tfy-resolved-model"));
-        RequestLog log = Gateway.awaitLog(logs, seen, l -> "/v1/completions".equals(l.endpoint()));
+        RequestLog log = logOf("/v1/completions");
         assertEquals("mixed", log.requestedModel());
         // the Anthropic target, first in priority, was never tried
         assertEquals(List.of("fake/gpt-4o-mini"), log.attempts().stream().map(RequestLog.Attempt::target).toList());

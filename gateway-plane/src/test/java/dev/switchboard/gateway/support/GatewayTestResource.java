@@ -112,7 +112,7 @@ public class GatewayTestResource implements QuarkusTestResourceLifecycleManager 
     }
 
     /** A loopback port nothing listens on. */
-    static int closedPort() {
+    public static int closedPort() {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         } catch (IOException e) {
