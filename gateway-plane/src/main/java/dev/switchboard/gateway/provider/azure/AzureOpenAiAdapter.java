@@ -31,6 +31,12 @@ public final class AzureOpenAiAdapter implements ProviderAdapter {
         this.tokens = tokens;
     }
 
+    /** Chat and embeddings, and the Responses API, which {@link #prepare} refuses on the deployment paths with a fix. */
+    @Override
+    public boolean serves(Endpoint endpoint) {
+        return ProviderAdapter.super.serves(endpoint) || endpoint == Endpoint.RESPONSES;
+    }
+
     /** Whether the account calls Azure's v1 API rather than the deployment paths. */
     static boolean v1(Upstream upstream) {
         return upstream.basePath().endsWith("/openai/v1");

@@ -1,8 +1,11 @@
 package dev.switchboard.gateway.provider.azure;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.switchboard.gateway.http.Endpoint;
 import dev.switchboard.gateway.provider.Golden;
 import dev.switchboard.gateway.provider.ResponseTranslator;
 import io.vertx.core.buffer.Buffer;
@@ -15,6 +18,18 @@ class AzureGoldenTest {
 
     private static final Golden GOLDEN = new Golden("azure");
     private static final ResponseTranslator TRANSLATOR = AzureResponses.TRANSLATOR;
+
+    /** The endpoints a target on Azure is tried for; the others are skipped before any call (EndpointSupport). */
+    @Test
+    void servesChatEmbeddingsAndResponsesOnly() {
+        AzureOpenAiAdapter adapter = new AzureOpenAiAdapter(null);
+        for (Endpoint e : Endpoint.values()) {
+            boolean expected = e == Endpoint.CHAT_COMPLETIONS || e == Endpoint.EMBEDDINGS || e == Endpoint.MESSAGES
+                    || e == Endpoint.RESPONSES;
+            assertTrue(adapter.serves(e) == expected, e + " served: " + adapter.serves(e));
+        }
+        assertFalse(adapter.serves(Endpoint.RERANK));
+    }
 
     @Test
     void aPlainAnswerPassesAsItCame() {
