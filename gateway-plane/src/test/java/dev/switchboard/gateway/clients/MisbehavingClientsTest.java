@@ -19,13 +19,8 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -140,9 +135,9 @@ class MisbehavingClientsTest {
                 try (Socket client = new Socket("127.0.0.1", root.getPort())) {
                     client.setSoLinger(true, 0); // a reset, as a killed client leaves
                     client.setSoTimeout(30_000);
-                    send(client.getOutputStream(), "/v1/chat/completions", id,
+                    Gateway.postRaw(client.getOutputStream(), "/v1/chat/completions", ALICE_KEY, id,
                             CHAT.replace("\"messages\"", "\"stream\":true,\"messages\""));
-                    readUntil(client.getInputStream(), "Hello");
+                    Gateway.readUntil(client.getInputStream(), "Hello");
                 }
             }
             List<RequestLog> seen = new ArrayList<>();
@@ -170,27 +165,5 @@ class MisbehavingClientsTest {
     private static void chatAnswers200() {
         given().header("Authorization", "Bearer " + ALICE_KEY).contentType("application/json").body(CHAT)
                 .post("/v1/chat/completions").then().statusCode(200);
-    }
-
-    private static void send(OutputStream out, String path, String requestId, String json) throws IOException {
-        byte[] body = json.getBytes(StandardCharsets.UTF_8);
-        String head = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + ALICE_KEY
-                + "\r\nContent-Type: application/json\r\nx-request-id: " + requestId + "\r\nContent-Length: "
-                + body.length + "\r\n\r\n";
-        out.write(head.getBytes(StandardCharsets.US_ASCII));
-        out.write(body);
-        out.flush();
-    }
-
-    private static void readUntil(InputStream in, String marker) throws IOException {
-        ByteArrayOutputStream seen = new ByteArrayOutputStream();
-        byte[] buffer = new byte[4096];
-        while (!seen.toString(StandardCharsets.UTF_8).contains(marker)) {
-            int n = in.read(buffer);
-            if (n < 0) {
-                throw new AssertionError("the stream ended before '" + marker + "': " + seen);
-            }
-            seen.write(buffer, 0, n);
-        }
     }
 }
