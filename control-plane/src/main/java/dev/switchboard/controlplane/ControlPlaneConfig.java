@@ -34,6 +34,24 @@ public interface ControlPlaneConfig {
 
     Lease lease();
 
+    Analytics analytics();
+
+    /** The MCP gateways' settings the control plane shares with them (the same keys, so one setting serves both). */
+    Mcp mcp();
+
+    interface Mcp {
+        Approval approval();
+
+        /** Where the MCP gateway replicas announce the calls they hold for approval, and take decisions. */
+        interface Approval {
+            @WithDefault(dev.switchboard.model.approval.ApprovalWire.BUCKET_DEFAULT)
+            String bucket();
+
+            @WithDefault(dev.switchboard.model.approval.ApprovalWire.SUBJECT_PREFIX_DEFAULT)
+            String subjectPrefix();
+        }
+    }
+
     /**
      * Which replica publishes snapshots and writes telemetry: the holder of a PostgreSQL advisory lock on a connection
      * of its own (docs/deploy.md#high-availability). Every replica serves the admin API.
@@ -110,6 +128,17 @@ public interface ControlPlaneConfig {
 
         @WithDefault("10s")
         Duration timeout();
+    }
+
+    /** The analytics API ({@code /admin/v1/analytics}). */
+    interface Analytics {
+        /**
+         * How percentiles are computed where a rollup answers: {@code tdigest} (approximate, fast) or
+         * {@code reservoir} (exact up to 8192 values per row, slow over long ranges). The raw rows always use
+         * {@code reservoir}.
+         */
+        @WithDefault("tdigest")
+        dev.switchboard.controlplane.analytics.Percentiles percentiles();
     }
 
     /** Where request logs and tool-call audit records are written and read ({@code SWITCHBOARD_CLICKHOUSE_*}). */

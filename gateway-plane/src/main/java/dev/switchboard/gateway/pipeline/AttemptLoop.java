@@ -24,6 +24,7 @@ import dev.switchboard.gateway.telemetry.Usage;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
+import org.jboss.logging.Logger;
 
 /**
  * Steps 4 to 6 for one request: adapt, forward, and answer, trying the targets in order. Each target gets its retries
@@ -32,6 +33,8 @@ import io.vertx.ext.web.RoutingContext;
  * chosen, so streams too are retried only before their first byte. The request's deadline bounds it all.
  */
 final class AttemptLoop {
+
+    private static final Logger LOG = Logger.getLogger(AttemptLoop.class);
 
     private final Vertx vertx;
     private final ProviderAdapters adapters;
@@ -95,6 +98,9 @@ final class AttemptLoop {
                     recorder.failed(x, target.target(), GatewayError.invalidRequest(e.getMessage(), null));
                     GatewayResponses.fail(rc, e);
                 } else {
+                    // the token clients' messages name the step that failed (an HTTP status), never a secret
+                    LOG.warnf("credentials of provider account '%s' could not be obtained: %s",
+                            model.account().name(), prepared.cause().getMessage());
                     noAnswer(rc, x, index, target, GatewayError.upstreamFailed(target.target(),
                             "its credentials could not be obtained"), attemptStart, hasNext);
                 }
