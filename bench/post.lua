@@ -3,6 +3,8 @@
 -- env: MODEL  the "model" field (default gpt-4o-mini; Switchboard wants "<account>/<model>" or a virtual model)
 --      STREAM 1 adds "stream": true
 --      MCP    1 sends the tools/call instead (the session and auth headers come from wrk -H)
+--      DELAY_MS  a pause of this many ms (fractions averaged) after each answer before the connection's next request:
+--             bench/soak.sh paces its load with it; unset or 0, wrk runs flat out
 -- Routing and auth headers come from wrk -H. done() prints one line that run.sh parses:
 --   RESULT reqs=N rps=X mean_us=X p50_us=N p90_us=N p99_us=N max_us=N err_connect=N ... err_timeout=N
 local model = os.getenv("MODEL")
@@ -18,6 +20,16 @@ else
   wrk.body = string.format(
     '{"model":"%s","messages":[{"role":"user","content":"Say something short."}]%s}',
     model, stream and ',"stream":true' or "")
+end
+
+local delay_ms = tonumber(os.getenv("DELAY_MS") or "") or 0
+if delay_ms > 0 then
+  local whole = math.floor(delay_ms)
+  local fraction = delay_ms - whole
+  function delay()
+    if math.random() < fraction then return whole + 1 end
+    return whole
+  end
 end
 
 function done(summary, latency, requests)

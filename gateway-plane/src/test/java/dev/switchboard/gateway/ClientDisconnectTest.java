@@ -15,14 +15,11 @@ import dev.switchboard.testsupport.fakes.StreamGate;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -64,7 +61,7 @@ class ClientDisconnectTest {
             try (Socket client = new Socket("127.0.0.1", root.getPort())) {
                 client.setSoTimeout(5000);
                 sendStreamingRequest(client.getOutputStream(), requestId);
-                String received = readUntil(client.getInputStream(), "Hello");
+                String received = Gateway.readUntil(client.getInputStream(), "Hello");
                 assertTrue(received.startsWith("HTTP/1.1 200"), received);
                 assertTrue(gate.isHolding());
                 upstreamConnections = establishedConnectionsTo(openAi.port());
@@ -111,30 +108,8 @@ class ClientDisconnectTest {
     }
 
     private static void sendStreamingRequest(OutputStream out, String requestId) throws IOException {
-        byte[] body = "{\"model\":\"fake/gpt-4o-mini\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"
-                .getBytes(StandardCharsets.UTF_8);
-        String head = "POST /v1/chat/completions HTTP/1.1\r\n"
-                + "Host: 127.0.0.1\r\n"
-                + "Authorization: Bearer " + ALICE_KEY + "\r\n"
-                + "Content-Type: application/json\r\n"
-                + "x-request-id: " + requestId + "\r\n"
-                + "Content-Length: " + body.length + "\r\n\r\n";
-        out.write(head.getBytes(StandardCharsets.US_ASCII));
-        out.write(body);
-        out.flush();
-    }
-
-    private static String readUntil(InputStream in, String marker) throws IOException {
-        ByteArrayOutputStream seen = new ByteArrayOutputStream();
-        byte[] buffer = new byte[4096];
-        while (!seen.toString(StandardCharsets.UTF_8).contains(marker)) {
-            int n = in.read(buffer);
-            if (n < 0) {
-                throw new AssertionError("the stream ended before '" + marker + "': " + seen);
-            }
-            seen.write(buffer, 0, n);
-        }
-        return seen.toString(StandardCharsets.UTF_8);
+        Gateway.postRaw(out, "/v1/chat/completions", ALICE_KEY, requestId,
+                "{\"model\":\"fake/gpt-4o-mini\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
     }
 
     /**

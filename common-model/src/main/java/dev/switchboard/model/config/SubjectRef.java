@@ -10,6 +10,16 @@ import com.fasterxml.jackson.annotation.JsonValue;
  */
 public record SubjectRef(Kind kind, String name) {
 
+    private static final String FORMS =
+            "must be user:<name>, team:<name>, service_account:<name> or (in rate limits and budgets) api_key:<name>";
+
+    /** Also what a config's object in a subject's place becomes (Jackson tries the fields): refused like bad text. */
+    public SubjectRef {
+        if (kind == null || name == null) {
+            throw new IllegalArgumentException(FORMS + ", got an object");
+        }
+    }
+
     public enum Kind {
         USER("user"), TEAM("team"), SERVICE_ACCOUNT("service_account"), API_KEY("api_key");
 
@@ -52,8 +62,7 @@ public record SubjectRef(Kind kind, String name) {
                 }
             }
         }
-        throw new IllegalArgumentException(
-                "must be user:<name>, team:<name>, service_account:<name> or (in rate limits and budgets) api_key:<name>, got '" + text + "'");
+        throw new IllegalArgumentException(FORMS + ", got '" + text + "'");
     }
 
     @JsonValue

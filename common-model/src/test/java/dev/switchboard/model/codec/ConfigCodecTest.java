@@ -50,6 +50,21 @@ class ConfigCodecTest {
     }
 
     @Test
+    void aSubjectWrittenAsAnObjectIsAnErrorWithItsPathNotACrash() {
+        // found by ConfigFileFuzzTest: `[service_account: ci]` is a YAML map, which became a SubjectRef without a kind
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigCodec.loadYaml("""
+                service_accounts:
+                  - name: ci
+                access_rules:
+                  - name: all
+                    subjects: [service_account: ci]
+                    models: ["*"]
+                """, 1, Instant.EPOCH));
+        assertTrue(e.errors().stream().anyMatch(err -> err.path().startsWith("access_rules[0].subjects")
+                && err.message().contains("must be user:<name>")), e.errors()::toString);
+    }
+
+    @Test
     void documentedExampleParsesAndValidates() {
         ConfigSnapshot snapshot = ConfigCodec.loadYaml(EXAMPLE, 7, Instant.EPOCH);
         SwitchboardConfig c = snapshot.config();

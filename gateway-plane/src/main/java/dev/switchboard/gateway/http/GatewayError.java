@@ -77,6 +77,12 @@ public final class GatewayError extends RuntimeException {
                 "The request body is larger than the limit of " + limit + " bytes.");
     }
 
+    /** 408: the body did not finish arriving within {@code timeoutMs} (switchboard.http.body-timeout). */
+    public static GatewayError bodyTimeout(long timeoutMs) {
+        return new GatewayError(408, "invalid_request_error", "request_timeout", null,
+                "The request body did not arrive within " + timeoutMs + " ms.");
+    }
+
     /** 414 for a request line over the limit, 431 for headers over it; {@code message} names the sizes. */
     public static GatewayError requestHeadTooLarge(int status, String message) {
         return new GatewayError(status, "invalid_request_error",

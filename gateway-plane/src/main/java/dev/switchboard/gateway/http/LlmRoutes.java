@@ -29,6 +29,7 @@ import dev.switchboard.model.config.ProviderType;
 import dev.switchboard.model.snapshot.ModelRef;
 import dev.switchboard.runtime.auth.BearerAuthenticator;
 import dev.switchboard.runtime.telemetry.RowQueue;
+import dev.switchboard.runtime.vertx.BodyDeadline;
 import dev.switchboard.runtime.vertx.RequestHeadLimits;
 import dev.switchboard.gateway.tracing.TraceExport;
 import dev.switchboard.runtime.webhook.VertxWebhookClient;
@@ -130,9 +131,18 @@ public class LlmRoutes {
         pipeline = new LlmPipeline(vertx, authenticator, resolver, adapters, forwarder,
                 new Recorder(routingStats, statistics, logs, limitStep, traces.queue(), metrics), limitStep);
         // before every other route: a head over the limits gets this API's error, not the HTTP server's bare 414/431
+        // and a body that does not finish arriving in time gets a 408, not a connection held open at the client's pace
         RequestHeadLimits.Limits headLimits = RequestHeadLimits.Limits.from(ConfigProvider.getConfig());
+        BodyDeadline bodyDeadline = BodyDeadline.from(ConfigProvider.getConfig());
         router.route().order(Integer.MIN_VALUE).handler(rc -> headLimits.check(rc.request()).ifPresentOrElse(
-                refusal -> fail(rc, GatewayError.requestHeadTooLarge(refusal.status(), refusal.message())), rc::next));
+                refusal -> fail(rc, GatewayError.requestHeadTooLarge(refusal.status(), refusal.message())), () -> {
+                    long timer = bodyDeadline.arm(vertx, rc.request(),
+                            () -> fail(rc, GatewayError.bodyTimeout(bodyDeadline.timeoutMs())));
+                    if (timer >= 0) {
+                        rc.addEndHandler(ended -> vertx.cancelTimer(timer));
+                    }
+                    rc.next();
+                }));
         BodyHandler body = BodyHandler.create(false).setBodyLimit(maxBodySize).setPreallocateBodyBuffer(true);
         for (String base : BASE_PATHS) {
             for (Endpoint endpoint : Endpoint.values()) {
@@ -302,6 +312,10 @@ public class LlmRoutes {
     }
 
     private void failure(RoutingContext rc) {
+        if (rc.response().ended() || rc.response().closed()) {
+            // the client went away mid-body, or was answered already (a body past its deadline): nothing to say
+            return;
+        }
         fail(rc, rc.statusCode() == 413 ? GatewayError.bodyTooLarge(maxBodySize)
                 : rc.failure() != null ? rc.failure() : GatewayError.internal());
     }

@@ -59,6 +59,7 @@ public final class LlmRequest {
         int modelStart = -1;
         int modelEnd = -1;
         boolean stream = false;
+        boolean hasStream = false;
         long maxTokens = -1;
         double temperature = Double.NaN;
         boolean hasMessages = false;
@@ -78,6 +79,9 @@ public final class LlmRequest {
                 JsonToken value = p.nextToken();
                 switch (field) {
                     case "model" -> {
+                        if (model != null) {
+                            throw duplicate("model");
+                        }
                         if (value != JsonToken.VALUE_STRING) {
                             throw GatewayError.invalidRequest("'model' must be a string.", "model");
                         }
@@ -87,6 +91,10 @@ public final class LlmRequest {
                         modelEnd = (int) p.currentLocation().getByteOffset();
                     }
                     case "stream" -> {
+                        if (hasStream) {
+                            throw duplicate("stream");
+                        }
+                        hasStream = true;
                         if (value != JsonToken.VALUE_TRUE && value != JsonToken.VALUE_FALSE && value != JsonToken.VALUE_NULL) {
                             throw GatewayError.invalidRequest("'stream' must be a boolean.", "stream");
                         }
@@ -166,6 +174,14 @@ public final class LlmRequest {
         }
         return new LlmRequest(endpoint, body, model, modelFieldStart, modelStart, modelEnd, stream, maxTokens,
                 temperature, userId);
+    }
+
+    /**
+     * A second {@code model} or {@code stream}: the gateway would act on one value and a provider's parser might take
+     * the other (the first, for some), so a request authorized for one model could be served by another.
+     */
+    private static GatewayError duplicate(String field) {
+        return GatewayError.invalidRequest("'" + field + "' is given more than once.", field);
     }
 
     /** Anthropic's {@code metadata.user_id}, the parser on the object's start; the object is consumed. */

@@ -142,4 +142,33 @@ public final class Gateway {
             throw new IllegalStateException(e);
         }
     }
+
+    /** Writes a POST of {@code json} to {@code path} on a raw socket, as a client that may vanish mid-answer does. */
+    public static void postRaw(java.io.OutputStream out, String path, String key, String requestId, String json)
+            throws IOException {
+        byte[] body = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        String head = "POST " + path + " HTTP/1.1\r\n"
+                + "Host: 127.0.0.1\r\n"
+                + "Authorization: Bearer " + key + "\r\n"
+                + "Content-Type: application/json\r\n"
+                + "x-request-id: " + requestId + "\r\n"
+                + "Content-Length: " + body.length + "\r\n\r\n";
+        out.write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        out.write(body);
+        out.flush();
+    }
+
+    /** Reads a raw answer until {@code marker} has arrived; all that was read. */
+    public static String readUntil(java.io.InputStream in, String marker) throws IOException {
+        java.io.ByteArrayOutputStream seen = new java.io.ByteArrayOutputStream();
+        byte[] buffer = new byte[4096];
+        while (!seen.toString(java.nio.charset.StandardCharsets.UTF_8).contains(marker)) {
+            int n = in.read(buffer);
+            if (n < 0) {
+                throw new AssertionError("the stream ended before '" + marker + "': " + seen);
+            }
+            seen.write(buffer, 0, n);
+        }
+        return seen.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
 }

@@ -27,6 +27,7 @@ import dev.switchboard.model.access.Principal;
 import dev.switchboard.model.limits.LimitCounters;
 import dev.switchboard.runtime.auth.BearerAuthenticator;
 import dev.switchboard.runtime.telemetry.RowQueue;
+import dev.switchboard.runtime.vertx.BodyDeadline;
 import dev.switchboard.runtime.vertx.RequestHeadLimits;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -126,11 +127,22 @@ public final class McpGateway implements AutoCloseable {
 
     public void register(Router router) {
         // before every other route: a head over the limits gets a JSON-RPC error, not the HTTP server's bare 414/431
+        // and a body that does not finish arriving in time gets a 408, not a connection held open at the client's pace
         RequestHeadLimits.Limits headLimits = RequestHeadLimits.Limits.from(ConfigProvider.getConfig());
+        BodyDeadline bodyDeadline = BodyDeadline.from(ConfigProvider.getConfig());
         router.route().order(Integer.MIN_VALUE).handler(rc -> headLimits.check(rc.request()).ifPresentOrElse(refusal -> {
             requestId(rc);
             new ClientReply(rc.response(), null).fail(McpError.requestHeadTooLarge(refusal.status(), refusal.message()));
-        }, rc::next));
+        }, () -> {
+            long timer = bodyDeadline.arm(rc.vertx(), rc.request(), () -> {
+                requestId(rc);
+                new ClientReply(rc.response(), null).fail(McpError.bodyTimeout(bodyDeadline.timeoutMs()));
+            });
+            if (timer >= 0) {
+                rc.addEndHandler(ended -> rc.vertx().cancelTimer(timer));
+            }
+            rc.next();
+        }));
         BodyHandler body = BodyHandler.create(false).setBodyLimit(settings.maxBodySize()).setPreallocateBodyBuffer(true);
         router.get("/mcp/v1/claude-code/managed-mcp.json").handler(rc -> managed(rc, false));
         router.get("/mcp/v1/claude-code/managed-settings.json").handler(rc -> managed(rc, true));

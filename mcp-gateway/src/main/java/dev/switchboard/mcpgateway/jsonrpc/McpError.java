@@ -62,6 +62,12 @@ public final class McpError extends RuntimeException {
                 "Invalid Request: the body is larger than " + limit + " bytes");
     }
 
+    /** 408: the body did not finish arriving within {@code timeoutMs} (switchboard.http.body-timeout). */
+    public static McpError bodyTimeout(long timeoutMs) {
+        return new McpError(408, INVALID_REQUEST, null, "body_timeout",
+                "Invalid Request: the body did not arrive within " + timeoutMs + " ms");
+    }
+
     /** 414 for a request line over the limit, 431 for headers over it; {@code message} names the sizes. */
     public static McpError requestHeadTooLarge(int status, String message) {
         return new McpError(status, INVALID_REQUEST, null,

@@ -22,8 +22,10 @@ final class IgnoredFields {
     static void once(String kind, String name) {
         String key = kind + " " + name;
         if (SEEN.size() < MAX_REMEMBERED && SEEN.add(key)) {
+            // the caller's text: cut short, and no line breaks or other control characters to forge log lines with
+            String shown = (name.length() > 64 ? name.substring(0, 64) + "..." : name).replaceAll("\\p{Cntrl}", "?");
             LOG.infof("Anthropic Messages request: %s '%s' is not translated for OpenAI-compatible targets and is "
-                    + "ignored (logged once)", kind, name.length() > 64 ? name.substring(0, 64) + "..." : name);
+                    + "ignored (logged once)", kind, shown);
         }
     }
 }

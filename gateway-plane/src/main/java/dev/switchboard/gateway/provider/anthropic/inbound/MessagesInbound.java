@@ -12,6 +12,7 @@ import dev.switchboard.model.snapshot.ModelRef;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Prepares the upstream call of an inbound Anthropic Messages request ({@code POST /v1/messages}): an Anthropic target
@@ -29,7 +30,9 @@ public final class MessagesInbound {
         if (target.account().type() == ProviderType.ANTHROPIC && targetAdapter instanceof AnthropicAdapter anthropic) {
             return Future.succeededFuture(anthropic.passthrough(messagesRequest, target, upstream, callerHeaders));
         }
-        byte[] openAiBody = AnthropicToOpenAi.request(messagesRequest.body(), target.model().id()).toString().getBytes();
+        // UTF-8 whatever the platform's default (Java 17 takes it from the locale, ASCII where none is set)
+        byte[] openAiBody = AnthropicToOpenAi.request(messagesRequest.body(), target.model().id()).toString()
+                .getBytes(StandardCharsets.UTF_8);
         LlmRequest chat = LlmRequest.parse(Endpoint.CHAT_COMPLETIONS, openAiBody);
         return targetAdapter.prepare(chat, target, upstream).map(call -> new UpstreamCall(call.upstream(), call.path(),
                 call.headers(), call.body(), inAnthropicShape(call.translator(), messagesRequest.model())));
