@@ -170,15 +170,9 @@ public final class Forwarder {
             pipe(r, out, true, targetName, chunksOf(translator.stream()), translator, answer, result);
         } else {
             // a whole JSON answer (or an error) to translate at once: read it, then answer
-            res.body().onComplete(body -> {
+            readBody(r).onComplete(body -> {
                 if (body.failed()) {
-                    boolean gone = out.closed();
-                    if (!gone) {
-                        GatewayError e = GatewayError.upstreamFailed(targetName, "the answer broke off");
-                        out.setStatusCode(e.status()).putHeader(HttpHeaderNames.CONTENT_TYPE, "application/json").end(e.toJson());
-                    }
-                    result.complete(new Outcome(gone ? 499 : 502, gone ? "client_closed" : "upstream_stream_broken",
-                            -1, System.nanoTime(), 0, Usage.UNKNOWN));
+                    answerBrokenBody(out, targetName, body.cause(), result);
                     return;
                 }
                 Buffer translated = translator.body(res.statusCode(), body.result());
@@ -191,9 +185,45 @@ public final class Forwarder {
                 result.complete(new Outcome(res.statusCode(), null, now, System.nanoTime(), bytes.length,
                         ok ? Usage.ofJson(bytes, 0, bytes.length) : Usage.UNKNOWN));
             });
-            res.resume();
         }
         return result.future();
+    }
+
+    /**
+     * The whole body of an answer whose head has not been relayed yet; fails when the upstream breaks off or falls
+     * silent for longer than its idle timeout (the request's own idle timeout no longer runs once the head is in).
+     */
+    private Future<Buffer> readBody(UpstreamResponse r) {
+        HttpClientResponse res = r.response();
+        IdleWatch idle = new IdleWatch(r);
+        Promise<Buffer> body = Promise.promise();
+        Buffer whole = Buffer.buffer();
+        res.handler(chunk -> {
+            idle.lastChunkNanos = System.nanoTime();
+            whole.appendBuffer(chunk);
+        });
+        res.endHandler(v -> {
+            idle.stop();
+            body.tryComplete(whole);
+        });
+        res.exceptionHandler(err -> body.tryFail(idle.stop() ? new TimeoutException("idle") : err));
+        res.resume();
+        return body.future();
+    }
+
+    /** A whole answer that broke off before any of it was relayed: the caller gets the error, as for no answer. */
+    private static void answerBrokenBody(HttpServerResponse out, String targetName, Throwable cause,
+                                         Promise<Outcome> result) {
+        boolean gone = cause instanceof ClientGoneException || out.closed();
+        if (!gone) {
+            GatewayError e = isTimeout(cause)
+                    ? GatewayError.upstreamTimeout(targetName, "in the middle of the answer")
+                    : GatewayError.upstreamFailed(targetName, "the answer broke off");
+            out.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
+            out.setStatusCode(e.status()).putHeader(HttpHeaderNames.CONTENT_TYPE, "application/json").end(e.toJson());
+        }
+        result.complete(new Outcome(gone ? 499 : 502, gone ? "client_closed" : "upstream_stream_broken",
+                -1, System.nanoTime(), 0, Usage.UNKNOWN));
     }
 
     private static Chunks chunksOf(ResponseTranslator.StreamTranslator st) {
@@ -220,15 +250,9 @@ public final class Forwarder {
                                   Promise<Outcome> result) {
         HttpClientResponse res = r.response();
         out.headers().remove(HttpHeaderNames.CONTENT_ENCODING).remove(HttpHeaderNames.ETAG);
-        res.body().onComplete(body -> {
+        readBody(r).onComplete(body -> {
             if (body.failed()) {
-                boolean gone = out.closed();
-                if (!gone) {
-                    GatewayError e = GatewayError.upstreamFailed(targetName, "the answer broke off");
-                    out.setStatusCode(e.status()).putHeader(HttpHeaderNames.CONTENT_TYPE, "application/json").end(e.toJson());
-                }
-                result.complete(new Outcome(gone ? 499 : 502, gone ? "client_closed" : "upstream_stream_broken",
-                        -1, System.nanoTime(), 0, Usage.UNKNOWN));
+                answerBrokenBody(out, targetName, body.cause(), result);
                 return;
             }
             Buffer translated = translator.body(res.statusCode(), body.result());
@@ -255,7 +279,6 @@ public final class Forwarder {
                         : blocked ? GatewayError.GUARDRAIL_VIOLATION : null, now, System.nanoTime(), send.length(), usage));
             });
         });
-        res.resume();
     }
 
     /**
@@ -454,11 +477,9 @@ public final class Forwarder {
                       ResponseTranslator translator, AnswerText answer, Promise<Outcome> result) {
         HttpClientResponse res = r.response();
         ResponseTap tap = new ResponseTap(sse, answer);
-        IdleWatch idle = sse ? new IdleWatch(r) : null;
+        IdleWatch idle = new IdleWatch(r); // a JSON body that stalls half-way is cut as a stream is
         res.handler(chunk -> {
-            if (idle != null) {
-                idle.lastChunkNanos = System.nanoTime();
-            }
+            idle.lastChunkNanos = System.nanoTime();
             Buffer toClient = chunks.chunk(chunk);
             if (toClient == null || toClient.length() == 0) {
                 return;
@@ -471,9 +492,7 @@ public final class Forwarder {
             }
         });
         res.endHandler(v -> {
-            if (idle != null) {
-                idle.stop();
-            }
+            idle.stop();
             Buffer last = chunks.end();
             if (last != null && last.length() > 0) {
                 tap.onChunk(last, System.nanoTime());
@@ -488,7 +507,7 @@ public final class Forwarder {
             result.tryComplete(new Outcome(res.statusCode(), null, tap.firstByteNanos, System.nanoTime(), tap.bytes, usage));
         });
         res.exceptionHandler(err -> {
-            boolean idleTimeout = idle != null && idle.stop();
+            boolean idleTimeout = idle.stop();
             // Resetting the upstream call closes its connection, and that close may be reported instead of the
             // ClientGoneException cause: a closed client connection is what says the client went away.
             boolean clientGone = err instanceof ClientGoneException || out.closed();
