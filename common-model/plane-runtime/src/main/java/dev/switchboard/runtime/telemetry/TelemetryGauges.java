@@ -9,8 +9,8 @@ import io.micrometer.core.instrument.Tags;
  * A publisher's counters as meters, tagged with the kind of rows ({@code kind}: {@code request_logs},
  * {@code tool_calls}): {@code switchboard_telemetry_published_rows_total}, {@code switchboard_telemetry_dropped_rows_total}
  * (queue full, or a row that could not be encoded), {@code switchboard_telemetry_failed_publishes_total} and
- * {@code switchboard_telemetry_queued_rows}; and {@code switchboard_telemetry_nats_connected} (1 or 0) for the
- * publisher. Through a NATS outage the failed publishes climb and the connection reads 0; when both stop, it ended.
+ * {@code switchboard_telemetry_queued_rows}; and {@code switchboard_telemetry_nats_connected{publisher}} (1 or 0) per
+ * publisher, {@code publisher} naming the kinds it carries. Through a NATS outage the failed publishes climb and the connection reads 0; when both stop, it ended.
  * Read when the metrics are scraped; nothing here runs on a request.
  */
 public final class TelemetryGauges {
@@ -25,9 +25,13 @@ public final class TelemetryGauges {
     }
 
     public static void bind(TelemetryPublisher publisher, MeterRegistry registry) {
+        // A plane runs one publisher per export (request logs, spans): each gets its own series, named by the kinds
+        // it carries, or the second registration would be ignored (and warned about) by Micrometer.
+        String kinds = publisher.lanes().stream().map(TelemetryPublisher.Lane::kind)
+                .collect(java.util.stream.Collectors.joining(","));
         Gauge.builder(CONNECTED, publisher, p -> p.connected() ? 1 : 0)
                 .description("Whether the telemetry publisher's NATS connection is up (1) or not (0)")
-                .strongReference(true).register(registry);
+                .tags("publisher", kinds).strongReference(true).register(registry);
         for (TelemetryPublisher.Lane<?> lane : publisher.lanes()) {
             Tags tags = Tags.of("kind", lane.kind());
             FunctionCounter.builder(PUBLISHED, lane, TelemetryPublisher.Lane::published)
