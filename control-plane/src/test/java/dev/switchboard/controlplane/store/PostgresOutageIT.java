@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * The control plane as it ships, in its own process, reaching PostgreSQL through a {@link TcpProxy} that the test cuts:
  * once in the middle of a write's transaction, and then for every connection. The admin API answers 503 in its problem
  * shape with {@code Retry-After}; nothing of a write the outage interrupted is stored, what was written before is
- * intact; and when the way is open again the admin API works by itself, no restart.
+ * intact; and when the way is open again the admin API works by itself, no restart, and publishing resumes.
  */
 class PostgresOutageIT {
 
@@ -49,11 +49,45 @@ class PostgresOutageIT {
             assertEquals(before, cp.head(), "no revision was committed during the outage");
             long after = cp.create("/admin/v1/users", "{\"name\": \"after-outage\"}").revision();
             assertEquals(before + 1, after, "the next write takes the next revision");
+            Await.until(Duration.ofSeconds(60), "the control plane holds its lease again and publishes revision "
+                    + after, () -> cp.send("GET", "/admin/v1/sync", null).body().path("published_revision")
+                    .asLong() == after);
 
             assertEquals(1, cp.process().logLines("cannot be reached").size(), "the cause logged once for the outage: "
                     + cp.process().logLines("cannot be reached"));
             assertTrue(cp.process().logContains("reachable again"), "the end of the outage is logged");
         }
+    }
+
+    /**
+     * PostgreSQL stalls (its answers held back) long enough for the lease's check to time out: the control plane steps
+     * down, and when answers flow again it takes the lease back and publishes. Its lease is a lock of a pooled session,
+     * which stepping down must release: returned to the pool still locked, it kept every replica, this one included,
+     * from the lease until that session ended.
+     */
+    @Test
+    void aControlPlaneThatSteppedDownInAStallTakesItsLeaseBack() throws Exception {
+        LocalStack stack = LocalStack.get();
+        try (TcpProxy pg = new TcpProxy(stack.pgHost(), stack.pgPort());
+             ControlPlaneProcess cp = ControlPlaneProcess.builder(stack.natsUrl()).schemaPrefix("cp_pg_stall")
+                     .pgPort(pg.port()).start()) {
+            cp.awaitReady(Duration.ofSeconds(120));
+            Await.until(Duration.ofSeconds(30), "the lease taken", () -> holdsLease(cp));
+
+            pg.holdAnswers();
+            Await.until(Duration.ofSeconds(60), "the lease given up in the stall",
+                    () -> cp.process().logContains("gave up the control plane's lease"));
+            pg.releaseAnswers();
+
+            Await.until(Duration.ofSeconds(60), "the lease taken back", () -> holdsLease(cp));
+            long revision = cp.create("/admin/v1/users", "{\"name\": \"after-stall\"}").revision();
+            Await.until(Duration.ofSeconds(60), "revision " + revision + " published", () -> cp.send("GET",
+                    "/admin/v1/sync", null).body().path("published_revision").asLong() == revision);
+        }
+    }
+
+    private static boolean holdsLease(ControlPlaneProcess cp) {
+        return cp.process().readiness("control-plane-lease").path("holder").asBoolean(false);
     }
 
     private static void assertUnavailable(Answer a) {

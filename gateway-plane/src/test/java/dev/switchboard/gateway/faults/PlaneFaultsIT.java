@@ -104,6 +104,8 @@ class PlaneFaultsIT {
                         && sync.path("committed_revision").asLong() == second
                         && sync.path("published_revision").asLong() == applied;
             });
+            assertEquals(200, a.readinessStatus(), "a stays ready: " + config(a));
+            assertEquals(200, b.readinessStatus(), "b stays ready: " + config(b));
             assertEquals(applied, revision(a), "gateway a keeps serving the snapshot it had");
             assertEquals(applied, revision(b), "gateway b keeps serving the snapshot it had");
             assertTrue(first > applied);
