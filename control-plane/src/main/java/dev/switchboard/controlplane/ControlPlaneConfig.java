@@ -34,6 +34,22 @@ public interface ControlPlaneConfig {
 
     Lease lease();
 
+    /** The MCP gateways' settings the control plane shares with them (the same keys, so one setting serves both). */
+    Mcp mcp();
+
+    interface Mcp {
+        Approval approval();
+
+        /** Where the MCP gateway replicas announce the calls they hold for approval, and take decisions. */
+        interface Approval {
+            @WithDefault(dev.switchboard.model.approval.ApprovalWire.BUCKET_DEFAULT)
+            String bucket();
+
+            @WithDefault(dev.switchboard.model.approval.ApprovalWire.SUBJECT_PREFIX_DEFAULT)
+            String subjectPrefix();
+        }
+    }
+
     /**
      * Which replica publishes snapshots and writes telemetry: the holder of a PostgreSQL advisory lock on a connection
      * of its own (docs/deploy.md#high-availability). Every replica serves the admin API.

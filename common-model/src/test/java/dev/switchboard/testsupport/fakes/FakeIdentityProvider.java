@@ -35,7 +35,11 @@ import org.jose4j.lang.JoseException;
  * document pointing at it) and mints real RS256-signed JWTs with its current key.
  *
  * <p>Served: {@code GET /.well-known/jwks.json} (counted by {@link #jwksFetchCount()}) and
- * {@code GET /.well-known/openid-configuration}.
+ * {@code GET /.well-known/openid-configuration}; and for a client registered with {@link #registerClient}, the
+ * authorization code flow with PKCE: {@code GET /authorize} signs in the user set by {@link #signInAs} at once (no page)
+ * and redirects back with a code; {@code POST /token} checks the client (HTTP Basic or form), the redirect URI and the
+ * PKCE verifier (S256 only), and issues an access token (the user's claims, {@code aud} as registered) and an ID token
+ * ({@code aud} = the client id, the nonce). Every refusal is OAuth's error JSON, or an error redirect.
  *
  * <p>Users of the test-jar need {@code org.bitbucket.b_c:jose4j} on their test class path (Quarkus' JWT and OIDC
  * extensions bring it).
@@ -44,6 +48,8 @@ public final class FakeIdentityProvider implements AutoCloseable {
 
     public static final String JWKS_PATH = "/.well-known/jwks.json";
     public static final String DISCOVERY_PATH = "/.well-known/openid-configuration";
+    public static final String AUTHORIZE_PATH = "/authorize";
+    public static final String TOKEN_PATH = "/token";
     public static final Duration DEFAULT_TTL = Duration.ofMinutes(10);
 
     static {
@@ -58,6 +64,21 @@ public final class FakeIdentityProvider implements AutoCloseable {
     private final String issuer;
     private final AtomicInteger jwksFetches = new AtomicInteger();
     private final AtomicInteger keyNumber = new AtomicInteger();
+
+    /** A registered client: its secret (null: a public client) and the audience of its access tokens. */
+    private record Client(String secret, String accessTokenAudience) {
+    }
+
+    private record Grant(String clientId, Map<String, Object> claims, String nonce, String challenge,
+                         String redirectUri) {
+    }
+
+    private final Map<String, Client> clients = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Grant> codes = new java.util.concurrent.ConcurrentHashMap<>();
+    private final List<Map<String, String>> authorizeRequests =
+            java.util.Collections.synchronizedList(new ArrayList<>());
+    private final AtomicInteger tokenGrants = new AtomicInteger();
+    private volatile Map<String, Object> signedIn = Map.of("sub", "alice@example.com");
 
     private final Object keyLock = new Object();
     private List<RsaJsonWebKey> publishedKeys; // guarded by keyLock; immutable
@@ -125,6 +146,143 @@ public final class FakeIdentityProvider implements AutoCloseable {
     public void close() {
         server.stop(0);
         executor.shutdownNow();
+    }
+
+    // ---------------------------------------------------------------- authorization code flow
+
+    /** Registers a client of the code flow; {@code secret} null: a public client (PKCE only). */
+    public void registerClient(String clientId, String secret, String accessTokenAudience) {
+        clients.put(clientId, new Client(secret, accessTokenAudience));
+    }
+
+    /** The claims of whoever {@code /authorize} signs in from now on ({@code sub} at least). */
+    public void signInAs(Map<String, Object> claims) {
+        this.signedIn = Map.copyOf(claims);
+    }
+
+    /** The query parameters of every {@code /authorize} request, oldest first. */
+    public List<Map<String, String>> authorizeRequests() {
+        synchronized (authorizeRequests) {
+            return List.copyOf(authorizeRequests);
+        }
+    }
+
+    /** How many codes {@code /token} exchanged for tokens. */
+    public int tokenGrants() {
+        return tokenGrants.get();
+    }
+
+    public String authorizationEndpoint() {
+        return baseUrl() + AUTHORIZE_PATH;
+    }
+
+    public String tokenEndpoint() {
+        return baseUrl() + TOKEN_PATH;
+    }
+
+    private void authorize(HttpExchange exchange) throws IOException {
+        Map<String, String> q = form(exchange.getRequestURI().getRawQuery());
+        authorizeRequests.add(q);
+        Client client = clients.get(q.getOrDefault("client_id", ""));
+        String redirect = q.get("redirect_uri");
+        if (client == null || redirect == null) {
+            // never redirect to an unchecked URI
+            send(exchange, 400, "{\"error\":\"invalid_request\",\"error_description\":\"unknown client or no"
+                    + " redirect_uri\"}");
+            return;
+        }
+        String error = null;
+        if (!"code".equals(q.get("response_type"))) {
+            error = "unsupported_response_type";
+        } else if (q.get("code_challenge") == null || !"S256".equals(q.get("code_challenge_method"))) {
+            error = "invalid_request"; // PKCE with S256 is required
+        }
+        StringBuilder location = new StringBuilder(redirect).append(redirect.contains("?") ? '&' : '?');
+        if (error != null) {
+            location.append("error=").append(error);
+        } else {
+            String code = UUID.randomUUID().toString();
+            codes.put(code, new Grant(q.get("client_id"), signedIn, q.get("nonce"), q.get("code_challenge"),
+                    redirect));
+            location.append("code=").append(code);
+        }
+        if (q.get("state") != null) {
+            location.append("&state=").append(java.net.URLEncoder.encode(q.get("state"), StandardCharsets.UTF_8));
+        }
+        exchange.getResponseHeaders().set("Location", location.toString());
+        exchange.sendResponseHeaders(302, -1);
+    }
+
+    private void token(HttpExchange exchange, byte[] body) throws IOException {
+        Map<String, String> f = form(new String(body, StandardCharsets.UTF_8));
+        String clientId = f.get("client_id");
+        String secret = f.get("client_secret");
+        String basic = exchange.getRequestHeaders().getFirst("Authorization");
+        if (basic != null && basic.startsWith("Basic ")) {
+            String[] pair = new String(java.util.Base64.getDecoder().decode(basic.substring(6)),
+                    StandardCharsets.UTF_8).split(":", 2);
+            clientId = java.net.URLDecoder.decode(pair[0], StandardCharsets.UTF_8);
+            secret = pair.length > 1 ? java.net.URLDecoder.decode(pair[1], StandardCharsets.UTF_8) : null;
+        }
+        Client client = clientId == null ? null : clients.get(clientId);
+        if (client == null || (client.secret() != null && !client.secret().equals(secret))) {
+            send(exchange, 401, "{\"error\":\"invalid_client\"}");
+            return;
+        }
+        if (!"authorization_code".equals(f.get("grant_type"))) {
+            send(exchange, 400, "{\"error\":\"unsupported_grant_type\"}");
+            return;
+        }
+        Grant grant = f.get("code") == null ? null : codes.remove(f.get("code")); // a code is used once
+        if (grant == null || !grant.clientId().equals(clientId) || !grant.redirectUri().equals(f.get("redirect_uri"))) {
+            send(exchange, 400, "{\"error\":\"invalid_grant\"}");
+            return;
+        }
+        String verifier = f.get("code_verifier");
+        if (verifier == null || !grant.challenge().equals(s256(verifier))) {
+            send(exchange, 400, "{\"error\":\"invalid_grant\",\"error_description\":\"PKCE verification failed\"}");
+            return;
+        }
+        Map<String, Object> access = new LinkedHashMap<>(grant.claims());
+        if (client.accessTokenAudience() != null) {
+            access.putIfAbsent("aud", client.accessTokenAudience());
+        }
+        Map<String, Object> id = new LinkedHashMap<>(grant.claims());
+        id.put("aud", clientId);
+        if (grant.nonce() != null) {
+            id.put("nonce", grant.nonce());
+        }
+        ObjectNode answer = JSON.createObjectNode();
+        answer.put("access_token", token(access, DEFAULT_TTL));
+        answer.put("id_token", token(id, DEFAULT_TTL));
+        answer.put("token_type", "Bearer");
+        answer.put("expires_in", DEFAULT_TTL.toSeconds());
+        tokenGrants.incrementAndGet();
+        send(exchange, 200, answer.toString());
+    }
+
+    private static String s256(String verifier) {
+        try {
+            byte[] hash = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(verifier.getBytes(StandardCharsets.US_ASCII));
+            return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(hash);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Map<String, String> form(String raw) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (raw == null || raw.isEmpty()) {
+            return out;
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            String k = java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String v = eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            out.put(k, v);
+        }
+        return out;
     }
 
     // ---------------------------------------------------------------- keys
@@ -271,15 +429,20 @@ public final class FakeIdentityProvider implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
-            exchange.getRequestBody().readAllBytes();
+            byte[] body = exchange.getRequestBody().readAllBytes();
             String path = exchange.getRequestURI().getPath();
-            if (!"GET".equals(exchange.getRequestMethod())) {
+            String method = exchange.getRequestMethod();
+            if (TOKEN_PATH.equals(path) && "POST".equals(method)) {
+                token(exchange, body);
+            } else if (!"GET".equals(method)) {
                 send(exchange, 405, "{\"error\":\"method not allowed\"}");
             } else if (JWKS_PATH.equals(path)) {
                 jwksFetches.incrementAndGet();
                 send(exchange, 200, jwksJson());
             } else if (DISCOVERY_PATH.equals(path)) {
                 send(exchange, 200, discoveryJson());
+            } else if (AUTHORIZE_PATH.equals(path)) {
+                authorize(exchange);
             } else {
                 send(exchange, 404, "{\"error\":\"not found\"}");
             }
@@ -290,6 +453,10 @@ public final class FakeIdentityProvider implements AutoCloseable {
         ObjectNode discovery = JSON.createObjectNode();
         discovery.put("issuer", issuer);
         discovery.put("jwks_uri", jwksUrl());
+        discovery.put("authorization_endpoint", authorizationEndpoint());
+        discovery.put("token_endpoint", tokenEndpoint());
+        discovery.putArray("code_challenge_methods_supported").add("S256");
+        discovery.putArray("grant_types_supported").add("authorization_code");
         discovery.putArray("id_token_signing_alg_values_supported").add(AlgorithmIdentifiers.RSA_USING_SHA256);
         discovery.putArray("response_types_supported").add("code");
         discovery.putArray("subject_types_supported").add("public");

@@ -16,7 +16,8 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
 /**
- * The console's gate, for every {@code /console} page: a valid session cookie (else to the sign-in page); on every
+ * The console's gate, for every {@code /console} page but sign-in (the form, and the identity provider's flow under
+ * {@code /console/oidc/}): a valid session cookie (else to the sign-in page); on every
  * change (any method but GET and HEAD) the session's CSRF token in {@code X-CSRF-Token} and, when the browser sends
  * one, an {@code Origin} of this host; and changes only for the admin role, sign-out aside. Every answer carries a
  * Content-Security-Policy that allows no inline script and nothing from another origin.
@@ -45,7 +46,7 @@ public class ConsoleFilters {
         if (!safe && !sameOrigin(request)) {
             return plain(403, "the request comes from another origin");
         }
-        if (path.equals(ConsolePaths.SIGN_IN)) {
+        if (path.equals(ConsolePaths.SIGN_IN) || path.startsWith(ConsolePaths.OIDC + "/")) {
             return null;
         }
         Cookie cookie = request.getCookies().get(SessionCookies.NAME);

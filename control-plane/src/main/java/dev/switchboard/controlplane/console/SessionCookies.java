@@ -61,17 +61,35 @@ public class SessionCookies {
     }
 
     public String encode(ConsoleSession session) {
-        ObjectNode body = ConfigJson.mapper().createObjectNode()
+        return sign(ConfigJson.mapper().createObjectNode()
                 .put("c", session.caller())
                 .put("r", session.role().name())
                 .put("x", session.csrf())
-                .put("e", session.expiresAt().getEpochSecond());
-        String payload = B64.encodeToString(body.toString().getBytes(StandardCharsets.UTF_8));
-        return payload + "." + B64.encodeToString(hmac(key, payload.getBytes(StandardCharsets.US_ASCII)));
+                .put("e", session.expiresAt().getEpochSecond()));
     }
 
     /** The session in a cookie value, or null when it is malformed, not signed by us, or expired. */
     public ConsoleSession decode(String value) {
+        JsonNode body = verified(value);
+        if (body == null) {
+            return null;
+        }
+        try {
+            return new ConsoleSession(body.path("c").asText(), Role.valueOf(body.path("r").asText()),
+                    body.path("x").asText(), Instant.ofEpochSecond(body.path("e").asLong()));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** {@code body} (which must hold its expiry, epoch seconds, as {@code e}) signed with this control plane's key. */
+    String sign(ObjectNode body) {
+        String payload = B64.encodeToString(body.toString().getBytes(StandardCharsets.UTF_8));
+        return payload + "." + B64.encodeToString(hmac(key, payload.getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    /** What {@link #sign} signed, or null when malformed, not signed by us, or past its {@code e}. */
+    JsonNode verified(String value) {
         if (value == null) {
             return null;
         }
@@ -90,11 +108,14 @@ public class SessionCookies {
             if (!clock.instant().isBefore(expires)) {
                 return null;
             }
-            return new ConsoleSession(body.path("c").asText(), Role.valueOf(body.path("r").asText()),
-                    body.path("x").asText(), expires);
+            return body;
         } catch (IllegalArgumentException | java.io.IOException e) {
             return null;
         }
+    }
+
+    Instant now() {
+        return clock.instant();
     }
 
     private static byte[] hmac(byte[] key, byte[] data) {

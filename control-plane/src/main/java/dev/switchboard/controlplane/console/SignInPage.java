@@ -108,6 +108,11 @@ public class SignInPage {
         return null;
     }
 
+    /** The identity provider's name for the sign-in button, or null when sign-in through it is not configured. */
+    static String oidcLabel(ConsoleSettings settings) {
+        return settings.oidc().clientId().isPresent() ? settings.oidc().label() : null;
+    }
+
     private byte[] viewerToken() {
         byte[] token = viewerToken;
         if (token == null) {
@@ -125,7 +130,7 @@ public class SignInPage {
     }
 
     /** HttpOnly, SameSite=Strict, only for /console; Secure when the console is reached over TLS. */
-    private static NewCookie cookie(String value, int maxAge, UriInfo uri) {
+    static NewCookie cookie(String value, int maxAge, UriInfo uri) {
         return new NewCookie.Builder(SessionCookies.NAME).value(value).path(ConsolePaths.ROOT).maxAge(maxAge)
                 .httpOnly(true).secure("https".equalsIgnoreCase(uri.getRequestUri().getScheme()))
                 .sameSite(NewCookie.SameSite.STRICT).build();
@@ -133,6 +138,6 @@ public class SignInPage {
 
     private Response html(int status, String error) {
         return Response.status(status).type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))
-                .entity(page.data("error", error).render()).build();
+                .entity(page.data("error", error).data("oidc", oidcLabel(settings)).render()).build();
     }
 }

@@ -39,6 +39,8 @@ public class TelemetryEndpoint {
     static final int DEFAULT_LIMIT = 100;
     static final int MAX_LIMIT = 1000;
     static final int MAX_VALUE_LENGTH = 256;
+    /** Deeper pages than this are better reached with a narrower time range. */
+    static final int MAX_OFFSET = 100_000;
 
     @Inject
     ClickHouseStore clickhouse;
@@ -48,19 +50,31 @@ public class TelemetryEndpoint {
     @Operation(summary = "Request logs of the gateway plane, newest first", description = "Filters: `since`"
             + " (inclusive) and `until` (exclusive) as ISO-8601 times with an offset, `subject`, `model` (requested or"
             + " resolved), `status` (HTTP status), `metadata.<key>` (a value of the request's x-tfy-metadata; any"
-            + " number of keys), `limit` (1 to 1000, default 100).")
+            + " number of keys), `limit` (1 to 1000, default 100), `offset` (rows to skip, 0 to 100000, default 0).")
     public Response requestLogs(@QueryParam("since") String since, @QueryParam("until") String until,
                                 @QueryParam("subject") String subject, @QueryParam("model") String model,
                                 @QueryParam("status") String status, @QueryParam("limit") String limit,
-                                @Context UriInfo uri) {
+                                @QueryParam("offset") String offset, @Context UriInfo uri) {
+        Map<String, List<String>> metadata = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, List<String>> p : uri.getQueryParameters().entrySet()) {
+            if (p.getKey().startsWith(TelemetryKind.METADATA_PREFIX)) {
+                metadata.put(p.getKey(), p.getValue());
+            }
+        }
+        return json(requestLogRows(since, until, subject, model, status, metadata, limit, offset));
+    }
+
+    /**
+     * The request logs matching the filters (each as the API's query parameter, {@code metadata} keyed by
+     * {@code metadata.<key>}), newest first: for the console. Invalid filters fail as a 400 {@link ApiProblem} naming
+     * each field; ClickHouse away as a 503.
+     */
+    public Rows requestLogRows(String since, String until, String subject, String model, String status,
+                               Map<String, List<String>> metadata, String limit, String offset) {
         Query q = new Query(TelemetryKind.REQUEST_LOGS);
         q.times(since, until);
         q.equals("subject", subject, "subject");
-        for (Map.Entry<String, List<String>> p : uri.getQueryParameters().entrySet()) {
-            if (p.getKey().startsWith(TelemetryKind.METADATA_PREFIX)) {
-                q.metadata(p.getKey(), p.getValue());
-            }
-        }
+        metadata.forEach(q::metadata);
         String m = q.text("model", model);
         if (m != null) {
             q.conditions.add("(requested_model = " + SqlLiterals.string(m) + " OR resolved_model = "
@@ -70,18 +84,25 @@ public class TelemetryEndpoint {
         if (s != null) {
             q.conditions.add("status = " + s);
         }
-        return q.run(limit);
+        return q.run(limit, offset);
     }
 
     @GET
     @Path("tool-calls")
     @Operation(summary = "Tool calls through the MCP gateway (its audit records), newest first", description = "Filters:"
             + " `since` (inclusive) and `until` (exclusive) as ISO-8601 times with an offset, `subject`, `server`,"
-            + " `tool`, `outcome`, `session_id`, `limit` (1 to 1000, default 100).")
+            + " `tool`, `outcome`, `session_id`, `limit` (1 to 1000, default 100), `offset` (0 to 100000).")
     public Response toolCalls(@QueryParam("since") String since, @QueryParam("until") String until,
                               @QueryParam("subject") String subject, @QueryParam("server") String server,
                               @QueryParam("tool") String tool, @QueryParam("outcome") String outcome,
-                              @QueryParam("session_id") String sessionId, @QueryParam("limit") String limit) {
+                              @QueryParam("session_id") String sessionId, @QueryParam("limit") String limit,
+                              @QueryParam("offset") String offset) {
+        return json(toolCallRows(since, until, subject, server, tool, outcome, sessionId, limit, offset));
+    }
+
+    /** The tool calls matching the filters, newest first: for the console (errors as {@link #requestLogRows}). */
+    public Rows toolCallRows(String since, String until, String subject, String server, String tool, String outcome,
+                             String sessionId, String limit, String offset) {
         Query q = new Query(TelemetryKind.TOOL_CALLS);
         q.times(since, until);
         q.equals("subject", subject, "subject");
@@ -89,7 +110,20 @@ public class TelemetryEndpoint {
         q.equals("tool", tool, "tool");
         q.equals("outcome", outcome, "outcome");
         q.equals("session_id", sessionId, "session_id");
-        return q.run(limit);
+        return q.run(limit, offset);
+    }
+
+    /** A page of rows as the API answers them, with the limit and offset it was read with. */
+    public record Rows(List<ObjectNode> items, int limit, int offset) {
+    }
+
+    private static Response json(Rows rows) {
+        ObjectNode body = ConfigJson.mapper().createObjectNode();
+        ArrayNode items = body.putArray("items");
+        rows.items().forEach(items::add);
+        body.put("limit", rows.limit());
+        body.put("offset", rows.offset());
+        return Response.ok(body.toString(), MediaType.APPLICATION_JSON).build();
     }
 
     /** One query being built: its conditions and every error found in the filters. */
@@ -197,9 +231,11 @@ public class TelemetryEndpoint {
             }
         }
 
-        Response run(String limitText) {
+        Rows run(String limitText, String offsetText) {
             Integer limit = limitText == null ? Integer.valueOf(DEFAULT_LIMIT)
                     : integer("limit", limitText, 1, MAX_LIMIT);
+            Integer offset = offsetText == null || offsetText.isBlank() ? Integer.valueOf(0)
+                    : integer("offset", offsetText, 0, MAX_OFFSET);
             if (!errors.isEmpty()) {
                 throw ApiProblem.invalid(errors);
             }
@@ -209,7 +245,7 @@ public class TelemetryEndpoint {
             String sql = "SELECT " + String.join(", ", kind.columns()) + " FROM " + clickhouse.table(kind)
                     + (conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions))
                     + " ORDER BY " + kind.timeColumn() + " DESC, " + kind.millisColumn() + " DESC"
-                    + " " + kind.onePerEvent() + " LIMIT " + limit + " FORMAT JSONEachRow";
+                    + " " + kind.onePerEvent() + " LIMIT " + offset + ", " + limit + " FORMAT JSONEachRow";
             List<String> lines;
             try {
                 lines = clickhouse.queryLines(sql);
@@ -221,13 +257,11 @@ public class TelemetryEndpoint {
                 throw unavailable(e.rejected() ? "the " + kind.table() + " table does not exist yet (the control plane"
                         + " creates it once ClickHouse is reachable)" : "ClickHouse cannot be reached; try again later");
             }
-            ObjectNode body = ConfigJson.mapper().createObjectNode();
-            ArrayNode items = body.putArray("items");
+            List<ObjectNode> items = new ArrayList<>(lines.size());
             for (String line : lines) {
                 items.add(row(kind, line));
             }
-            body.put("limit", limit);
-            return Response.ok(body.toString(), MediaType.APPLICATION_JSON).build();
+            return new Rows(items, limit, offset);
         }
     }
 

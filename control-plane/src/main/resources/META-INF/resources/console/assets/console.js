@@ -65,8 +65,18 @@
     }
   }
 
+  // A log row's time opens (and closes) its detail: every attempt, the verdicts, the payloads.
+  function toggleDetail(event) {
+    var button = event.target.closest('[data-toggle-detail]');
+    if (!button) { return; }
+    var row = button.closest('tbody');
+    var open = row.classList.toggle('open');
+    button.setAttribute('aria-expanded', open ? 'true' : 'false');
+  }
+
   document.addEventListener('DOMContentLoaded', function () { drawCharts(document); });
   document.addEventListener('htmx:afterSettle', function (e) { drawCharts(e.target); });
   document.addEventListener('click', goToLine);
   document.addEventListener('click', copy);
+  document.addEventListener('click', toggleDetail);
 })();

@@ -66,6 +66,15 @@ public final class Browser implements AfterTestExecutionCallback {
         return driver;
     }
 
+    /** The driver at 1280 px, signed out, its log of earlier tests' warnings read: each test starts from there. */
+    static WebDriver signedOut(String baseUrl) {
+        WebDriver d = driver(baseUrl);
+        resize(1280, 900);
+        d.manage().deleteAllCookies();
+        consoleErrors();
+        return d;
+    }
+
     static synchronized void quit() {
         if (driver != null) {
             driver.quit();
@@ -85,6 +94,18 @@ public final class Browser implements AfterTestExecutionCallback {
         // htmx replaces what a condition may be looking at while it looks
         return new WebDriverWait(driver, WAIT).ignoring(StaleElementReferenceException.class)
                 .until(condition::apply);
+    }
+
+    /** Signs in on the sign-in page with {@code credential}; returns once a page or the sign-in error shows. */
+    static void signIn(String credential) {
+        if (!driver.getCurrentUrl().endsWith("/console/sign-in")) {
+            open("/console/sign-in");
+        }
+        WebElement field = waitFor(By.id("credential"));
+        field.clear();
+        field.sendKeys(credential);
+        driver.findElement(By.id("sign-in")).click();
+        waitUntil(d -> d.findElements(By.id("role")).size() > 0 || d.findElements(By.id("sign-in-error")).size() > 0);
     }
 
     static void resize(int width, int height) {

@@ -1,6 +1,7 @@
 package dev.switchboard.controlplane.console;
 
 import static dev.switchboard.controlplane.console.Browser.open;
+import static dev.switchboard.controlplane.console.Browser.signIn;
 import static dev.switchboard.controlplane.console.Browser.waitFor;
 import static dev.switchboard.controlplane.console.Browser.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -51,10 +52,7 @@ class ConsoleBrowserTest {
     @BeforeEach
     void signedOut() {
         Admin.reset();
-        driver = Browser.driver(base.toString());
-        Browser.resize(1280, 900);
-        driver.manage().deleteAllCookies();
-        Browser.consoleErrors(); // what earlier tests left
+        driver = Browser.signedOut(base.toString());
     }
 
     @AfterAll
@@ -263,16 +261,6 @@ class ConsoleBrowserTest {
         Browser.snapshot("overview-narrow");
     }
 
-    private void signIn(String credential) {
-        if (!driver.getCurrentUrl().endsWith("/console/sign-in")) {
-            open("/console/sign-in");
-        }
-        WebElement field = waitFor(By.id("credential"));
-        field.clear();
-        field.sendKeys(credential);
-        driver.findElement(By.id("sign-in")).click();
-        waitUntil(d -> d.findElements(By.id("role")).size() > 0 || d.findElements(By.id("sign-in-error")).size() > 0);
-    }
 
     private void assertCreated(String kind, String name) {
         WebElement change = waitFor(By.cssSelector("li[data-kind='" + kind + "'][data-name='" + name + "']"));

@@ -107,7 +107,7 @@ class ConsoleSecurityTest {
         String csrf = csrf(cookie);
         long head = Admin.head();
         for (String path : List.of("/console/config/apply", "/console/config/dry-run",
-                "/console/config/revisions/1/restore")) {
+                "/console/config/revisions/1/restore", "/console/approvals/00ff/decide")) {
             given().cookie(SessionCookies.NAME, cookie).header(ConsoleFilters.CSRF_HEADER, csrf)
                     .contentType(ContentType.URLENC).formParams(Map.of("yaml", "users: []", "base",
                             String.valueOf(head)))
@@ -131,7 +131,8 @@ class ConsoleSecurityTest {
     @Test
     void everyConsoleAnswerCarriesAContentSecurityPolicyWithoutInlineScript() {
         String cookie = cookie(signIn(ControlPlaneTestStack.adminToken));
-        for (String path : List.of("/console/sign-in", "/console/config", "/console/overview")) {
+        for (String path : List.of("/console/sign-in", "/console/config", "/console/overview", "/console/mcp",
+                "/console/requests", "/console/tool-calls", "/console/approvals")) {
             Response r = given().cookie(SessionCookies.NAME, cookie).get(path);
             r.then().statusCode(200);
             String csp = r.getHeader("Content-Security-Policy");

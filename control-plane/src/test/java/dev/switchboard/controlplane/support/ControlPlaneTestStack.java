@@ -32,6 +32,9 @@ public class ControlPlaneTestStack implements QuarkusTestResourceLifecycleManage
 
     public static final String ADMIN_ROLE = "switchboard-admin";
     public static final String AUDIENCE = "switchboard-admin-api";
+    /** The console's client at the fake identity provider (a confidential client with PKCE). */
+    public static final String CONSOLE_CLIENT_ID = "switchboard-console";
+    public static final String CONSOLE_CLIENT_SECRET = "console-client-secret-never-shown-41d7";
 
     public static String runId;
     public static String schema;
@@ -62,6 +65,9 @@ public class ControlPlaneTestStack implements QuarkusTestResourceLifecycleManage
     /** The planes' counts subjects and the spent-totals bucket of the run. */
     public static String limitsPrefix;
     public static String limitsBucket;
+    /** The MCP gateways' approvals bucket and decision subjects of the run. */
+    public static String approvalsBucket;
+    public static String approvalsPrefix;
     /** Deliveries after which a message ClickHouse refuses is terminated, in the tests. */
     public static final int MAX_DELIVERIES = 3;
 
@@ -76,12 +82,15 @@ public class ControlPlaneTestStack implements QuarkusTestResourceLifecycleManage
         viewerToken = "sb-viewer-test-" + HexFormat.of().formatHex(random(16));
         natsUrl = stack.natsUrl();
         idp = FakeIdentityProvider.start();
+        idp.registerClient(CONSOLE_CLIENT_ID, CONSOLE_CLIENT_SECRET, AUDIENCE);
         clickhouseUrl = stack.clickhouseUrl();
         clickhouseDatabase = "sb_test_" + runId;
         telemetryStream = "SB_TELEMETRY_TEST_" + runId;
         telemetryPrefix = "sbtest." + runId + ".telemetry.";
         limitsPrefix = "sbtest." + runId + ".limits.counts.";
         limitsBucket = "sb-limits-test-" + runId;
+        approvalsBucket = "sb-approvals-test-" + runId;
+        approvalsPrefix = "sbtest." + runId + ".approvals";
         try {
             java.net.URI ch = java.net.URI.create(clickhouseUrl);
             clickhouseProxy = new TcpProxy(ch.getHost(), ch.getPort());
@@ -116,6 +125,9 @@ public class ControlPlaneTestStack implements QuarkusTestResourceLifecycleManage
                 Map.entry("switchboard.master-key", masterKey),
                 Map.entry("switchboard.admin.token", adminToken),
                 Map.entry("switchboard.console.viewer-token", viewerToken),
+                Map.entry("switchboard.console.oidc.client-id", CONSOLE_CLIENT_ID),
+                Map.entry("switchboard.console.oidc.client-secret", CONSOLE_CLIENT_SECRET),
+                Map.entry("switchboard.console.oidc.label", "Fake IdP"),
                 Map.entry("switchboard.admin.jwt.issuer", idp.issuer()),
                 Map.entry("switchboard.admin.jwt.jwks-url", idp.jwksUrl()),
                 Map.entry("switchboard.admin.jwt.audiences", AUDIENCE),
@@ -131,6 +143,8 @@ public class ControlPlaneTestStack implements QuarkusTestResourceLifecycleManage
                 Map.entry("switchboard.limits.bucket", limitsBucket),
                 Map.entry("switchboard.limits.spend-interval", "1s"),
                 Map.entry("switchboard.limits.webhook.backoff", "100ms"),
+                Map.entry("switchboard.mcp.approval.bucket", approvalsBucket),
+                Map.entry("switchboard.mcp.approval.subject-prefix", approvalsPrefix),
                 Map.entry("quarkus.log.file.enabled", "true"),
                 Map.entry("quarkus.log.file.path", logFile.toString()),
                 Map.entry("quarkus.log.file.level", "ALL"),
@@ -166,6 +180,13 @@ public class ControlPlaneTestStack implements QuarkusTestResourceLifecycleManage
             nc.keyValueManagement().delete(limitsBucket);
         } catch (Exception e) {
             System.out.println("[ControlPlaneTestStack] could not delete bucket " + limitsBucket + ": " + e);
+        }
+        try (Connection nc = Nats.connect(natsUrl)) {
+            if (nc.keyValueManagement().getBucketNames().contains(approvalsBucket)) {
+                nc.keyValueManagement().delete(approvalsBucket);
+            }
+        } catch (Exception e) {
+            System.out.println("[ControlPlaneTestStack] could not delete bucket " + approvalsBucket + ": " + e);
         }
         try {
             ClickHouseHttp.run("DROP DATABASE IF EXISTS " + clickhouseDatabase);

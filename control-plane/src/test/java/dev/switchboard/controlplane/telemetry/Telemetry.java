@@ -59,7 +59,7 @@ public final class Telemetry {
         return r;
     }
 
-    static ObjectNode toolCall(String id, String subject, String server, String tool, String outcome, Instant at) {
+    public static ObjectNode toolCall(String id, String subject, String server, String tool, String outcome, Instant at) {
         ObjectNode r = JSON.createObjectNode();
         r.put("request_id", id);
         r.put("at", CH_TIME.format(at));

@@ -134,6 +134,9 @@ class TelemetryApiTest {
         assertEquals(List.of("r3", "r1"), ids(items(LOGS, "subject", WHO, "model", "acct/spare")));
         assertEquals(List.of("r3"), ids(items(LOGS, "subject", WHO, "status", "429")));
         assertEquals(List.of("r4", "r3"), ids(items(LOGS, "subject", WHO, "limit", "2")));
+        // the next page starts after the rows skipped
+        assertEquals(List.of("r2", "r1"), ids(items(LOGS, "subject", WHO, "limit", "2", "offset", "2")));
+        assertEquals(List.of("r0"), ids(items(LOGS, "subject", WHO, "limit", "2", "offset", "4")));
         // since inclusive, until exclusive, to the millisecond; offsets other than Z are understood
         assertEquals(List.of("r2", "r1"), ids(items(LOGS, "subject", WHO,
                 "since", "2026-03-01T10:01:00.250Z", "until", "2026-03-01T11:03:00.250+01:00")));

@@ -1,9 +1,8 @@
 package dev.switchboard.mcpgateway.approval;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.mcpgateway.jsonrpc.Json;
+import dev.switchboard.model.approval.ApprovalWire;
 import dev.switchboard.model.config.SubjectRef;
 import dev.switchboard.runtime.NatsOptions;
 import io.nats.client.Connection;
@@ -19,7 +18,6 @@ import io.nats.client.api.KeyValueOperation;
 import io.nats.client.api.StorageType;
 import java.io.IOException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -49,18 +47,15 @@ import java.util.logging.Logger;
  */
 public final class ClusterApprovals implements Approvals.Listener, AutoCloseable {
 
-    public static final String BUCKET_DEFAULT = "switchboard-approvals";
-    public static final String SUBJECT_PREFIX_DEFAULT = "switchboard.approvals";
+    public static final String BUCKET_DEFAULT = ApprovalWire.BUCKET_DEFAULT;
+    public static final String SUBJECT_PREFIX_DEFAULT = ApprovalWire.SUBJECT_PREFIX_DEFAULT;
     /** How long a decision waits for the holder's answer. */
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
 
     private static final Logger LOG = Logger.getLogger(ClusterApprovals.class.getName());
 
-    /** The answer of the holder (or of the bucket) to a decision taken elsewhere. */
-    public enum Result { APPLIED, SETTLED, UNKNOWN }
-
     /** What a decision taken on another replica came to: applied, or already settled (how), or nothing known. */
-    public record Reply(Result result, Decision decision) {
+    public record Reply(ApprovalWire.Result result, Decision decision) {
     }
 
     /** An approval of the cluster as the bucket has it: its holder, the call, and how it was settled (or null). */
@@ -81,9 +76,8 @@ public final class ClusterApprovals implements Approvals.Listener, AutoCloseable
         this.approvals = approvals;
         this.natsUrl = natsUrl;
         this.bucket = bucket;
-        this.subjectPrefix = subjectPrefix.endsWith(".") ? subjectPrefix.substring(0, subjectPrefix.length() - 1)
-                : subjectPrefix;
-        this.holder = token(replicaId);
+        this.subjectPrefix = subjectPrefix;
+        this.holder = ApprovalWire.holderToken(replicaId);
         this.worker = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "switchboard-approvals");
             t.setDaemon(true);
@@ -126,7 +120,7 @@ public final class ClusterApprovals implements Approvals.Listener, AutoCloseable
             Connection c = Nats.connect(NatsOptions.builder(natsUrl, "switchboard-mcp-approvals", Duration.ofSeconds(2),
                     listener).build());
             Dispatcher dispatcher = c.createDispatcher(this::onDecide);
-            dispatcher.subscribe(subjectPrefix + ".decide." + holder);
+            dispatcher.subscribe(ApprovalWire.decideSubject(subjectPrefix, holder));
             connection = c;
             kv = bucket(c);
             announceAll();
@@ -188,7 +182,7 @@ public final class ClusterApprovals implements Approvals.Listener, AutoCloseable
             return; // announced again on reconnect (pending ones; a settled one is answered by its holder's memory)
         }
         try {
-            bucketNow.put(p.id(), Json.write(entry(p, d)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            bucketNow.put(p.id(), ApprovalWire.encode(entry(p, d)));
         } catch (IOException | JetStreamApiException e) {
             LOG.fine(() -> "approvals: cannot announce " + p.id() + ": " + e.getMessage());
         }
@@ -225,7 +219,7 @@ public final class ClusterApprovals implements Approvals.Listener, AutoCloseable
             if (bucketNow == null || !connected()) {
                 throw new Unreachable();
             }
-            if (!validKey(id)) {
+            if (!ApprovalWire.validKey(id)) {
                 return Optional.empty();
             }
             try {
@@ -242,19 +236,17 @@ public final class ClusterApprovals implements Approvals.Listener, AutoCloseable
         if (c == null || !connected()) {
             return CompletableFuture.failedFuture(new Unreachable());
         }
-        ObjectNode body = Json.MAPPER.createObjectNode().put("id", entry.approval().id()).put("by", by)
-                .put("approve", approve).put("reason", reason);
-        return c.requestWithTimeout(subjectPrefix + ".decide." + entry.holder(), Json.write(body).getBytes(
-                        java.nio.charset.StandardCharsets.UTF_8), REQUEST_TIMEOUT)
+        byte[] body = ApprovalWire.encode(new ApprovalWire.DecideRequest(entry.approval().id(), by, approve, reason));
+        return c.requestWithTimeout(ApprovalWire.decideSubject(subjectPrefix, entry.holder()), body, REQUEST_TIMEOUT)
                 .handle((msg, error) -> {
                     if (error != null || msg == null || msg.getData() == null || msg.getData().length == 0) {
                         throw new Unreachable();
                     }
                     try {
-                        JsonNode answer = Json.read(msg.getData());
-                        Result result = Result.valueOf(answer.path("result").asText("UNKNOWN").toUpperCase());
-                        return new Reply(result, answer.has("decision") ? decision(answer.get("decision")) : null);
-                    } catch (IOException | IllegalArgumentException e) {
+                        ApprovalWire.DecideReply answer = ApprovalWire.decodeReply(msg.getData());
+                        return new Reply(answer.result(),
+                                answer.decision() == null ? null : decision(answer.decision()));
+                    } catch (IllegalArgumentException e) {
                         throw new Unreachable();
                     }
                 });
@@ -265,26 +257,23 @@ public final class ClusterApprovals implements Approvals.Listener, AutoCloseable
         if (msg.getReplyTo() == null) {
             return;
         }
-        ObjectNode answer = Json.MAPPER.createObjectNode();
+        ApprovalWire.DecideReply answer;
         try {
-            JsonNode req = Json.read(msg.getData());
-            String id = req.path("id").asText(null);
-            String reason = req.path("reason").isTextual() ? req.path("reason").asText() : null;
-            Optional<Decision> applied = approvals.decide(id, req.path("by").asText(null),
-                    req.path("approve").asBoolean(false), reason);
+            ApprovalWire.DecideRequest req = ApprovalWire.decodeRequest(msg.getData());
+            Optional<Decision> applied = approvals.decide(req.id(), req.by(), req.approve(), req.reason());
             if (applied.isPresent()) {
-                answer.put("result", "applied").set("decision", json(applied.get()));
+                answer = new ApprovalWire.DecideReply(ApprovalWire.Result.APPLIED, wire(applied.get()));
             } else {
-                Optional<Decision> before = approvals.settled(id);
-                answer.put("result", before.isPresent() ? "settled" : "unknown");
-                before.ifPresent(d -> answer.set("decision", json(d)));
+                Optional<Decision> before = approvals.settled(req.id());
+                answer = new ApprovalWire.DecideReply(before.isPresent() ? ApprovalWire.Result.SETTLED
+                        : ApprovalWire.Result.UNKNOWN, before.map(ClusterApprovals::wire).orElse(null));
             }
-        } catch (IOException e) {
-            answer.put("result", "unknown");
+        } catch (IllegalArgumentException e) {
+            answer = new ApprovalWire.DecideReply(ApprovalWire.Result.UNKNOWN, null);
         }
         Connection c = connection;
         if (c != null) {
-            c.publish(msg.getReplyTo(), Json.write(answer).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            c.publish(msg.getReplyTo(), ApprovalWire.encode(answer));
         }
     }
 
@@ -295,25 +284,11 @@ public final class ClusterApprovals implements Approvals.Listener, AutoCloseable
         }
     }
 
-    private ObjectNode entry(PendingApproval p, Decision d) {
-        ObjectNode o = Json.MAPPER.createObjectNode();
-        o.put("id", p.id());
-        o.put("holder", holder);
-        o.put("subject", p.call().subject().toString());
-        o.put("credential", p.call().credential());
-        o.put("endpoint", p.call().endpoint());
-        o.put("server", p.call().server());
-        o.put("tool", p.call().tool());
-        o.set("arguments", p.arguments());
-        ArrayNode approvers = o.putArray("approvers");
-        p.approvers().forEach(a -> approvers.add(a.toString()));
-        o.put("channel", p.channel().wire());
-        o.put("created_at", p.createdAt().toString());
-        o.put("expires_at", p.expiresAt().toString());
-        if (d != null) {
-            o.set("settled", json(d));
-        }
-        return o;
+    private ApprovalWire.Entry entry(PendingApproval p, Decision d) {
+        PendingApproval.Call call = p.call();
+        return new ApprovalWire.Entry(p.id(), holder, call.subject().toString(), call.credential(), call.endpoint(),
+                call.server(), call.tool(), p.arguments(), p.approvers().stream().map(SubjectRef::toString).toList(),
+                p.channel().wire(), p.createdAt(), p.expiresAt(), d == null ? null : wire(d));
     }
 
     private static Optional<Entry> read(KeyValueEntry e) {
@@ -321,22 +296,21 @@ public final class ClusterApprovals implements Approvals.Listener, AutoCloseable
             return Optional.empty();
         }
         try {
-            JsonNode o = Json.read(e.getValue());
-            List<SubjectRef> approvers = new ArrayList<>();
-            o.path("approvers").forEach(a -> approvers.add(SubjectRef.parse(a.asText())));
-            // no session id: it carries the caller's sealed upstream sessions and stays with the holder
-            PendingApproval p = new PendingApproval(o.path("id").asText(), new PendingApproval.Call(
-                    SubjectRef.parse(o.path("subject").asText()), o.path("credential").asText(null),
-                    o.path("endpoint").asText(null), o.path("server").asText(null), o.path("tool").asText(null), null),
-                    o.path("arguments"), approvers, "elicitation".equals(o.path("channel").asText())
-                    ? Channel.ELICITATION : Channel.API, Instant.parse(o.path("created_at").asText()),
-                    Instant.parse(o.path("expires_at").asText()));
-            return Optional.of(new Entry(o.path("holder").asText(), p,
-                    o.has("settled") ? decision(o.get("settled")) : null));
-        } catch (IOException | RuntimeException bad) {
+            ApprovalWire.Entry o = ApprovalWire.decodeEntry(e.getValue());
+            List<SubjectRef> approvers = o.approvers().stream().map(SubjectRef::parse).toList();
+            PendingApproval p = new PendingApproval(o.id(), new PendingApproval.Call(SubjectRef.parse(o.subject()),
+                    o.credential(), o.endpoint(), o.server(), o.tool(), null), o.arguments(), approvers,
+                    "elicitation".equals(o.channel()) ? Channel.ELICITATION : Channel.API, o.createdAt(),
+                    o.expiresAt());
+            return Optional.of(new Entry(o.holder(), p, o.settled() == null ? null : decision(o.settled())));
+        } catch (RuntimeException bad) {
             LOG.fine(() -> "approvals: unreadable entry " + e.getKey() + ": " + bad.getMessage());
             return Optional.empty();
         }
+    }
+
+    static ApprovalWire.Settled wire(Decision d) {
+        return new ApprovalWire.Settled(d.outcome().wire(), d.decidedBy(), d.at(), d.reason());
     }
 
     static ObjectNode json(Decision d) {
@@ -344,20 +318,9 @@ public final class ClusterApprovals implements Approvals.Listener, AutoCloseable
                 .put("decided_at", d.at().toString()).put("reason", d.reason());
     }
 
-    private static Decision decision(JsonNode o) {
-        Decision.Outcome outcome = Decision.Outcome.valueOf(o.path("decision").asText().toUpperCase());
-        return new Decision(outcome, o.path("decided_by").asText(null), Instant.parse(o.path("decided_at").asText()),
-                o.path("reason").asText(null));
-    }
-
-    /** Ids are hex (see {@link Approvals#open}); anything else is no key of the bucket. */
-    private static boolean validKey(String id) {
-        return id != null && !id.isEmpty() && id.length() <= 64 && id.chars().allMatch(ch -> Character.digit(ch, 16) >= 0);
-    }
-
-    /** A replica id as one subject token: letters, digits, '-' and '_' only. */
-    static String token(String replicaId) {
-        return replicaId.replaceAll("[^A-Za-z0-9_-]", "_");
+    private static Decision decision(ApprovalWire.Settled s) {
+        return new Decision(Decision.Outcome.valueOf(s.decision().toUpperCase(java.util.Locale.ROOT)), s.decidedBy(),
+                s.decidedAt(), s.reason());
     }
 
     @Override

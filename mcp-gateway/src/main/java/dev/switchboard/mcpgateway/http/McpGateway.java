@@ -22,9 +22,8 @@ import dev.switchboard.mcpgateway.session.SessionCodec;
 import dev.switchboard.mcpgateway.snapshot.McpState;
 import dev.switchboard.mcpgateway.telemetry.ToolCallSpans;
 import dev.switchboard.mcpgateway.upstream.UpstreamClient;
+import dev.switchboard.model.access.ManagedMcpConfig;
 import dev.switchboard.model.access.Principal;
-import dev.switchboard.model.config.McpServer;
-import dev.switchboard.model.config.VirtualMcpServer;
 import dev.switchboard.model.limits.LimitCounters;
 import dev.switchboard.runtime.auth.BearerAuthenticator;
 import dev.switchboard.runtime.telemetry.RowQueue;
@@ -37,7 +36,6 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -64,8 +62,6 @@ public final class McpGateway implements AutoCloseable {
     /** How long a call waits for approval unless {@code switchboard.mcp.approval.timeout} says otherwise. */
     public static final Duration DEFAULT_APPROVAL_TIMEOUT = Duration.ofMinutes(5);
     static final String METADATA_PATH = "/.well-known/oauth-protected-resource";
-    static final String DEFAULT_KEY_VARIABLE = "SWITCHBOARD_API_KEY";
-    private static final java.util.regex.Pattern ENV_NAME = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
 
     private final McpSettings settings;
     private final Supplier<McpState> states;
@@ -227,28 +223,10 @@ public final class McpGateway implements AutoCloseable {
                 return;
             }
             Principal p = ar.result();
-            Set<String> usable = state.access().usableServers(p.subject(), p.claimedTeams());
-            ObjectNode servers = Json.MAPPER.createObjectNode();
-            String keyVariable = keyVariable(rc, state);
-            for (McpServer s : state.snapshot().config().mcpServers()) {
-                if (usable.contains(s.name())) {
-                    entry(servers, s.name(), endpointUrl(rc, s.name()), keyVariable);
-                }
-            }
-            for (VirtualMcpServer v : state.snapshot().config().virtualMcpServers()) {
-                boolean any = state.virtual(v.name()).orElseThrow().names().all().values().stream()
-                        .anyMatch(t -> state.access().grant(p.subject(), p.claimedTeams(), t.server()).allows(t.tool()));
-                if (any) {
-                    entry(servers, v.name(), endpointUrl(rc, v.name()), keyVariable);
-                }
-            }
-            ObjectNode doc = servers;
+            ObjectNode doc = ManagedMcpConfig.servers(state.snapshot().config(), state.access(), p.subject(),
+                    p.claimedTeams(), baseUrl(rc), keyVariable(rc, state));
             if (settingsFile) {
-                doc = Json.MAPPER.createObjectNode();
-                ArrayNode allowed = doc.putArray("allowedMcpServers");
-                servers.fieldNames().forEachRemaining(name ->
-                        allowed.addObject().put("serverUrl", baseUrl(rc) + "/mcp/v1/" + name + "/*"));
-                doc.putArray("strictKnownMarketplaces");
+                doc = ManagedMcpConfig.settings(doc, baseUrl(rc));
             }
             rc.response().putHeader("content-type", "application/json").end(Json.buffer(doc));
         });
@@ -258,7 +236,8 @@ public final class McpGateway implements AutoCloseable {
      * The environment variable whose value Claude Code is to send as the API key, or null for URL-only entries (sign-in
      * with the identity provider). {@code ?auth=api-key} asks for the header, {@code ?auth=oauth} for URL-only; without
      * it, a gateway with an identity provider gets URL-only entries and one without gets the header, the one way that
-     * can connect there. {@code ?key_env=NAME} names the variable ({@value #DEFAULT_KEY_VARIABLE} by default); Claude
+     * can connect there. {@code ?key_env=NAME} names the variable
+     * ({@value ManagedMcpConfig#DEFAULT_KEY_VARIABLE} by default); Claude
      * Code expands {@code ${NAME}} in the file when it connects, so no key is written into it.
      */
     private String keyVariable(RoutingContext rc, McpState state) {
@@ -268,18 +247,8 @@ public final class McpGateway implements AutoCloseable {
             return null;
         }
         String name = rc.queryParams().get("key_env");
-        return name != null && ENV_NAME.matcher(name).matches() ? name : DEFAULT_KEY_VARIABLE;
-    }
-
-    private static void entry(ObjectNode servers, String name, String url, String keyVariable) {
-        ObjectNode entry = servers.putObject(name).put("type", "http").put("url", url);
-        if (keyVariable != null) {
-            entry.putObject("headers").put("Authorization", "Bearer ${" + keyVariable + "}");
-        }
-    }
-
-    private String endpointUrl(RoutingContext rc, String name) {
-        return baseUrl(rc) + "/mcp/v1/" + name + "/mcp";
+        return name != null && ManagedMcpConfig.ENV_NAME.matcher(name).matches() ? name
+                : ManagedMcpConfig.DEFAULT_KEY_VARIABLE;
     }
 
     /** Null when no identity provider is configured: there is no authorization server for a client to discover. */
