@@ -31,6 +31,7 @@ import dev.switchboard.model.config.VirtualModel;
 import dev.switchboard.model.guardrail.GuardrailSpec;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -48,10 +49,15 @@ public final class ConfigValidator {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final Pattern MODEL_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@/-]{0,255}");
+    private static final Pattern AWS_REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-[0-9]{1,2}");
     private static final Pattern KEY_HASH = Pattern.compile("sha256:[0-9a-f]{64}");
     private static final Pattern STATUS_PATTERN = Pattern.compile("[1-5](xx|[0-9]{2})");
     private static final Pattern METADATA_KEY = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,127}");
     /** RFC 9110 token characters. */
+    private static final Pattern TENANT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.-]{0,252}");
+    private static final Pattern AZURE_DEPLOYMENT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    private static final Pattern AZURE_V1_PATH = Pattern.compile(".*/openai/v1/?");
+    private static final Pattern VERTEX_PATH = Pattern.compile("/v1(beta1)?/projects/[^/]+/locations/[^/]+/?");
     private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
     private final SwitchboardConfig config;
@@ -98,14 +104,23 @@ public final class ConfigValidator {
                 accountNames.add(a.name());
             }
             if (a.type() == null) {
-                error(p + ".type", "is required (openai, openai-compatible, anthropic or databricks)");
+                error(p + ".type", "is required (openai, openai-compatible, anthropic, databricks, azure-openai, gemini, "
+                        + "vertex-ai or bedrock)");
+            } else if (a.type() == ProviderType.BEDROCK) {
+                region(p + ".region", a.region());
             } else if (a.effectiveBaseUrl() == null) {
                 error(p + ".base_url", "is required for type " + wire(a.type()));
             }
             if (a.baseUrl() != null) {
                 httpUrl(p + ".base_url", a.baseUrl());
             }
+            if (a.region() != null && a.type() != null && a.type() != ProviderType.BEDROCK) {
+                error(p + ".region", "applies only to type bedrock");
+            }
             providerAuth(p + ".auth", a.type(), a.auth());
+            if (a.baseUrl() == null || a.baseUrl().isBlank() || isHttpUrl(a.baseUrl())) {
+                providerSpecifics(p, a);
+            }
             timeouts(p + ".timeouts", a.timeouts());
             uniqueNames(p + ".models", a.models(), Model::id);
             for (int j = 0; j < a.models().size(); j++) {
@@ -132,30 +147,118 @@ public final class ConfigValidator {
 
     private void providerAuth(String p, ProviderType type, ProviderAuth auth) {
         if (auth.type() == null) {
-            error(p + ".type", "is required (none, api-key, databricks-pat or databricks-service-principal)");
+            error(p + ".type", "is required (none, api-key, databricks-pat, databricks-service-principal, "
+                    + "azure-entra-id, google-service-account, aws-access-key, aws-environment or aws-web-identity)");
             return;
         }
-        boolean databricksAuth = auth.type() == ProviderAuth.Type.DATABRICKS_PAT
-                || auth.type() == ProviderAuth.Type.DATABRICKS_SERVICE_PRINCIPAL;
-        if (type == ProviderType.DATABRICKS && !databricksAuth) {
-            error(p + ".type", "must be databricks-pat or databricks-service-principal for a databricks account");
-        } else if (type != null && type != ProviderType.DATABRICKS && databricksAuth) {
-            error(p + ".type", "databricks auth is only for a databricks account");
+        if (type != null && !authsOf(type).contains(auth.type())) {
+            List<String> allowed = authsOf(type).stream().map(t -> wire(t)).toList();
+            String last = allowed.get(allowed.size() - 1);
+            String choices = allowed.size() == 1 ? last
+                    : String.join(", ", allowed.subList(0, allowed.size() - 1)) + " or " + last;
+            error(p + ".type", "must be " + choices + " for type " + wire(type));
+        }
+        boolean staticAws = auth.type() == ProviderAuth.Type.AWS_ACCESS_KEY;
+        onlyFor(p + ".access_key_id", auth.accessKeyId(), staticAws, "aws-access-key");
+        onlyFor(p + ".secret_access_key", auth.secretAccessKey(), staticAws, "aws-access-key");
+        onlyFor(p + ".session_token", auth.sessionToken(), staticAws, "aws-access-key");
+        boolean webIdentity = auth.type() == ProviderAuth.Type.AWS_WEB_IDENTITY;
+        onlyFor(p + ".role_arn", auth.roleArn(), webIdentity, "aws-web-identity");
+        onlyFor(p + ".web_identity_token_file", auth.webIdentityTokenFile(), webIdentity, "aws-web-identity");
+        onlyFor(p + ".role_session_name", auth.roleSessionName(), webIdentity, "aws-web-identity");
+        if (webIdentity) {
+            notBlankIfGiven(p + ".role_arn", auth.roleArn());
+            notBlankIfGiven(p + ".web_identity_token_file", auth.webIdentityTokenFile());
+            notBlankIfGiven(p + ".role_session_name", auth.roleSessionName());
         }
         // a secret that the chosen type never sends would be stored and never used: refuse it rather than keep it
-        onlyFor(p + ".api_key", auth.apiKey(), auth.type() == ProviderAuth.Type.API_KEY, "api-key");
-        onlyFor(p + ".token", auth.token(), auth.type() == ProviderAuth.Type.DATABRICKS_PAT, "databricks-pat");
-        boolean principal = auth.type() == ProviderAuth.Type.DATABRICKS_SERVICE_PRINCIPAL;
-        onlyFor(p + ".client_id", auth.clientId(), principal, "databricks-service-principal");
-        onlyFor(p + ".client_secret", auth.clientSecret(), principal, "databricks-service-principal");
-        switch (auth.type()) {
+        ProviderAuth.Type t = auth.type();
+        boolean principal = t == ProviderAuth.Type.DATABRICKS_SERVICE_PRINCIPAL || t == ProviderAuth.Type.AZURE_ENTRA_ID;
+        onlyFor(p + ".api_key", auth.apiKey(), t == ProviderAuth.Type.API_KEY, "api-key");
+        onlyFor(p + ".token", auth.token(), t == ProviderAuth.Type.DATABRICKS_PAT, "databricks-pat");
+        onlyFor(p + ".client_id", auth.clientId(), principal, "databricks-service-principal and azure-entra-id");
+        onlyFor(p + ".client_secret", auth.clientSecret(), principal, "databricks-service-principal and azure-entra-id");
+        onlyFor(p + ".tenant_id", auth.tenantId(), t == ProviderAuth.Type.AZURE_ENTRA_ID, "azure-entra-id");
+        onlyFor(p + ".token_url", auth.tokenUrl(),
+                t == ProviderAuth.Type.AZURE_ENTRA_ID || t == ProviderAuth.Type.GOOGLE_SERVICE_ACCOUNT,
+                "azure-entra-id and google-service-account");
+        onlyFor(p + ".service_account_key", auth.serviceAccountKey(), t == ProviderAuth.Type.GOOGLE_SERVICE_ACCOUNT,
+                "google-service-account");
+        if (auth.tokenUrl() != null) {
+            httpUrl(p + ".token_url", auth.tokenUrl());
+        }
+        switch (t) {
             case API_KEY -> required(p + ".api_key", auth.apiKey());
             case DATABRICKS_PAT -> required(p + ".token", auth.token());
             case DATABRICKS_SERVICE_PRINCIPAL -> {
                 required(p + ".client_id", auth.clientId());
                 required(p + ".client_secret", auth.clientSecret());
             }
-            case NONE -> { }
+            case AZURE_ENTRA_ID -> {
+                required(p + ".client_id", auth.clientId());
+                required(p + ".client_secret", auth.clientSecret());
+                if (auth.tenantId() == null && auth.tokenUrl() == null) {
+                    error(p + ".tenant_id", "is required (or token_url)");
+                } else if (auth.tenantId() != null && !TENANT_ID.matcher(auth.tenantId()).matches()) {
+                    error(p + ".tenant_id", "must be a directory (tenant) id or domain, got '" + auth.tenantId() + "'");
+                }
+            }
+            case GOOGLE_SERVICE_ACCOUNT -> required(p + ".service_account_key", auth.serviceAccountKey());
+            case AWS_ACCESS_KEY -> {
+                required(p + ".access_key_id", auth.accessKeyId());
+                required(p + ".secret_access_key", auth.secretAccessKey());
+            }
+            case NONE, AWS_ENVIRONMENT, AWS_WEB_IDENTITY -> { }
+        }
+    }
+
+    /** An AWS region name as the endpoints and SigV4 take it: {@code us-east-1}, {@code eu-central-2}, {@code us-gov-west-1}. */
+    private void region(String p, String region) {
+        if (region == null || region.isBlank()) {
+            error(p, "is required for type bedrock (e.g. us-east-1)");
+        } else if (!AWS_REGION.matcher(region).matches()) {
+            error(p, "must be an AWS region such as us-east-1, got '" + region + "'");
+        }
+    }
+
+    /** The auth types each kind of account accepts. */
+    private static Set<ProviderAuth.Type> authsOf(ProviderType type) {
+        return switch (type) {
+            case OPENAI, OPENAI_COMPATIBLE, ANTHROPIC -> EnumSet.of(ProviderAuth.Type.NONE, ProviderAuth.Type.API_KEY);
+            case DATABRICKS -> EnumSet.of(ProviderAuth.Type.DATABRICKS_PAT, ProviderAuth.Type.DATABRICKS_SERVICE_PRINCIPAL);
+            case AZURE_OPENAI -> EnumSet.of(ProviderAuth.Type.API_KEY, ProviderAuth.Type.AZURE_ENTRA_ID);
+            case GEMINI -> EnumSet.of(ProviderAuth.Type.API_KEY);
+            case VERTEX_AI -> EnumSet.of(ProviderAuth.Type.GOOGLE_SERVICE_ACCOUNT);
+            case BEDROCK -> EnumSet.of(ProviderAuth.Type.AWS_ACCESS_KEY, ProviderAuth.Type.AWS_ENVIRONMENT,
+                    ProviderAuth.Type.AWS_WEB_IDENTITY);
+        };
+    }
+
+    /** Azure's {@code api_version}, its deployments, and Vertex AI's project-and-location URL. */
+    private void providerSpecifics(String p, ProviderAccount a) {
+        boolean azure = a.type() == ProviderType.AZURE_OPENAI;
+        if (a.apiVersion() != null && !azure) {
+            error(p + ".api_version", "applies only to type azure-openai");
+        }
+        for (int j = 0; j < a.models().size(); j++) {
+            if (a.models().get(j).deployment() != null && !azure) {
+                error(p + ".models[" + j + "].deployment", "applies only to type azure-openai");
+            } else if (a.models().get(j).deployment() != null
+                    && !AZURE_DEPLOYMENT.matcher(a.models().get(j).deployment()).matches()) {
+                error(p + ".models[" + j + "].deployment", "must contain only letters, digits and . _ -");
+            }
+        }
+        String path = a.baseUrl() == null || a.baseUrl().isBlank() ? "" : URI.create(a.baseUrl().trim()).getRawPath();
+        boolean v1 = AZURE_V1_PATH.matcher(path).matches();
+        if (azure && a.baseUrl() != null && !a.baseUrl().isBlank() && a.apiVersion() == null && !v1) {
+            error(p + ".api_version", "is required for Azure's deployment paths (or end base_url with /openai/v1)");
+        }
+        if (azure && a.apiVersion() != null && v1) {
+            error(p + ".api_version", "does not apply to Azure's /openai/v1 API; leave it out");
+        }
+        if (a.type() == ProviderType.VERTEX_AI && a.baseUrl() != null && !VERTEX_PATH.matcher(path).matches()) {
+            error(p + ".base_url", "must name the project and location: https://<location>-aiplatform.googleapis.com"
+                    + "/v1/projects/<project>/locations/<location>");
         }
     }
 
@@ -807,6 +910,15 @@ public final class ConfigValidator {
         }
     }
 
+    private static boolean isHttpUrl(String url) {
+        try {
+            URI uri = new URI(url.trim());
+            return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
     private void httpUrl(String p, String url) {
         try {
             URI uri = new URI(url);
@@ -819,6 +931,10 @@ public final class ConfigValidator {
     }
 
     private static String wire(ProviderType type) {
+        return type.name().toLowerCase().replace('_', '-');
+    }
+
+    private static String wire(ProviderAuth.Type type) {
         return type.name().toLowerCase().replace('_', '-');
     }
 

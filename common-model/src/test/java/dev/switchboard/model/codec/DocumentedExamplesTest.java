@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.model.config.Counting;
+import dev.switchboard.model.config.ProviderAuth;
+import dev.switchboard.model.config.ProviderType;
 import dev.switchboard.model.config.RoutingType;
 import dev.switchboard.model.config.SwitchboardConfig;
 import dev.switchboard.model.snapshot.ConfigSnapshot;
+import dev.switchboard.model.secret.Secret;
 import dev.switchboard.model.validation.ConfigValidator;
 import dev.switchboard.testsupport.DocExamples;
 import java.time.Instant;
@@ -49,10 +52,33 @@ class DocumentedExamplesTest {
     @Test
     void everyProviderExampleIsAValidConfig() {
         List<String> blocks = DocExamples.yamlBlocks("providers.md");
-        assertEquals(3, blocks.size());
+        assertEquals(6, blocks.size());
         for (String block : blocks) {
             ConfigCodec.loadYaml(block, 1, Instant.EPOCH);
         }
+        SwitchboardConfig azure = ConfigCodec.readYaml(blocks.get(3));
+        assertEquals(ProviderType.AZURE_OPENAI, azure.providerAccounts().get(0).type());
+        assertEquals("gpt-4o-prod", azure.providerAccounts().get(0).models().get(0).effectiveDeployment());
+        assertEquals("https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token",
+                azure.providerAccounts().get(1).auth().entraTokenUrl());
+        SwitchboardConfig google = ConfigCodec.readYaml(blocks.get(4));
+        assertEquals(List.of(ProviderType.GEMINI, ProviderType.VERTEX_AI),
+                google.providerAccounts().stream().map(a -> a.type()).toList());
+        assertEquals("https://generativelanguage.googleapis.com/v1beta",
+                google.providerAccounts().get(0).effectiveBaseUrl());
+    }
+
+    @Test
+    void theBedrockExampleHasEachCredentialSource() {
+        String block = DocExamples.yamlBlocks("providers.md").stream().filter(b -> b.contains("type: bedrock"))
+                .findFirst().orElseThrow();
+        var accounts = ConfigCodec.loadYaml(block, 1, Instant.EPOCH).config().providerAccounts();
+        assertEquals(List.of(ProviderAuth.Type.AWS_ACCESS_KEY, ProviderAuth.Type.AWS_WEB_IDENTITY,
+                ProviderAuth.Type.AWS_ENVIRONMENT), accounts.stream().map(a -> a.auth().type()).toList());
+        assertEquals("https://bedrock-runtime.us-east-1.amazonaws.com", accounts.get(0).effectiveBaseUrl());
+        assertEquals(Secret.fromEnv("AWS_SESSION_TOKEN"), accounts.get(0).auth().sessionToken());
+        assertEquals("eu-central-1", accounts.get(1).region());
+        assertTrue(accounts.get(2).effectiveBaseUrl().contains("vpce"), "base_url overrides the regional endpoint");
     }
 
     @Test

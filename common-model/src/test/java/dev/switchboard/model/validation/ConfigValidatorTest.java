@@ -216,13 +216,128 @@ class ConfigValidatorTest {
                 "provider_accounts[0].base_url: is required for type openai-compatible",
                 "provider_accounts[0].auth.api_key: is required",
                 "provider_accounts[1].base_url: must be an http or https URL, got 'ftp://x'",
-                "provider_accounts[1].auth.type: must be databricks-pat or databricks-service-principal for a databricks account",
-                "provider_accounts[2].auth.type: databricks auth is only for a databricks account",
+                "provider_accounts[1].auth.type: must be databricks-pat or databricks-service-principal for type databricks",
+                "provider_accounts[2].auth.type: must be none or api-key for type openai",
                 "provider_accounts[2].auth.client_secret: is required",
                 "provider_accounts[2].timeouts.connect_ms: must be > 0",
                 "provider_accounts[2].models[1]: duplicate name 'm' (also provider_accounts[2].models[0])",
                 "provider_accounts[2].models[0].price.input_per_million_usd: must be >= 0",
-                "provider_accounts[3].type: is required (openai, openai-compatible, anthropic or databricks)");
+                "provider_accounts[3].type: is required (openai, openai-compatible, anthropic, databricks, azure-openai, gemini, "
+                        + "vertex-ai or bedrock)");
+    }
+
+    @Test
+    void azureGeminiAndVertexAccountsAreChecked() {
+        assertErrors("""
+                provider_accounts:
+                  - name: azure-no-version
+                    type: azure-openai
+                    base_url: https://res.openai.azure.com
+                    auth: {type: api-key, api_key: k}
+                    models: [{id: gpt-4o, deployment: "bad deployment"}]
+                  - name: azure-v1-with-version
+                    type: azure-openai
+                    base_url: https://res.openai.azure.com/openai/v1
+                    api_version: 2024-10-21
+                    auth: {type: azure-entra-id, client_id: app, client_secret: s}
+                  - name: azure-no-url
+                    type: azure-openai
+                    api_version: 2024-10-21
+                    auth: {type: azure-entra-id, client_id: app, client_secret: s, tenant_id: "not/a/tenant",
+                           token_url: ftp://login}
+                  - name: gemini-wrong-auth
+                    type: gemini
+                    api_version: 2024-10-21
+                    auth: {type: google-service-account, service_account_key: k}
+                    models: [{id: gemini-2.5-flash, deployment: d}]
+                  - name: vertex-bad-url
+                    type: vertex-ai
+                    base_url: https://us-central1-aiplatform.googleapis.com/v1
+                    auth: {type: google-service-account}
+                  - name: vertex-wrong-auth
+                    type: vertex-ai
+                    base_url: https://us-central1-aiplatform.googleapis.com/v1/projects/p/locations/us-central1
+                    auth: {type: api-key, api_key: k, tenant_id: t}
+                """,
+                "provider_accounts[0].models[0].deployment: must contain only letters, digits and . _ -",
+                "provider_accounts[0].api_version: is required for Azure's deployment paths (or end base_url with "
+                        + "/openai/v1)",
+                "provider_accounts[1].auth.tenant_id: is required (or token_url)",
+                "provider_accounts[1].api_version: does not apply to Azure's /openai/v1 API; leave it out",
+                "provider_accounts[2].base_url: is required for type azure-openai",
+                "provider_accounts[2].auth.token_url: must be an http or https URL, got 'ftp://login'",
+                "provider_accounts[2].auth.tenant_id: must be a directory (tenant) id or domain, got 'not/a/tenant'",
+                "provider_accounts[3].auth.type: must be api-key for type gemini",
+                "provider_accounts[3].api_version: applies only to type azure-openai",
+                "provider_accounts[3].models[0].deployment: applies only to type azure-openai",
+                "provider_accounts[4].auth.service_account_key: is required",
+                "provider_accounts[4].base_url: must name the project and location: "
+                        + "https://<location>-aiplatform.googleapis.com/v1/projects/<project>/locations/<location>",
+                "provider_accounts[5].auth.type: must be google-service-account for type vertex-ai",
+                "provider_accounts[5].auth.tenant_id: applies only to auth type azure-entra-id");
+        assertErrors("""
+                provider_accounts:
+                  - name: azure
+                    type: azure-openai
+                    base_url: https://res.openai.azure.com
+                    api_version: 2024-10-21
+                    auth: {type: azure-entra-id, client_id: app, client_secret: {env: AZ_SECRET}, tenant_id: contoso.onmicrosoft.com}
+                    models: [{id: gpt-4o, deployment: gpt-4o-prod}]
+                  - name: azure-v1
+                    type: azure-openai
+                    base_url: https://res.openai.azure.com/openai/v1
+                    auth: {type: api-key, api_key: k}
+                  - name: gemini
+                    type: gemini
+                    auth: {type: api-key, api_key: k}
+                  - name: vertex
+                    type: vertex-ai
+                    base_url: https://us-central1-aiplatform.googleapis.com/v1/projects/p/locations/us-central1
+                    auth: {type: google-service-account, service_account_key: {env: GOOGLE_KEY}, token_url: "http://127.0.0.1:9/token"}
+                """);
+    }
+
+    @Test
+    void bedrockAccountsNeedARegionAndAwsCredentials() {
+        assertErrors("""
+                provider_accounts:
+                  - name: no-region
+                    type: bedrock
+                    auth: {type: aws-environment}
+                  - name: bad-region
+                    type: bedrock
+                    region: US East 1
+                    auth: {type: api-key, api_key: k}
+                  - name: half-keys
+                    type: bedrock
+                    region: us-east-1
+                    auth: {type: aws-access-key, access_key_id: {env: AWS_ACCESS_KEY_ID}, role_arn: "arn:aws:iam::1:role/r"}
+                  - name: oai
+                    type: openai
+                    region: us-east-1
+                    auth: {type: aws-web-identity, role_arn: " ", session_token: t}
+                """,
+                "provider_accounts[0].region: is required for type bedrock (e.g. us-east-1)",
+                "provider_accounts[1].region: must be an AWS region such as us-east-1, got 'US East 1'",
+                "provider_accounts[1].auth.type: must be aws-access-key, aws-environment or aws-web-identity for type bedrock",
+                "provider_accounts[2].auth.role_arn: applies only to auth type aws-web-identity",
+                "provider_accounts[2].auth.secret_access_key: is required",
+                "provider_accounts[3].region: applies only to type bedrock",
+                "provider_accounts[3].auth.type: must be none or api-key for type openai",
+                "provider_accounts[3].auth.session_token: applies only to auth type aws-access-key",
+                "provider_accounts[3].auth.role_arn: must not be blank; leave it out instead");
+    }
+
+    @Test
+    void bedrockWithWebIdentityAndAnInferenceProfileArnIsValid() {
+        assertErrors("""
+                provider_accounts:
+                  - name: bedrock
+                    type: bedrock
+                    region: us-gov-west-1
+                    auth: {type: aws-web-identity}
+                    models: [{id: "arn:aws:bedrock:us-gov-west-1:123456789012:inference-profile/us-gov.anthropic.claude-3-5-sonnet-20240620-v1:0"}]
+                """);
     }
 
     @Test
@@ -243,8 +358,10 @@ class ConfigValidatorTest {
                 """,
                 "provider_accounts[0].auth.api_key: applies only to auth type api-key",
                 "provider_accounts[1].auth.token: applies only to auth type databricks-pat",
-                "provider_accounts[1].auth.client_secret: applies only to auth type databricks-service-principal",
-                "provider_accounts[2].auth.client_id: applies only to auth type databricks-service-principal");
+                "provider_accounts[1].auth.client_secret: applies only to auth type databricks-service-principal and "
+                        + "azure-entra-id",
+                "provider_accounts[2].auth.client_id: applies only to auth type databricks-service-principal and "
+                        + "azure-entra-id");
         assertTrue(errorsOf("""
                 provider_accounts:
                   - {name: local, type: openai-compatible, base_url: "http://127.0.0.1:8000/v1",

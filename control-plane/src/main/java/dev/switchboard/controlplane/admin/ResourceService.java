@@ -286,7 +286,7 @@ public class ResourceService {
     }
 
     private static ProviderAccount withModels(ProviderAccount a, List<Model> models) {
-        return new ProviderAccount(a.name(), a.type(), a.baseUrl(), a.auth(), a.timeouts(), models);
+        return a.withModels(models);
     }
 
     private static void requireSameName(ObjectNode node, String field, String name) {

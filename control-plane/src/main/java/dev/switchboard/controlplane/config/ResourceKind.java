@@ -212,7 +212,7 @@ public final class ResourceKind<T> {
     }
 
     public static ProviderAccount withoutModels(ProviderAccount a) {
-        return new ProviderAccount(a.name(), a.type(), a.baseUrl(), a.auth(), a.timeouts(), List.of());
+        return a.withModels(List.of());
     }
 
     public static String modelName(String account, String modelId) {

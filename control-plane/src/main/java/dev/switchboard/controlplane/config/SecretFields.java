@@ -13,10 +13,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Visits every credential field of the config: a provider account's {@code auth.api_key}, {@code auth.token} and
- * {@code auth.client_secret}, an MCP server's {@code auth.token}, a webhook guardrail's {@code webhook.token} and an
- * identity provider's {@code sign_in.client_secret}. A
- * {@link Rule} decides what each becomes, knowing the secret stored at the same place before (matched by the
+ * Visits every credential field of the config: a provider account's {@code auth.api_key}, {@code auth.token},
+ * {@code auth.client_secret} and {@code auth.service_account_key}, an MCP server's {@code auth.token}, a webhook
+ * guardrail's {@code webhook.token} and an identity provider's {@code sign_in.client_secret}. A {@link Rule} decides what each becomes, knowing the secret stored at the same place before (matched by the
  * resource's name).
  */
 public final class SecretFields {
@@ -88,9 +87,15 @@ public final class SecretFields {
                 map(p + "api_key", auth.apiKey(), old == null ? null : old.apiKey(), rule),
                 map(p + "token", auth.token(), old == null ? null : old.token(), rule),
                 auth.clientId(),
-                map(p + "client_secret", auth.clientSecret(), old == null ? null : old.clientSecret(), rule));
-        return mapped.equals(auth) ? next
-                : new ProviderAccount(next.name(), next.type(), next.baseUrl(), mapped, next.timeouts(), next.models());
+                map(p + "client_secret", auth.clientSecret(), old == null ? null : old.clientSecret(), rule),
+                auth.tenantId(), auth.tokenUrl(),
+                map(p + "service_account_key", auth.serviceAccountKey(), old == null ? null : old.serviceAccountKey(),
+                        rule),
+                map(p + "access_key_id", auth.accessKeyId(), old == null ? null : old.accessKeyId(), rule),
+                map(p + "secret_access_key", auth.secretAccessKey(), old == null ? null : old.secretAccessKey(), rule),
+                map(p + "session_token", auth.sessionToken(), old == null ? null : old.sessionToken(), rule),
+                auth.roleArn(), auth.webIdentityTokenFile(), auth.roleSessionName());
+        return mapped.equals(auth) ? next : next.withAuth(mapped);
     }
 
     public static McpServer apply(McpServer next, McpServer previous, String prefix, Rule rule) {

@@ -8,6 +8,8 @@ public final class ConsolePaths {
     public static final String SIGN_OUT = ROOT + "/sign-out";
     public static final String OVERVIEW = ROOT + "/overview";
     public static final String CONFIG = ROOT + "/config";
+    public static final String RESOURCES = ROOT + "/resources";
+    public static final String ROUTE_PREVIEW = ROOT + "/route-preview";
     public static final String APPROVALS = ROOT + "/approvals";
     public static final String REQUESTS = ROOT + "/requests";
     public static final String TOOL_CALLS = ROOT + "/tool-calls";

@@ -246,6 +246,25 @@ public class ConfigStore {
                 .invoke(outage::succeeded);
     }
 
+    /**
+     * Up to {@code limit} rows whose name contains {@code text} (any case) and sorts after {@code after}, by name. The
+     * name index gives the order; the match is checked row by row along it, so a page costs the rows read until it is
+     * full: a few when matches are common, the whole table when they are rare.
+     */
+    public Uni<List<ResourceRow>> search(ResourceKind<?> kind, String text, String after, int limit) {
+        String pattern = "%" + text.toLowerCase(java.util.Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%")
+                .replace("_", "\\_") + "%";
+        return Panache.withSession(() -> Panache.getSession().chain(session -> session
+                .createSelectionQuery("from " + kind.entity() + " where name > :after and lower(name) like :pattern"
+                        + " escape '\\' order by name", kind.rowType())
+                .setParameter("after", after == null ? "" : after)
+                .setParameter("pattern", pattern)
+                .setMaxResults(limit)
+                .getResultList()
+                .map(list -> list.stream().map(r -> (ResourceRow) r).toList())))
+                .invoke(outage::succeeded);
+    }
+
     /** The models of one account, by name. */
     public Uni<List<Rows.ModelRow>> models(String account, String after, int limit) {
         return Panache.withSession(() -> Panache.getSession().chain(session -> session

@@ -32,7 +32,7 @@ import org.jboss.logging.Logger;
 public class Migrations {
 
     /** Every migration, oldest first. Add a file under src/main/resources/db/migration/ and its name here. */
-    static final List<String> FILES = List.of("V1__config_store.sql");
+    static final List<String> FILES = List.of("V1__config_store.sql", "V2__name_search.sql");
 
     private static final Logger LOG = Logger.getLogger(Migrations.class);
     private static final long LOCK_KEY = 0x5357_4254_4344_4231L; // arbitrary, fixed: "SWBTCDB1"

@@ -73,6 +73,64 @@ class SecretIntakeTest {
     }
 
     @Test
+    void entraAndServiceAccountSecretsAreSealedAndTheAccountKeepsItsOtherFields() {
+        SwitchboardConfig given = ConfigCodec.loadYaml("""
+                provider_accounts:
+                  - name: azure
+                    type: azure-openai
+                    base_url: https://res.openai.azure.com
+                    api_version: 2024-10-21
+                    auth: {type: azure-entra-id, tenant_id: contoso.onmicrosoft.com, client_id: app, client_secret: entra-s}
+                    models: [{id: gpt-4o, deployment: gpt-4o-prod}]
+                  - name: vertex
+                    type: vertex-ai
+                    base_url: https://europe-west4-aiplatform.googleapis.com/v1/projects/p/locations/europe-west4
+                    auth: {type: google-service-account, service_account_key: '{"type":"service_account"}'}
+                """, 1, Instant.EPOCH).config();
+        List<String> paths = new java.util.ArrayList<>();
+
+        SwitchboardConfig stored = SecretFields.apply(given, SwitchboardConfig.EMPTY, (path, secret, old) -> {
+            paths.add(path);
+            return new SecretIntake(sealer).apply(path, secret, old);
+        });
+
+        assertEquals(List.of("provider_accounts[0].auth.client_secret", "provider_accounts[1].auth.service_account_key"),
+                paths);
+        var azure = stored.providerAccounts().get(0);
+        assertEquals("entra-s", sealer.open(azure.auth().clientSecret().sealedValue()));
+        assertEquals("contoso.onmicrosoft.com", azure.auth().tenantId());
+        assertEquals("2024-10-21", azure.apiVersion());
+        assertEquals("gpt-4o-prod", azure.models().get(0).deployment());
+        assertEquals("{\"type\":\"service_account\"}",
+                sealer.open(stored.providerAccounts().get(1).auth().serviceAccountKey().sealedValue()));
+    }
+
+    @Test
+    void bedrocksAwsKeysAreSealedAtTheirPathsAndTheRegionKept() {
+        SwitchboardConfig given = ConfigCodec.loadYaml("""
+                provider_accounts:
+                  - name: bedrock
+                    type: bedrock
+                    region: eu-west-1
+                    auth: {type: aws-access-key, access_key_id: AKIAEXAMPLE, secret_access_key: aws-secret, session_token: aws-token}
+                """, 1, Instant.EPOCH).config();
+        List<String> paths = new java.util.ArrayList<>();
+
+        SwitchboardConfig stored = SecretFields.apply(given, SwitchboardConfig.EMPTY, (path, secret, old) -> {
+            paths.add(path);
+            return new SecretIntake(sealer).apply(path, secret, old);
+        });
+
+        assertEquals(List.of("provider_accounts[0].auth.access_key_id", "provider_accounts[0].auth.secret_access_key",
+                "provider_accounts[0].auth.session_token"), paths);
+        var account = stored.providerAccounts().get(0);
+        assertEquals("aws-secret", sealer.open(account.auth().secretAccessKey().sealedValue()));
+        assertEquals("aws-token", sealer.open(account.auth().sessionToken().sealedValue()));
+        assertEquals("AKIAEXAMPLE", sealer.open(account.auth().accessKeyId().sealedValue()));
+        assertEquals("eu-west-1", account.region());
+    }
+
+    @Test
     void aSealedValueFromAnotherKeyIsRefused() {
         byte[] other = new byte[32];
         other[0] = 1;

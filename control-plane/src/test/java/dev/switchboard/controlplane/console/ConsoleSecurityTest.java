@@ -107,7 +107,9 @@ class ConsoleSecurityTest {
         String csrf = csrf(cookie);
         long head = Admin.head();
         for (String path : List.of("/console/config/apply", "/console/config/dry-run",
-                "/console/config/revisions/1/restore", "/console/approvals/00ff/decide")) {
+                "/console/config/revisions/1/restore", "/console/approvals/00ff/decide", "/console/resources/users",
+                "/console/resources/users/alice/save", "/console/resources/users/alice/delete",
+                "/console/resources/models")) {
             given().cookie(SessionCookies.NAME, cookie).header(ConsoleFilters.CSRF_HEADER, csrf)
                     .contentType(ContentType.URLENC).formParams(Map.of("yaml", "users: []", "base",
                             String.valueOf(head)))
@@ -132,7 +134,9 @@ class ConsoleSecurityTest {
     void everyConsoleAnswerCarriesAContentSecurityPolicyWithoutInlineScript() {
         String cookie = cookie(signIn(ControlPlaneTestStack.adminToken));
         for (String path : List.of("/console/sign-in", "/console/config", "/console/overview", "/console/mcp",
-                "/console/requests", "/console/tool-calls", "/console/approvals")) {
+                "/console/requests", "/console/tool-calls", "/console/approvals", "/console/resources/provider-accounts",
+                "/console/resources/virtual-models/base-assistant", "/console/resources/api-keys/new",
+                "/console/route-preview?yaml=name%3A%20x")) {
             Response r = given().cookie(SessionCookies.NAME, cookie).get(path);
             r.then().statusCode(200);
             String csp = r.getHeader("Content-Security-Policy");

@@ -3,7 +3,7 @@ package dev.switchboard.controlplane.sync;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.controlplane.support.Admin;
-import dev.switchboard.model.config.ApiKey;
+import dev.switchboard.controlplane.support.ScaleConfig;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
@@ -25,28 +25,10 @@ class AdminScaleTest {
 
     @Test
     void importAndChangeA100kKeyConfig() throws Exception {
-        StringBuilder json = new StringBuilder("{\"provider_accounts\":[");
-        for (int a = 0; a < 100; a++) {
-            json.append(a == 0 ? "" : ",").append("{\"name\":\"acct-").append(a)
-                    .append("\",\"type\":\"openai-compatible\",\"base_url\":\"http://127.0.0.1:9/v1\",\"models\":[");
-            for (int m = 0; m < 100; m++) {
-                json.append(m == 0 ? "" : ",").append("{\"id\":\"model-").append(m).append("\"}");
-            }
-            json.append("]}");
-        }
-        json.append("],\"service_accounts\":[");
-        for (int s = 0; s < 1000; s++) {
-            json.append(s == 0 ? "" : ",").append("{\"name\":\"sa-").append(s).append("\"}");
-        }
-        json.append("],\"api_keys\":[");
-        for (int k = 0; k < 100_000; k++) {
-            json.append(k == 0 ? "" : ",").append("{\"name\":\"key-").append(k).append("\",\"subject\":\"service_account:sa-")
-                    .append(k % 1000).append("\",\"key_hash\":\"").append(ApiKey.hashOf("sk-sb-scale-" + k)).append("\"}");
-        }
-        json.append("]}");
+        String json = ScaleConfig.json();
 
         long t0 = System.nanoTime();
-        Response imported = Admin.admin().contentType("application/json").body(json.toString())
+        Response imported = Admin.admin().contentType("application/json").body(json)
                 .put("/admin/v1/config");
         long t1 = System.nanoTime();
         imported.then().log().ifValidationFails().statusCode(200);

@@ -105,7 +105,8 @@ public final class Forwarder {
                 vertx.cancelTimer(timer);
                 if (sent.succeeded()) {
                     sent.result().pause();
-                    result.complete(new UpstreamResponse(req, sent.result(), System.nanoTime(), t.idleMs()));
+                    result.complete(new UpstreamResponse(req, sent.result(), System.nanoTime(), t.idleMs(),
+                            call.translator().headStatus(sent.result().statusCode(), sent.result().headers())));
                 } else if (sent.cause() instanceof ClientGoneException || out.closed()) {
                     result.fail(new ClientGoneException());
                 } else if (timedOut[0] || isTimeout(sent.cause())) {
@@ -136,9 +137,9 @@ public final class Forwarder {
                                  ResponseTranslator translator, OutputGuard guard, AnswerText answer) {
         HttpClientResponse res = r.response();
         boolean passthrough = translator == ResponseTranslator.PASSTHROUGH;
-        boolean ok = res.statusCode() >= 200 && res.statusCode() < 300;
+        boolean ok = r.status() >= 200 && r.status() < 300;
         boolean sseIn = isEventStream(res.getHeader(HttpHeaderNames.CONTENT_TYPE));
-        out.setStatusCode(res.statusCode());
+        out.setStatusCode(r.status());
         for (Map.Entry<String, String> h : res.headers()) {
             String name = h.getKey().toLowerCase();
             if (!HOP_BY_HOP.contains(name) && (passthrough || !BODY_HEADERS.contains(name))) {
@@ -175,15 +176,17 @@ public final class Forwarder {
                     answerBrokenBody(out, targetName, body.cause(), result);
                     return;
                 }
-                Buffer translated = translator.body(res.statusCode(), body.result());
+                int status = translator.status(r.status(), body.result());
+                boolean answered = status >= 200 && status < 300;
+                Buffer translated = translator.body(status, body.result());
                 long now = System.nanoTime();
-                out.putHeader(HttpHeaderNames.CONTENT_TYPE, "application/json").end(translated);
+                out.setStatusCode(status).putHeader(HttpHeaderNames.CONTENT_TYPE, "application/json").end(translated);
                 byte[] bytes = translated.getBytes();
-                if (answer != null && ok) {
+                if (answer != null && answered) {
                     answer.onBody(bytes, 0, bytes.length);
                 }
-                result.complete(new Outcome(res.statusCode(), null, now, System.nanoTime(), bytes.length,
-                        ok ? Usage.ofJson(bytes, 0, bytes.length) : Usage.UNKNOWN));
+                result.complete(new Outcome(status, null, now, System.nanoTime(), bytes.length,
+                        answered ? Usage.ofJson(bytes, 0, bytes.length) : Usage.UNKNOWN));
             });
         }
         return result.future();
@@ -255,7 +258,15 @@ public final class Forwarder {
                 answerBrokenBody(out, targetName, body.cause(), result);
                 return;
             }
-            Buffer translated = translator.body(res.statusCode(), body.result());
+            int refusal = translator.status(r.status(), body.result());
+            Buffer translated = translator.body(refusal, body.result());
+            if (refusal != r.status()) {
+                // the translator found a refusal in the answer: an error, with no text to check
+                out.setStatusCode(refusal).putHeader(HttpHeaderNames.CONTENT_TYPE, "application/json").end(translated);
+                result.complete(new Outcome(refusal, null, System.nanoTime(), System.nanoTime(), translated.length(),
+                        Usage.UNKNOWN));
+                return;
+            }
             byte[] answered = translated.getBytes();
             Usage usage = Usage.ofJson(answered, 0, answered.length);
             guard.body(translated).onComplete(checked -> {
@@ -268,7 +279,7 @@ public final class Forwarder {
                 }
                 boolean blocked = checked.failed() || checked.result().blocked();
                 Buffer send = checked.failed() ? guard.errorBody(GatewayError.internal()) : checked.result().body();
-                int status = checked.failed() ? 500 : blocked ? 400 : res.statusCode();
+                int status = checked.failed() ? 500 : blocked ? 400 : r.status();
                 long now = System.nanoTime();
                 out.setStatusCode(status).putHeader(HttpHeaderNames.CONTENT_TYPE, "application/json").end(send);
                 if (answer != null && !blocked) {
@@ -350,7 +361,7 @@ public final class Forwarder {
                 } else if (ended) {
                     done = true;
                     out.end();
-                    complete(res.statusCode(), null);
+                    complete(r.status(), null);
                 }
             }
 
@@ -377,7 +388,7 @@ public final class Forwarder {
                     idle.stop();
                     out.end(send);
                     r.request().reset(0, new ClientGoneException());
-                    complete(res.statusCode(), GatewayError.GUARDRAIL_VIOLATION);
+                    complete(r.status(), GatewayError.GUARDRAIL_VIOLATION);
                     return;
                 }
                 if (send.length() > 0) {
@@ -504,7 +515,7 @@ public final class Forwarder {
             if (answer != null && !sse) {
                 answer.onBody(tap.kept(), 0, tap.keptLength());
             }
-            result.tryComplete(new Outcome(res.statusCode(), null, tap.firstByteNanos, System.nanoTime(), tap.bytes, usage));
+            result.tryComplete(new Outcome(r.status(), null, tap.firstByteNanos, System.nanoTime(), tap.bytes, usage));
         });
         res.exceptionHandler(err -> {
             boolean idleTimeout = idle.stop();
@@ -540,8 +551,10 @@ public final class Forwarder {
         }
     }
 
+    /** Server-sent events, or AWS's binary event stream (Bedrock's ConverseStream), which its adapter translates. */
     private static boolean isEventStream(String contentType) {
-        return contentType != null && contentType.regionMatches(true, 0, "text/event-stream", 0, 17);
+        return contentType != null && (contentType.regionMatches(true, 0, "text/event-stream", 0, 17)
+                || contentType.regionMatches(true, 0, "application/vnd.amazon.eventstream", 0, 34));
     }
 
     private static boolean isTimeout(Throwable cause) {

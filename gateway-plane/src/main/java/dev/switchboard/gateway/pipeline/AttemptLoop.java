@@ -25,6 +25,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Locale;
+import org.jboss.logging.Logger;
 
 /**
  * Steps 4 to 6 for one request: adapt, forward, and answer, trying the targets in order. Each target gets its retries
@@ -33,6 +34,8 @@ import java.util.Locale;
  * chosen, so streams too are retried only before their first byte. The request's deadline bounds it all.
  */
 final class AttemptLoop {
+
+    private static final Logger LOG = Logger.getLogger(AttemptLoop.class);
 
     private final Vertx vertx;
     private final ProviderAdapters adapters;
@@ -96,6 +99,9 @@ final class AttemptLoop {
                     recorder.failed(x, target.target(), GatewayError.invalidRequest(e.getMessage(), null));
                     GatewayResponses.fail(rc, e);
                 } else {
+                    // the token clients' messages name the step that failed (an HTTP status), never a secret
+                    LOG.warnf("credentials of provider account '%s' could not be obtained: %s",
+                            model.account().name(), prepared.cause().getMessage());
                     noAnswer(rc, x, index, target, GatewayError.upstreamFailed(target.target(),
                             "its credentials could not be obtained"), attemptStart, hasNext);
                 }

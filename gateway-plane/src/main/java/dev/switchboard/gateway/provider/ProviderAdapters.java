@@ -1,8 +1,13 @@
 package dev.switchboard.gateway.provider;
 
 import dev.switchboard.gateway.provider.anthropic.AnthropicAdapter;
+import dev.switchboard.gateway.provider.azure.AzureOpenAiAdapter;
+import dev.switchboard.gateway.provider.azure.EntraTokens;
+import dev.switchboard.gateway.provider.bedrock.BedrockAdapter;
 import dev.switchboard.gateway.provider.databricks.DatabricksAdapter;
 import dev.switchboard.gateway.provider.databricks.DatabricksTokens;
+import dev.switchboard.gateway.provider.google.GeminiAdapter;
+import dev.switchboard.gateway.provider.google.GoogleTokens;
 import dev.switchboard.gateway.provider.openai.OpenAiAdapter;
 import dev.switchboard.model.config.ProviderType;
 import io.vertx.core.http.HttpClient;
@@ -22,6 +27,11 @@ public final class ProviderAdapters {
         byType.put(ProviderType.OPENAI_COMPATIBLE, openAi);
         byType.put(ProviderType.ANTHROPIC, new AnthropicAdapter(anthropicDefaultMaxTokens, clock));
         byType.put(ProviderType.DATABRICKS, new DatabricksAdapter(new DatabricksTokens(http, clock)));
+        byType.put(ProviderType.AZURE_OPENAI, new AzureOpenAiAdapter(new EntraTokens(http, clock)));
+        GeminiAdapter gemini = new GeminiAdapter(new GoogleTokens(clock), clock);
+        byType.put(ProviderType.GEMINI, gemini);
+        byType.put(ProviderType.VERTEX_AI, gemini);
+        byType.put(ProviderType.BEDROCK, new BedrockAdapter(clock));
     }
 
     public ProviderAdapter forType(ProviderType type) {

@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.provider;
 
+import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 
 /**
@@ -20,7 +21,24 @@ public interface ResponseTranslator {
         }
     };
 
-    /** A whole (non-streamed) answer, success or error, translated. */
+    /**
+     * The status the gateway acts on (retries, fallback) and answers with, read from the answer's head when it arrives:
+     * the HTTP status itself, unless the provider says more in a header than in its status (Bedrock's
+     * {@code x-amzn-ErrorType}).
+     */
+    default int headStatus(int upstreamStatus, MultiMap headers) {
+        return upstreamStatus;
+    }
+
+    /**
+     * The status the caller gets for a whole answer of {@code status}: a translator may turn a 2xx that is a refusal
+     * (a content filter, a safety block) into an error. {@link #body} is then called with the status returned here.
+     */
+    default int status(int status, Buffer body) {
+        return status;
+    }
+
+    /** A whole (non-streamed) answer, success or error, translated; {@code status} is the one {@link #status} gave. */
     Buffer body(int status, Buffer body);
 
     /** A fresh translator for one streamed answer. */

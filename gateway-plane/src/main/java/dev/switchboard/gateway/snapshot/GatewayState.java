@@ -72,16 +72,22 @@ public final class GatewayState implements PlaneState {
         for (ProviderAccount account : snapshot.config().providerAccounts()) {
             String credential = null;
             String error = null;
+            Upstream.AwsKeys awsKeys = null;
             Secret secret = credentialOf(account.auth());
-            if (secret != null) {
-                try {
+            try {
+                if (secret != null) {
                     credential = secrets.reveal(secret);
-                } catch (RuntimeException e) {
-                    error = e.getMessage();
-                    warnings.add("provider account '" + account.name() + "': credential unavailable: " + error);
                 }
+                if (account.auth().type() == ProviderAuth.Type.AWS_ACCESS_KEY) {
+                    ProviderAuth auth = account.auth();
+                    awsKeys = new Upstream.AwsKeys(secrets.reveal(auth.accessKeyId()), credential,
+                            auth.sessionToken() == null ? null : secrets.reveal(auth.sessionToken()));
+                }
+            } catch (RuntimeException e) {
+                error = e.getMessage();
+                warnings.add("provider account '" + account.name() + "': credential unavailable: " + error);
             }
-            upstreams.put(account.name(), Upstream.of(account, credential, error));
+            upstreams.put(account.name(), Upstream.of(account, credential, error, error == null ? awsKeys : null));
         }
         return new GatewayState(snapshot, Map.copyOf(upstreams), List.copyOf(warnings),
                 compile(snapshot, secrets));
@@ -115,9 +121,13 @@ public final class GatewayState implements PlaneState {
         return switch (auth.type()) {
             case API_KEY -> auth.apiKey();
             case DATABRICKS_PAT -> auth.token();
-            // the service-principal flow exchanges the secret for a token; its adapter owns that
-            case DATABRICKS_SERVICE_PRINCIPAL -> auth.clientSecret();
-            case NONE -> null;
+            // the OAuth flows exchange the secret (or the service-account key) for a token; their adapters own that
+            case DATABRICKS_SERVICE_PRINCIPAL, AZURE_ENTRA_ID -> auth.clientSecret();
+            case GOOGLE_SERVICE_ACCOUNT -> auth.serviceAccountKey();
+            // the secret key signs; the key id and session token go with it in Upstream.AwsKeys
+            case AWS_ACCESS_KEY -> auth.secretAccessKey();
+            // the AWS SDK's credential providers read these themselves
+            case NONE, AWS_ENVIRONMENT, AWS_WEB_IDENTITY -> null;
         };
     }
 

@@ -227,8 +227,8 @@ public final class RequestSpans {
     }
 
     /**
-     * {@code gen_ai.provider.name} of an account type: the conventions' names for OpenAI and Anthropic, the config's
-     * own words for the others (an OpenAI-compatible server is not OpenAI).
+     * {@code gen_ai.provider.name} of an account type: the conventions' names for OpenAI, Anthropic, Azure OpenAI,
+     * Gemini, Vertex AI and Bedrock, the config's own words for the others (an OpenAI-compatible server is not OpenAI).
      */
     public static String provider(ProviderType type) {
         if (type == null) {
@@ -239,6 +239,10 @@ public final class RequestSpans {
             case ANTHROPIC -> "anthropic";
             case OPENAI_COMPATIBLE -> "openai-compatible";
             case DATABRICKS -> "databricks";
+            case AZURE_OPENAI -> "azure.ai.openai";
+            case GEMINI -> "gcp.gemini";
+            case VERTEX_AI -> "gcp.vertex_ai";
+            case BEDROCK -> "aws.bedrock";
         };
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.gateway.http.GatewayError;
+import dev.switchboard.gateway.provider.ChatTurns;
 import java.io.IOException;
 
 /**
@@ -37,9 +38,9 @@ final class AnthropicRequests {
             String param = "messages[" + i + "]";
             switch (role) {
                 case "system", "developer" -> appendText(system, m.get("content"), param);
-                case "user" -> append(messages, "user", contentBlocks(m.get("content"), param));
-                case "assistant" -> append(messages, "assistant", assistantBlocks(m, param));
-                case "tool" -> append(messages, "user", toolResult(m, param));
+                case "user" -> ChatTurns.appendMerged(messages, "user", "content", contentBlocks(m.get("content"), param));
+                case "assistant" -> ChatTurns.appendMerged(messages, "assistant", "content", assistantBlocks(m, param));
+                case "tool" -> ChatTurns.appendMerged(messages, "user", "content", toolResult(m, param));
                 default -> throw GatewayError.invalidRequest("Invalid value for 'role': '" + role + "'.", param + ".role");
             }
         }
@@ -110,18 +111,6 @@ final class AnthropicRequests {
         }
     }
 
-    /** Adds blocks to the last message when it has the same role, else starts a new message. */
-    private static void append(ArrayNode messages, String role, ArrayNode blocks) {
-        JsonNode last = messages.isEmpty() ? null : messages.get(messages.size() - 1);
-        if (last != null && role.equals(last.get("role").asText())) {
-            ((ArrayNode) last.get("content")).addAll(blocks);
-        } else {
-            ObjectNode m = messages.addObject();
-            m.put("role", role);
-            m.set("content", blocks);
-        }
-    }
-
     private static void appendText(ArrayNode system, JsonNode content, String param) {
         for (JsonNode block : contentBlocks(content, param)) {
             if (!"text".equals(block.path("type").asText())) {
@@ -168,13 +157,8 @@ final class AnthropicRequests {
         ObjectNode block = JSON.createObjectNode().put("type", "image");
         ObjectNode source = block.putObject("source");
         if (url.startsWith("data:")) {
-            int semi = url.indexOf(';');
-            int comma = url.indexOf(',');
-            if (semi < 0 || comma < semi || !url.substring(semi, comma).equals(";base64")) {
-                throw GatewayError.invalidRequest("Image data URLs must be base64: data:<media-type>;base64,<data>.",
-                        param + ".image_url.url");
-            }
-            source.put("type", "base64").put("media_type", url.substring(5, semi)).put("data", url.substring(comma + 1));
+            ChatTurns.DataUrl data = ChatTurns.DataUrl.parse(url, param + ".image_url.url");
+            source.put("type", "base64").put("media_type", data.mediaType()).put("data", data.base64());
         } else {
             source.put("type", "url").put("url", url);
         }

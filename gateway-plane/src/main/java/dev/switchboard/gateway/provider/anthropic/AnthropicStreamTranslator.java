@@ -4,6 +4,7 @@ import static dev.switchboard.gateway.provider.anthropic.AnthropicRequests.JSON;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.gateway.provider.ChatChunks;
 import dev.switchboard.gateway.provider.ResponseTranslator;
 import dev.switchboard.runtime.sse.SseParser;
 import io.vertx.core.buffer.Buffer;
@@ -19,18 +20,16 @@ import java.util.Map;
  */
 final class AnthropicStreamTranslator implements ResponseTranslator.StreamTranslator {
 
-    private final long created;
+    private final ChatChunks chunks;
     private final SseParser parser = SseParser.dataEvents(this::onEvent);
     private final Map<Integer, Integer> toolIndexByBlock = new HashMap<>();
     private Buffer out;
-    private String id = "";
-    private String model = "";
     private long inputTokens;
     private long outputTokens;
     private boolean done;
 
     AnthropicStreamTranslator(long createdEpochSeconds) {
-        this.created = createdEpochSeconds;
+        this.chunks = new ChatChunks(createdEpochSeconds);
     }
 
     @Override
@@ -65,12 +64,11 @@ final class AnthropicStreamTranslator implements ResponseTranslator.StreamTransl
         switch (type) {
             case "message_start" -> {
                 JsonNode message = e.path("message");
-                id = message.path("id").asText();
-                model = message.path("model").asText();
+                chunks.identify(message.path("id").asText(), message.path("model").asText());
                 inputTokens = AnthropicResponses.inputTokens(message.path("usage"));
                 outputTokens = message.path("usage").path("output_tokens").asLong(0);
                 ObjectNode delta = JSON.createObjectNode().put("role", "assistant").put("content", "");
-                emitChunk(delta, null);
+                chunks.chunk(out, delta, null);
             }
             case "content_block_start" -> {
                 JsonNode block = e.path("content_block");
@@ -82,21 +80,21 @@ final class AnthropicStreamTranslator implements ResponseTranslator.StreamTransl
                     call.put("id", block.path("id").asText());
                     call.put("type", "function");
                     call.putObject("function").put("name", block.path("name").asText()).put("arguments", "");
-                    emitChunk(toolCallDelta(call), null);
+                    chunks.chunk(out, ChatChunks.toolCallDelta(call), null);
                 } else if ("text".equals(block.path("type").asText()) && !block.path("text").asText().isEmpty()) {
-                    emitChunk(JSON.createObjectNode().put("content", block.path("text").asText()), null);
+                    chunks.chunk(out, JSON.createObjectNode().put("content", block.path("text").asText()), null);
                 }
             }
             case "content_block_delta" -> {
                 JsonNode delta = e.path("delta");
                 switch (delta.path("type").asText()) {
-                    case "text_delta" -> emitChunk(JSON.createObjectNode().put("content", delta.path("text").asText()), null);
+                    case "text_delta" -> chunks.chunk(out, JSON.createObjectNode().put("content", delta.path("text").asText()), null);
                     case "input_json_delta" -> {
                         Integer toolIndex = toolIndexByBlock.get(e.path("index").asInt());
                         if (toolIndex != null) {
                             ObjectNode call = JSON.createObjectNode().put("index", toolIndex);
                             call.putObject("function").put("arguments", delta.path("partial_json").asText());
-                            emitChunk(toolCallDelta(call), null);
+                            chunks.chunk(out, ChatChunks.toolCallDelta(call), null);
                         }
                     }
                     default -> { }
@@ -112,15 +110,12 @@ final class AnthropicStreamTranslator implements ResponseTranslator.StreamTransl
                 }
                 String finish = AnthropicResponses.finishReason(e.path("delta").path("stop_reason").asText(null));
                 if (finish != null) {
-                    emitChunk(JSON.createObjectNode(), finish);
+                    chunks.chunk(out, JSON.createObjectNode(), finish);
                 }
             }
             case "message_stop" -> {
-                ObjectNode chunk = chunkShell();
-                chunk.putArray("choices");
-                chunk.set("usage", AnthropicResponses.usage(inputTokens, outputTokens));
-                write(chunk.toString());
-                out.appendString("data: [DONE]\n\n");
+                chunks.usage(out, AnthropicResponses.usage(inputTokens, outputTokens));
+                ChatChunks.done(out);
                 done = true;
             }
             case "error" -> {
@@ -132,44 +127,11 @@ final class AnthropicStreamTranslator implements ResponseTranslator.StreamTransl
         }
     }
 
-    private ObjectNode toolCallDelta(ObjectNode call) {
-        ObjectNode delta = JSON.createObjectNode();
-        delta.putArray("tool_calls").add(call);
-        return delta;
-    }
-
-    private ObjectNode chunkShell() {
-        ObjectNode chunk = JSON.createObjectNode();
-        chunk.put("id", id);
-        chunk.put("object", "chat.completion.chunk");
-        chunk.put("created", created);
-        chunk.put("model", model);
-        return chunk;
-    }
-
-    private void emitChunk(ObjectNode delta, String finishReason) {
-        ObjectNode chunk = chunkShell();
-        ObjectNode choice = chunk.putArray("choices").addObject();
-        choice.put("index", 0);
-        choice.set("delta", delta);
-        choice.putNull("logprobs");
-        if (finishReason == null) {
-            choice.putNull("finish_reason");
-        } else {
-            choice.put("finish_reason", finishReason);
-        }
-        write(chunk.toString());
-    }
-
     private void emitError(String type, String message) {
         ObjectNode err = JSON.createObjectNode();
         err.putObject("error").put("message", message).put("type", type).putNull("param").put("code", type);
-        write(err.toString());
-        out.appendString("data: [DONE]\n\n");
+        ChatChunks.data(out, err.toString());
+        ChatChunks.done(out);
         done = true;
-    }
-
-    private void write(String json) {
-        out.appendString("data: ").appendString(json).appendString("\n\n");
     }
 }

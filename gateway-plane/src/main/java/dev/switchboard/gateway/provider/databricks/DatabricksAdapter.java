@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.gateway.http.Endpoint;
 import dev.switchboard.gateway.http.GatewayError;
 import dev.switchboard.gateway.pipeline.LlmRequest;
+import dev.switchboard.gateway.provider.OpenAiErrors;
 import dev.switchboard.gateway.provider.ProviderAdapter;
 import dev.switchboard.gateway.provider.ResponseTranslator;
 import dev.switchboard.gateway.provider.Upstream;
@@ -148,18 +149,6 @@ public final class DatabricksAdapter implements ProviderAdapter {
         } catch (IOException e) {
             // not JSON: keep the generic message
         }
-        ObjectNode out = JSON.createObjectNode();
-        ObjectNode error = out.putObject("error");
-        error.put("message", message);
-        error.put("type", switch (status) {
-            case 400, 404, 413, 422 -> "invalid_request_error";
-            case 401 -> "authentication_error";
-            case 403 -> "permission_error";
-            case 429 -> "rate_limit_error";
-            default -> "api_error";
-        });
-        error.putNull("param");
-        error.put("code", code);
-        return Buffer.buffer(out.toString());
+        return OpenAiErrors.of(status, code, null, message);
     }
 }

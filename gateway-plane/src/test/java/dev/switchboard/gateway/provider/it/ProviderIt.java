@@ -28,7 +28,13 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /** What the provider-adapter integration tests share. */
@@ -90,6 +96,32 @@ final class ProviderIt {
     static List<ChatCompletionChunk.Choice.FinishReason> finishReasons(List<ChatCompletionChunk> chunks) {
         return chunks.stream().flatMap(c -> c.choices().stream())
                 .flatMap(ch -> ch.finishReason().stream()).toList();
+    }
+
+    /**
+     * Sends {@code n} requests at once (released together by a latch) and returns their answers in order; each must
+     * come within 30 s.
+     */
+    static List<String> concurrently(int n, Callable<String> request) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<String>> answers = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                answers.add(pool.submit(() -> {
+                    go.await();
+                    return request.call();
+                }));
+            }
+            go.countDown();
+            List<String> out = new ArrayList<>();
+            for (Future<String> answer : answers) {
+                out.add(answer.get(30, TimeUnit.SECONDS));
+            }
+            return out;
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     static void rememberIssuedTokens(FakeDatabricks workspace) {

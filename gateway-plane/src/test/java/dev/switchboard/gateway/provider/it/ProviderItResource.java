@@ -2,7 +2,11 @@ package dev.switchboard.gateway.provider.it;
 
 import dev.switchboard.model.config.ApiKey;
 import dev.switchboard.testsupport.fakes.FakeAnthropic;
+import dev.switchboard.testsupport.fakes.FakeAwsSts;
+import dev.switchboard.testsupport.fakes.FakeAzureOpenAi;
+import dev.switchboard.testsupport.fakes.FakeBedrock;
 import dev.switchboard.testsupport.fakes.FakeDatabricks;
+import dev.switchboard.testsupport.fakes.FakeGoogle;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,7 +19,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Starts a fake Anthropic API and a fake Databricks workspace (real HTTP servers speaking the real wire formats),
+ * Starts a fake Anthropic API, a fake Databricks workspace, a fake Azure OpenAI resource with its Entra ID tenant, a
+ * fake of Google's Gemini API and Vertex AI with its token endpoint, and a fake Bedrock Runtime with a fake STS (real
+ * HTTP servers speaking the real wire formats),
  * writes the standalone config naming them (from {@code provider-it/config.yaml}), and captures the gateway's log to a
  * file for the secrets scan.
  */
@@ -38,16 +44,52 @@ public class ProviderItResource implements QuarkusTestResourceLifecycleManager {
     /** Configured for {@link #SP_MAIN_ID} on the account {@code dbx-wrong-secret}; the workspace refuses it. */
     public static final String WRONG_SP_SECRET = "dose-provider-it-wrong-e4b7a1c09d36";
     public static final String PAT = "dapi-provider-it-5c0e9d1a7b3f8e24";
+    public static final String AZURE_KEY = "azk-provider-it-0a8e4c2f7b19d356";
+    public static final String ENTRA_APP_ID = "7f3e2a10-0000-4000-8000-0000000000e1";
+    public static final String ENTRA_SECRET = "entra-provider-it-main-5d2c8b7e91af";
+    public static final String ENTRA_BURST_ID = "7f3e2a10-0000-4000-8000-0000000000e2";
+    public static final String ENTRA_BURST_SECRET = "entra-provider-it-burst-c41a7e09b3d2";
+    public static final String GEMINI_KEY = "AIza-provider-it-6b1f9e3c2d7a0e58";
+    public static final String VERTEX_PROJECT = "switchboard-it";
+    public static final String VERTEX_LOCATION = "europe-west4";
+    /** Made in {@link #start()}: real RSA keys, their public halves known to the fake token endpoint. */
+    public static String vertexKey;
+    public static String vertexBurstKey;
+
+    public static final String BEDROCK_REGION = "us-east-1";
+    /** Temporary keys (with a session token), as an assumed role has; the account bedrock signs with them. */
+    public static final String AWS_KEY_ID = "ASIAPROVIDERITSTATIC1";
+    public static final String AWS_SECRET = "wJalrXUtnFEMI/K7MDENG/provider-it-static-4c1e9a";
+    public static final String AWS_SESSION_TOKEN = "IQoJb3JpZ2luX2VjProviderItSessionToken0f6e2d1c9b8a";
+    /** The same key id with a secret the fake does not know: every signature is wrong. */
+    public static final String WRONG_AWS_SECRET = "wJalrXUtnFEMI/K7MDENG/provider-it-wrong-77b3d2";
+    /** Long-term keys that the account bedrock-env finds in the JVM's aws.* system properties. */
+    public static final String ENV_AWS_KEY_ID = "AKIAPROVIDERITENVKEY1";
+    public static final String ENV_AWS_SECRET = "wJalrXUtnFEMI/K7MDENG/provider-it-env-5a0f7e";
+
+    /** IRSA: the role, the pod's projected token, and the temporary keys STS gives for them. */
+    public static final String IRSA_ROLE_ARN = "arn:aws:iam::123456789012:role/switchboard-gateway";
+    public static final String IRSA_WEB_IDENTITY_TOKEN = "eyJhbGciOiJSUzI1NiJ9.provider-it-projected-sa-token.c2ln";
+    public static final String IRSA_AWS_KEY_ID = "ASIAPROVIDERITIRSAKEY";
+    public static final String IRSA_AWS_SECRET = "wJalrXUtnFEMI/K7MDENG/provider-it-irsa-3d7c0b";
+    public static final String IRSA_SESSION_TOKEN = "IQoJb3JpZ2luX2VjProviderItIrsaSession9e8d7c6b";
 
     /** Every configured credential, for the secrets scans. */
     public static final List<String> SECRETS = List.of(ANTHROPIC_KEY, WRONG_ANTHROPIC_KEY, SP_MAIN_SECRET,
-            SP_BURST_SECRET, SP_EXPIRY_SECRET, SP_STALE_SECRET, WRONG_SP_SECRET, PAT, CALLER_KEY);
+            SP_BURST_SECRET, SP_EXPIRY_SECRET, SP_STALE_SECRET, WRONG_SP_SECRET, PAT, CALLER_KEY, AZURE_KEY, ENTRA_SECRET,
+            ENTRA_BURST_SECRET, GEMINI_KEY, AWS_SECRET, AWS_SESSION_TOKEN, WRONG_AWS_SECRET, ENV_AWS_SECRET,
+            IRSA_WEB_IDENTITY_TOKEN, IRSA_AWS_SECRET, IRSA_SESSION_TOKEN);
 
     public static final String CHAT_ENDPOINT = "llama-chat";
     public static final String EMBEDDINGS_ENDPOINT = "bge-embed";
 
     public static FakeAnthropic anthropic;
     public static FakeDatabricks databricks;
+    public static FakeBedrock bedrock;
+    public static FakeAwsSts sts;
+    public static FakeAzureOpenAi azure;
+    public static FakeGoogle google;
+    public static Path webIdentityTokenFile;
     public static Path configFile;
     /** Everything the gateway logs while these tests run. */
     public static Path logFile;
@@ -56,6 +98,17 @@ public class ProviderItResource implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         anthropic = FakeAnthropic.start(ANTHROPIC_KEY);
         databricks = FakeDatabricks.start();
+        bedrock = FakeBedrock.start(BEDROCK_REGION)
+                .addCredentials(AWS_KEY_ID, AWS_SECRET, AWS_SESSION_TOKEN)
+                .addCredentials(ENV_AWS_KEY_ID, ENV_AWS_SECRET, null)
+                .addCredentials(IRSA_AWS_KEY_ID, IRSA_AWS_SECRET, IRSA_SESSION_TOKEN);
+        sts = FakeAwsSts.start(IRSA_ROLE_ARN, IRSA_WEB_IDENTITY_TOKEN, IRSA_AWS_KEY_ID, IRSA_AWS_SECRET,
+                IRSA_SESSION_TOKEN, java.time.Duration.ofHours(1));
+        // the SDK's STS client honours this as it does AWS_ENDPOINT_URL_STS
+        System.setProperty("aws.endpointUrlSts", sts.baseUrl());
+        // what aws-environment reads, as system properties: the gateway runs in this JVM
+        System.setProperty("aws.accessKeyId", ENV_AWS_KEY_ID);
+        System.setProperty("aws.secretAccessKey", ENV_AWS_SECRET);
         databricks.addServicePrincipal(SP_MAIN_ID, SP_MAIN_SECRET);
         databricks.addServicePrincipal(SP_BURST_ID, SP_BURST_SECRET);
         databricks.addServicePrincipal(SP_EXPIRY_ID, SP_EXPIRY_SECRET);
@@ -63,7 +116,20 @@ public class ProviderItResource implements QuarkusTestResourceLifecycleManager {
         databricks.addPat(PAT);
         databricks.addServingEndpoint(CHAT_ENDPOINT, FakeDatabricks.KIND_CHAT);
         databricks.addServingEndpoint(EMBEDDINGS_ENDPOINT, FakeDatabricks.KIND_EMBEDDINGS);
+        azure = FakeAzureOpenAi.start(AZURE_KEY);
+        azure.addDeployment("gpt-4o-prod", false);
+        azure.addDeployment("embed-small", true);
+        azure.addApp(ENTRA_APP_ID, ENTRA_SECRET);
+        azure.addApp(ENTRA_BURST_ID, ENTRA_BURST_SECRET);
+        google = FakeGoogle.start(GEMINI_KEY, VERTEX_PROJECT, VERTEX_LOCATION);
+        google.addModel("gemini-2.5-flash", false);
+        google.addModel("gemini-embedding-001", true);
+        google.addModel("text-embedding-005", true);
+        vertexKey = google.newServiceAccountKey("gateway@switchboard-it.iam.gserviceaccount.com");
+        vertexBurstKey = google.newServiceAccountKey("burst@switchboard-it.iam.gserviceaccount.com");
         try {
+            webIdentityTokenFile = Files.createTempFile("switchboard-provider-it-irsa", ".token");
+            Files.writeString(webIdentityTokenFile, IRSA_WEB_IDENTITY_TOKEN);
             configFile = Files.createTempFile("switchboard-provider-it", ".yaml");
             Files.writeString(configFile, config());
             logFile = Files.createTempFile("switchboard-provider-it", ".log");
@@ -95,6 +161,21 @@ public class ProviderItResource implements QuarkusTestResourceLifecycleManager {
         if (databricks != null) {
             databricks.close();
         }
+        if (bedrock != null) {
+            bedrock.close();
+        }
+        if (sts != null) {
+            sts.close();
+        }
+        if (azure != null) {
+            azure.close();
+        }
+        if (google != null) {
+            google.close();
+        }
+        System.clearProperty("aws.endpointUrlSts");
+        System.clearProperty("aws.accessKeyId");
+        System.clearProperty("aws.secretAccessKey");
     }
 
     private static String config() throws IOException {
@@ -120,7 +201,28 @@ public class ProviderItResource implements QuarkusTestResourceLifecycleManager {
         values.put("SP_STALE_SECRET", SP_STALE_SECRET);
         values.put("WRONG_SP_SECRET", WRONG_SP_SECRET);
         values.put("PAT", PAT);
+        values.put("BEDROCK_URL", bedrock.baseUrl());
+        values.put("BEDROCK_REGION", BEDROCK_REGION);
+        values.put("AWS_KEY_ID", AWS_KEY_ID);
+        values.put("AWS_SECRET", AWS_SECRET);
+        values.put("AWS_SESSION_TOKEN", AWS_SESSION_TOKEN);
+        values.put("WRONG_AWS_SECRET", WRONG_AWS_SECRET);
+        values.put("IRSA_ROLE_ARN", IRSA_ROLE_ARN);
+        values.put("IRSA_TOKEN_FILE", webIdentityTokenFile.toString());
         values.put("CALLER_KEY_HASH", ApiKey.hashOf(CALLER_KEY));
+        values.put("AZURE_URL", azure.baseUrl());
+        values.put("AZURE_KEY", AZURE_KEY);
+        values.put("ENTRA_TOKEN_URL", azure.tokenUrl("contoso.onmicrosoft.com"));
+        values.put("ENTRA_APP_ID", ENTRA_APP_ID);
+        values.put("ENTRA_SECRET", ENTRA_SECRET);
+        values.put("ENTRA_BURST_ID", ENTRA_BURST_ID);
+        values.put("ENTRA_BURST_SECRET", ENTRA_BURST_SECRET);
+        values.put("GEMINI_URL", google.geminiBaseUrl());
+        values.put("GEMINI_KEY", GEMINI_KEY);
+        values.put("VERTEX_URL", google.vertexBaseUrl());
+        // a JSON document inside a single-quoted YAML scalar (it holds no single quote)
+        values.put("VERTEX_KEY", vertexKey);
+        values.put("VERTEX_BURST_KEY", vertexBurstKey);
         String config = template;
         for (Map.Entry<String, String> v : values.entrySet()) {
             config = config.replace("${" + v.getKey() + "}", v.getValue());

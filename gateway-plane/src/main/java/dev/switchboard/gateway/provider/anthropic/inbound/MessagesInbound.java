@@ -39,6 +39,16 @@ public final class MessagesInbound {
         ResponseTranslator translated = OpenAiToAnthropic.translator(openAi, requestedModel);
         return new ResponseTranslator() {
             @Override
+            public int headStatus(int upstreamStatus, MultiMap headers) {
+                return openAi.headStatus(upstreamStatus, headers);
+            }
+
+            @Override
+            public int status(int status, Buffer body) {
+                return translated.status(status, body);
+            }
+
+            @Override
             public Buffer body(int status, Buffer body) {
                 return translated.body(status, body);
             }

@@ -152,6 +152,11 @@ public final class OpenAiToAnthropic {
         boolean passthrough = openAi == ResponseTranslator.PASSTHROUGH;
         return new ResponseTranslator() {
             @Override
+            public int status(int status, Buffer body) {
+                return openAi.status(status, body);
+            }
+
+            @Override
             public Buffer body(int status, Buffer body) {
                 Buffer openAiBody = passthrough ? body : openAi.body(status, body);
                 return status >= 200 && status < 300 ? response(openAiBody, requestedModel)
