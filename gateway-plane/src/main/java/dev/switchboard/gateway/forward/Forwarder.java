@@ -552,7 +552,7 @@ public final class Forwarder {
     }
 
     /** Server-sent events, or AWS's binary event stream (Bedrock's ConverseStream), which its adapter translates. */
-    private static boolean isEventStream(String contentType) {
+    public static boolean isEventStream(String contentType) {
         return contentType != null && (contentType.regionMatches(true, 0, "text/event-stream", 0, 17)
                 || contentType.regionMatches(true, 0, "application/vnd.amazon.eventstream", 0, 34));
     }

@@ -169,13 +169,10 @@ final class AttemptLoop {
         }
     }
 
-    /** Whether a successful answer's content type is one a caller can read: JSON, an event stream, or unsaid. */
+    /** Whether a successful answer's content type is one the gateway can relay: JSON, an event stream, or unsaid. */
     static boolean answersJsonOrEvents(String contentType) {
-        if (contentType == null || contentType.isBlank()) {
-            return true;
-        }
-        String type = contentType.toLowerCase(Locale.ROOT);
-        return type.contains("json") || type.startsWith("text/event-stream");
+        return contentType == null || contentType.isBlank() || contentType.toLowerCase(Locale.ROOT).contains("json")
+                || Forwarder.isEventStream(contentType);
     }
 
     /**
