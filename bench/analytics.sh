@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Analytics API speed on 10 million request-log rows: loads ROWS synthetic rows (and ROWS/10 tool calls) over 30 days
 # into a scratch ClickHouse database ($DB, dropped first), generated inside ClickHouse (INSERT ... SELECT FROM
-# system.numbers, which 18.16 runs too); starts one control plane of its own on $PORT, pointed at that database, with
-# the telemetry writer off, a PostgreSQL schema and a NATS config bucket of its own (so a running `./switchboard up` is
-# not touched); then asks GET /admin/v1/analytics/... the typical questions RUNS times each through curl and prints the
-# median and the slowest wall time per question (HTTP round trip, parameter checks, ClickHouse, JSON answer), and
-# whether a rollup table or the raw rows answered it (analytics/Rollup.java).
+# system.numbers, which 18.16 runs too); starts two control planes of its own on $PORT and $PORT+1, pointed at that
+# database, with the telemetry writer off, a PostgreSQL schema and a NATS config bucket of their own (so a running
+# `./switchboard up` is not touched): "before" with switchboard.analytics.percentiles=reservoir (the V4 rollups, exact
+# percentiles), "after" with the default tdigest (the V7 rollups). Then asks GET /admin/v1/analytics/... the typical
+# questions RUNS times each through curl, before and after taking turns (so both see the same load), and prints per
+# question the median and the slowest wall time of each (HTTP round trip, parameter checks, ClickHouse, JSON answer),
+# the ratio of the medians, and which table answered after (analytics/Rollup.java).
 # KEEP=1 leaves the database for a later REUSE=1 run (which skips the load).
 # Needs the control-plane jar (./mvnw -q -pl control-plane -am package -DskipTests) and deploy/stack.sh's servers.
 set -euo pipefail
@@ -44,6 +46,9 @@ ch_file "$REPO/control-plane/src/main/resources/clickhouse/V2__metadata_and_team
 ch_file "$REPO/control-plane/src/main/resources/clickhouse/V3__limits.sql"
 # the rollups' views fill them as the rows are loaded, as in production (the backfill finds empty tables)
 ch_file "$REPO/control-plane/src/main/resources/clickhouse/V4__rollups.sql"
+ch_file "$REPO/control-plane/src/main/resources/clickhouse/V5__event_id.sql"
+ch_file "$REPO/control-plane/src/main/resources/clickhouse/V6__payloads.sql"
+ch_file "$REPO/control-plane/src/main/resources/clickhouse/V7__tdigest_rollups.sql"
 
 # 500 users in 20 teams, 1,000 API keys, 6 requested models (2 virtual), 4 targets on 3 accounts, half streams,
 # 2% 502s and ~2.7% 429s, 2,000 customers in the metadata
@@ -70,7 +75,9 @@ SELECT toString(number), toDateTime($BASE + intDiv(number * $SPAN, $ROWS / 10)),
 FROM system.numbers LIMIT $((ROWS / 10))"
 ch "OPTIMIZE TABLE $DB.request_logs FINAL" || true
 ch "OPTIMIZE TABLE $DB.tool_calls FINAL" || true
-for rollup in request_logs_hourly_models request_logs_daily_callers tool_calls_daily; do
+for rollup in request_logs_hourly_models request_logs_daily_callers tool_calls_daily \
+    request_logs_hourly_models_tdigest request_logs_daily_models_tdigest request_logs_daily_callers_tdigest \
+    tool_calls_daily_tdigest; do
   ch "OPTIMIZE TABLE $DB.$rollup FINAL" || true
 done
 fi
@@ -78,25 +85,40 @@ echo "loaded $(ch "SELECT count() FROM $DB.request_logs") request logs, $(ch "SE
 
 TOKEN=bench-analytics-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
 SCHEMA=sb_bench_analytics
-SWITCHBOARD_CLICKHOUSE_DATABASE=$DB SWITCHBOARD_TELEMETRY_WRITER_ENABLED=false SWITCHBOARD_ADMIN_TOKEN=$TOKEN \
-  SWITCHBOARD_MASTER_KEY=$(head -c 32 /dev/urandom | base64 | tr -d '\n') \
-  java -Xmx512m -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$PORT" -Dswitchboard.db.schema=$SCHEMA \
-  -Dswitchboard.sync.bucket=sb-bench-analytics -jar "$JAR" >"$LOG" 2>&1 &
-CP_PID=$!
+start_control_plane() { # port, percentiles, log
+  SWITCHBOARD_CLICKHOUSE_DATABASE=$DB SWITCHBOARD_TELEMETRY_WRITER_ENABLED=false SWITCHBOARD_ADMIN_TOKEN=$TOKEN \
+    SWITCHBOARD_MASTER_KEY=$MASTER_KEY SWITCHBOARD_ANALYTICS_PERCENTILES=$2 \
+    java -Xmx512m -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$1" -Dswitchboard.db.schema=$SCHEMA \
+    -Dswitchboard.sync.bucket=sb-bench-analytics -jar "$JAR" >"$3" 2>&1 &
+}
+MASTER_KEY=$(head -c 32 /dev/urandom | base64 | tr -d '\n')
+start_control_plane "$PORT" reservoir "$LOG"
+BEFORE_PID=$!
 cleanup() {
-  kill "$CP_PID" 2>/dev/null || true
-  wait "$CP_PID" 2>/dev/null || true
+  for pid in $BEFORE_PID ${AFTER_PID:-}; do
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
   PGPASSWORD=${SWITCHBOARD_PG_PASSWORD:-} psql -q -h "$SWITCHBOARD_PG_HOST" -p "$SWITCHBOARD_PG_PORT" \
     -U "$SWITCHBOARD_PG_USER" -d "$SWITCHBOARD_PG_DATABASE" -c "DROP SCHEMA IF EXISTS $SCHEMA CASCADE" >/dev/null 2>&1 || true
   [ -n "${KEEP:-}" ] || ch "DROP DATABASE IF EXISTS $DB" || true
 }
 trap cleanup EXIT
-CP=http://127.0.0.1:$PORT
-for _ in $(seq 120); do
-  curl -sf "$CP/q/health/ready" >/dev/null 2>&1 && break
-  kill -0 "$CP_PID" 2>/dev/null || { tail -20 "$LOG"; exit 1; }
-  sleep 0.5
-done
+await_ready() { # url, pid, log
+  for _ in $(seq 240); do
+    curl -sf "$1/q/health/ready" >/dev/null 2>&1 && return 0
+    kill -0 "$2" 2>/dev/null || { tail -20 "$3"; exit 1; }
+    sleep 0.5
+  done
+  echo "$1 not ready after 2 minutes" >&2; tail -20 "$3"; exit 1
+}
+BEFORE=http://127.0.0.1:$PORT
+# the second one starts once the first has created the PostgreSQL schema they share
+await_ready "$BEFORE" "$BEFORE_PID" "$LOG"
+start_control_plane "$((PORT + 1))" tdigest "$LOG.after"
+AFTER_PID=$!
+AFTER=http://127.0.0.1:$((PORT + 1))
+await_ready "$AFTER" "$AFTER_PID" "$LOG.after"
 
 FROM=2026-11-01T00:00:00Z
 TO=2026-12-01T00:00:00Z
@@ -114,18 +136,32 @@ QUERIES=(
   "llm 5xx by resolved_model, last 24 h|/admin/v1/analytics/llm?from=2026-11-30T00:00:00Z&to=$TO&group_by=resolved_model&status_class=5xx"
   "tool calls by server, tool per day ($((ROWS / 10)) rows)|/admin/v1/analytics/tool-calls?$R&group_by=server,tool&interval=day&limit=10000"
 )
-printf '%-58s %10s %10s %8s  %s\n' "question (over $ROWS request logs)" "median ms" "max ms" "rows" "source"
+ask() { # base URL, path, label: prints the wall time in seconds; the answer is left in /tmp/sb-bench-analytics.json
+  local out
+  out=$(curl -sS -o /tmp/sb-bench-analytics.json -w '%{http_code} %{time_total}' -H "Authorization: Bearer $TOKEN" "$1$2")
+  [ "${out%% *}" = 200 ] || { echo "$3: HTTP ${out%% *}: $(head -c 300 /tmp/sb-bench-analytics.json)" >&2; exit 1; }
+  echo "${out#* }"
+}
+stats() { # seconds, one a line: "median max" in ms
+  sort -n | awk '{a[NR]=$1*1000} END {printf "%.0f %.0f\n", a[int((NR+1)/2)], a[NR]}'
+}
+printf '%-58s %17s %17s %7s %6s  %s\n' "question (over $ROWS request logs)" "before med/max ms" "after med/max ms" \
+  "ratio" "rows" "source after"
 for q in "${QUERIES[@]}"; do
   label=${q%%|*}
   path=${q#*|}
-  times=()
+  before=()
+  after=()
   for _ in $(seq "$RUNS"); do
-    out=$(curl -sS -o /tmp/sb-bench-analytics.json -w '%{http_code} %{time_total}' -H "Authorization: Bearer $TOKEN" "$CP$path")
-    [ "${out%% *}" = 200 ] || { echo "$label: HTTP ${out%% *}: $(head -c 300 /tmp/sb-bench-analytics.json)" >&2; exit 1; }
-    times+=("${out#* }")
+    t=$(ask "$BEFORE" "$path" "$label") || exit 1
+    before+=("$t")
+    t=$(ask "$AFTER" "$path" "$label") || exit 1
+    after+=("$t")
   done
   rows=$(grep -o '"rows":\[.*\]' /tmp/sb-bench-analytics.json | grep -o '"latency_ms"' | wc -l)
   source=$(grep -o '"source":"[a-z_]*"' /tmp/sb-bench-analytics.json | cut -d'"' -f4)
-  printf '%s\n' "${times[@]}" | sort -n | awk -v label="$label" -v rows="$rows" -v source="$source" \
-    '{a[NR]=$1*1000} END {printf "%-58s %10.0f %10.0f %8d  %s\n", label, a[int((NR+1)/2)], a[NR], rows, source}'
+  read -r bmed bmax < <(printf '%s\n' "${before[@]}" | stats)
+  read -r amed amax < <(printf '%s\n' "${after[@]}" | stats)
+  printf '%-58s %17s %17s %7s %6d  %s\n' "$label" "$bmed / $bmax" "$amed / $amax" \
+    "$(awk -v b="$bmed" -v a="$amed" 'BEGIN {printf "%.1fx", (a > 0 ? b / a : 0)}')" "$rows" "$source"
 done

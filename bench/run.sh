@@ -28,14 +28,16 @@ MCPGW_PORT=${MCPGW_PORT:-18192}
 KEY_INDEX=${KEY_INDEX:-499}      # which generated API key wrk sends (0-based: 499 = the 500th)
 SB_JAR=${SB_JAR:-$REPO/gateway-plane/target/quarkus-app/quarkus-run.jar}
 MCPGW_JAR=${MCPGW_JAR:-$REPO/mcp-gateway/target/quarkus-app/quarkus-run.jar}
-SB_HEAP=${SB_HEAP:-256m}
+SB_HEAP=${SB_HEAP-256m}          # -Xmx of the Java gateways; empty: none (the JVM sizes the heap from the RAM it sees)
+SB_JAVA_OPTS=${SB_JAVA_OPTS:-}   # more options for the Java gateways, e.g. the chart's heap: "-XX:MaxRAM=1g -XX:MaxRAMPercentage=75"
 # switchboard-full: a second gateway process with telemetry to NATS, written to ClickHouse by a control plane of its own
 SBFULL_PORT=${SBFULL_PORT:-18193}
 CP_PORT=${CP_PORT:-18194}
 CP_JAR=${CP_JAR:-$REPO/control-plane/target/quarkus-app/quarkus-run.jar}
 CP_HEAP=${CP_HEAP:-512m}
 FULL_NAME=${FULL_NAME:-sb_bench_full}   # its ClickHouse database and PostgreSQL schema; NATS names are derived from it
-FULL_WAIT=${FULL_WAIT:-60}              # seconds to wait for the run's request logs to reach ClickHouse
+FULL_WAIT=${FULL_WAIT:-600}             # seconds to wait for the run's request logs to reach ClickHouse after the load
+FULL_STREAM_BYTES=${FULL_STREAM_BYTES:-8589934592}  # the telemetry stream's size limit: holds every row until the drain
 FULL_MIN_SHARE=${FULL_MIN_SHARE:-0.99}  # FAIL below this share of the answered requests stored in ClickHouse
 
 KNOWN_TARGETS="nginx-direct nginx-proxy portkey switchboard switchboard-vm-priority switchboard-vm-weight
@@ -232,9 +234,10 @@ full_cleanup() {
   FULL_STACK=
   pg "DROP SCHEMA IF EXISTS $FULL_NAME CASCADE" || true
   [ -n "${KEEP_FULL:-}" ] || ch "DROP DATABASE IF EXISTS $FULL_NAME" >/dev/null 2>&1 || true
+  [ -n "${KEEP_FULL:-}" ] || js_delete_stream "$FULL_STREAM" >/dev/null 2>&1 || true
   SWITCHBOARD_STACK_DIR=$WORK/stack "$REPO/deploy/stack.sh" stop >>"$OUT/stack.log" 2>&1 || true
 }
-full_start() { # starts the stack and the control plane; the gateway is started with the others
+full_start() { # starts the stack and the control plane (stopped again before the load); the gateway is started with the others
   say "bench: switchboard-full: deploy/stack.sh start (state in $WORK/stack; servers already running are reused)"
   FULL_STACK=1
   SWITCHBOARD_STACK_DIR=$WORK/stack taskset -c "$LG_CPU" "$REPO/deploy/stack.sh" start >"$OUT/stack.log" 2>&1 ||
@@ -247,38 +250,95 @@ full_start() { # starts the stack and the control plane; the gateway is started 
   # a clean slate: the previous run's rows and config are gone
   ch "DROP DATABASE IF EXISTS $FULL_NAME" >/dev/null || return 1
   pg "DROP SCHEMA IF EXISTS $FULL_NAME CASCADE" || true
+  js_delete_stream "$FULL_STREAM" && js_create_stream || return 1   # a stream and consumers of this run's own
   FULL_TOKEN=bench-full-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
+  FULL_MASTER_KEY=$(head -c 32 /dev/urandom | base64 | tr -d '\n')
+  cp_start control-plane
+}
+# The control plane of switchboard-full, started under the name $1 (its log: $OUT/$1.log). It is started once before
+# the load, to make its schema, consumers and buckets, and stopped before the warm-up (cp_stop): on this 2-core
+# machine it could only run on the load generator's core, where it held wrk back. The gateway publishes to JetStream
+# during the load exactly as it would with the control plane running; the control plane is started again after the
+# last measured run (cp_start control-plane-drain) and writes the stream to ClickHouse while no load runs.
+cp_start() {
   SWITCHBOARD_PG_HOST=$SWITCHBOARD_PG_HOST SWITCHBOARD_PG_PORT=$SWITCHBOARD_PG_PORT SWITCHBOARD_PG_USER=$SWITCHBOARD_PG_USER \
     SWITCHBOARD_PG_DATABASE=$SWITCHBOARD_PG_DATABASE SWITCHBOARD_NATS_URL=$SWITCHBOARD_NATS_URL \
     SWITCHBOARD_CLICKHOUSE_URL=$SWITCHBOARD_CLICKHOUSE_URL SWITCHBOARD_CLICKHOUSE_DATABASE=$FULL_NAME \
-    SWITCHBOARD_ADMIN_TOKEN=$FULL_TOKEN \
-    SWITCHBOARD_MASTER_KEY=$(head -c 32 /dev/urandom | base64 | tr -d '\n') \
-    start control-plane "$LG_CPU" "$REPO" java "-Xmx$CP_HEAP" -XX:+UseSerialGC -Dquarkus.http.host=127.0.0.1 \
+    SWITCHBOARD_ADMIN_TOKEN=$FULL_TOKEN SWITCHBOARD_MASTER_KEY=$FULL_MASTER_KEY \
+    start "$1" "$LG_CPU" "$REPO" java "-Xmx$CP_HEAP" -XX:+UseSerialGC -Dquarkus.http.host=127.0.0.1 \
       "-Dquarkus.http.port=$CP_PORT" "-Dswitchboard.db.schema=$FULL_NAME" "-Dswitchboard.sync.bucket=$FULL_BUCKET" \
       "-Dswitchboard.telemetry.stream=$FULL_STREAM" "-Dswitchboard.telemetry.subject-prefix=$FULL_SUBJECTS" \
       "-Dswitchboard.telemetry.writer.consumer=$FULL_BUCKET-writer" "-Dswitchboard.traces.consumer=$FULL_BUCKET-spans" \
       "-Dswitchboard.limits.subject-prefix=$FULL_LIMIT_SUBJECTS" "-Dswitchboard.limits.bucket=$FULL_BUCKET-limits" \
       -jar "$CP_JAR"
+  CP_PID=${PID_OF[$1]}
   local i
   for i in $(seq 240); do
     curl -sf --max-time 2 "http://127.0.0.1:$CP_PORT/q/health/ready" >/dev/null 2>&1 && return 0
-    kill -0 "${PID_OF[control-plane]}" 2>/dev/null || break
+    kill -0 "$CP_PID" 2>/dev/null || break
     sleep 0.5
   done
-  say "bench: FAIL the control plane did not get ready on port $CP_PORT; last lines of $OUT/control-plane.log:" >&2
-  tail -n 20 "$OUT/control-plane.log" >&2 || true
+  say "bench: FAIL the control plane did not get ready on port $CP_PORT; last lines of $OUT/$1.log:" >&2
+  tail -n 20 "$OUT/$1.log" >&2 || true
   return 1
+}
+cp_stop() { # a clean stop (SIGTERM): what it fetched and did not write yet is delivered again to the next start
+  local i
+  [ -n "${CP_PID:-}" ] || return 0
+  CP_CPU_MS=$((${CP_CPU_MS:-0} + $(cpu_ms "$CP_PID")))
+  kill -TERM "$CP_PID" 2>/dev/null || true
+  for i in $(seq 100); do kill -0 "$CP_PID" 2>/dev/null || break; sleep 0.2; done
+  kill -KILL "$CP_PID" 2>/dev/null || true
+  wait "$CP_PID" 2>/dev/null || true
+  CP_PID=
+}
+# One JetStream API call ($1: the subject after $JS.API., $2: the JSON request) over the NATS protocol (no CLI needed);
+# sets JS_REPLY to the answer. Only the bench's own stream is ever named here.
+js_api() {
+  local addr=${SWITCHBOARD_NATS_URL#*://} line
+  addr=${addr%%/*}
+  JS_REPLY=
+  [[ $addr != *@* ]] || { JS_REPLY='a NATS URL with credentials: not supported here'; return 1; }
+  exec 7<>"/dev/tcp/${addr%:*}/${addr##*:}" || return 1
+  printf 'CONNECT {"verbose":false,"pedantic":false,"name":"bench"}\r\nSUB _INBOX.bench.js 1\r\nPUB $JS.API.%s _INBOX.bench.js %d\r\n%s\r\n' \
+    "$1" "${#2}" "$2" >&7
+  while read -r -t 10 line <&7; do
+    case $line in
+      PING*) printf 'PONG\r\n' >&7 ;;
+      '{"type"'* | '{"error"'*) JS_REPLY=$line; break ;;
+    esac
+  done
+  exec 7>&-
+  [[ $JS_REPLY == *'"type"'* && $JS_REPLY != *'"error"'* ]]
+}
+js_delete_stream() { # $1, with its consumers; a stream that is not there is fine
+  js_api "STREAM.DELETE.$1" '' || [[ $JS_REPLY == *'stream not found'* ]] ||
+    { say "bench: could not delete the JetStream stream $1: ${JS_REPLY:-no answer}" >&2; return 1; }
+}
+# The telemetry stream of switchboard-full, made here with room for every row of the run ($FULL_STREAM_BYTES) since
+# the control plane drains it only after the load; otherwise as the planes make it (they leave an existing one as it is).
+js_create_stream() {
+  js_api "STREAM.CREATE.$FULL_STREAM" "{\"name\":\"$FULL_STREAM\",\"subjects\":[\"$FULL_SUBJECTS>\"],\"storage\":\"file\",\"retention\":\"limits\",\"discard\":\"old\",\"max_bytes\":$FULL_STREAM_BYTES,\"max_age\":604800000000000,\"duplicate_window\":120000000000,\"num_replicas\":1}" ||
+    { say "bench: could not create the JetStream stream $FULL_STREAM: ${JS_REPLY:-no answer}" >&2; return 1; }
 }
 # How many of the run's request logs are in ClickHouse, and what the gateway says it published and dropped.
 full_check() {
-  local want=$FULL_ANSWERED got=0 i min metrics
+  local want=$FULL_ANSWERED got=0 i min metrics last_got= stalled=0
   min=$(awk -v n="$want" -v s="$FULL_MIN_SHARE" 'BEGIN { printf "%d", n * s }')
   say "== switchboard-full: telemetry check (request logs of instance $FULL_INSTANCE in ClickHouse $FULL_NAME.request_logs)"
   for i in $(seq $((FULL_WAIT * 2))); do
     got=$(ch "SELECT count() FROM $FULL_NAME.request_logs WHERE instance = '$FULL_INSTANCE'" 2>>"$OUT/checks.err") || got=0
-    [ "$got" -ge "$min" ] && [ "$got" -ge 1 ] && break
+    [ "$got" -ge "$want" ] && break
+    # at least the share, and no more arriving for 5 s: what is missing was lost, not late
+    if [ "$got" -ge "$min" ] && [ "$got" -ge 1 ]; then
+      [ "$got" = "${last_got:-}" ] && stalled=$((${stalled:-0} + 1)) || stalled=0
+      [ "${stalled:-0}" -ge 10 ] && break
+    fi
+    last_got=$got
     sleep 0.5
   done
+  local drain_s
+  drain_s=$(awk -v a="${DRAIN_START:-0}" -v b="$(date +%s%N)" 'BEGIN { printf "%.1f", (b - a) / 1e9 }')
   metrics=$(curl -sS --max-time 10 "http://127.0.0.1:$SBFULL_PORT/q/metrics" 2>>"$OUT/checks.err" |
     grep -E '^switchboard_telemetry_(published_rows|dropped_rows|failed_publishes|queued_rows)' || true)
   local api
@@ -287,12 +347,12 @@ full_check() {
   local result=ok
   [ "$got" -ge "$min" ] && [ "$got" -ge 1 ] || result=FAIL
   {
-    printf 'answered\tstored\tmin_share\tresult\tcontrol_plane_cpu_ms\tadmin_api_http\n'
-    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$want" "$got" "$FULL_MIN_SHARE" "$result" \
-      "$(cpu_ms "${PID_OF[control-plane]}")" "$api"
+    printf 'answered\tstored\tmin_share\tresult\tcontrol_plane_cpu_ms\tadmin_api_http\tdrain_s\n'
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$want" "$got" "$FULL_MIN_SHARE" "$result" \
+      "$((${CP_CPU_MS:-0} + $(cpu_ms "${CP_PID:-0}")))" "$api" "$drain_s"
   } >"$OUT/telemetry.tsv"
   printf '%s\n' "$metrics" >"$OUT/telemetry-metrics.txt"
-  say "  answered by switchboard-full: $want; request logs in ClickHouse: $got (need >= $min); admin API request-logs: HTTP $api"
+  say "  answered by switchboard-full: $want; request logs in ClickHouse: $got (need >= $min), ${drain_s}s after the control plane's start; admin API request-logs: HTTP $api"
   printf '%s\n' "$metrics" | sed 's/^/  /'
   if [ "$result" = FAIL ]; then
     say "  FAIL  switchboard-full: only $got of $want request logs reached ClickHouse within ${FULL_WAIT}s" >&2
@@ -324,7 +384,7 @@ if has_target portkey; then
 fi
 if any_sb_shared; then
   SWITCHBOARD_CONFIG=$WORK/switchboard/config.yaml \
-    start switchboard "$GW_CPU" "$REPO" java "-Xmx$SB_HEAP" -XX:+UseSerialGC \
+    start switchboard "$GW_CPU" "$REPO" java ${SB_HEAP:+"-Xmx$SB_HEAP"} -XX:+UseSerialGC $SB_JAVA_OPTS \
       "-Dquarkus.http.port=$SB_PORT" -Dquarkus.http.host=127.0.0.1 -Dquarkus.vertx.event-loops-pool-size=1 -jar "$SB_JAR"
   if wait_port switchboard "$SB_PORT" 90; then
     for t in $TARGETS; do is_sb_shared "$t" && PID_OF[$t]=${PID_OF[switchboard]}; done
@@ -339,7 +399,7 @@ if has_target switchboard-full; then
     # gateway watches a bucket nobody publishes to (and a cache file of its own), never the control plane's snapshots.
     rm -f "$WORK/switchboard/full-snapshot-cache.json.gz"
     SWITCHBOARD_CONFIG=$WORK/switchboard/config.yaml \
-      start switchboard-full "$GW_CPU" "$REPO" java "-Xmx$SB_HEAP" -XX:+UseSerialGC \
+      start switchboard-full "$GW_CPU" "$REPO" java ${SB_HEAP:+"-Xmx$SB_HEAP"} -XX:+UseSerialGC $SB_JAVA_OPTS \
         "-Dquarkus.http.port=$SBFULL_PORT" -Dquarkus.http.host=127.0.0.1 -Dquarkus.vertx.event-loops-pool-size=1 \
         "-Dswitchboard.nats.url=$SWITCHBOARD_NATS_URL" "-Dswitchboard.sync.bucket=$FULL_BUCKET-unused" \
         "-Dswitchboard.snapshot-cache=$WORK/switchboard/full-snapshot-cache.json.gz" \
@@ -355,7 +415,7 @@ if has_target switchboard-full; then
 fi
 if any_mcp_gateway; then
   SWITCHBOARD_CONFIG=$WORK/switchboard/config.yaml \
-    start mcp-gateway "$GW_CPU" "$REPO" java "-Xmx$SB_HEAP" -XX:+UseSerialGC \
+    start mcp-gateway "$GW_CPU" "$REPO" java ${SB_HEAP:+"-Xmx$SB_HEAP"} -XX:+UseSerialGC $SB_JAVA_OPTS \
       "-Dquarkus.http.port=$MCPGW_PORT" -Dquarkus.http.host=127.0.0.1 -Dquarkus.vertx.event-loops-pool-size=1 -jar "$MCPGW_JAR"
   if wait_port mcp-gateway "$MCPGW_PORT" 90; then
     for t in $TARGETS; do is_mcp_gateway "$t" && PID_OF[$t]=${PID_OF[mcp-gateway]}; done
@@ -472,9 +532,9 @@ version_of() { node -p "require('$1/package.json').version" 2>/dev/null || echo 
   say "node $(node -v); $("$NGINX" -v 2>&1); $(wrk -v 2>&1 | head -n1 | cut -d' ' -f1-2)"
   command -v java >/dev/null && say "java: $(java -version 2>&1 | head -n1)"
   has_target portkey && say "portkey: @portkey-ai/gateway $(version_of "$WORK/portkey/node_modules/@portkey-ai/gateway"), @hono/node-server $(version_of "$WORK/portkey/node_modules/@hono/node-server")"
-  any_switchboard && say "switchboard: $SB_JAR, -Xmx$SB_HEAP -XX:+UseSerialGC, 1 event loop; config $WORK/switchboard/config.yaml (1000 keys, 100 models, 20 virtual models)"
-  has_target switchboard-full && say "switchboard-full: the same jar, heap, GC, event loop and config on port $SBFULL_PORT, models mock-limited*/gpt-4o-mini (a rate limit and a budget), request logs and spans to NATS ($SWITCHBOARD_NATS_URL, stream $FULL_STREAM), written to ClickHouse database $FULL_NAME by a control plane ($CP_JAR, -Xmx$CP_HEAP) on CPU $LG_CPU"
-  any_mcp_gateway && say "mcp-gateway: $MCPGW_JAR, -Xmx$SB_HEAP -XX:+UseSerialGC, 1 event loop; same config; MCP mock: node $(node -v) on CPU $LG_CPU"
+  any_switchboard && say "switchboard: $SB_JAR, ${SB_HEAP:+-Xmx$SB_HEAP }-XX:+UseSerialGC${SB_JAVA_OPTS:+ $SB_JAVA_OPTS}, 1 event loop; config $WORK/switchboard/config.yaml (1000 keys, 100 models, 20 virtual models)"
+  has_target switchboard-full && say "switchboard-full: the same jar, heap, GC, event loop and config on port $SBFULL_PORT, models mock-limited*/gpt-4o-mini (a rate limit and a budget), request logs and spans to NATS ($SWITCHBOARD_NATS_URL, stream $FULL_STREAM), written to ClickHouse database $FULL_NAME by a control plane ($CP_JAR, -Xmx$CP_HEAP) on CPU $LG_CPU, stopped during the load and draining the stream after the last run"
+  any_mcp_gateway && say "mcp-gateway: $MCPGW_JAR, ${SB_HEAP:+-Xmx$SB_HEAP }-XX:+UseSerialGC${SB_JAVA_OPTS:+ $SB_JAVA_OPTS}, 1 event loop; same config; MCP mock: node $(node -v) on CPU $LG_CPU"
   say "repo: $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo 'no commit')"
   say "pinning: gateway under test on CPU $GW_CPU (taskset -c $GW_CPU); wrk -t1 + nginx mock on CPU $LG_CPU"
   say "targets: $TARGETS; modes: $MODES; conns: $CONNS; reps: $REPS; dur: ${DUR}s (>=64 conns: ${DUR_SAT}s); warm-up: JVM ${WARMUP}s total, others ${WARMUP_OTHER}s per mode"
@@ -512,6 +572,11 @@ field() { local x; x=$(sed -n "s/.* $1=\([0-9.]*\).*/\1/p" <<<"$LINE"); echo "${
 n_sb=0 n_mcpgw=0
 for t in $TARGETS; do is_sb_shared "$t" && n_sb=$((n_sb + 1)); is_mcp_gateway "$t" && n_mcpgw=$((n_mcpgw + 1)); done
 n_modes=$(wc -w <<<"$MODES")
+# switchboard-full's control plane stops here and drains the stream after the last measured run (see cp_start)
+if has_target switchboard-full && [ -n "${CP_PID:-}" ]; then
+  say "bench: switchboard-full: control plane stopped for the load (it drains the stream after the last run)"
+  cp_stop
+fi
 say "== warm-up"
 for t in $TARGETS; do
   [ "$t" = nginx-direct ] && continue
@@ -548,7 +613,12 @@ for rep in $(seq "$REPS"); do
 done
 for t in $TARGETS; do [ -n "${PID_OF[$t]:-}" ] && printf '%s\tend\t%s\n' "$t" "$(rss_kb "${PID_OF[$t]}")" >>"$OUT/rss.tsv"; done
 rm -f "$OUT/wrk.out"
-has_target switchboard-full && full_check
+if has_target switchboard-full; then
+  say "== switchboard-full: control plane started again to write the run's telemetry to ClickHouse (no load now)"
+  DRAIN_START=$(date +%s%N)
+  cp_start control-plane-drain || FAILED+=("switchboard-full: the control plane did not start again to drain the stream")
+  full_check
+fi
 
 say "== summary"
 node "$BENCH/summarize.mjs" --dir "$OUT" >"$OUT/summary.md"

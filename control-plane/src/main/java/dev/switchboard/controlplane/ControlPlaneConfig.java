@@ -34,6 +34,8 @@ public interface ControlPlaneConfig {
 
     Lease lease();
 
+    Analytics analytics();
+
     /** The MCP gateways' settings the control plane shares with them (the same keys, so one setting serves both). */
     Mcp mcp();
 
@@ -126,6 +128,17 @@ public interface ControlPlaneConfig {
 
         @WithDefault("10s")
         Duration timeout();
+    }
+
+    /** The analytics API ({@code /admin/v1/analytics}). */
+    interface Analytics {
+        /**
+         * How percentiles are computed where a rollup answers: {@code tdigest} (approximate, fast) or
+         * {@code reservoir} (exact up to 8192 values per row, slow over long ranges). The raw rows always use
+         * {@code reservoir}.
+         */
+        @WithDefault("tdigest")
+        dev.switchboard.controlplane.analytics.Percentiles percentiles();
     }
 
     /** Where request logs and tool-call audit records are written and read ({@code SWITCHBOARD_CLICKHOUSE_*}). */

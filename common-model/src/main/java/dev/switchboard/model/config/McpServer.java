@@ -6,9 +6,11 @@ import dev.switchboard.model.secret.Secret;
 
 /**
  * An upstream MCP server at {@code url}, reached over the {@code transport} it speaks, with the credential the gateway
- * presents ({@code auth}).
+ * presents ({@code auth}). {@code logPayloads} and {@code logPayloadsMaxBytes} (null: not set) put the arguments and
+ * results of its tool calls on the calls' spans ({@link Payloads}).
  */
-public record McpServer(String name, String url, String description, Transport transport, McpAuth auth) {
+public record McpServer(String name, String url, String description, Transport transport, McpAuth auth,
+                        Boolean logPayloads, Integer logPayloadsMaxBytes) {
 
     /**
      * {@code streamable_http} (default): MCP Streamable HTTP, {@code url} is the MCP endpoint. {@code sse}: the older
@@ -25,6 +27,11 @@ public record McpServer(String name, String url, String description, Transport t
         auth = auth == null ? McpAuth.none() : auth;
     }
 
+    /** A server whose payloads are not on spans. */
+    public McpServer(String name, String url, String description, Transport transport, McpAuth auth) {
+        this(name, url, description, transport, auth, null, null);
+    }
+
     /** A Streamable HTTP server. */
     public McpServer(String name, String url, String description, McpAuth auth) {
         this(name, url, description, Transport.STREAMABLE_HTTP, auth);
@@ -32,7 +39,12 @@ public record McpServer(String name, String url, String description, Transport t
 
     /** This server with {@code next} as its credential, everything else kept. */
     public McpServer withAuth(McpAuth next) {
-        return new McpServer(name, url, description, transport, next);
+        return new McpServer(name, url, description, transport, next, logPayloads, logPayloadsMaxBytes);
+    }
+
+    /** The cap in bytes of each payload put on a tool call's span, 0 when they are not put there. */
+    public int payloadCap() {
+        return Payloads.cap(logPayloads, logPayloadsMaxBytes);
     }
 
     /**

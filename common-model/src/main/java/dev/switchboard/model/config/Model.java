@@ -21,7 +21,8 @@ public record Model(String id, Kind type, Price price, Timeouts timeouts, Boolea
         price = price == null ? Price.FREE : price;
     }
 
-    public Model(String id, Kind type, Price price, Timeouts timeouts, Boolean logPayloads, Integer logPayloadsMaxBytes) {
+    public Model(String id, Kind type, Price price, Timeouts timeouts, Boolean logPayloads,
+                 Integer logPayloadsMaxBytes) {
         this(id, type, price, timeouts, logPayloads, logPayloadsMaxBytes, null);
     }
 

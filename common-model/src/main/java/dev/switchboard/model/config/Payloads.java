@@ -1,8 +1,9 @@
 package dev.switchboard.model.config;
 
 /**
- * Payload logging of a model or virtual model ({@code log_payloads}, {@code log_payloads_max_bytes}): off unless
- * turned on; when on, each of the prompt and the completion is stored up to the cap, in UTF-8 bytes.
+ * Payload logging of a model, virtual model or MCP server ({@code log_payloads}, {@code log_payloads_max_bytes}): off
+ * unless turned on; when on, each of the prompt and the completion (a tool call's arguments and result) is stored up
+ * to the cap, in UTF-8 bytes.
  */
 public final class Payloads {
 

@@ -99,8 +99,15 @@ public final class RateLimitHeaders {
         }
         b.append(seconds);
         if (millis > 0) {
-            String fraction = String.format("%03d", millis);
-            b.append('.').append(fraction.replaceAll("0+$", ""));
+            // three digits without their trailing zeros: 500 -> .5, 50 -> .05, 5 -> .005 (written on every answer a
+            // limit covers, so no formatter and no regular expression)
+            b.append('.').append((char) ('0' + millis / 100));
+            if (millis % 100 != 0) {
+                b.append((char) ('0' + millis / 10 % 10));
+                if (millis % 10 != 0) {
+                    b.append((char) ('0' + millis % 10));
+                }
+            }
         }
         return b.append('s').toString();
     }

@@ -173,11 +173,13 @@ public final class ConfigValidator {
         }
         // a secret that the chosen type never sends would be stored and never used: refuse it rather than keep it
         ProviderAuth.Type t = auth.type();
-        boolean principal = t == ProviderAuth.Type.DATABRICKS_SERVICE_PRINCIPAL || t == ProviderAuth.Type.AZURE_ENTRA_ID;
+        boolean principal = t == ProviderAuth.Type.DATABRICKS_SERVICE_PRINCIPAL
+                || t == ProviderAuth.Type.AZURE_ENTRA_ID;
         onlyFor(p + ".api_key", auth.apiKey(), t == ProviderAuth.Type.API_KEY, "api-key");
         onlyFor(p + ".token", auth.token(), t == ProviderAuth.Type.DATABRICKS_PAT, "databricks-pat");
         onlyFor(p + ".client_id", auth.clientId(), principal, "databricks-service-principal and azure-entra-id");
-        onlyFor(p + ".client_secret", auth.clientSecret(), principal, "databricks-service-principal and azure-entra-id");
+        onlyFor(p + ".client_secret", auth.clientSecret(), principal,
+                "databricks-service-principal and azure-entra-id");
         onlyFor(p + ".tenant_id", auth.tenantId(), t == ProviderAuth.Type.AZURE_ENTRA_ID, "azure-entra-id");
         onlyFor(p + ".token_url", auth.tokenUrl(),
                 t == ProviderAuth.Type.AZURE_ENTRA_ID || t == ProviderAuth.Type.GOOGLE_SERVICE_ACCOUNT,
@@ -225,7 +227,8 @@ public final class ConfigValidator {
     private static Set<ProviderAuth.Type> authsOf(ProviderType type) {
         return switch (type) {
             case OPENAI, OPENAI_COMPATIBLE, ANTHROPIC -> EnumSet.of(ProviderAuth.Type.NONE, ProviderAuth.Type.API_KEY);
-            case DATABRICKS -> EnumSet.of(ProviderAuth.Type.DATABRICKS_PAT, ProviderAuth.Type.DATABRICKS_SERVICE_PRINCIPAL);
+            case DATABRICKS -> EnumSet.of(ProviderAuth.Type.DATABRICKS_PAT,
+                    ProviderAuth.Type.DATABRICKS_SERVICE_PRINCIPAL);
             case AZURE_OPENAI -> EnumSet.of(ProviderAuth.Type.API_KEY, ProviderAuth.Type.AZURE_ENTRA_ID);
             case GEMINI -> EnumSet.of(ProviderAuth.Type.API_KEY);
             case VERTEX_AI -> EnumSet.of(ProviderAuth.Type.GOOGLE_SERVICE_ACCOUNT);
@@ -623,6 +626,7 @@ public final class ConfigValidator {
                 httpUrl(p + ".url", s.url());
             }
             mcpAuth(p + ".auth", s.auth());
+            payloads(p, s.logPayloads(), s.logPayloadsMaxBytes());
         }
         uniqueNames("virtual_mcp_servers", config.virtualMcpServers(), VirtualMcpServer::name);
         for (int i = 0; i < config.virtualMcpServers().size(); i++) {

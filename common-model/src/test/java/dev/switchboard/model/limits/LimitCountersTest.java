@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.model.config.Price;
+import dev.switchboard.testsupport.TestClock;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;

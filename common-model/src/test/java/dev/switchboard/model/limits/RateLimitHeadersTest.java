@@ -5,6 +5,7 @@ import static dev.switchboard.model.limits.Fixtures.rules;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import dev.switchboard.testsupport.TestClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -30,6 +31,15 @@ class RateLimitHeadersTest {
         assertEquals("1h2m3s", RateLimitHeaders.duration(Duration.ofSeconds(3723)));
         assertEquals("2h0m0.01s", RateLimitHeaders.duration(Duration.ofHours(2).plusMillis(10)));
         assertEquals("0s", RateLimitHeaders.duration(Duration.ofMillis(-5)));
+        assertEquals("1.005s", RateLimitHeaders.duration(Duration.ofMillis(1005)));
+        assertEquals("1.05s", RateLimitHeaders.duration(Duration.ofMillis(1050)));
+        assertEquals("1.12s", RateLimitHeaders.duration(Duration.ofMillis(1120)));
+        assertEquals("59.999s", RateLimitHeaders.duration(Duration.ofMillis(59_999)));
+        for (int ms = 1; ms < 1000; ms++) {
+            // every fraction: three digits without their trailing zeros
+            String digits = Integer.toString(1000 + ms).substring(1).replaceAll("0+$", "");
+            assertEquals("3." + digits + "s", RateLimitHeaders.duration(Duration.ofMillis(3000 + ms)));
+        }
     }
 
     @Test

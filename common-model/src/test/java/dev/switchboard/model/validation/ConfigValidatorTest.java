@@ -68,6 +68,21 @@ class ConfigValidatorTest {
     }
 
     @Test
+    void mcpServerPayloadCapsAreBoundedAndOnlyWithLoggingOn() {
+        assertErrors("""
+                mcp_servers:
+                  - {name: a, url: "https://a.example.com/mcp", log_payloads: true, log_payloads_max_bytes: 0}
+                  - {name: b, url: "https://b.example.com/mcp", log_payloads_max_bytes: 100}
+                  - {name: c, url: "https://c.example.com/mcp", log_payloads: true, log_payloads_max_bytes: 65537}
+                  - {name: d, url: "https://d.example.com/mcp", log_payloads: true, log_payloads_max_bytes: 65536}
+                  - {name: e, url: "https://e.example.com/mcp", log_payloads: true}
+                """,
+                "mcp_servers[0].log_payloads_max_bytes: must be between 1 and 65536",
+                "mcp_servers[1].log_payloads_max_bytes: is only for log_payloads: true",
+                "mcp_servers[2].log_payloads_max_bytes: must be between 1 and 65536");
+    }
+
+    @Test
     void weightMustBePositive() {
         assertErrors(ACCOUNTS + """
                 virtual_models:

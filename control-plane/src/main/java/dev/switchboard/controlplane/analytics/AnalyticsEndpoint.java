@@ -3,6 +3,7 @@ package dev.switchboard.controlplane.analytics;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.controlplane.ControlPlaneConfig;
 import dev.switchboard.controlplane.admin.ApiProblem;
 import dev.switchboard.controlplane.config.ConfigJson;
 import dev.switchboard.controlplane.telemetry.ClickHouseStore;
@@ -37,6 +38,9 @@ public class AnalyticsEndpoint {
     @Inject
     ClickHouseStore clickhouse;
 
+    @Inject
+    ControlPlaneConfig config;
+
     @GET
     @Path("llm")
     @Operation(summary = "LLM request figures, grouped and bucketed", description = "`from`, `to`: RFC 3339 times"
@@ -45,7 +49,8 @@ public class AnalyticsEndpoint {
             + " hour or day. Filters: the same names, `name=value`. `limit`: rows, 1 to 10000 (default 1000). Each"
             + " row: the group values, `bucket`, requests, errors (status >= 400), input_tokens, output_tokens,"
             + " cost_usd, latency_ms {p50, p95, p99}, time_to_first_token_ms {p50, p95} (streams; null when none)."
-            + " `source`: the table that answered, a rollup or the raw request_logs.")
+            + " `source`: the table that answered, a rollup or the raw request_logs; `percentiles`: tdigest"
+            + " (approximate, from a rollup) or reservoir (exact up to 8192 values per row, sampled beyond).")
     public Response llm(@Context UriInfo uri) {
         return answer(AnalyticsQuery.parse(Dataset.LLM, uri.getQueryParameters(), Instant.now()));
     }
@@ -55,7 +60,8 @@ public class AnalyticsEndpoint {
     @Operation(summary = "MCP tool-call figures, grouped and bucketed", description = "`from`, `to`, `interval`,"
             + " `limit` as for /analytics/llm. `group_by` and filters: server, tool, subject, outcome. Each row: the"
             + " group values, `bucket`, calls, errors (outcome other than ok and resumable), latency_ms {p50, p95,"
-            + " p99}. `source`: the table that answered, a rollup or the raw tool_calls.")
+            + " p99}. `source`: the table that answered, a rollup or the raw tool_calls; `percentiles` as for"
+            + " /analytics/llm.")
     public Response toolCalls(@Context UriInfo uri) {
         return answer(AnalyticsQuery.parse(Dataset.TOOL_CALLS, uri.getQueryParameters(), Instant.now()));
     }
@@ -66,7 +72,7 @@ public class AnalyticsEndpoint {
             throw unavailable("no ClickHouse is configured (SWITCHBOARD_CLICKHOUSE_URL)");
         }
         List<String> lines;
-        Rollup rollup = clickhouse.fillingRollups() ? null : q.rollup();
+        Rollup rollup = clickhouse.fillingRollups() ? null : q.rollup(config.analytics().percentiles());
         try {
             lines = clickhouse.queryLines(q.sql(clickhouse.database(), rollup));
         } catch (ClickHouseFailure e) {
@@ -95,6 +101,7 @@ public class AnalyticsEndpoint {
         body.put("limit", q.limit());
         body.put("truncated", lines.size() > q.limit());
         body.put("source", rollup == null ? q.dataset().kind().table() : rollup.table());
+        body.put("percentiles", (rollup == null ? Percentiles.RESERVOIR : rollup.percentiles()).wireName());
         return Response.ok(body.toString(), MediaType.APPLICATION_JSON).build();
     }
 

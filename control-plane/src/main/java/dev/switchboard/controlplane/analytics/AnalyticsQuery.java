@@ -189,24 +189,22 @@ public record AnalyticsQuery(Dataset dataset, Instant from, Instant to, List<Str
         return DEFAULT_LIMIT;
     }
 
-    /** The rollup that answers this question, or null when the raw table must ({@link Rollup} says when). */
-    public Rollup rollup() {
-        return Rollup.covering(this);
+    /**
+     * The rollup of the given family that answers this question, or null when the raw table must ({@link Rollup} says
+     * when).
+     */
+    public Rollup rollup(Percentiles percentiles) {
+        return Rollup.covering(this, percentiles);
     }
 
     /**
-     * The SQL, from the covering rollup if there is one, from the raw table otherwise: group columns aliased
-     * {@code g0, g1, ...} (so no caller text is an identifier), the bucket start in epoch seconds as {@code bucket}, the
-     * dataset's figures; newest buckets last, within a bucket the busiest group first. One row more than the limit is
-     * asked for, to tell whether the answer was cut.
+     * The SQL over the given rollup, or over the raw table when it is null: group columns aliased {@code g0, g1, ...}
+     * (so no caller text is an identifier), the bucket start in epoch seconds as {@code bucket}, the dataset's
+     * figures; newest buckets last, within a bucket the busiest group first. One row more than the limit is asked for,
+     * to tell whether the answer was cut.
      *
      * @param database the telemetry database, from the configuration
      */
-    public String sql(String database) {
-        return sql(database, rollup());
-    }
-
-    /** The SQL over the given rollup, or over the raw table when it is null (tests compare the two). */
     String sql(String database, Rollup source) {
         if (source == null) {
             return rawSql(database + "." + dataset.kind().table());

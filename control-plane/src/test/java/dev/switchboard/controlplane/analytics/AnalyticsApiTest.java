@@ -174,6 +174,21 @@ class AnalyticsApiTest {
         return sorted[left] * (left + 1 - index) + sorted[left + 1] * (index - left);
     }
 
+    /**
+     * Whether {@code actual}, a t-digest percentile at {@code level} of {@code values}, is within the documented bound
+     * (docs/observability.md, Rollups): between the values ranked one value or 0.5 % of the values (whichever is more)
+     * below and above the exact percentile's rank. Float32 in ClickHouse: compared to 1e-3 relative.
+     */
+    static void assertApproximate(List<Double> values, double level, double actual, String what) {
+        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        double rank = level * (sorted.length - 1);
+        double slack = Math.max(1, 0.005 * sorted.length);
+        double low = sorted[(int) Math.max(0, Math.floor(rank - slack))];
+        double high = sorted[(int) Math.min(sorted.length - 1, Math.ceil(rank + slack))];
+        assertTrue(actual >= low * (1 - 1e-3) && actual <= high * (1 + 1e-3), what + ": " + actual + " is not within ["
+                + low + ", " + high + "], the exact one being " + quantile(values, level));
+    }
+
     /** What the API must answer for {@code groupBy} (plus the bucket), over the rows {@code filter} keeps. */
     private static Map<String, ObjectNode> expected(List<String> groupBy, ChronoUnit bucket, Predicate<Log> filter) {
         Map<String, List<Log>> groups = new TreeMap<>();
@@ -198,11 +213,13 @@ class AnalyticsApiTest {
             List<Double> latency = logs.stream().map(Log::latencyMs).toList();
             e.putObject("latency_ms").put("p50", quantile(latency, 0.5)).put("p95", quantile(latency, 0.95))
                     .put("p99", quantile(latency, 0.99));
+            latency.forEach(e.putArray("latency_values")::add);
             List<Double> ttft = logs.stream().filter(l -> l.stream() && l.ttftMs() >= 0).map(Log::ttftMs).toList();
             if (ttft.isEmpty()) {
                 e.putNull("time_to_first_token_ms");
             } else {
                 e.putObject("time_to_first_token_ms").put("p50", quantile(ttft, 0.5)).put("p95", quantile(ttft, 0.95));
+                ttft.forEach(e.putArray("ttft_values")::add);
             }
             out.put(key, e);
         });
@@ -223,9 +240,14 @@ class AnalyticsApiTest {
         return Admin.kept(spec.get(path));
     }
 
-    /** The answer's rows keyed like {@link #expected}, each compared figure by figure. */
+    /**
+     * The answer's rows keyed like {@link #expected}, each compared figure by figure: counts, tokens and costs equal
+     * the sums; percentiles equal the exact ones, or are within {@link #assertApproximate}'s bound when the answer says
+     * they came from a t-digest rollup.
+     */
     private static void assertRows(Map<String, ObjectNode> expected, JsonNode answer, List<String> groupBy,
                                    boolean bucketed) {
+        boolean approximate = answer.get("percentiles").asText().equals("tdigest");
         Map<String, JsonNode> actual = new TreeMap<>();
         for (JsonNode row : answer.get("rows")) {
             List<String> key = new ArrayList<>();
@@ -243,18 +265,28 @@ class AnalyticsApiTest {
                 assertTrue(a.get(n).isIntegralNumber(), key + " " + n + " is a number");
             }
             assertEquals(e.get("cost_usd").asDouble(), a.get("cost_usd").asDouble(), 1e-9, key + " cost");
-            for (String p : List.of("p50", "p95", "p99")) {
-                assertEquals(e.get("latency_ms").get(p).asDouble(), a.get("latency_ms").get(p).asDouble(), 1e-6,
-                        key + " latency " + p);
-            }
+            assertPercentiles(e.get("latency_ms"), e.get("latency_values"), a.get("latency_ms"), approximate,
+                    key + " latency");
             JsonNode ttft = e.get("time_to_first_token_ms");
             if (ttft.isNull()) {
                 assertTrue(a.get("time_to_first_token_ms").isNull(), key + " ttft: " + a);
             } else {
-                for (String p : List.of("p50", "p95")) {
-                    assertEquals(ttft.get(p).asDouble(), a.get("time_to_first_token_ms").get(p).asDouble(), 1e-6,
-                            key + " ttft " + p);
-                }
+                assertPercentiles(ttft, e.get("ttft_values"), a.get("time_to_first_token_ms"), approximate,
+                        key + " ttft");
+            }
+        });
+    }
+
+    private static void assertPercentiles(JsonNode exact, JsonNode values, JsonNode actual, boolean approximate,
+                                          String what) {
+        List<Double> all = new ArrayList<>();
+        values.forEach(v -> all.add(v.asDouble()));
+        exact.fieldNames().forEachRemaining(p -> {
+            if (approximate) {
+                assertApproximate(all, Double.parseDouble("0." + p.substring(1)), actual.get(p).asDouble(),
+                        what + " " + p);
+            } else {
+                assertEquals(exact.get(p).asDouble(), actual.get(p).asDouble(), 1e-6, what + " " + p);
             }
         });
     }
@@ -271,6 +303,48 @@ class AnalyticsApiTest {
         // the rows after TO are outside: all rows of the subject counted without the range would be more
         long all = LOGS.stream().filter(l -> l.subject().equals("user:" + WHO + "-0")).count();
         assertTrue(answer.get("rows").get(0).get("requests").asLong() < all);
+    }
+
+    /**
+     * Questions the t-digest rollups answer (the default): counts, tokens and costs equal the rows' sums, percentiles
+     * are within the documented bound, and the answer says they are approximate.
+     */
+    @Test
+    void rollupAnswersHaveExactSumsAndApproximatePercentiles() {
+        record Question(String source, List<String> groupBy, ChronoUnit bucket, Predicate<Log> filter,
+                        String... params) {
+        }
+        Predicate<Log> ours = l -> l.subject().startsWith("user:" + WHO);
+        for (Question q : List.of(
+                new Question("request_logs_daily_models_tdigest", List.of("model"), ChronoUnit.DAYS, ours,
+                        "group_by", "model", "interval", "day"),
+                new Question("request_logs_daily_models_tdigest", List.of(), null, ours),
+                new Question("request_logs_hourly_models_tdigest", List.of("provider_account", "virtual_model"),
+                        ChronoUnit.HOURS, ours, "group_by", "provider_account,virtual_model", "interval", "hour"),
+                new Question("request_logs_daily_callers_tdigest", List.of("subject", "api_key"), ChronoUnit.DAYS,
+                        l -> ours.test(l) && l.team().equals("team-1"), "group_by", "subject,api_key",
+                        "interval", "day", "team", "team-1"))) {
+            List<String> params = new ArrayList<>(List.of("from", FROM, "to", TO));
+            params.addAll(List.of(q.params()));
+            JsonNode answer = ok(LLM, params.toArray(String[]::new));
+            assertEquals(q.source(), answer.get("source").asText(), params.toString());
+            assertEquals("tdigest", answer.get("percentiles").asText());
+            assertRows(expected(q.groupBy(), q.bucket(), q.filter()), answer, q.groupBy(), q.bucket() != null);
+        }
+        JsonNode tools = ok(TOOLS, "from", FROM, "to", TO, "group_by", "server,outcome");
+        assertEquals("tool_calls_daily_tdigest", tools.get("source").asText());
+        Map<String, List<Double>> byGroup = new TreeMap<>();
+        CALLS.stream().filter(c -> inRange(c.at())).forEach(c -> byGroup.computeIfAbsent(c.server() + "|"
+                + c.outcome(), k -> new ArrayList<>()).add(c.latencyUs() / 1000.0));
+        assertEquals(byGroup.size(), tools.get("rows").size());
+        for (JsonNode row : tools.get("rows")) {
+            List<Double> ms = byGroup.get(row.get("server").asText() + "|" + row.get("outcome").asText());
+            assertEquals(ms.size(), row.get("calls").asLong(), row.toString());
+            for (String p : List.of("p50", "p95", "p99")) {
+                assertApproximate(ms, Double.parseDouble("0." + p.substring(1)), row.get("latency_ms").get(p)
+                        .asDouble(), row + " " + p);
+            }
+        }
     }
 
     @Test
@@ -450,15 +524,16 @@ class AnalyticsApiTest {
     }
 
     /**
-     * Every question a rollup covers, asked of the rollup and of the raw rows: the same rows, the same figures (the
-     * cost sums up in another order, so to 1e-9).
+     * Every question a rollup covers, asked of the V4 ({@code reservoir}) rollup and of the raw rows: the same rows,
+     * the same figures (the cost sums up in another order, so to 1e-9).
      */
     @Test
     void aRollupAnswersAsTheRawRowsDo() throws Exception {
-        assertEquals("request_logs_hourly_models", ok(LLM, "from", FROM, "to", TO, "group_by", "model").get("source")
-                .asText(), "the answer names the table that answered");
-        assertEquals("request_logs", ok(LLM, "from", FROM, "to", TO, "group_by", "metadata.env").get("source")
-                .asText());
+        assertEquals("request_logs_daily_models_tdigest", ok(LLM, "from", FROM, "to", TO, "group_by", "model")
+                .get("source").asText(), "the answer names the table that answered");
+        JsonNode fromRawRows = ok(LLM, "from", FROM, "to", TO, "group_by", "metadata.env");
+        assertEquals("request_logs", fromRawRows.get("source").asText());
+        assertEquals("reservoir", fromRawRows.get("percentiles").asText());
         String db = ControlPlaneTestStack.clickhouseDatabase;
         String subject = "user:" + WHO + "-1";
         List<AnalyticsQuery> questions = List.of(
@@ -471,8 +546,9 @@ class AnalyticsApiTest {
                 question(Dataset.TOOL_CALLS, "group_by", "server,tool,outcome", "interval", "day"),
                 question(Dataset.TOOL_CALLS, "group_by", "tool", "outcome", "denied"));
         for (AnalyticsQuery q : questions) {
-            assertTrue(q.rollup() != null, "a rollup covers " + q);
-            List<String> fromRollup = ClickHouseHttp.run(q.sql(db, q.rollup())).strip().lines().toList();
+            assertTrue(q.rollup(Percentiles.RESERVOIR) != null, "a rollup covers " + q);
+            List<String> fromRollup = ClickHouseHttp.run(q.sql(db, q.rollup(Percentiles.RESERVOIR))).strip().lines()
+                    .toList();
             List<String> fromRaw = ClickHouseHttp.run(q.sql(db, null)).strip().lines().toList();
             assertTrue(fromRaw.size() > 0 && !fromRaw.get(0).isBlank(), "the raw rows answer " + q);
             assertEquals(fromRaw.size(), fromRollup.size(), "rows of " + q);

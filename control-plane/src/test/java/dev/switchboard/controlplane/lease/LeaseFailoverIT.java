@@ -6,8 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.controlplane.support.ControlPlaneTestStack;
+import dev.switchboard.controlplane.support.PackagedControlPlane;
 import dev.switchboard.model.sync.SnapshotWire;
-import dev.switchboard.teststack.LocalStack;
 import dev.switchboard.teststack.PrivateNats;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
@@ -17,17 +18,11 @@ import io.nats.client.api.ObjectStoreWatcher;
 import io.nats.client.api.ObjectStoreWatchOption;
 import io.nats.client.api.ObjectStoreConfiguration;
 import io.nats.client.api.StorageType;
-import io.vertx.core.Vertx;
-import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.pgclient.PgConnection;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,7 +31,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -72,7 +66,7 @@ class LeaseFailoverIT {
         if (nats != null) {
             nats.close();
         }
-        dropSchema();
+        ControlPlaneTestStack.dropSchema(schema);
     }
 
     @Test
@@ -167,54 +161,26 @@ class LeaseFailoverIT {
         }
     }
 
-    /** One control plane process. */
+    /** One control plane process, and what this test asks of it. */
     private final class Replica implements AutoCloseable {
-        final String name;
-        final int port;
-        final Path log;
-        final Process process;
+        final PackagedControlPlane process;
 
         Replica(String name) throws IOException {
-            this.name = name;
-            try (ServerSocket s = new ServerSocket(0)) {
-                port = s.getLocalPort();
-            }
-            log = Files.createTempFile("switchboard-control-plane-lease-" + name, ".log");
-            LocalStack stack = LocalStack.get();
-            Path jar = Path.of(System.getProperty("control-plane.jar", "target/quarkus-app/quarkus-run.jar"));
-            ProcessBuilder builder = new ProcessBuilder(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx256m", "-XX:TieredStopAtLevel=1",
-                    "-Dquarkus.http.host=127.0.0.1",
-                    "-Dquarkus.http.port=" + port,
-                    "-Dquarkus.datasource.reactive.url=postgresql://" + stack.pgHost() + ":" + stack.pgPort() + "/"
-                            + stack.pgDatabase(),
-                    "-Dquarkus.datasource.username=" + stack.pgUser(),
+            process = new PackagedControlPlane("lease-" + name, List.of(
                     "-Dswitchboard.db.schema=" + schema,
                     "-Dswitchboard.nats.url=" + nats.url(),
                     "-Dswitchboard.sync.bucket=" + bucket,
                     "-Dswitchboard.sync.retry-max=500ms",
-                    "-Dswitchboard.lease.interval=" + INTERVAL.toMillis() + "ms",
-                    "-jar", jar.toString()))
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-            Map<String, String> env = builder.environment();
-            env.keySet().removeIf(k -> k.startsWith("SWITCHBOARD_"));
-            env.put("SWITCHBOARD_ADMIN_TOKEN", adminToken);
-            env.put("SWITCHBOARD_MASTER_KEY", masterKey);
-            process = builder.start();
+                    "-Dswitchboard.lease.interval=" + INTERVAL.toMillis() + "ms"),
+                    Map.of("SWITCHBOARD_ADMIN_TOKEN", adminToken, "SWITCHBOARD_MASTER_KEY", masterKey));
         }
 
         String url(String path) {
-            return "http://127.0.0.1:" + port + path;
+            return process.url(path);
         }
 
         void awaitReady() throws InterruptedException {
-            await(() -> {
-                if (!process.isAlive()) {
-                    throw new AssertionError("control plane " + name + " exited: " + logTail());
-                }
-                return status("/q/health/ready") == 200;
-            }, name + " ready", Duration.ofSeconds(90));
+            process.awaitReady(Duration.ofSeconds(90));
         }
 
         JsonNode lease() {
@@ -266,59 +232,13 @@ class LeaseFailoverIT {
             }
         }
 
-        int status(String path) {
-            try {
-                return HTTP.send(HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(2)).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode();
-            } catch (IOException e) {
-                return -1;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return -1;
-            }
-        }
-
         void kill() throws InterruptedException {
-            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
-
-        String logTail() {
-            try {
-                List<String> lines = Files.readAllLines(log);
-                return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-            } catch (IOException e) {
-                return "(cannot read " + log + ")";
-            }
+            process.kill();
         }
 
         @Override
         public void close() {
-            process.destroy();
-            try {
-                if (!process.waitFor(15, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                process.destroyForcibly();
-            }
-        }
-    }
-
-    private void dropSchema() {
-        LocalStack stack = LocalStack.get();
-        Vertx vertx = Vertx.vertx();
-        try {
-            PgConnection conn = PgConnection.connect(vertx, new PgConnectOptions().setHost(stack.pgHost())
-                            .setPort(stack.pgPort()).setUser(stack.pgUser()).setDatabase(stack.pgDatabase()))
-                    .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-            conn.query("drop schema if exists " + schema + " cascade").execute()
-                    .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            conn.close();
-        } catch (Exception e) {
-            System.out.println("[LeaseFailoverIT] could not drop schema " + schema + ": " + e);
-        } finally {
-            vertx.close();
+            process.close();
         }
     }
 

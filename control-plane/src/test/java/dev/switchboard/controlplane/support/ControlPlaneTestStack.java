@@ -156,7 +156,7 @@ public class ControlPlaneTestStack implements QuarkusTestResourceLifecycleManage
         if (idp != null) {
             idp.close();
         }
-        dropSchema();
+        dropSchema(schema);
         deleteBucket();
         dropTelemetry();
     }
@@ -196,7 +196,8 @@ public class ControlPlaneTestStack implements QuarkusTestResourceLifecycleManage
         }
     }
 
-    private static void dropSchema() {
+    /** Drops a PostgreSQL schema of a test run, if it is there; a failure is printed, not thrown. */
+    public static void dropSchema(String schema) {
         LocalStack stack = LocalStack.get();
         Vertx vertx = Vertx.vertx();
         try {
@@ -207,7 +208,7 @@ public class ControlPlaneTestStack implements QuarkusTestResourceLifecycleManage
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             conn.close();
         } catch (Exception e) {
-            System.out.println("[ControlPlaneTestStack] could not drop schema " + schema + ": " + e);
+            System.out.println("[test] could not drop schema " + schema + ": " + e);
         } finally {
             vertx.close();
         }

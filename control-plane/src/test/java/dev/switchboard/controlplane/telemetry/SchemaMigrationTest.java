@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Schema version 2 on a table of version 1: ClickHouse 18.16 has no {@code ADD COLUMN IF NOT EXISTS}, so the control
  * plane adds only the columns {@code system.columns} lacks; at every later start it adds nothing. Version 4's rollups
- * are filled from the rows already there once, when they are created.
+ * and version 7's rollups are filled from the rows already there once, when they are created.
  */
 @QuarkusTest
 @QuarkusTestResource(value = ControlPlaneTestStack.class, restrictToAnnotatedClass = false)
@@ -33,7 +33,9 @@ class SchemaMigrationTest {
     void version2AddsTheMetadataAndTeamColumnsToAVersion1TableOnce() throws Exception {
         Telemetry.awaitTables();
         String logs = Telemetry.table(TelemetryKind.REQUEST_LOGS);
-        for (String view : List.of("request_logs_hourly_models_mv", "request_logs_daily_callers_mv")) {
+        for (String view : List.of("request_logs_hourly_models_mv", "request_logs_daily_callers_mv",
+                "request_logs_hourly_models_tdigest_mv", "request_logs_daily_models_tdigest_mv",
+                "request_logs_daily_callers_tdigest_mv")) {
             ClickHouseHttp.run("DROP TABLE " + ControlPlaneTestStack.clickhouseDatabase + "." + view); // not in V1
         }
         for (String column : List.of("team", "metadata_keys", "metadata_values")) {
@@ -93,6 +95,27 @@ class SchemaMigrationTest {
         assertEquals("4\t2\t[2.5,3.85,3.97]", ClickHouseHttp.run("SELECT countMerge(calls), countIfMerge(errors),"
                 + " arrayMap(x -> round(x, 2), quantilesMerge(0.5, 0.95, 0.99)(latency)) FROM " + db + ".tool_calls_daily WHERE server = '"
                 + server + "'").strip(), "three rows from the backfill, one through the view");
+    }
+
+    @Test
+    void version7FillsItsTdigestRollupFromTheRowsAlreadyThereOnce() throws Exception {
+        Telemetry.awaitTables();
+        String db = ControlPlaneTestStack.clickhouseDatabase;
+        ClickHouseHttp.run("DROP TABLE " + db + ".tool_calls_daily_tdigest_mv");
+        ClickHouseHttp.run("DROP TABLE " + db + ".tool_calls_daily_tdigest");
+        String server = "backfill-td-" + UUID.randomUUID();
+        ClickHouseHttp.insert(Telemetry.table(TelemetryKind.TOOL_CALLS), toolCall(server, "ok", 1)
+                + toolCall(server, "ok", 2) + toolCall(server, "denied", 3));
+
+        clickhouse.ensureSchema();
+        clickhouse.ensureSchema(); // a second start: the rollup exists, the old rows are not added again
+        ClickHouseHttp.insert(Telemetry.table(TelemetryKind.TOOL_CALLS), toolCall(server, "tool_error", 4));
+
+        // four values: t-digest keeps each as its own centroid, so the median is exact
+        assertEquals("4\t2\t2.5", ClickHouseHttp.run("SELECT countMerge(calls), countIfMerge(errors),"
+                + " round(quantilesTDigestMerge(0.5, 0.95, 0.99)(latency)[1], 2) FROM " + db
+                + ".tool_calls_daily_tdigest WHERE server = '" + server + "'").strip(),
+                "three rows from the backfill, one through the view");
     }
 
     private static String toolCall(String server, String outcome, int latencyMs) {

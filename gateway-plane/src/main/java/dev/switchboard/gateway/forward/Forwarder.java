@@ -487,7 +487,8 @@ public final class Forwarder {
     private void pipe(UpstreamResponse r, HttpServerResponse out, boolean sse, String targetName, Chunks chunks,
                       ResponseTranslator translator, AnswerText answer, Promise<Outcome> result) {
         HttpClientResponse res = r.response();
-        ResponseTap tap = new ResponseTap(sse, answer);
+        ResponseTap tap = new ResponseTap(sse, answer,
+                chunks == Chunks.IDENTITY ? res.getHeader(HttpHeaderNames.CONTENT_LENGTH) : null);
         IdleWatch idle = new IdleWatch(r); // a JSON body that stalls half-way is cut as a stream is
         res.handler(chunk -> {
             idle.lastChunkNanos = System.nanoTime();

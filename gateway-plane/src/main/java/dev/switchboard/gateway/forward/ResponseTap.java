@@ -18,15 +18,38 @@ final class ResponseTap {
     private final boolean stream;
     /** The answer's text for payload logging, fed with every piece of a stream; null when payloads are not logged. */
     private final AnswerText answer;
-    private byte[] kept = new byte[INITIAL];
+    private byte[] kept;
     private int length;
     private boolean overflow;
     long firstByteNanos = -1;
     long bytes;
 
     ResponseTap(boolean stream, AnswerText answer) {
+        this(stream, answer, null);
+    }
+
+    /**
+     * @param contentLength the answer's {@code Content-Length} header, if any: a whole answer's buffer is made that
+     *                      size at once (most are well under the default start)
+     */
+    ResponseTap(boolean stream, AnswerText answer, String contentLength) {
         this.stream = stream;
         this.answer = answer;
+        this.kept = new byte[stream ? INITIAL : initialSize(contentLength)];
+    }
+
+    private static int initialSize(String contentLength) {
+        if (contentLength != null && !contentLength.isEmpty() && contentLength.length() <= 7) {
+            try {
+                int n = Integer.parseInt(contentLength);
+                if (n > 0 && n <= JSON_KEEP) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // not a number: the default start, grown as needed
+            }
+        }
+        return INITIAL;
     }
 
     void onChunk(Buffer chunk, long nowNanos) {

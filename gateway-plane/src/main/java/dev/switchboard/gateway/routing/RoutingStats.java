@@ -1,6 +1,6 @@
 package dev.switchboard.gateway.routing;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -8,7 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * The health and latency of every target (by model name, {@code <account>/<model-id>}) seen by this gateway
  * instance. A target's record is shared by all the virtual models that use it: a provider failing fails for all.
  */
-@ApplicationScoped
+@Singleton
 public class RoutingStats {
 
     private final Map<String, TargetHealth> byTarget = new ConcurrentHashMap<>();

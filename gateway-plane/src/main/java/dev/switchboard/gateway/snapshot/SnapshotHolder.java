@@ -1,13 +1,13 @@
 package dev.switchboard.gateway.snapshot;
 
 import dev.switchboard.runtime.feed.ConfigHolder;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 /**
  * The one reference to the current {@link GatewayState}, for the request path. Which config may replace which (NATS
  * over the cache over the file, never an older revision) is {@link ConfigHolder}'s rule, shared with the MCP gateway.
  */
-@ApplicationScoped
+@Singleton
 public class SnapshotHolder {
 
     private final ConfigHolder<GatewayState> holder = new ConfigHolder<>();

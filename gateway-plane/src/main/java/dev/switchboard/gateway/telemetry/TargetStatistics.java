@@ -1,6 +1,6 @@
 package dev.switchboard.gateway.telemetry;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -8,7 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Per-target outcomes and latencies, kept in memory for routing decisions: the last samples of each target with
  * their time. Updated after each call; a lock per target is held only for a few field writes.
  */
-@ApplicationScoped
+@Singleton
 public class TargetStatistics {
 
     public static final int SAMPLES = 100;

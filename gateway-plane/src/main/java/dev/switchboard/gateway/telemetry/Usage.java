@@ -16,11 +16,17 @@ public record Usage(long promptTokens, long completionTokens, String responseId,
 
     public static final Usage UNKNOWN = new Usage(-1, -1);
     private static final JsonFactory JSON = new JsonFactory();
-    private static final String FINISH = "\"finish_reason\":\"";
-    private static final String STOP = "\"stop_reason\":\"";
+    private static final byte[] DATA = ascii("data:");
+    private static final byte[] FINISH_NAME = ascii("\"finish_reason\":\"");
+    private static final byte[] STOP_NAME = ascii("\"stop_reason\":\"");
+    private static final byte[] QUOTE = ascii("\"");
 
     public Usage(long promptTokens, long completionTokens) {
         this(promptTokens, completionTokens, null, null, null);
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
     }
 
     public boolean known() {
@@ -95,39 +101,109 @@ public record Usage(long promptTokens, long completionTokens, String responseId,
         return finish;
     }
 
-    /** The usage of the last {@code data:} event that has one, in the tail of an SSE stream. */
+    /**
+     * The usage of the last {@code data:} event that has one, in the tail of an SSE stream. Works on the bytes as kept,
+     * from the end backwards: it looks for the last {@code "usage"} first (most streams have none, or only in their
+     * last events), and parses only the events that hold one; nothing else is decoded or copied.
+     */
     public static Usage ofSseTail(byte[] tail, int length) {
-        String text = new String(tail, 0, length, StandardCharsets.UTF_8);
-        int end = text.length();
-        while (end > 0) {
-            int start = text.lastIndexOf("data:", end - 1);
+        int before = length;
+        while (before > 0) {
+            int usage = lastUsageKey(tail, before);
+            if (usage < 0) {
+                break;
+            }
+            int start = lastIndexOf(tail, length, DATA, usage);
             if (start < 0) {
                 break;
             }
-            String data = text.substring(start + 5, end).trim();
-            if (data.startsWith("{") && data.contains("\"usage\"")) {
-                byte[] bytes = data.getBytes(StandardCharsets.UTF_8);
-                Usage usage = ofJson(bytes, 0, bytes.length);
-                if (usage.known()) {
+            int next = indexOf(tail, DATA, usage, length);
+            int end = next < 0 ? length : next;
+            int from = start + DATA.length;
+            int to = end;
+            while (from < to && (tail[from] & 0xFF) <= ' ') {
+                from++;
+            }
+            while (to > from && (tail[to - 1] & 0xFF) <= ' ') {
+                to--;
+            }
+            if (from < to && tail[from] == '{') {
+                Usage found = ofJson(tail, from, to - from);
+                if (found.known()) {
                     // a stream says why it stopped in an event before its usage (OpenAI) or in the same (Anthropic)
-                    return usage.finishReason() != null ? usage : new Usage(usage.promptTokens(),
-                            usage.completionTokens(), usage.responseId(), usage.responseModel(), lastFinish(text, end));
+                    return found.finishReason() != null ? found : new Usage(found.promptTokens(),
+                            found.completionTokens(), found.responseId(), found.responseModel(),
+                            lastFinish(tail, length, end));
                 }
             }
-            end = start;
+            before = start;
         }
         return UNKNOWN;
     }
 
-    /** The last {@code finish_reason} or {@code stop_reason} string before {@code end}, or null. */
-    private static String lastFinish(String text, int end) {
-        int finish = text.lastIndexOf(FINISH, end);
-        int stop = text.lastIndexOf(STOP, end);
-        if (finish < 0 && stop < 0) {
-            return null;
+    /**
+     * Where the last {@code "usage"} that ends before {@code before} starts, or -1. Anchored on its {@code g}, a letter
+     * JSON punctuation never is, so the loop mostly compares one byte per position.
+     */
+    private static int lastUsageKey(byte[] tail, int before) {
+        for (int i = before - 3; i >= 4; i--) {
+            if (tail[i] == 'g' && tail[i + 2] == '"' && tail[i - 4] == '"' && tail[i - 3] == 'u' && tail[i - 2] == 's'
+                    && tail[i - 1] == 'a' && tail[i + 1] == 'e') {
+                return i - 4;
+            }
         }
-        int from = finish > stop ? finish + FINISH.length() : stop + STOP.length();
-        int to = text.indexOf('"', from);
-        return to < 0 ? null : text.substring(from, to);
+        return -1;
+    }
+
+    /**
+     * The last {@code finish_reason} or {@code stop_reason} string that starts before {@code end}, or null: one
+     * pass backwards from {@code end}, which stops at the first of either name.
+     */
+    private static String lastFinish(byte[] tail, int length, int end) {
+        for (int i = Math.min(end, length - 1); i >= 0; i--) {
+            if (tail[i] != '"') {
+                continue;
+            }
+            int value = regionMatches(tail, length, i, FINISH_NAME) ? i + FINISH_NAME.length
+                    : regionMatches(tail, length, i, STOP_NAME) ? i + STOP_NAME.length : -1;
+            if (value >= 0) {
+                int close = indexOf(tail, QUOTE, value, length);
+                return close < 0 ? null : new String(tail, value, close - value, StandardCharsets.UTF_8);
+            }
+        }
+        return null;
+    }
+
+    /** Whether {@code b} is at {@code at} in the first {@code length} bytes of {@code a}. */
+    private static boolean regionMatches(byte[] a, int length, int at, byte[] b) {
+        if (at < 0 || at + b.length > length) {
+            return false;
+        }
+        for (int i = 0; i < b.length; i++) {
+            if (a[at + i] != b[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The last index at which {@code b} starts in the first {@code length} bytes of {@code a}, no later than {@code from}. */
+    private static int lastIndexOf(byte[] a, int length, byte[] b, int from) {
+        for (int i = Math.min(from, length - b.length); i >= 0; i--) {
+            if (a[i] == b[0] && regionMatches(a, length, i, b)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The first index in {@code [from, to)} at which {@code b} starts and ends within the range, or -1. */
+    private static int indexOf(byte[] a, byte[] b, int from, int to) {
+        for (int i = from; i + b.length <= to; i++) {
+            if (a[i] == b[0] && regionMatches(a, to, i, b)) {
+                return i;
+            }
+        }
+        return -1;
     }
 }

@@ -43,7 +43,7 @@ class GatewayMetricsTest {
     private static final String STREAMED = "primary/gpt-4o";
     /** Every label our series may carry: none names a user, a key or a team. */
     private static final Set<String> LABELS = Set.of("endpoint", "model", "provider_account", "status_class", "le",
-            "type", "target", "guardrail", "hook", "outcome", "blocked", "kind", "rule", "source");
+            "type", "target", "guardrail", "hook", "outcome", "blocked", "kind", "rule", "source", "publisher");
 
     @Inject
     ShiftedClock clock;

@@ -136,4 +136,28 @@ class UsageTest {
                 .getBytes(StandardCharsets.UTF_8);
         assertEquals(Usage.UNKNOWN, Usage.ofSseTail(bytes, CHUNK.length()));
     }
+
+    @Test
+    void aTailWithTextInAnyScriptIsReadFromItsBytes() {
+        String chunk = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"h\u00e9llo \u65e5\u672c \ud83d\ude00\"}}]}\n\n";
+        String stream = chunk.repeat(40)
+                + "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"content_filter\"}]}\n\n"
+                + "data: {\"id\":\"\u00e9\",\"choices\":[],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":41}}\n\n"
+                + "data: [DONE]\n\n";
+        assertEquals(new Usage(5, 41, "\u00e9", null, "content_filter"), sse(stream));
+        // the bytes after the given length are not the stream's
+        byte[] bytes = (stream + "data: {\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":9}}\n\n")
+                .getBytes(StandardCharsets.UTF_8);
+        assertEquals(new Usage(5, 41, "\u00e9", null, "content_filter"),
+                Usage.ofSseTail(bytes, stream.getBytes(StandardCharsets.UTF_8).length));
+    }
+
+    @Test
+    void eventsWithANullUsageAfterTheLastKnownOneAreSkipped() {
+        String stream = CHUNK + "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":4,\"completion_tokens\":6}}\n\n"
+                + CHUNK + CHUNK + "data: [DONE]\n\n";
+        assertEquals(new Usage(4, 6), sse(stream));
+        // "usage" as text inside an event is not a usage either
+        assertEquals(Usage.UNKNOWN, sse("data: {\"choices\":[{\"delta\":{\"content\":\"the \\\"usage\\\" word\"}}]}\n\n"));
+    }
 }

@@ -17,7 +17,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Records every tool call, however it ends (refused ones too): an audit record into the bounded buffer (never
- * blocking the call), the call's span and its Prometheus meters. Payloads are recorded as the guardrails left them: the arguments that went
+ * blocking the call), the call's span (with the payloads for a server that logs them) and its Prometheus meters. Payloads are recorded as the guardrails left them: the arguments that went
  * to the upstream, the result or error that went back to the caller, each capped ({@link AuditPayloads}); a payload in
  * which a guardrail found something it did not redact, or one no guardrail has seen, is withheld.
  */
@@ -46,7 +46,7 @@ public final class ToolCallAudit implements ToolCallInterceptor {
         }
         return done.onComplete(ar -> {
             try {
-                ToolCallRecord record = record(call, ar);
+                ToolCallRecord record = record(call, ar, span);
                 buffer.offer(record);
                 metrics.record(record);
                 spans.end(span, record);
@@ -58,7 +58,7 @@ public final class ToolCallAudit implements ToolCallInterceptor {
         });
     }
 
-    private ToolCallRecord record(ToolCall call, AsyncResult<McpReply> ar) {
+    private ToolCallRecord record(ToolCall call, AsyncResult<McpReply> ar, Span span) {
         String outcome;
         String error = null;
         JsonNode response = null;
@@ -94,15 +94,23 @@ public final class ToolCallAudit implements ToolCallInterceptor {
         ToolCallRecord.Payload request = null;
         ToolCallRecord.Payload answer = null;
         if (buffer.hasRoom()) {
-            request = notes.withheldArguments() != null ? ToolCallRecord.Payload.withheld(notes.withheldArguments())
-                    : AuditPayloads.of(notes.arguments());
-            answer = notes.responseWithheld() ? ToolCallRecord.Payload.withheld("guardrail_finding")
-                    : AuditPayloads.of(response);
+            request = payload(notes.arguments(), notes.withheldArguments(), AuditPayloads.MAX_BYTES);
+            answer = payload(response, notes.responseWithheld() ? "guardrail_finding" : null, AuditPayloads.MAX_BYTES);
+        }
+        int spanCap = call.state().payloadCap(call.server());
+        if (spanCap > 0 && span.isRecording()) { // the server's own cap, so a copy of its own
+            spans.payloads(span, payload(notes.arguments(), notes.withheldArguments(), spanCap),
+                    payload(response, notes.responseWithheld() ? "guardrail_finding" : null, spanCap), spanCap);
         }
         long micros = (System.nanoTime() - call.startNanos()) / 1000;
         return new ToolCallRecord(clock.instant(), call.requestId(), call.sessionId(),
                 call.principal().subject().toString(), call.principal().credential(), call.endpoint(),
                 call.server(), call.tool(), micros, outcome, error, request, answer, notes.verdicts(),
                 notes.approval());
+    }
+
+    /** A payload as the guardrails left it, capped; withheld for the reason given, if one is. */
+    private static ToolCallRecord.Payload payload(JsonNode node, String withheld, int cap) {
+        return withheld != null ? ToolCallRecord.Payload.withheld(withheld) : AuditPayloads.of(node, cap);
     }
 }

@@ -37,6 +37,8 @@ public final class McpState implements PlaneState {
     private final Guardrails guardrails;
     private final LimitRules limits;
     private final String signInSecret;
+    /** Servers whose tool-call payloads go on spans ({@code log_payloads}), to their cap in bytes. */
+    private final Map<String, Integer> payloadCaps;
 
     private McpState(ConfigSnapshot snapshot, Map<String, McpUpstream> upstreams, Map<String, Virtual> virtuals,
                      List<String> warnings, Guardrails guardrails, String signInSecret) {
@@ -48,6 +50,13 @@ public final class McpState implements PlaneState {
         this.upstreams = upstreams;
         this.virtuals = virtuals;
         this.warnings = warnings;
+        Map<String, Integer> caps = new HashMap<>();
+        for (McpServer server : snapshot.config().mcpServers()) {
+            if (server.payloadCap() > 0) {
+                caps.put(server.name(), server.payloadCap());
+            }
+        }
+        this.payloadCaps = Map.copyOf(caps);
     }
 
     /** {@link #prepare(ConfigSnapshot, SecretResolver, WebhookClient)} where no webhook guardrail can be called. */
@@ -115,6 +124,11 @@ public final class McpState implements PlaneState {
 
     public Guardrails guardrails() {
         return guardrails;
+    }
+
+    /** The cap in bytes of the payloads put on the spans of this server's tool calls, 0 when none are. */
+    public int payloadCap(String server) {
+        return payloadCaps.getOrDefault(server, 0);
     }
 
     public Optional<McpUpstream> upstream(String name) {

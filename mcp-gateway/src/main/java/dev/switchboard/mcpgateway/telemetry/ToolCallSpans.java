@@ -4,6 +4,7 @@ import dev.switchboard.mcpgateway.audit.ToolCallRecord;
 import dev.switchboard.mcpgateway.pipeline.ToolCall;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
@@ -15,8 +16,9 @@ import java.util.List;
  * One OpenTelemetry span per tool call, a child of the HTTP request's span: named {@code tools/call <tool>} with the
  * MCP and GenAI semantic-convention attributes ({@code mcp.method.name}, {@code mcp.session.id},
  * {@code gen_ai.operation.name}, {@code gen_ai.tool.name}) and the gateway's own ({@code switchboard.*}: subject,
- * endpoint, server, outcome, each guardrail verdict, the approval and how long the call waited for it). Never a payload: arguments and results stay in the
- * audit record, capped and redacted.
+ * endpoint, server, outcome, each guardrail verdict, the approval and how long the call waited for it). Payloads only
+ * for a server with {@code log_payloads}: the arguments and the result as two events ({@link #payloads}), as the
+ * guardrails left them and capped; the audit record keeps its own copy either way.
  */
 public final class ToolCallSpans {
 
@@ -38,6 +40,12 @@ public final class ToolCallSpans {
     static final AttributeKey<String> APPROVAL_DECISION = AttributeKey.stringKey("switchboard.approval.decision");
     static final AttributeKey<String> APPROVAL_BY = AttributeKey.stringKey("switchboard.approval.decided_by");
     static final AttributeKey<Long> APPROVAL_WAIT = AttributeKey.longKey("switchboard.approval.wait_ms");
+    static final String ARGUMENTS_EVENT = "gen_ai.tool.call.arguments";
+    static final String RESULT_EVENT = "gen_ai.tool.call.result";
+    static final AttributeKey<String> ARGUMENTS = AttributeKey.stringKey("gen_ai.tool.call.arguments");
+    static final AttributeKey<String> RESULT = AttributeKey.stringKey("gen_ai.tool.call.result");
+    static final AttributeKey<Boolean> TRUNCATED = AttributeKey.booleanKey("switchboard.truncated");
+    static final AttributeKey<String> WITHHELD = AttributeKey.stringKey("switchboard.withheld");
 
     /** No tracing: every span is a no-op. */
     public static final ToolCallSpans NONE = new ToolCallSpans(OpenTelemetry.noop());
@@ -63,6 +71,32 @@ public final class ToolCallSpans {
             }
         }
         return span;
+    }
+
+    /**
+     * Puts a tool call's payloads on its span as two events, {@code gen_ai.tool.call.arguments} and
+     * {@code gen_ai.tool.call.result}: each the JSON text (the arguments that went to the server, the result or error
+     * that went back to the caller), at most {@code cap} UTF-8 bytes, with {@code switchboard.truncated}; or, where
+     * the audit record withholds it, only {@code switchboard.withheld} with the reason. No event for a payload there
+     * was not (a call refused before its arguments were read, no answer); none at all when {@code cap} is 0.
+     */
+    public void payloads(Span span, ToolCallRecord.Payload arguments, ToolCallRecord.Payload result, int cap) {
+        if (cap <= 0 || !span.isRecording()) {
+            return;
+        }
+        for (ToolCallRecord.Payload p : new ToolCallRecord.Payload[] {arguments, result}) {
+            if (!"none".equals(p.withheld())) {
+                span.addEvent(p == arguments ? ARGUMENTS_EVENT : RESULT_EVENT,
+                        payload(p == arguments ? ARGUMENTS : RESULT, p));
+            }
+        }
+    }
+
+    private static Attributes payload(AttributeKey<String> key, ToolCallRecord.Payload p) {
+        if (p.withheld() != null) {
+            return Attributes.of(WITHHELD, p.withheld());
+        }
+        return Attributes.of(key, p.json(), TRUNCATED, p.truncated());
     }
 
     /** Ends the span with what the audit record says of the call. */

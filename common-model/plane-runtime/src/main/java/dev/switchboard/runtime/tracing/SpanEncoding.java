@@ -2,9 +2,10 @@ package dev.switchboard.runtime.tracing;
 
 import io.opentelemetry.exporter.internal.otlp.traces.TraceRequestMarshaler;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.Collection;
 
 /**
@@ -18,12 +19,37 @@ public final class SpanEncoding {
 
     public static byte[] encode(Collection<SpanData> spans) {
         TraceRequestMarshaler marshaler = TraceRequestMarshaler.create(spans);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(marshaler.getBinarySerializedSize());
+        Exact out = new Exact(marshaler.getBinarySerializedSize());
         try {
             marshaler.writeBinaryTo(out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return out.toByteArray();
+        return out.bytes();
+    }
+
+    /** The marshaler says its size first: written into an array of that size, not grown and copied at the end. */
+    private static final class Exact extends OutputStream {
+        private final byte[] bytes;
+        private int length;
+
+        Exact(int size) {
+            this.bytes = new byte[size];
+        }
+
+        @Override
+        public void write(int b) {
+            bytes[length++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            System.arraycopy(b, off, bytes, length, len);
+            length += len;
+        }
+
+        byte[] bytes() {
+            return length == bytes.length ? bytes : Arrays.copyOf(bytes, length);
+        }
     }
 }

@@ -1,4 +1,4 @@
-package dev.switchboard.model.limits;
+package dev.switchboard.testsupport;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,19 +7,19 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /** A clock the test moves by hand. */
-final class TestClock extends Clock {
+public final class TestClock extends Clock {
 
     private volatile Instant now;
 
-    TestClock(String instant) {
+    public TestClock(String instant) {
         this.now = Instant.parse(instant);
     }
 
-    void set(String instant) {
+    public void set(String instant) {
         now = Instant.parse(instant);
     }
 
-    void advance(Duration d) {
+    public void advance(Duration d) {
         now = now.plus(d);
     }
 
