@@ -148,15 +148,25 @@ public class ControlPlaneLease {
         return rows.hasNext() ? rows.next() : null;
     }
 
-    /** Ending the session frees the lock on the server, if it still hears us. */
+    /**
+     * Frees the lock and hands the connection back. The connection is the pool's: closing it only returns it, its
+     * session (and a lock it holds) lives on, so the lock is released first, on the server's time, or no replica (this
+     * one included) could take it again until that pooled session ended. A connection that is really broken fails the
+     * unlock and is discarded, and the server frees the lock when its session ends.
+     */
     private void drop() {
         SqlConnection c = connection;
         connection = null;
         if (c != null) {
+            var released = c.query("select pg_advisory_unlock_all()").execute()
+                    .onItemOrFailure().transformToUni((rows, failure) -> c.close())
+                    .subscribeAsCompletionStage();
             try {
-                c.close().await().atMost(Duration.ofSeconds(2));
+                released.get(2, TimeUnit.SECONDS); // past that it goes on in the background
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             } catch (Exception ignored) {
-                // the server frees it when the connection times out
+                // a broken connection: the server frees the lock when the session ends
             }
         }
     }

@@ -2,6 +2,7 @@ package dev.switchboard.controlplane.support;
 
 import dev.switchboard.runtime.feed.FeedSettings;
 import dev.switchboard.teststack.LocalStack;
+import dev.switchboard.teststack.TcpProxy;
 import dev.switchboard.testsupport.DocExamples;
 import dev.switchboard.testsupport.fakes.FakeIdentityProvider;
 import io.nats.client.Connection;

@@ -171,15 +171,9 @@ public final class Forwarder {
             pipe(r, out, true, targetName, chunksOf(translator.stream()), translator, answer, result);
         } else {
             // a whole JSON answer (or an error) to translate at once: read it, then answer
-            res.body().onComplete(body -> {
+            readBody(r).onComplete(body -> {
                 if (body.failed()) {
-                    boolean gone = out.closed();
-                    if (!gone) {
-                        GatewayError e = GatewayError.upstreamFailed(targetName, "the answer broke off");
-                        out.setStatusCode(e.status()).putHeader(HttpHeaderNames.CONTENT_TYPE, "application/json").end(e.toJson());
-                    }
-                    result.complete(new Outcome(gone ? 499 : 502, gone ? "client_closed" : "upstream_stream_broken",
-                            -1, System.nanoTime(), 0, Usage.UNKNOWN));
+                    answerBrokenBody(out, targetName, body.cause(), result);
                     return;
                 }
                 int status = translator.status(r.status(), body.result());
@@ -194,9 +188,45 @@ public final class Forwarder {
                 result.complete(new Outcome(status, null, now, System.nanoTime(), bytes.length,
                         answered ? Usage.ofJson(bytes, 0, bytes.length) : Usage.UNKNOWN));
             });
-            res.resume();
         }
         return result.future();
+    }
+
+    /**
+     * The whole body of an answer whose head has not been relayed yet; fails when the upstream breaks off or falls
+     * silent for longer than its idle timeout (the request's own idle timeout no longer runs once the head is in).
+     */
+    private Future<Buffer> readBody(UpstreamResponse r) {
+        HttpClientResponse res = r.response();
+        IdleWatch idle = new IdleWatch(r);
+        Promise<Buffer> body = Promise.promise();
+        Buffer whole = Buffer.buffer();
+        res.handler(chunk -> {
+            idle.lastChunkNanos = System.nanoTime();
+            whole.appendBuffer(chunk);
+        });
+        res.endHandler(v -> {
+            idle.stop();
+            body.tryComplete(whole);
+        });
+        res.exceptionHandler(err -> body.tryFail(idle.stop() ? new TimeoutException("idle") : err));
+        res.resume();
+        return body.future();
+    }
+
+    /** A whole answer that broke off before any of it was relayed: the caller gets the error, as for no answer. */
+    private static void answerBrokenBody(HttpServerResponse out, String targetName, Throwable cause,
+                                         Promise<Outcome> result) {
+        boolean gone = cause instanceof ClientGoneException || out.closed();
+        if (!gone) {
+            GatewayError e = isTimeout(cause)
+                    ? GatewayError.upstreamTimeout(targetName, "in the middle of the answer")
+                    : GatewayError.upstreamFailed(targetName, "the answer broke off");
+            out.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
+            out.setStatusCode(e.status()).putHeader(HttpHeaderNames.CONTENT_TYPE, "application/json").end(e.toJson());
+        }
+        result.complete(new Outcome(gone ? 499 : 502, gone ? "client_closed" : "upstream_stream_broken",
+                -1, System.nanoTime(), 0, Usage.UNKNOWN));
     }
 
     private static Chunks chunksOf(ResponseTranslator.StreamTranslator st) {
@@ -223,15 +253,9 @@ public final class Forwarder {
                                   Promise<Outcome> result) {
         HttpClientResponse res = r.response();
         out.headers().remove(HttpHeaderNames.CONTENT_ENCODING).remove(HttpHeaderNames.ETAG);
-        res.body().onComplete(body -> {
+        readBody(r).onComplete(body -> {
             if (body.failed()) {
-                boolean gone = out.closed();
-                if (!gone) {
-                    GatewayError e = GatewayError.upstreamFailed(targetName, "the answer broke off");
-                    out.setStatusCode(e.status()).putHeader(HttpHeaderNames.CONTENT_TYPE, "application/json").end(e.toJson());
-                }
-                result.complete(new Outcome(gone ? 499 : 502, gone ? "client_closed" : "upstream_stream_broken",
-                        -1, System.nanoTime(), 0, Usage.UNKNOWN));
+                answerBrokenBody(out, targetName, body.cause(), result);
                 return;
             }
             int refusal = translator.status(r.status(), body.result());
@@ -266,7 +290,6 @@ public final class Forwarder {
                         : blocked ? GatewayError.GUARDRAIL_VIOLATION : null, now, System.nanoTime(), send.length(), usage));
             });
         });
-        res.resume();
     }
 
     /**
@@ -466,11 +489,9 @@ public final class Forwarder {
         HttpClientResponse res = r.response();
         ResponseTap tap = new ResponseTap(sse, answer,
                 chunks == Chunks.IDENTITY ? res.getHeader(HttpHeaderNames.CONTENT_LENGTH) : null);
-        IdleWatch idle = sse ? new IdleWatch(r) : null;
+        IdleWatch idle = new IdleWatch(r); // a JSON body that stalls half-way is cut as a stream is
         res.handler(chunk -> {
-            if (idle != null) {
-                idle.lastChunkNanos = System.nanoTime();
-            }
+            idle.lastChunkNanos = System.nanoTime();
             Buffer toClient = chunks.chunk(chunk);
             if (toClient == null || toClient.length() == 0) {
                 return;
@@ -483,9 +504,7 @@ public final class Forwarder {
             }
         });
         res.endHandler(v -> {
-            if (idle != null) {
-                idle.stop();
-            }
+            idle.stop();
             Buffer last = chunks.end();
             if (last != null && last.length() > 0) {
                 tap.onChunk(last, System.nanoTime());
@@ -500,7 +519,7 @@ public final class Forwarder {
             result.tryComplete(new Outcome(r.status(), null, tap.firstByteNanos, System.nanoTime(), tap.bytes, usage));
         });
         res.exceptionHandler(err -> {
-            boolean idleTimeout = idle != null && idle.stop();
+            boolean idleTimeout = idle.stop();
             // Resetting the upstream call closes its connection, and that close may be reported instead of the
             // ClientGoneException cause: a closed client connection is what says the client went away.
             boolean clientGone = err instanceof ClientGoneException || out.closed();
@@ -534,7 +553,7 @@ public final class Forwarder {
     }
 
     /** Server-sent events, or AWS's binary event stream (Bedrock's ConverseStream), which its adapter translates. */
-    private static boolean isEventStream(String contentType) {
+    public static boolean isEventStream(String contentType) {
         return contentType != null && (contentType.regionMatches(true, 0, "text/event-stream", 0, 17)
                 || contentType.regionMatches(true, 0, "application/vnd.amazon.eventstream", 0, 34));
     }

@@ -24,6 +24,7 @@ import dev.switchboard.gateway.telemetry.Usage;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Locale;
 import org.jboss.logging.Logger;
 
 /**
@@ -141,6 +142,14 @@ final class AttemptLoop {
             return;
         }
         boolean hasNext = index + 1 < x.targets.size();
+        String contentType = response.header("content-type");
+        if (status >= 200 && status < 300 && !answersJsonOrEvents(contentType)) {
+            // an HTML error page or the like behind a 200 (a proxy in front of the provider): not an answer to relay
+            forwarder.discard(response);
+            noAnswer(rc, x, index, target, GatewayError.upstreamFailed(target.target(),
+                    "it answered " + contentType + ", not JSON"), attemptStart, hasNext);
+            return;
+        }
         AttemptDecision decision = AttemptDecision.after(target, status, retriesDone, response.header("retry-after"),
                 hasNext, x.millisLeft(), System.currentTimeMillis());
         switch (decision.action()) {
@@ -158,6 +167,12 @@ final class AttemptLoop {
                 attempt(rc, x, index + 1, 0, false);
             }
         }
+    }
+
+    /** Whether a successful answer's content type is one the gateway can relay: JSON, an event stream, or unsaid. */
+    static boolean answersJsonOrEvents(String contentType) {
+        return contentType == null || contentType.isBlank() || contentType.toLowerCase(Locale.ROOT).contains("json")
+                || Forwarder.isEventStream(contentType);
     }
 
     /**

@@ -105,20 +105,28 @@ class LimitsTest {
     }
 
     @Test
-    void theOpenAiSdkWaitsForRetryAfterAndThenSucceeds() {
+    void theOpenAiSdkWaitsForRetryAfterAndThenSucceeds() throws Exception {
         OpenAIClient sdk = OpenAIOkHttpClient.builder().baseUrl(gateway.toString().replace("localhost", "127.0.0.1"))
-                .apiKey(ERIN_KEY).maxRetries(2).timeout(Duration.ofSeconds(15)).build();
+                .apiKey(ERIN_KEY).maxRetries(2).timeout(Duration.ofSeconds(30)).build();
         ChatCompletionCreateParams params = ChatCompletionCreateParams.builder().model("fake/gpt-4o-mini")
                 .addUserMessage("hi").build();
-        sdk.models().list(); // the client's first call is slow (class loading): not inside the minute's last seconds
-        standAt(58); // one request per minute: the second must wait for the next minute, about 2 s away
+        // The clock stands still 3 s before a minute's end, however long the machine takes: one request per minute, so
+        // the second is refused with Retry-After: 3. Once the refusal is logged the clock moves to the next minute,
+        // and the SDK's try after its 3 s wait gets through (should the move come later, its second try does).
+        Instant nextMinute = clock.instant().truncatedTo(ChronoUnit.MINUTES).plus(1, ChronoUnit.MINUTES);
+        clock.stopAt(nextMinute.minusSeconds(3));
         sdk.chat().completions().create(params);
         long start = System.nanoTime();
-        ChatCompletion second = sdk.chat().completions().create(params);
+        CompletableFuture<ChatCompletion> second = CompletableFuture.supplyAsync(
+                () -> sdk.chat().completions().create(params));
+        RequestLog refused = Gateway.awaitLog(logs, seen, l -> l.status() == 429);
+        clock.stopAt(nextMinute);
+        ChatCompletion answer = second.get(60, TimeUnit.SECONDS);
         long waitedMs = (System.nanoTime() - start) / 1_000_000;
 
-        assertEquals("Hello from fake-openai", second.choices().get(0).message().content().orElseThrow());
-        assertTrue(waitedMs >= 900, "the SDK retried after Retry-After, not at once: waited " + waitedMs + " ms");
+        assertEquals("erin-rpm", refused.limitRule());
+        assertEquals("Hello from fake-openai", answer.choices().get(0).message().content().orElseThrow());
+        assertTrue(waitedMs >= 2_900, "the SDK retried after Retry-After (3 s), not at once: waited " + waitedMs + " ms");
         assertEquals(2, LimitsProfile.openAi.requestCount(), "the refused try never reached the provider");
     }
 

@@ -10,6 +10,7 @@ import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import dev.switchboard.gateway.support.Gateway;
 import dev.switchboard.runtime.feed.FeedSettings;
+import dev.switchboard.teststack.ControlPlaneProcess;
 import dev.switchboard.teststack.LocalStack;
 import dev.switchboard.testsupport.fakes.FakeOpenAi;
 import dev.switchboard.testsupport.fakes.RecordedRequest;
@@ -56,7 +57,8 @@ class AdminApiToSdkTest {
         @Override
         public Map<String, String> start() {
             openAi = FakeOpenAi.start();
-            controlPlane = ControlPlaneProcess.start(); // boots while the gateway does
+            controlPlane = ControlPlaneProcess.builder(LocalStack.get().natsUrl()).schemaPrefix("gw_e2e").start();
+            // it boots while the gateway does
             try {
                 return Map.of(
                         FeedSettings.NATS_URL, LocalStack.get().natsUrl(),

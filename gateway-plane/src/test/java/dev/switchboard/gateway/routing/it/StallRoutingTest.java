@@ -34,19 +34,21 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A stalled upstream: past its account's {@code first_byte_ms} (1 s here) it is a timeout and the request falls back;
- * when every target stalls, {@code request_timeout_ms} (1.2 s for {@code deadline}, less than the 3 s the first-byte
- * budgets would allow) bounds the whole request, which ends in a 504 in the OpenAI error shape.
+ * when every target stalls, {@code request_timeout_ms} (5 s for {@code deadline}, less than the 62 s the first-byte
+ * budgets would allow) bounds the whole request, which ends in a 504 in the OpenAI error shape. The stalls outlast every
+ * budget, and the tests assert only what no delay of the machine can change: lower bounds on the time taken, and which
+ * targets were tried in which order.
  */
 @QuarkusTest
 @TestProfile(RoutingItProfile.class)
 class StallRoutingTest {
 
-    private static final Duration STALL = Duration.ofSeconds(3);
+    /** Longer than any budget here, however late a timer fires: a stalled upstream never answers within a test. */
+    private static final Duration STALL = Duration.ofSeconds(90);
     /** The accounts' first_byte_ms and the virtual model deadline's request_timeout_ms, in routing-it/gateway.yaml. */
     private static final long FIRST_BYTE_MS = 1000;
-    private static final long DEADLINE_MS = 1200;
-    /** What the machine may add on top of a timer (scheduling, a loaded CI box). */
-    private static final long SLACK_MS = 1000;
+    private static final long DEADLINE_MS = 5000;
+    private static final String PATIENT = "patient/gpt-4o-mini";
 
     @TestHTTPResource("/v1")
     URL v1;
@@ -78,7 +80,7 @@ class StallRoutingTest {
         assertEquals(200, raw.statusCode());
         assertEquals(List.of(SECONDARY), raw.headers().values("x-tfy-resolved-model"));
         assertEquals(FakeOpenAi.DEFAULT_CONTENT, raw.parse().choices().get(0).message().content().orElseThrow());
-        assertTrue(elapsed >= FIRST_BYTE_MS && elapsed < FIRST_BYTE_MS + SLACK_MS, "served after " + elapsed + " ms");
+        assertTrue(elapsed >= FIRST_BYTE_MS, "served after " + elapsed + " ms, before the first-byte budget ran out");
         // a timeout is not retried: one try at the primary, then the secondary
         assertEquals(List.of(1, 1, 0), counts());
         RequestLog log = RoutingIt.logOf(logs, seen, id);
@@ -99,16 +101,15 @@ class StallRoutingTest {
         long elapsed = RoutingIt.millisSince(start);
         Gateway.assertError(r, 504, "api_error", "upstream_timeout", null, null);
         assertTrue(elapsed >= DEADLINE_MS - 5, "answered after " + elapsed + " ms, before the deadline");
-        assertTrue(elapsed < DEADLINE_MS + SLACK_MS, "answered after " + elapsed + " ms");
         RequestLog log = RoutingIt.logOf(logs, seen, id);
         assertEquals(504, log.status());
         assertEquals("upstream_timeout", log.errorCode());
-        // the primary used its whole first-byte budget, the secondary what was left of the deadline
-        assertTrue(attempts(log).size() >= 2, log.toString());
-        assertEquals(PRIMARY + " -1", attempts(log).get(0));
-        assertEquals(SECONDARY + " -1", attempts(log).get(1));
-        assertTrue(log.attempts().stream().allMatch(a -> a.status() == -1), log.toString());
+        // the primary used its whole first-byte budget, the second target (a 60 s budget) what was left of the
+        // deadline, and when that ran out no time was left for the third
+        assertEquals(List.of(PRIMARY + " -1", PATIENT + " -1"), attempts(log));
+        assertTrue(log.attempts().get(0).latencyMs() >= FIRST_BYTE_MS - 1, log.toString());
         assertEquals(1, primary().requestCount());
         assertEquals(1, secondary().requestCount());
+        assertEquals(0, tertiary().requestCount(), "the deadline, not the first-byte budgets, ended the request");
     }
 }

@@ -1,4 +1,4 @@
-package dev.switchboard.controlplane.support;
+package dev.switchboard.teststack;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,7 +15,7 @@ import java.util.concurrent.CountDownLatch;
 /**
  * A loopback TCP forwarder in front of a real server that a test can cut: while down, every open connection is closed
  * and new ones are closed as soon as they are accepted, as if the server had gone away. Used to take the real
- * ClickHouse away from the control plane and give it back. It can also hold the server's answers back (the server has
+ * ClickHouse or PostgreSQL away from the control plane and give it back. It can also hold the server's answers back (the server has
  * done the work, the client waits for word of it) and tell when a request carrying some text has gone through.
  */
 public final class TcpProxy implements AutoCloseable {
@@ -29,6 +29,7 @@ public final class TcpProxy implements AutoCloseable {
     private volatile CountDownLatch answers = new CountDownLatch(0);
     private final java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
     private final Map<String, CountDownLatch> watched = new ConcurrentHashMap<>();
+    private volatile String cutAfter;
 
     public TcpProxy(String targetHost, int targetPort) throws IOException {
         this.targetHost = targetHost;
@@ -79,6 +80,14 @@ public final class TcpProxy implements AutoCloseable {
         answers.countDown();
     }
 
+    /**
+     * The next request holding {@code text} is passed on to the server, and then the proxy goes {@link #down} at once,
+     * before any answer: a client cut off in the middle of what it was doing (a transaction, say).
+     */
+    public void cutAfter(String text) {
+        cutAfter = text;
+    }
+
     /** A latch that opens once a request holding {@code text} has been passed on to the server whole. */
     public CountDownLatch watch(String text) {
         return watched.computeIfAbsent(text, t -> new CountDownLatch(1));
@@ -124,13 +133,18 @@ public final class TcpProxy implements AutoCloseable {
                     }
                     out.write(buf, 0, n);
                     out.flush();
-                    if (requests && !watched.isEmpty()) {
+                    String cut = cutAfter;
+                    if (requests && (!watched.isEmpty() || cut != null)) {
                         seen.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
                         watched.forEach((text, latch) -> {
                             if (seen.indexOf(text) >= 0) {
                                 latch.countDown();
                             }
                         });
+                        if (cut != null && seen.indexOf(cut) >= 0) {
+                            cutAfter = null;
+                            down();
+                        }
                         seen.delete(0, Math.max(0, seen.length() - 256)); // a watched text may span two reads
                     }
                 }
