@@ -126,6 +126,9 @@ spec:
         {{- toYaml . | nindent 8 }}
         {{- end }}
     spec:
+      {{- if .drain }}
+      terminationGracePeriodSeconds: {{ add $root.Values.shutdown.delaySeconds $root.Values.shutdown.timeoutSeconds 5 }}
+      {{- end }}
       serviceAccountName: {{ include "switchboard.serviceAccountName" $root }}
       automountServiceAccountToken: {{ $root.Values.serviceAccount.automountServiceAccountToken }}
       {{- with $root.Values.imagePullSecrets }}
@@ -191,6 +194,12 @@ spec:
             {{- if .cache }}
             - name: SWITCHBOARD_SNAPSHOT_CACHE
               value: /var/cache/switchboard/snapshot.json.gz
+            {{- end }}
+            {{- if .drain }}
+            - name: QUARKUS_SHUTDOWN_DELAY
+              value: {{ printf "%ds" (int $root.Values.shutdown.delaySeconds) | quote }}
+            - name: QUARKUS_SHUTDOWN_TIMEOUT
+              value: {{ printf "%ds" (int $root.Values.shutdown.timeoutSeconds) | quote }}
             {{- end }}
             {{- with .env }}
             {{- . | nindent 12 }}

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -197,6 +198,15 @@ public final class ServiceProcess implements AutoCloseable {
             process.destroyForcibly();
         }
         forget();
+    }
+
+    /** SIGTERM without waiting for the exit (a test watches what the service does while it stops): its exit code. */
+    public synchronized CompletableFuture<Integer> terminate() {
+        if (process == null) {
+            throw new IllegalStateException(name + " is not running");
+        }
+        process.destroy();
+        return process.onExit().thenApply(Process::exitValue);
     }
 
     /** SIGKILL: no shutdown hook runs. */

@@ -380,6 +380,32 @@ class HelmChartTest {
         one(docs, "PodDisruptionBudget", "sb-switchboard-control-plane");
     }
 
+    @Test
+    void thePlanesDrainOnStopWithinTheirGracePeriod() throws IOException {
+        List<JsonNode> defaults = render();
+        for (String plane : List.of("gateway-plane", "mcp-gateway")) {
+            JsonNode deployment = one(defaults, "Deployment", "sb-switchboard-" + plane);
+            assertEquals(40, deployment.path("spec").path("template").path("spec")
+                    .path("terminationGracePeriodSeconds").asInt(), plane);
+            assertEquals("5s", env(deployment).get("QUARKUS_SHUTDOWN_DELAY"), plane);
+            assertEquals("30s", env(deployment).get("QUARKUS_SHUTDOWN_TIMEOUT"), plane);
+        }
+        // The control plane answers short admin calls only: Kubernetes's default grace, no drain settings.
+        JsonNode controlPlane = one(defaults, "Deployment", "sb-switchboard-control-plane");
+        assertTrue(controlPlane.path("spec").path("template").path("spec").path("terminationGracePeriodSeconds")
+                .isMissingNode());
+        assertFalse(env(controlPlane).containsKey("QUARKUS_SHUTDOWN_TIMEOUT"));
+
+        JsonNode longStreams = one(render(t -> t.set("shutdown.timeoutSeconds", 600).set("shutdown.delaySeconds", 10)),
+                "Deployment", "sb-switchboard-gateway-plane");
+        assertEquals(615, longStreams.path("spec").path("template").path("spec").path("terminationGracePeriodSeconds")
+                .asInt());
+        assertEquals("600s", env(longStreams).get("QUARKUS_SHUTDOWN_TIMEOUT"));
+
+        String refused = refusal(t -> t.set("shutdown.timeoutSeconds", 0));
+        assertTrue(refused.contains("shutdown.timeoutSeconds"), refused);
+    }
+
     /** What the values schema says about a wrong value, through Helm's own check. */
     private static String refusal(UnaryOperator<TemplateCommand> settings) {
         Exception e = assertThrows(Exception.class, () -> render(settings));
