@@ -30,7 +30,7 @@ class ConfigStoreTest {
                 .atMost(Duration.ofSeconds(10))) {
             applied.add(row.getInteger("version") + " " + row.getString("file"));
         }
-        assertEquals(List.of("1 V1__config_store.sql"), applied);
+        assertEquals(List.of("1 V1__config_store.sql", "2 V2__name_search.sql"), applied);
     }
 
     @Test
