@@ -17,6 +17,6 @@ class HealthTest {
     void livenessAndReadinessAnswerUp() {
         given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
         given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
-                .body("checks[0].name", equalTo("config")).body("checks[0].data.revision", greaterThanOrEqualTo(1)); // the hot-reload tests raise it
+                .body("checks.find { it.name == 'config' }.name", equalTo("config")).body("checks.find { it.name == 'config' }.data.revision", greaterThanOrEqualTo(1)); // the hot-reload tests raise it
     }
 }

@@ -78,7 +78,7 @@ class HotReloadTest {
         assertTrue(aliceModels().contains("fake/gpt-4.1"));
         JsonPath ready = readiness();
         assertEquals("UP", ready.getString("status"));
-        assertNull(ready.get("checks[0].data.last_refused_edit"));
+        assertNull(ready.get("checks.find { it.name == 'config' }.data.last_refused_edit"));
     }
 
     @Test
@@ -119,7 +119,7 @@ class HotReloadTest {
         assertTrue(refusal.contains(path), refusal);
         JsonPath ready = readiness();
         assertEquals("UP", ready.getString("status"));
-        assertEquals(before, ready.getLong("checks[0].data.revision"));
+        assertEquals(before, ready.getLong("checks.find { it.name == 'config' }.data.revision"));
         chat("fake/gpt-4o-mini").then().statusCode(200);
         Gateway.assertError(chat("fake/gpt-4.1"), 404, "invalid_request_error", "model_not_found", "model", null);
         assertFalse(aliceModels().contains("fake/gpt-4.1"));
@@ -141,11 +141,11 @@ class HotReloadTest {
     }
 
     private static long revision() {
-        return readiness().getLong("checks[0].data.revision");
+        return readiness().getLong("checks.find { it.name == 'config' }.data.revision");
     }
 
     private static String lastRefusedEdit() {
-        return readiness().getString("checks[0].data.last_refused_edit");
+        return readiness().getString("checks.find { it.name == 'config' }.data.last_refused_edit");
     }
 
     /** Replaces the file in one step, so the watcher never reads half of it. */

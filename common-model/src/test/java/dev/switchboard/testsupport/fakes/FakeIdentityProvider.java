@@ -453,12 +453,17 @@ public final class FakeIdentityProvider implements AutoCloseable {
         ObjectNode discovery = JSON.createObjectNode();
         discovery.put("issuer", issuer);
         discovery.put("jwks_uri", jwksUrl());
-        discovery.put("authorization_endpoint", authorizationEndpoint());
-        discovery.put("token_endpoint", tokenEndpoint());
-        discovery.putArray("code_challenge_methods_supported").add("S256");
-        discovery.putArray("grant_types_supported").add("authorization_code");
+        // The code flow is advertised once a client is registered: until then this is an issuer of tokens only, which
+        // is what the MCP tests' Claude Code expects to find (with the endpoints but no registration endpoint, Claude
+        // Code 2.1.197 reports a URL-only entry as "Failed to connect" instead of "Needs authentication").
+        if (!clients.isEmpty()) {
+            discovery.put("authorization_endpoint", authorizationEndpoint());
+            discovery.put("token_endpoint", tokenEndpoint());
+            discovery.putArray("code_challenge_methods_supported").add("S256");
+            discovery.putArray("grant_types_supported").add("authorization_code");
+            discovery.putArray("response_types_supported").add("code");
+        }
         discovery.putArray("id_token_signing_alg_values_supported").add(AlgorithmIdentifiers.RSA_USING_SHA256);
-        discovery.putArray("response_types_supported").add("code");
         discovery.putArray("subject_types_supported").add("public");
         return discovery.toString();
     }

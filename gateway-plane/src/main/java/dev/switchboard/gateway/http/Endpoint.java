@@ -37,6 +37,11 @@ public enum Endpoint {
         return path;
     }
 
+    /** Whether a successful answer is audio bytes (speech) rather than JSON or an event stream. */
+    public boolean answersAudio() {
+        return this == AUDIO_SPEECH;
+    }
+
     /**
      * Whether the answer is generated text that output guardrails check and payload logging keeps; embeddings and
      * moderations and rerank answer numbers and categories, images and speech media.

@@ -143,7 +143,7 @@ final class AttemptLoop {
         }
         boolean hasNext = index + 1 < x.targets.size();
         String contentType = response.header("content-type");
-        if (status >= 200 && status < 300 && !answersJsonOrEvents(contentType)) {
+        if (status >= 200 && status < 300 && !relayable(x.request.endpoint(), contentType)) {
             // an HTML error page or the like behind a 200 (a proxy in front of the provider): not an answer to relay
             forwarder.discard(response);
             noAnswer(rc, x, index, target, GatewayError.upstreamFailed(target.target(),
@@ -167,6 +167,14 @@ final class AttemptLoop {
                 attempt(rc, x, index + 1, 0, false);
             }
         }
+    }
+
+    /** Whether a successful answer's content type is one {@code endpoint} relays: audio for speech (not an HTML page). */
+    static boolean relayable(Endpoint endpoint, String contentType) {
+        if (endpoint.answersAudio()) {
+            return contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("text/html");
+        }
+        return answersJsonOrEvents(contentType);
     }
 
     /** Whether a successful answer's content type is one the gateway can relay: JSON, an event stream, or unsaid. */

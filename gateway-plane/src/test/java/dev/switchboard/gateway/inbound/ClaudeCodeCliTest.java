@@ -197,7 +197,7 @@ class ClaudeCodeCliTest {
 
     private static long revision() {
         return io.restassured.RestAssured.given().get("/q/health/ready").then().extract().jsonPath()
-                .getLong("checks[0].data.revision");
+                .getLong("checks.find { it.name == 'config' }.data.revision");
     }
 
     /** An OpenAI stream whose answer is one call of Claude Code's Read tool on {@code file}. */
