@@ -18,6 +18,8 @@ public record JsonRpcMessage(Kind kind, ObjectNode node) {
         JsonNode tree;
         try {
             tree = Json.read(body);
+        } catch (Json.NumberOutOfRange e) {
+            throw McpError.parseError("a number in the body is out of range");
         } catch (IOException e) {
             throw McpError.parseError("the body is not valid JSON");
         }

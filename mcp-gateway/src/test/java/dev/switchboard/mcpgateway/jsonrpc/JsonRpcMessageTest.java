@@ -36,6 +36,8 @@ class JsonRpcMessageTest {
     void badMessagesGetTheCodesTheSpecNames() {
         assertEquals(McpError.PARSE_ERROR, code("{"));
         assertEquals(McpError.PARSE_ERROR, code("{} {}"));
+        // valid JSON, but no BigDecimal holds the number (found by JsonRpcFuzzTest)
+        assertEquals(McpError.PARSE_ERROR, code("{\"jsonrpc\":\"2.0\",\"id\":0e" + "9".repeat(85) + ",\"method\":\"ping\"}"));
         assertEquals(McpError.INVALID_REQUEST, code("[]"));
         assertEquals(McpError.INVALID_REQUEST, code("\"text\""));
         assertEquals(McpError.INVALID_REQUEST, code("{\"jsonrpc\":\"1.0\",\"id\":1,\"method\":\"ping\"}"));
