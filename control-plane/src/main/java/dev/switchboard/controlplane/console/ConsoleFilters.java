@@ -14,18 +14,24 @@ import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
+import org.jboss.resteasy.reactive.server.WithFormRead;
+import org.jboss.resteasy.reactive.server.core.ResteasyReactiveRequestContext;
+import org.jboss.resteasy.reactive.server.spi.ResteasyReactiveContainerRequestContext;
 
 /**
  * The console's gate, for every {@code /console} page but sign-in (the form, and the identity provider's flow under
  * {@code /console/oidc/}): a valid session cookie (else to the sign-in page); on every
- * change (any method but GET and HEAD) the session's CSRF token in {@code X-CSRF-Token} and, when the browser sends
- * one, an {@code Origin} of this host; and changes only for the admin role, sign-out aside. Every answer carries a
+ * change (any method but GET and HEAD) the session's CSRF token, in {@code X-CSRF-Token} (htmx sends it) or in the
+ * form field {@code csrf} (a form posted without script), and, when the browser sends one, an {@code Origin} of this
+ * host; and changes only for the admin role, sign-out aside. Every answer carries a
  * Content-Security-Policy that allows no inline script and nothing from another origin.
  */
 @Singleton
 public class ConsoleFilters {
 
     static final String CSRF_HEADER = "X-CSRF-Token";
+    /** The hidden field of every console form that posts without script. */
+    static final String CSRF_FIELD = "csrf";
     static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
             + " connect-src 'self'; font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
     private static final Set<String> SAFE = Set.of("GET", "HEAD");
@@ -37,7 +43,8 @@ public class ConsoleFilters {
     ConsoleCaller caller;
 
     @ServerRequestFilter
-    public Response gate(ContainerRequestContext request) {
+    @WithFormRead
+    public Response gate(ResteasyReactiveContainerRequestContext request) {
         String path = request.getUriInfo().getPath();
         if (!path.equals("/console") && !path.startsWith("/console/")) {
             return null;
@@ -56,6 +63,9 @@ public class ConsoleFilters {
         }
         if (!safe) {
             String token = request.getHeaderString(CSRF_HEADER);
+            if (token == null) {
+                token = formToken(request);
+            }
             if (token == null || !MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8),
                     session.csrf().getBytes(StandardCharsets.UTF_8))) {
                 return plain(403, "the request lacks this session's CSRF token; reload the page");
@@ -80,6 +90,14 @@ public class ConsoleFilters {
         response.getHeaders().putSingle("Referrer-Policy", "same-origin");
         response.getHeaders().putSingle("X-Frame-Options", "DENY");
         response.getHeaders().putSingle(HttpHeaders.CACHE_CONTROL, "no-store");
+    }
+
+    /** The {@code csrf} field of a posted form (read before this filter: {@link WithFormRead}), or null. */
+    private static String formToken(ResteasyReactiveContainerRequestContext request) {
+        if (request.getServerRequestContext() instanceof ResteasyReactiveRequestContext context) {
+            return context.getFormParameter(CSRF_FIELD, true, false) instanceof String token ? token : null;
+        }
+        return null;
     }
 
     /** Browsers send Origin on every cross-site and most same-site changes; when present it must be this host. */

@@ -20,6 +20,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -35,17 +36,21 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.jboss.resteasy.reactive.server.WithFormRead;
+import org.jboss.resteasy.reactive.server.spi.ServerRequestContext;
 
 /**
  * The Providers and models and the Access pages: every resource kind of those two groups listed by name (paged and
- * searched in PostgreSQL, a page at a time) and edited one resource at a time as YAML. Every change goes through
- * {@link ResourceService} as the admin API's do, with the version the editor was opened at as {@code If-Match}: an
- * object changed since is refused, not merged; a change that fails validation writes nothing.
+ * searched in PostgreSQL, a page at a time) and edited one resource at a time: in a form where the kind has one
+ * ({@link ResourceFormPage}; {@code ?editor=yaml} opens the YAML editor instead), as YAML otherwise. Every change
+ * goes through {@link ResourceService} as the admin API's do, with the version the editor was opened at as
+ * {@code If-Match}: an object changed since is refused, not merged; a change that fails validation writes nothing.
  */
 @Path(ConsolePaths.RESOURCES)
 public class ResourcePages {
 
     static final int PAGE = 50;
+    private static final String YAML_EDITOR = "editor=yaml";
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
 
@@ -99,6 +104,9 @@ public class ResourcePages {
     UsageEndpoint usage;
 
     @Inject
+    ResourceFormPage forms;
+
+    @Inject
     @Location("console/resources.html")
     Template listPage;
 
@@ -127,8 +135,17 @@ public class ResourcePages {
             return name == null;
         }
 
+        /** The YAML editor's own URL (a kind with a form opens in the form without {@code ?editor=yaml}). */
         public String href() {
+            return formHref() + (hasForm() ? "?" + YAML_EDITOR : "");
+        }
+
+        public String formHref() {
             return ConsolePaths.RESOURCES + "/" + kind + (name == null ? "/new" : "/" + name);
+        }
+
+        public boolean hasForm() {
+            return ResourceForms.hasForm(ResourcePages.kind(kind));
         }
     }
 
@@ -162,20 +179,43 @@ public class ResourcePages {
 
     @GET
     @Path("{kind}/new")
-    public Response fresh(@PathParam("kind") String kindPath) {
+    public Uni<Response> fresh(@PathParam("kind") String kindPath, @QueryParam("editor") String editor) {
         ResourceKind<?> kind = kind(kindPath);
-        return html(200, editor(kind, new Editing(kind.path(), kind.label(), null, STARTERS.get(kind), 0,
-                kind == ResourceKind.VIRTUAL_MODELS, ConsolePaths.RESOURCES + "/" + kind.path())));
+        if (ResourceForms.hasForm(kind) && !"yaml".equals(editor)) {
+            return forms.fresh(kind);
+        }
+        return Uni.createFrom().item(html(200, editor(kind, new Editing(kind.path(), kind.label(), null,
+                STARTERS.get(kind), 0, kind == ResourceKind.VIRTUAL_MODELS,
+                ConsolePaths.RESOURCES + "/" + kind.path()))));
     }
 
     @GET
     @Path("{kind}/{name: .+}")
-    public Uni<Response> open(@PathParam("kind") String kindPath, @PathParam("name") String name) {
+    public Uni<Response> open(@PathParam("kind") String kindPath, @PathParam("name") String name,
+                              @QueryParam("editor") String editor) {
         ResourceKind<?> kind = kind(kindPath);
-        return store.row(kind, name).map(row -> row == null
+        boolean form = ResourceForms.hasForm(kind) && !"yaml".equals(editor);
+        return store.row(kind, name).chain(row -> row == null
                 // gone (deleted meanwhile, or a mistyped link): the list searched for it says so
-                ? Response.seeOther(URI.create(listHref(kind, name, null))).build()
-                : html(200, editor(kind, editing(kind, row))));
+                ? Uni.createFrom().item(Response.seeOther(URI.create(listHref(kind, name, null))).build())
+                : form ? forms.open(kind, row) : Uni.createFrom().item(html(200, editor(kind, editing(kind, row)))));
+    }
+
+    /** The form of a new resource, posted (a save, or a target row added or removed). */
+    @POST
+    @Path("{kind}/new")
+    @WithFormRead
+    public Uni<Response> createFromForm(@PathParam("kind") String kindPath, ServerRequestContext request) {
+        return forms.submit(formKind(kindPath), null, request);
+    }
+
+    /** The form of a stored resource, posted. */
+    @POST
+    @Path("{kind}/{name: .+}/form")
+    @WithFormRead
+    public Uni<Response> saveFromForm(@PathParam("kind") String kindPath, @PathParam("name") String name,
+                                      ServerRequestContext request) {
+        return forms.submit(formKind(kindPath), name, request);
     }
 
     @POST
@@ -229,7 +269,7 @@ public class ResourcePages {
     @POST
     @Path("{kind}/{name: .+}/delete")
     public Uni<Response> delete(@PathParam("kind") String kindPath, @PathParam("name") String name,
-                                @FormParam("version") long version) {
+                                @FormParam("version") long version, @HeaderParam("HX-Request") String htmx) {
         ResourceKind<?> kind = kind(kindPath);
         String author = caller.session().caller();
         return Uni.createFrom().deferred(() -> {
@@ -238,8 +278,10 @@ public class ResourcePages {
                     }
                     return service.delete(kind, name, Etags.of(version), author);
                 })
-                .map(done -> Response.noContent().header("HX-Redirect", ConsolePaths.RESOURCES + "/" + kind.path())
-                        .build())
+                // htmx follows HX-Redirect; a form posted without script is sent to the list itself
+                .map(done -> htmx != null ? Response.noContent().header("HX-Redirect", ConsolePaths.RESOURCES + "/"
+                        + kind.path()).build() : Response.seeOther(URI.create(ConsolePaths.RESOURCES + "/"
+                        + kind.path())).build())
                 .onFailure(ApiProblem.class).recoverWithUni(e -> problem((ApiProblem) e, kind, name, null, version));
     }
 
@@ -261,7 +303,8 @@ public class ResourcePages {
             return html(e.status(), result.data("outcome", "error").data("title", title).data("detail", detail)
                     .data("label", kind.label())
                     .data("errors", errors).data("stale", stale)
-                    .data("reload", name == null ? null : ConsolePaths.RESOURCES + "/" + kind.path() + "/" + name));
+                    .data("reload", name == null ? null : ConsolePaths.RESOURCES + "/" + kind.path() + "/" + name
+                            + (ResourceForms.hasForm(kind) ? "?" + YAML_EDITOR : "")));
         });
     }
 
@@ -344,12 +387,12 @@ public class ResourcePages {
         return href.toString();
     }
 
-    private static String group(ResourceKind<?> kind) {
+    static String group(ResourceKind<?> kind) {
         return GROUPS.entrySet().stream().filter(g -> g.getValue().contains(kind)).map(Map.Entry::getKey)
                 .findFirst().orElseThrow();
     }
 
-    private static List<Tab> tabs(ResourceKind<?> kind) {
+    static List<Tab> tabs(ResourceKind<?> kind) {
         return GROUPS.get(group(kind)).stream().map(k -> new Tab(k.path(), plural(k), k == kind)).toList();
     }
 
@@ -358,8 +401,16 @@ public class ResourcePages {
         return Character.toUpperCase(label.charAt(0)) + label.substring(1) + "s";
     }
 
+    private static ResourceKind<?> formKind(String path) {
+        ResourceKind<?> kind = kind(path);
+        if (!ResourceForms.hasForm(kind)) {
+            throw new jakarta.ws.rs.NotFoundException("the " + kind.label() + " has no form; it is edited as YAML");
+        }
+        return kind;
+    }
+
     /** A kind of these two pages by its URL segment; any other is not found. */
-    private static ResourceKind<?> kind(String path) {
+    static ResourceKind<?> kind(String path) {
         return GROUPS.values().stream().flatMap(List::stream).filter(k -> k.path().equals(path)).findFirst()
                 .orElseThrow(() -> new jakarta.ws.rs.NotFoundException("no console page for '" + path + "'; the"
                         + " kinds are " + GROUPS.values().stream().flatMap(List::stream).map(ResourceKind::path)

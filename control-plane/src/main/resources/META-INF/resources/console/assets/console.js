@@ -74,7 +74,18 @@
     button.setAttribute('aria-expanded', open ? 'true' : 'false');
   }
 
+  // A refused save: the first field with an error takes the focus (its message is tied to it by aria-describedby).
+  // Only when the form itself was replaced, never on a preview update, so typing is not interrupted.
+  function focusFirstError(event) {
+    var target = event.detail && event.detail.target;
+    if (target && target.id !== 'form-area') { return; }
+    var field = document.querySelector('.resource-form [aria-invalid="true"]');
+    if (field) { field.focus(); }
+  }
+
   document.addEventListener('DOMContentLoaded', function () { drawCharts(document); });
+  document.addEventListener('DOMContentLoaded', focusFirstError);
+  document.addEventListener('htmx:afterSettle', focusFirstError);
   document.addEventListener('htmx:afterSettle', function (e) { drawCharts(e.target); });
   document.addEventListener('click', goToLine);
   document.addEventListener('click', copy);

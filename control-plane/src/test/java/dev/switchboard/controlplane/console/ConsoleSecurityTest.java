@@ -76,6 +76,42 @@ class ConsoleSecurityTest {
     }
 
     @Test
+    void aFormPostedWithoutScriptCarriesTheTokenInItsCsrfField() {
+        String cookie = cookie(signIn(ControlPlaneTestStack.adminToken));
+        long head = Admin.head();
+        Map<String, String> key = Map.of("name", "no-script", "subject", "service_account:ci");
+        given().cookie(SessionCookies.NAME, cookie).contentType(ContentType.URLENC).formParams(key)
+                .formParam(ConsoleFilters.CSRF_FIELD, "forged").post("/console/resources/api-keys/new")
+                .then().statusCode(403).body(containsString("CSRF"));
+        assertEquals(head, Admin.head());
+
+        Response created = given().cookie(SessionCookies.NAME, cookie).contentType(ContentType.URLENC)
+                .formParams(key).formParam(ConsoleFilters.CSRF_FIELD, csrf(cookie))
+                .post("/console/resources/api-keys/new");
+        created.then().statusCode(201).body(containsString("id=\"new-key\""));
+        assertEquals(head + 1, Admin.head());
+        assertEquals("service_account:ci", Admin.get("/admin/v1/api-keys/no-script").jsonPath().getString("subject"));
+    }
+
+    @Test
+    void withoutScriptAddTargetAnswersTheFormWithARowMoreAndSavesNothing() {
+        String cookie = cookie(signIn(ControlPlaneTestStack.adminToken));
+        long head = Admin.head();
+        Response r = given().cookie(SessionCookies.NAME, cookie).contentType(ContentType.URLENC)
+                .formParam(ConsoleFilters.CSRF_FIELD, csrf(cookie)).formParam("version", String.valueOf(head))
+                .formParam("name", "base-assistant").formParam("routing_config.type", "weight-based-routing")
+                .formParam("target", "base/chat").formParam("weight", "60").formParam("priority", "")
+                .formParam("row", "add").post("/console/resources/virtual-models/base-assistant/form");
+        r.then().statusCode(200);
+        String html = r.asString();
+        assertTrue(html.contains("id=\"target-1\""), "a blank second row");
+        assertTrue(html.contains("<option value=\"weight-based-routing\" selected>"), "the routing as chosen");
+        assertTrue(html.contains("id=\"weight-0\" name=\"weight\" type=\"number\" step=\"1\" value=\"60\""),
+                "the weight as typed");
+        assertEquals(head, Admin.head(), "nothing saved");
+    }
+
+    @Test
     void aChangeFromAnotherOriginIsRefusedEvenWithTheToken() {
         String cookie = cookie(signIn(ControlPlaneTestStack.adminToken));
         String csrf = csrf(cookie);
@@ -109,7 +145,8 @@ class ConsoleSecurityTest {
         for (String path : List.of("/console/config/apply", "/console/config/dry-run",
                 "/console/config/revisions/1/restore", "/console/approvals/00ff/decide", "/console/resources/users",
                 "/console/resources/users/alice/save", "/console/resources/users/alice/delete",
-                "/console/resources/models")) {
+                "/console/resources/models", "/console/resources/models/new",
+                "/console/resources/models/base/chat/form", "/console/resources/api-keys/new")) {
             given().cookie(SessionCookies.NAME, cookie).header(ConsoleFilters.CSRF_HEADER, csrf)
                     .contentType(ContentType.URLENC).formParams(Map.of("yaml", "users: []", "base",
                             String.valueOf(head)))
@@ -136,7 +173,9 @@ class ConsoleSecurityTest {
         for (String path : List.of("/console/sign-in", "/console/config", "/console/overview", "/console/mcp",
                 "/console/requests", "/console/tool-calls", "/console/approvals", "/console/resources/provider-accounts",
                 "/console/resources/virtual-models/base-assistant", "/console/resources/api-keys/new",
-                "/console/route-preview?yaml=name%3A%20x")) {
+                "/console/resources/models/new", "/console/resources/provider-accounts/base",
+                "/console/resources/virtual-models/base-assistant?editor=yaml", "/console/route-preview?yaml=name%3A%20x",
+                "/console/route-preview?vm=base-assistant")) {
             Response r = given().cookie(SessionCookies.NAME, cookie).get(path);
             r.then().statusCode(200);
             String csp = r.getHeader("Content-Security-Policy");

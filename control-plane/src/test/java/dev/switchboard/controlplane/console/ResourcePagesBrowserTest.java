@@ -30,8 +30,9 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 
 /**
- * The Providers and models and the Access pages in a real headless Chromium: create a provider account and a model
- * (then read them back through the admin API and the snapshot in NATS), edit a virtual model with the route preview,
+ * The Providers and models and the Access pages in a real headless Chromium, with the YAML editor (the forms are
+ * {@link ResourceFormsBrowserTest}'s): create a provider account and a model (then read them back through the admin
+ * API and the snapshot in NATS), edit a virtual model with the route preview,
  * an API key shown once, errors beside their line, stale edits, paging and search, and a viewer who changes nothing
  * and sees no secret. Each test starts signed out from the base config.
  */
@@ -62,8 +63,7 @@ class ResourcePagesBrowserTest {
     @Test
     void createAProviderAccountAndAModelThenTheAdminApiAndTheSnapshotHaveThem() throws Exception {
         Browser.signIn(ControlPlaneTestStack.adminToken);
-        open("/console/resources/provider-accounts");
-        waitFor(By.id("new-resource")).click();
+        open("/console/resources/provider-accounts/new?editor=yaml");
         setValue(waitFor(By.id("resource-yaml")), """
                 name: acme
                 type: openai-compatible
@@ -75,14 +75,14 @@ class ResourcePagesBrowserTest {
         driver.findElement(By.id("create")).click();
         WebElement outcome = waitFor(By.id("resource-outcome"));
         assertTrue(outcome.getText().contains("Created the provider account acme"), outcome.getText());
-        waitUntil(d -> d.getCurrentUrl().endsWith("/console/resources/provider-accounts/acme"));
+        waitUntil(d -> d.getCurrentUrl().endsWith("/console/resources/provider-accounts/acme?editor=yaml"));
         String shown = driver.findElement(By.id("resource-yaml")).getAttribute("value");
         assertTrue(shown.contains("***") && !shown.contains(TYPED_KEY), "the saved key shows masked: " + shown);
         assertFalse(driver.getPageSource().contains(TYPED_KEY));
         JsonPath account = Admin.get("/admin/v1/provider-accounts/acme").then().statusCode(200).extract().jsonPath();
         assertEquals("***", account.getString("auth.api_key.sealed"));
 
-        open("/console/resources/models/new");
+        open("/console/resources/models/new?editor=yaml");
         waitFor(By.id("model-account")).sendKeys("acme");
         setValue(driver.findElement(By.id("resource-yaml")), """
                 id: gpt-acme
@@ -109,15 +109,15 @@ class ResourcePagesBrowserTest {
         assertEquals(1, driver.findElements(By.cssSelector("#resources tbody tr[data-name]")).size());
         assertEquals(List.of(), Browser.consoleErrors(), "no script error and no CSP violation");
         Browser.snapshot("models-list");
-        open("/console/resources/provider-accounts/acme");
+        open("/console/resources/provider-accounts/acme?editor=yaml");
         waitFor(By.id("resource-yaml"));
         Browser.snapshot("provider-account");
     }
 
     @Test
-    void editAVirtualModelWithTheRoutePreview() {
+    void editAVirtualModelAsYamlWithTheRoutePreview() {
         Browser.signIn(ControlPlaneTestStack.adminToken);
-        open("/console/resources/virtual-models/base-assistant");
+        open("/console/resources/virtual-models/base-assistant?editor=yaml");
         waitUntil(d -> share(d, "base/chat").equals("100%"));
 
         setValue(driver.findElement(By.id("resource-yaml")), """
@@ -151,14 +151,15 @@ class ResourcePagesBrowserTest {
     void aNewApiKeyIsShownOnceThenOnlyItsName() {
         Browser.signIn(ControlPlaneTestStack.adminToken);
         open("/console/resources/api-keys/new");
-        setValue(waitFor(By.id("resource-yaml")), "name: ci-deploy\nsubject: service_account:ci\n");
+        waitFor(By.id("f-name")).sendKeys("ci-deploy");
+        driver.findElement(By.id("f-subject")).sendKeys("service_account:ci");
         driver.findElement(By.id("create")).click();
         String key = waitFor(By.id("new-key")).getText().strip();
         assertTrue(key.startsWith("sk-sb-"), key);
         assertTrue(driver.findElement(By.id("copy-key")).isDisplayed());
         assertEquals(ApiKey.hashOf(key), Admin.get("/admin/v1/api-keys/ci-deploy").jsonPath().getString("key_hash"),
                 "the key shown is the key stored (as its hash)");
-        assertFalse(driver.findElement(By.id("resource-yaml")).getAttribute("value").contains("key_hash"));
+        assertFalse(driver.getPageSource().contains("sha256:"), "not even the hash is in the page");
         Browser.snapshot("api-key-created");
 
         driver.navigate().refresh();
@@ -175,7 +176,7 @@ class ResourcePagesBrowserTest {
     void aValidationErrorShowsBesideItsLineAndNothingIsSaved() {
         long start = Admin.head();
         Browser.signIn(ControlPlaneTestStack.adminToken);
-        open("/console/resources/virtual-models/base-assistant");
+        open("/console/resources/virtual-models/base-assistant?editor=yaml");
         WebElement editor = waitFor(By.id("resource-yaml"));
         String yaml = editor.getAttribute("value").replace("base/chat", "base/missing");
         setValue(editor, yaml);
@@ -241,7 +242,8 @@ class ResourcePagesBrowserTest {
         Browser.snapshot("users-search");
 
         Browser.resize(400, 900);
-        for (String page : List.of("/console/resources/users", "/console/resources/virtual-models/base-assistant")) {
+        for (String page : List.of("/console/resources/users", "/console/resources/provider-accounts/base",
+                "/console/resources/models/new", "/console/resources/virtual-models/base-assistant")) {
             open(page);
             waitFor(By.id("role"));
             long overflow = (Long) ((JavascriptExecutor) driver).executeScript(
@@ -276,7 +278,7 @@ class ResourcePagesBrowserTest {
         }
         assertTrue(driver.findElement(By.cssSelector("#resources tr[data-name='ml-monthly'] td.usage")).getText()
                 .contains("no spend"));
-        open("/console/resources/provider-accounts/keyed");
+        open("/console/resources/provider-accounts/keyed?editor=yaml");
         WebElement editor = waitFor(By.id("resource-yaml"));
         assertTrue(editor.getAttribute("readonly") != null, "the editor is read-only");
         assertTrue(editor.getAttribute("value").contains("***"));
