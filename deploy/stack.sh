@@ -70,10 +70,12 @@ tail_log() { # file
 
 apt_install() { # packages...
   log "installing Debian packages: $*"
-  if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@"; then
+  # two test runs may install at once (a module's browser tests and another's): the second waits for dpkg's lock
+  local wait=(-o DPkg::Lock::Timeout=600)
+  if ! DEBIAN_FRONTEND=noninteractive apt-get "${wait[@]}" install -y -q "$@"; then
     log "apt-get install failed; running apt-get update and retrying"
-    apt-get update -q
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@"
+    apt-get "${wait[@]}" update -q
+    DEBIAN_FRONTEND=noninteractive apt-get "${wait[@]}" install -y -q "$@"
   fi
 }
 

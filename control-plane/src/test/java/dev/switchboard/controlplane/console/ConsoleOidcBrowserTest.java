@@ -1,8 +1,8 @@
 package dev.switchboard.controlplane.console;
 
-import static dev.switchboard.controlplane.console.Browser.open;
-import static dev.switchboard.controlplane.console.Browser.waitFor;
-import static dev.switchboard.controlplane.console.Browser.waitUntil;
+import static dev.switchboard.teststack.Browser.open;
+import static dev.switchboard.teststack.Browser.waitFor;
+import static dev.switchboard.teststack.Browser.waitUntil;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.controlplane.support.ControlPlaneTestStack;
+import dev.switchboard.teststack.Browser;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;

@@ -1,9 +1,9 @@
 package dev.switchboard.controlplane.console;
 
-import static dev.switchboard.controlplane.console.Browser.open;
-import static dev.switchboard.controlplane.console.Browser.signIn;
-import static dev.switchboard.controlplane.console.Browser.waitFor;
-import static dev.switchboard.controlplane.console.Browser.waitUntil;
+import static dev.switchboard.teststack.Browser.open;
+import static dev.switchboard.teststack.Browser.signIn;
+import static dev.switchboard.teststack.Browser.waitFor;
+import static dev.switchboard.teststack.Browser.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -17,6 +17,7 @@ import dev.switchboard.controlplane.support.FakeApprovalHolder;
 import dev.switchboard.controlplane.telemetry.Telemetry;
 import dev.switchboard.controlplane.telemetry.TelemetryKind;
 import dev.switchboard.model.approval.ApprovalWire;
+import dev.switchboard.teststack.Browser;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
 import io.quarkus.test.common.http.TestHTTPResource;

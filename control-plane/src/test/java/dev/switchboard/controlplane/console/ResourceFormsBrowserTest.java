@@ -1,8 +1,8 @@
 package dev.switchboard.controlplane.console;
 
-import static dev.switchboard.controlplane.console.Browser.open;
-import static dev.switchboard.controlplane.console.Browser.waitFor;
-import static dev.switchboard.controlplane.console.Browser.waitUntil;
+import static dev.switchboard.teststack.Browser.open;
+import static dev.switchboard.teststack.Browser.waitFor;
+import static dev.switchboard.teststack.Browser.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +12,7 @@ import dev.switchboard.controlplane.support.ControlPlaneTestStack;
 import dev.switchboard.controlplane.support.Snapshots;
 import dev.switchboard.model.snapshot.ConfigSnapshot;
 import dev.switchboard.model.sync.SnapshotWire;
+import dev.switchboard.teststack.Browser;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;

@@ -6,13 +6,13 @@ import dev.switchboard.teststack.ServiceProcess;
 import java.nio.file.Path;
 
 /** The gateway plane as it ships, in a process of its own (a {@link ServiceProcess}), and what its readiness says. */
-final class GatewayProcess {
+public final class GatewayProcess {
 
     private GatewayProcess() {
     }
 
     /** The packaged jar: the {@code gateway-plane.jar} system property, or this module's target. */
-    static Path jar() {
+    public static Path jar() {
         String given = System.getProperty("gateway-plane.jar");
         return given != null ? Path.of(given)
                 : Path.of(System.getProperty("user.dir")).resolve("target/quarkus-app/quarkus-run.jar");
@@ -23,7 +23,7 @@ final class GatewayProcess {
      * logs there, spooling them next to the cache at a stop), with its snapshot cache at {@code cache}; the NATS retry and check intervals are short so that a
      * test sees it catch up soon.
      */
-    static ServiceProcess.Builder fed(String name, String natsUrl, String bucket, String masterKey, Path cache) {
+    public static ServiceProcess.Builder fed(String name, String natsUrl, String bucket, String masterKey, Path cache) {
         return ServiceProcess.of("gateway-" + name, jar())
                 .property("switchboard.nats.url", natsUrl)
                 .property("switchboard.sync.bucket", bucket)
@@ -36,12 +36,12 @@ final class GatewayProcess {
     }
 
     /** The {@code config} readiness data: {@code revision}, {@code source} (nats, cache, file) and {@code nats}. */
-    static JsonNode config(ServiceProcess gateway) {
+    public static JsonNode config(ServiceProcess gateway) {
         return gateway.readiness("config");
     }
 
     /** The revision the gateway serves, or -1 when it serves none or does not answer. */
-    static long revision(ServiceProcess gateway) {
+    public static long revision(ServiceProcess gateway) {
         return config(gateway).path("revision").asLong(-1);
     }
 

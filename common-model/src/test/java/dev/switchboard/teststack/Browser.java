@@ -1,6 +1,5 @@
-package dev.switchboard.controlplane.console;
+package dev.switchboard.teststack;
 
-import dev.switchboard.testsupport.DocExamples;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,22 +28,23 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * Debian's headless Chromium driven through its chromedriver, one per test class. {@code deploy/stack.sh browser}
- * installs both when missing (as root; elsewhere the tests are skipped with the command to run). A failing test leaves
- * a screenshot and the page's HTML under {@code target/console-screenshots/}; {@link #snapshot} saves the pictures
- * docs/console.md shows.
+ * Debian's headless Chromium driven through its chromedriver, one per test class, for the tests that use the console
+ * as a person does (the control plane's console tests, the gateway plane's console-to-gateway test). {@code
+ * deploy/stack.sh browser} installs both when missing (as root; elsewhere the tests are skipped with the command to
+ * run). A failing test leaves a screenshot and the page's HTML under its module's {@code target/console-screenshots/};
+ * {@link #snapshot} saves the pictures docs/console.md shows.
  */
 public final class Browser implements AfterTestExecutionCallback {
 
-    static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
+    public static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
     /** The longest wait for the page to show what a test expects (never a timing assertion: a bound on waiting). */
-    static final Duration WAIT = Duration.ofSeconds(15);
+    public static final Duration WAIT = Duration.ofSeconds(15);
 
     private static WebDriver driver;
     private static String base;
 
     /** The driver, started on first use at the console's width of 1280 px. */
-    static synchronized WebDriver driver(String baseUrl) {
+    public static synchronized WebDriver driver(String baseUrl) {
         base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         if (driver == null) {
             Paths paths = install();
@@ -67,7 +67,7 @@ public final class Browser implements AfterTestExecutionCallback {
     }
 
     /** The driver at 1280 px, signed out, its log of earlier tests' warnings read: each test starts from there. */
-    static WebDriver signedOut(String baseUrl) {
+    public static WebDriver signedOut(String baseUrl) {
         WebDriver d = driver(baseUrl);
         resize(1280, 900);
         d.manage().deleteAllCookies();
@@ -75,29 +75,29 @@ public final class Browser implements AfterTestExecutionCallback {
         return d;
     }
 
-    static synchronized void quit() {
+    public static synchronized void quit() {
         if (driver != null) {
             driver.quit();
             driver = null;
         }
     }
 
-    static void open(String path) {
+    public static void open(String path) {
         driver.get(base + path);
     }
 
-    static WebElement waitFor(By by) {
+    public static WebElement waitFor(By by) {
         return new WebDriverWait(driver, WAIT).until(ExpectedConditions.visibilityOfElementLocated(by));
     }
 
-    static <T> T waitUntil(Function<WebDriver, T> condition) {
+    public static <T> T waitUntil(Function<WebDriver, T> condition) {
         // htmx replaces what a condition may be looking at while it looks
         return new WebDriverWait(driver, WAIT).ignoring(StaleElementReferenceException.class)
                 .until(condition::apply);
     }
 
     /** Signs in on the sign-in page with {@code credential}; returns once a page or the sign-in error shows. */
-    static void signIn(String credential) {
+    public static void signIn(String credential) {
         if (!driver.getCurrentUrl().endsWith("/console/sign-in")) {
             open("/console/sign-in");
         }
@@ -108,7 +108,7 @@ public final class Browser implements AfterTestExecutionCallback {
         waitUntil(d -> d.findElements(By.id("role")).size() > 0 || d.findElements(By.id("sign-in-error")).size() > 0);
     }
 
-    static void resize(int width, int height) {
+    public static void resize(int width, int height) {
         driver.manage().window().setSize(new Dimension(width, height));
     }
 
@@ -116,14 +116,14 @@ public final class Browser implements AfterTestExecutionCallback {
      * The browser's warnings and errors since the last call: a CSP violation or a script error shows up here. An
      * answer's 4xx status is logged too ("Failed to load resource"): the tests provoke those on purpose.
      */
-    static List<String> consoleErrors() {
+    public static List<String> consoleErrors() {
         return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
                 .filter(e -> e.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue())
                 .map(LogEntry::getMessage).filter(m -> !m.contains("Failed to load resource")).toList();
     }
 
     /** Saves the current page as {@code target/console-screenshots/docs/<name>.png}, for docs/console.md. */
-    static void snapshot(String name) {
+    public static void snapshot(String name) {
         save(SCREENSHOTS.resolve("docs"), name);
     }
 
@@ -150,7 +150,7 @@ public final class Browser implements AfterTestExecutionCallback {
 
     /** Runs {@code deploy/stack.sh browser}, which installs Chromium and chromedriver when missing and names them. */
     private static Paths install() {
-        Path script = DocExamples.repoRoot().resolve("deploy/stack.sh");
+        Path script = LocalStack.findRepoRoot().resolve("deploy/stack.sh");
         String out;
         int code;
         try {
@@ -192,6 +192,6 @@ public final class Browser implements AfterTestExecutionCallback {
         }
     }
 
-    Browser() {
+    public Browser() {
     }
 }
