@@ -8,7 +8,7 @@ set -euo pipefail
 BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$BENCH/.." && pwd)
 
-TARGETS=${TARGETS:-"nginx-direct nginx-proxy portkey switchboard switchboard-anthropic switchboard-guardrails switchboard-limits switchboard-full mcp-direct mcp-nginx-proxy mcp-gateway mcp-gateway-guardrails"}
+TARGETS=${TARGETS:-"nginx-direct nginx-proxy portkey switchboard switchboard-anthropic switchboard-bedrock switchboard-gemini switchboard-vertex switchboard-azure switchboard-guardrails switchboard-limits switchboard-full mcp-direct mcp-nginx-proxy mcp-gateway mcp-gateway-guardrails"}
 MODES=${MODES:-"json sse"}
 CONNS=${CONNS:-"1 4 16 64"}
 REPS=${REPS:-3}
@@ -39,9 +39,10 @@ FULL_NAME=${FULL_NAME:-sb_bench_full}   # its ClickHouse database and PostgreSQL
 FULL_WAIT=${FULL_WAIT:-600}             # seconds to wait for the run's request logs to reach ClickHouse after the load
 FULL_STREAM_BYTES=${FULL_STREAM_BYTES:-8589934592}  # the telemetry stream's size limit: holds every row until the drain
 FULL_MIN_SHARE=${FULL_MIN_SHARE:-0.99}  # FAIL below this share of the answered requests stored in ClickHouse
+CHECK_BODIES=${CHECK_BODIES:-1}         # 1: wrk checks every answer of the switchboard targets for the mock's text
 
 KNOWN_TARGETS="nginx-direct nginx-proxy portkey switchboard switchboard-vm-priority switchboard-vm-weight
-  switchboard-anthropic switchboard-guardrails switchboard-limits switchboard-full mcp-direct mcp-nginx-proxy mcp-gateway mcp-gateway-guardrails"
+  switchboard-anthropic switchboard-bedrock switchboard-gemini switchboard-vertex switchboard-azure switchboard-guardrails switchboard-limits switchboard-full mcp-direct mcp-nginx-proxy mcp-gateway mcp-gateway-guardrails"
 
 say() { printf '%s\n' "$*"; }
 die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
@@ -61,6 +62,7 @@ modes_of() { if is_mcp "$1"; then echo mcp; else echo "$MODES"; fi; }   # MCP ta
 
 for t in $TARGETS; do [[ " $KNOWN_TARGETS " == *" $t "* ]] || die "unknown target '$t' (known: $KNOWN_TARGETS)"; done
 for m in $MODES; do [[ $m == json || $m == sse ]] || die "unknown mode '$m' (json, sse)"; done
+[[ $CHECK_BODIES == [01] ]] || die "CHECK_BODIES must be 0 or 1 (got '$CHECK_BODIES')"
 for n in "$REPS" "$DUR" "$DUR_SAT" "$WARMUP" "$WARMUP_OTHER" $CONNS; do
   [[ $n =~ ^[0-9]+$ ]] || die "REPS, DUR, DUR_SAT, WARMUP, WARMUP_OTHER and CONNS must be whole numbers (got '$n')"
 done
@@ -137,7 +139,9 @@ node "$BENCH/mock-upstream-conf.mjs" --port "$MOCK_PORT" --dir "$WORK/mock"
 needs_proxy && node "$BENCH/nginx-proxy-conf.mjs" --port "$PROXY_PORT" --upstream "127.0.0.1:$MOCK_PORT" \
   --mcp-upstream "127.0.0.1:$MCP_MOCK_PORT" --dir "$WORK/proxy"
 if any_java; then
-  node "$BENCH/gen-config.mjs" --out "$WORK/switchboard" --mock-port "$MOCK_PORT" --mcp-port "$MCP_MOCK_PORT" >/dev/null
+  mkdir -p "$WORK/switchboard"   # the Vertex AI account's throwaway service-account key is made there once
+  node "$BENCH/gen-config.mjs" --out "$WORK/switchboard" --mock-port "$MOCK_PORT" --mcp-port "$MCP_MOCK_PORT" \
+    --vertex-key "$WORK/switchboard/vertex-service-account.json" >/dev/null
   SB_KEY=$(sed -n "$((KEY_INDEX + 1))p" "$WORK/switchboard/keys.tsv" | cut -f2)
   [ -n "$SB_KEY" ] || die "no API key number $KEY_INDEX in $WORK/switchboard/keys.tsv"
 fi
@@ -475,6 +479,11 @@ request_of() {
         switchboard-vm-weight/sse)    MODEL=vm-19 ;;  # 50/50 over the two mock-stream models
         switchboard-anthropic/json)   MODEL=mock-anthropic/claude-bench ;;         # translated to and from Anthropic
         switchboard-anthropic/sse)    MODEL=mock-anthropic-stream/claude-bench ;;
+        switchboard-bedrock/*)        MODEL=mock-bedrock/bench-model ;;            # Converse / ConverseStream, SigV4
+        switchboard-gemini/*)         MODEL=mock-gemini/gemini-bench ;;            # generateContent / streamGenerateContent
+        switchboard-vertex/*)         MODEL=mock-vertex/gemini-bench ;;            # the same on Vertex AI, Bearer token
+        switchboard-azure/json)       MODEL=mock-azure/gpt-4o-mini ;;              # Azure deployment path, passed through
+        switchboard-azure/sse)        MODEL=mock-azure-stream/gpt-4o-mini ;;
         switchboard-guardrails/json)  MODEL=mock-guarded/gpt-4o-mini ;;            # PII, secrets and regex guardrails
         switchboard-guardrails/sse)   MODEL=mock-guarded-stream/gpt-4o-mini ;;
         switchboard-limits/json)      MODEL=mock-limited/gpt-4o-mini ;;            # a rate limit and a budget per key
@@ -486,6 +495,20 @@ request_of() {
 }
 
 # ---------------------------------------------------------------- correctness: bodies must equal the mock's bytes
+# The targets whose answer is translated from another provider's: they must carry the mock's text (check-body.mjs).
+is_translated() {
+  case $1 in switchboard-anthropic | switchboard-bedrock | switchboard-gemini | switchboard-vertex) return 0 ;; esac
+  return 1
+}
+expected_of() { # target mode -> the mock's body the answer must equal (a translated one: carry the text of)
+  case $1/$2 in
+    */mcp) echo "$WORK/mock/expected.mcp.json" ;;
+    switchboard-azure/json) echo "$WORK/mock/azure.json" ;;   # Azure's own answer, passed through as it is
+    switchboard-azure/sse) echo "$WORK/mock/azure.sse" ;;
+    */sse) echo "$WORK/mock/expected.sse" ;;
+    *) echo "$WORK/mock/expected.json" ;;
+  esac
+}
 say "== correctness (body through each target vs the mock's fixed body)"
 printf 'target\tmode\thttp\tresult\n' >"$OUT/checks.tsv"
 for t in $TARGETS; do
@@ -505,13 +528,12 @@ for t in $TARGETS; do
         "$URL" 2>>"$OUT/checks.err") || code=000
     fi
     is_full "$t" && FULL_ANSWERED=$((FULL_ANSWERED + 1))
-    expected=$WORK/mock/expected.json; [ "$m" = sse ] && expected=$WORK/mock/expected.sse
-    [ "$m" = mcp ] && expected=$WORK/mock/expected.mcp.json
+    expected=$(expected_of "$t" "$m")
     if [ "$code" = 200 ] && cmp -s "$body" "$expected"; then
       result=identical; say "  ok    $t $m: HTTP 200, body identical ($(wc -c <"$body") bytes)"
-    elif [ "$code" = 200 ] && [ "$t" = switchboard-anthropic ] &&
+    elif [ "$code" = 200 ] && is_translated "$t" &&
          why=$(node "$BENCH/check-body.mjs" --kind text --got "$body" --expected "$expected"); then
-      result=translated; say "  ok    $t $m: HTTP 200, translated answer carries the mock's text ($(wc -c <"$body") bytes)"
+      result=translated; say "  ok    $t $m: HTTP 200, translated answer carries the mock's text, finish reason and usage ($(wc -c <"$body") bytes)"
     elif [ "$code" = 200 ] && [ "$m" = mcp ] &&
          why=$(node "$BENCH/check-body.mjs" --kind json --got "$body" --expected "$expected"); then
       result=same-json; say "  ok    $t $m: HTTP 200, the same JSON-RPC result ($(wc -c <"$body") bytes)"
@@ -537,16 +559,28 @@ version_of() { node -p "require('$1/package.json').version" 2>/dev/null || echo 
   any_mcp_gateway && say "mcp-gateway: $MCPGW_JAR, ${SB_HEAP:+-Xmx$SB_HEAP }-XX:+UseSerialGC${SB_JAVA_OPTS:+ $SB_JAVA_OPTS}, 1 event loop; same config; MCP mock: node $(node -v) on CPU $LG_CPU"
   say "repo: $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo 'no commit')"
   say "pinning: gateway under test on CPU $GW_CPU (taskset -c $GW_CPU); wrk -t1 + nginx mock on CPU $LG_CPU"
+  any_switchboard && say "answers checked under load: $([ "$CHECK_BODIES" = 1 ] && echo "every switchboard answer (wrk, post.lua EXPECT)" || echo "no (CHECK_BODIES=0)")"
   say "targets: $TARGETS; modes: $MODES; conns: $CONNS; reps: $REPS; dur: ${DUR}s (>=64 conns: ${DUR_SAT}s); warm-up: JVM ${WARMUP}s total, others ${WARMUP_OTHER}s per mode"
 } | tee "$OUT/env.txt"
 
 # ---------------------------------------------------------------- load
+# What wrk checks in every answer of a target (post.lua's EXPECT): the switchboard targets' answers must hold the
+# mock's text (JSON) or the finish reason (a stream), passed through or translated; a broken translation then shows as
+# bad bodies instead of as speed. Other targets' bodies are not looked at (wrk's cost stays as before for them).
+ANSWER_TEXT=$(cat "$WORK/mock/answer.txt")
+declare -A BAD_OF=()   # target -> answers without the expected text, over its warm-up and measured runs
+expect_of() { # target mode
+  if [ "$CHECK_BODIES" = 1 ] && is_switchboard "$1"; then
+    case $2 in json) printf '%s' "$ANSWER_TEXT" ;; sse) printf '%s' '"finish_reason":"stop"' ;; esac
+  fi
+}
 # run_wrk target mode conns seconds -> sets LINE (wrk's RESULT line), PEAK and END (gateway RSS in kB),
 # CPU (ms of CPU the gateway process used during the run)
 run_wrk() {
   local t=$1 m=$2 gw=${PID_OF[$1]:-} rss cpu0=0
   request_of "$t" "$m"
   [ -n "$gw" ] && cpu0=$(cpu_ms "$gw")
+  EXPECT=$(expect_of "$t" "$m") \
   MODEL=$MODEL STREAM=$([ "$m" = sse ] && echo 1 || echo 0) MCP=$([ "$m" = mcp ] && echo 1 || echo 0) taskset -c "$LG_CPU" \
     wrk -t1 -c"$3" -d"$4"s --timeout 10s -s "$BENCH/post.lua" "${HDRS[@]}" "$URL" >"$OUT/wrk.out" 2>&1 &
   WRK_PID=$!
@@ -565,6 +599,7 @@ run_wrk() {
   LINE=$(grep '^RESULT' "$OUT/wrk.out" || true)
   [ -n "$LINE" ] || { say "bench: wrk gave no RESULT for $t $m c=$3:" >&2; tail -n 5 "$OUT/wrk.out" >&2; }
   is_full "$t" && FULL_ANSWERED=$((FULL_ANSWERED + $(field reqs)))
+  BAD_OF[$t]=$((${BAD_OF[$t]:-0} + $(field bad_body)))
   return 0
 }
 field() { local x; x=$(sed -n "s/.* $1=\([0-9.]*\).*/\1/p" <<<"$LINE"); echo "${x:-0}"; }
@@ -594,7 +629,7 @@ for t in $TARGETS; do
 done
 
 say "== measuring (reps interleaved across targets)"
-printf 'rep\ttarget\tmode\tconns\tsecs\trps\tp50_us\tp90_us\tp99_us\terrors\trss_peak_kb\trss_end_kb\treqs\tcpu_ms\n' >"$OUT/results.tsv"
+printf 'rep\ttarget\tmode\tconns\tsecs\trps\tp50_us\tp90_us\tp99_us\terrors\trss_peak_kb\trss_end_kb\treqs\tcpu_ms\tbad_bodies\n' >"$OUT/results.tsv"
 for rep in $(seq "$REPS"); do
   for t in $TARGETS; do
     for m in $(modes_of "$t"); do
@@ -602,8 +637,8 @@ for rep in $(seq "$REPS"); do
         d=$DUR; [ "$c" -ge 64 ] && d=$DUR_SAT
         run_wrk "$t" "$m" "$c" "$d"
         errs=$(($(field err_connect) + $(field err_read) + $(field err_write) + $(field err_status) + $(field err_timeout)))
-        row=$(printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s' "$rep" "$t" "$m" "$c" "$d" \
-          "$(field rps)" "$(field p50_us)" "$(field p90_us)" "$(field p99_us)" "$errs" "$PEAK" "$END" "$(field reqs)" "$CPU")
+        row=$(printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s' "$rep" "$t" "$m" "$c" "$d" \
+          "$(field rps)" "$(field p50_us)" "$(field p90_us)" "$(field p99_us)" "$errs" "$PEAK" "$END" "$(field reqs)" "$CPU" "$(field bad_body)")
         printf '%s\n' "$row" >>"$OUT/results.tsv"
         printf '  %s\n' "$row"
         sleep 1
@@ -613,6 +648,9 @@ for rep in $(seq "$REPS"); do
 done
 for t in $TARGETS; do [ -n "${PID_OF[$t]:-}" ] && printf '%s\tend\t%s\n' "$t" "$(rss_kb "${PID_OF[$t]}")" >>"$OUT/rss.tsv"; done
 rm -f "$OUT/wrk.out"
+for t in $TARGETS; do
+  [ "${BAD_OF[$t]:-0}" = 0 ] || FAILED+=("$t: ${BAD_OF[$t]} answers under load without the mock's text (bad_bodies in results.tsv)")
+done
 if has_target switchboard-full; then
   say "== switchboard-full: control plane started again to write the run's telemetry to ClickHouse (no load now)"
   DRAIN_START=$(date +%s%N)

@@ -58,13 +58,14 @@ const stat = (t, m, c) => {
     // CPU the gateway process burnt per request, and how busy it kept its core (100% = one core)
     cpuPerReq: median(g.filter(r => r.reqs > 0 && r.cpu_ms > 0).map(r => (r.cpu_ms * 1000) / r.reqs)),
     cpuBusy: median(g.filter(r => r.cpu_ms > 0).map(r => r.cpu_ms / (r.secs * 1000))),
-    errors: g.reduce((a, r) => a + r.errors, 0), rssPeak: Math.max(...g.map(r => r.rss_peak_kb || 0)),
+    // wrk's errors, and answers that came without the mock's text (bad_bodies: a broken translation)
+    errors: g.reduce((a, r) => a + r.errors + (r.bad_bodies || 0), 0), rssPeak: Math.max(...g.map(r => r.rss_peak_kb || 0)),
   };
 };
 // The baselines of a mode: MCP tools/call rows are held to nginx in front of the MCP mock and to the mock itself.
 const proxyOf = m => (m === 'mcp' ? 'mcp-nginx-proxy' : 'nginx-proxy');
 const directOf = m => (m === 'mcp' ? 'mcp-direct' : 'nginx-direct');
-// identical: the same bytes; translated: the Anthropic case's answer carries the mock's text; same-json: an MCP result
+// identical: the same bytes; translated: a translated answer carries the mock's text; same-json: an MCP result
 const passed = r => ['identical', 'translated', 'same-json'].includes(r);
 const badBody = new Set(checks.filter(c => !passed(c.result)).map(c => `${c.target}|${c.mode}`));
 
@@ -77,6 +78,7 @@ out.push(`Medians of ${nRuns} run(s) per row. Latency is wrk's time to the whole
   + '“× nginx-proxy” and “× portkey” divide the row\'s RPS by theirs at the same mode and connections (for the MCP '
   + 'mode: by mcp-nginx-proxy, nginx in front of the MCP mock; Portkey has no MCP gateway). '
   + '“spread” is (max − min) / median of RPS over the runs. '
+  + '“errors” are wrk\'s, plus answers without the mock\'s text where wrk checked every body (the switchboard targets). '
   + '“CPU µs/req” and “CPU busy” are the gateway process\'s own user+system CPU time over the run (from /proc, 10 ms '
   + 'ticks), per request and as a share of one core: a gateway that is not near 100% busy at high concurrency was '
   + 'held back by something else (the load generator, or other load on the machine).', '');
@@ -118,6 +120,10 @@ const features = [
   ['switchboard-full', 'switchboard', 'production: a rate limit and a budget, request logs and spans to NATS → ClickHouse (own process)'],
   ['switchboard-full', 'switchboard-limits', 'request logs and spans to NATS → ClickHouse (the limits on both sides)'],
   ['switchboard-anthropic', 'switchboard', 'OpenAI → Anthropic translation and back'],
+  ['switchboard-bedrock', 'switchboard', 'OpenAI → Bedrock Converse translation (SigV4-signed) and back'],
+  ['switchboard-gemini', 'switchboard', 'OpenAI → Gemini generateContent translation and back'],
+  ['switchboard-vertex', 'switchboard', 'the same on Vertex AI (service-account Bearer token, cached)'],
+  ['switchboard-azure', 'switchboard', 'Azure OpenAI deployment path (passthrough, content-filter check)'],
   ['switchboard-guardrails', 'switchboard', 'guardrails at llm_input and llm_output (PII, secrets, regex)'],
   ['switchboard-limits', 'switchboard', 'a rate limit and a budget on every key (counted, reserved, settled)'],
   ['switchboard-vm-priority', 'switchboard', 'priority-routed virtual model'],

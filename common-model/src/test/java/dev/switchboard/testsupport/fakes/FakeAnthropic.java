@@ -6,16 +6,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -28,9 +22,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A fake Anthropic Messages API: a real HTTP/1.1 server on 127.0.0.1 that speaks the Anthropic wire format for
@@ -81,15 +72,9 @@ public final class FakeAnthropic implements AutoCloseable {
             "tool_use", "thinking", "redacted_thinking", "server_tool_use", "web_search_tool_result");
     private static final Set<String> TOOL_CHOICE_TYPES = Set.of("auto", "any", "tool", "none");
 
-    static {
-        // See FakeOpenAi: small SSE writes are sent at once rather than after a delayed ACK.
-        System.getProperties().putIfAbsent("sun.net.httpserver.nodelay", "true");
-    }
-
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final FakeServer server;
     private final String apiKey;
     private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
 
@@ -101,9 +86,8 @@ public final class FakeAnthropic implements AutoCloseable {
     private volatile String content;
     private volatile Usage fixedUsage; // null: estimate from the text
 
-    private FakeAnthropic(HttpServer server, ExecutorService executor, String apiKey) {
-        this.server = server;
-        this.executor = executor;
+    private FakeAnthropic(String apiKey) {
+        this.server = FakeServer.bind("fake-anthropic");
         this.apiKey = apiKey;
         restoreDefaultReplies();
     }
@@ -116,23 +100,9 @@ public final class FakeAnthropic implements AutoCloseable {
     /** Starts a fake on a free port of 127.0.0.1 that accepts only {@code apiKey}. */
     public static FakeAnthropic start(String apiKey) {
         Objects.requireNonNull(apiKey, "apiKey");
-        try {
-            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
-            // A cached pool: a stalled request occupies its own thread and never blocks the others.
-            AtomicInteger threadNumber = new AtomicInteger();
-            ExecutorService executor = Executors.newCachedThreadPool(task -> {
-                Thread thread = new Thread(task, "fake-anthropic-" + threadNumber.incrementAndGet());
-                thread.setDaemon(true);
-                return thread;
-            });
-            FakeAnthropic fake = new FakeAnthropic(server, executor, apiKey);
-            server.createContext("/", fake::handle);
-            server.setExecutor(executor);
-            server.start();
-            return fake;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start fake Anthropic server", e);
-        }
+        FakeAnthropic fake = new FakeAnthropic(apiKey);
+        fake.server.serve(fake::handle);
+        return fake;
     }
 
     /** {@code http://127.0.0.1:PORT}: what an Anthropic client takes as its base URL (the API is at {@value #MESSAGES_PATH}). */
@@ -146,7 +116,7 @@ public final class FakeAnthropic implements AutoCloseable {
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return server.port();
     }
 
     /** The one API key this fake accepts. */
@@ -157,8 +127,7 @@ public final class FakeAnthropic implements AutoCloseable {
     /** Stops at once: open connections are closed and stalled requests are interrupted. */
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        server.close();
     }
 
     // ---------------------------------------------------------------- recorded requests
@@ -397,10 +366,7 @@ public final class FakeAnthropic implements AutoCloseable {
     }
 
     private RecordedRequest record(HttpExchange exchange) throws IOException {
-        byte[] body = exchange.getRequestBody().readAllBytes();
-        URI uri = exchange.getRequestURI();
-        RecordedRequest request = new RecordedRequest(exchange.getRequestMethod(), uri.getRawPath(),
-                uri.getRawQuery(), exchange.getRequestHeaders(), body, Instant.now());
+        RecordedRequest request = FakeWire.record(exchange);
         requests.add(request);
         return request;
     }

@@ -5,13 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,8 +18,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -60,10 +53,6 @@ public final class FakeAzureOpenAi implements AutoCloseable {
     private static final Pattern V1_PATH = Pattern.compile("/openai/v1/(chat/completions|embeddings)");
     private static final Pattern TOKEN_PATH = Pattern.compile("/([^/]+)/oauth2/v2\\.0/token");
 
-    static {
-        System.getProperties().putIfAbsent("sun.net.httpserver.nodelay", "true");
-    }
-
     /** What the fake does with a request instead of its normal answer. */
     public sealed interface Behaviour {
         /** Answers {@code status} with {@code body} and extra headers. */
@@ -93,8 +82,7 @@ public final class FakeAzureOpenAi implements AutoCloseable {
     private record Issued(String clientId, Instant expiresAt) {
     }
 
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final FakeServer server;
     private final String apiKey;
     private final Map<String, String> deployments = new ConcurrentHashMap<>(); // name -> chat | embeddings
     private final Map<String, String> apps = new ConcurrentHashMap<>(); // client id -> secret
@@ -106,35 +94,21 @@ public final class FakeAzureOpenAi implements AutoCloseable {
     private volatile Duration tokenDelay = Duration.ZERO;
     private volatile Duration tokenLifetime = Duration.ofSeconds(3599);
 
-    private FakeAzureOpenAi(HttpServer server, ExecutorService executor, String apiKey) {
-        this.server = server;
-        this.executor = executor;
+    private FakeAzureOpenAi(String apiKey) {
+        this.server = FakeServer.bind("fake-azure");
         this.apiKey = apiKey;
     }
 
     /** Starts a fake resource that accepts {@code apiKey} in the {@code api-key} header. */
     public static FakeAzureOpenAi start(String apiKey) {
-        try {
-            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
-            AtomicInteger n = new AtomicInteger();
-            ExecutorService executor = Executors.newCachedThreadPool(task -> {
-                Thread thread = new Thread(task, "fake-azure-" + n.incrementAndGet());
-                thread.setDaemon(true);
-                return thread;
-            });
-            FakeAzureOpenAi fake = new FakeAzureOpenAi(server, executor, apiKey);
-            server.createContext("/", fake::handle);
-            server.setExecutor(executor);
-            server.start();
-            return fake;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start fake Azure OpenAI", e);
-        }
+        FakeAzureOpenAi fake = new FakeAzureOpenAi(apiKey);
+        fake.server.serve(fake::handle);
+        return fake;
     }
 
     /** The resource URL, as {@code https://<resource>.openai.azure.com} would be. */
     public String baseUrl() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return server.baseUrl();
     }
 
     /** The Entra token endpoint of {@code tenant}. */
@@ -144,8 +118,7 @@ public final class FakeAzureOpenAi implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        server.close();
     }
 
     public void addDeployment(String name, boolean embeddings) {
@@ -224,10 +197,7 @@ public final class FakeAzureOpenAi implements AutoCloseable {
 
     private void handle(HttpExchange exchange) {
         try (exchange) {
-            byte[] body = exchange.getRequestBody().readAllBytes();
-            URI uri = exchange.getRequestURI();
-            RecordedRequest request = new RecordedRequest(exchange.getRequestMethod(), uri.getRawPath(),
-                    uri.getRawQuery(), exchange.getRequestHeaders(), body, Instant.now());
+            RecordedRequest request = FakeWire.record(exchange);
             requests.add(request);
             Matcher token = TOKEN_PATH.matcher(request.path());
             if (token.matches()) {

@@ -5,13 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -27,8 +23,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -79,10 +73,6 @@ public final class FakeBedrock implements AutoCloseable {
             "guardrailConfig", "additionalModelRequestFields", "additionalModelResponseFieldPaths",
             "promptVariables", "requestMetadata", "performanceConfig");
 
-    static {
-        System.getProperties().putIfAbsent("sun.net.httpserver.nodelay", "true");
-    }
-
     private record Keys(String secretAccessKey, String sessionToken) {
     }
 
@@ -93,8 +83,7 @@ public final class FakeBedrock implements AutoCloseable {
     private record Failure(int status, String errorType, String message) {
     }
 
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final FakeServer server;
     private final String region;
     private final Map<String, Keys> keys = new ConcurrentHashMap<>();
     private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
@@ -103,30 +92,16 @@ public final class FakeBedrock implements AutoCloseable {
     private Failure midStream; // guarded by this
     private final AtomicInteger signatureRejections = new AtomicInteger();
 
-    private FakeBedrock(HttpServer server, ExecutorService executor, String region) {
-        this.server = server;
-        this.executor = executor;
+    private FakeBedrock(String region) {
+        this.server = FakeServer.bind("fake-bedrock");
         this.region = region;
     }
 
     /** Starts a fake of the region {@code region} on a free port of 127.0.0.1. */
     public static FakeBedrock start(String region) {
-        try {
-            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
-            AtomicInteger threads = new AtomicInteger();
-            ExecutorService executor = Executors.newCachedThreadPool(task -> {
-                Thread thread = new Thread(task, "fake-bedrock-" + threads.incrementAndGet());
-                thread.setDaemon(true);
-                return thread;
-            });
-            FakeBedrock fake = new FakeBedrock(server, executor, region);
-            server.createContext("/", fake::handle);
-            server.setExecutor(executor);
-            server.start();
-            return fake;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start fake Bedrock server", e);
-        }
+        FakeBedrock fake = new FakeBedrock(region);
+        fake.server.serve(fake::handle);
+        return fake;
     }
 
     /** Accepts requests signed with this key pair ({@code sessionToken} null for long-term keys). */
@@ -136,13 +111,12 @@ public final class FakeBedrock implements AutoCloseable {
     }
 
     public String baseUrl() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return server.baseUrl();
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        server.close();
     }
 
     public List<RecordedRequest> requests() {
@@ -200,9 +174,7 @@ public final class FakeBedrock implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
-            byte[] body = exchange.getRequestBody().readAllBytes();
-            RecordedRequest request = new RecordedRequest(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
-                    exchange.getRequestURI().getRawQuery(), exchange.getRequestHeaders(), body, Instant.now());
+            RecordedRequest request = FakeWire.record(exchange);
             requests.add(request);
             Matcher path = PATH.matcher(request.path());
             if (!"POST".equals(request.method()) || !path.matches()) {
@@ -228,7 +200,7 @@ public final class FakeBedrock implements AutoCloseable {
             String modelId = URLDecoder.decode(path.group(1), StandardCharsets.UTF_8);
             JsonNode json;
             try {
-                json = JSON.readTree(body);
+                json = JSON.readTree(request.body());
             } catch (IOException e) {
                 sendError(exchange, 400, "SerializationException", "Unexpected content in the request body.");
                 return;

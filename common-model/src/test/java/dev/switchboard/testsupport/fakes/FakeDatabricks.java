@@ -6,13 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -31,8 +26,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -75,15 +68,9 @@ public final class FakeDatabricks implements AutoCloseable {
     private static final String INVOCATIONS_PREFIX = "/serving-endpoints/";
     private static final String INVOCATIONS_SUFFIX = "/invocations";
 
-    static {
-        // See FakeOpenAi: small SSE writes are sent at once rather than after a delayed ACK.
-        System.getProperties().putIfAbsent("sun.net.httpserver.nodelay", "true");
-    }
-
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final FakeServer server;
     private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
 
     private final Set<String> pats = ConcurrentHashMap.newKeySet();
@@ -101,32 +88,17 @@ public final class FakeDatabricks implements AutoCloseable {
     private volatile Duration tokenDelay;
     private volatile String content;
 
-    private FakeDatabricks(HttpServer server, ExecutorService executor) {
-        this.server = server;
-        this.executor = executor;
+    private FakeDatabricks() {
+        // A backlog above the JDK default of 50, for tests that open many connections at once.
+        this.server = FakeServer.bind("fake-databricks", 256);
         restoreDefaults();
     }
 
     /** Starts a workspace on a free port of 127.0.0.1, with no credentials and no serving endpoints. */
     public static FakeDatabricks start() {
-        try {
-            // A backlog above the JDK default of 50, for tests that open many connections at once.
-            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 256);
-            // A cached pool: a stalled or delayed request occupies its own thread and never blocks the others.
-            AtomicInteger threadNumber = new AtomicInteger();
-            ExecutorService executor = Executors.newCachedThreadPool(task -> {
-                Thread thread = new Thread(task, "fake-databricks-" + threadNumber.incrementAndGet());
-                thread.setDaemon(true);
-                return thread;
-            });
-            FakeDatabricks fake = new FakeDatabricks(server, executor);
-            server.createContext("/", fake::handle);
-            server.setExecutor(executor);
-            server.start();
-            return fake;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start fake Databricks workspace", e);
-        }
+        FakeDatabricks fake = new FakeDatabricks();
+        fake.server.serve(fake::handle);
+        return fake;
     }
 
     /** The workspace URL {@code http://127.0.0.1:PORT}, without a trailing slash. */
@@ -145,14 +117,13 @@ public final class FakeDatabricks implements AutoCloseable {
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return server.port();
     }
 
     /** Stops at once: open connections are closed and stalled or delayed requests are interrupted. */
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        server.close();
     }
 
     // ---------------------------------------------------------------- recorded requests
@@ -392,10 +363,7 @@ public final class FakeDatabricks implements AutoCloseable {
     }
 
     private RecordedRequest record(HttpExchange exchange) throws IOException {
-        byte[] body = exchange.getRequestBody().readAllBytes();
-        URI uri = exchange.getRequestURI();
-        RecordedRequest request = new RecordedRequest(exchange.getRequestMethod(), uri.getRawPath(),
-                uri.getRawQuery(), exchange.getRequestHeaders(), body, Instant.now());
+        RecordedRequest request = FakeWire.record(exchange);
         requests.add(request);
         return request;
     }

@@ -5,13 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -31,8 +26,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -75,10 +68,6 @@ public final class FakeGoogle implements AutoCloseable {
     private static final Set<String> PART_KINDS = Set.of("text", "inlineData", "fileData", "functionCall",
             "functionResponse");
 
-    static {
-        System.getProperties().putIfAbsent("sun.net.httpserver.nodelay", "true");
-    }
-
     /** What the fake does with a model request instead of its normal answer. */
     public sealed interface Behaviour {
         record Fail(int status, String body, Map<String, String> headers) implements Behaviour {
@@ -102,8 +91,7 @@ public final class FakeGoogle implements AutoCloseable {
         }
     }
 
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final FakeServer server;
     private final String apiKey;
     private final String project;
     private final String location;
@@ -117,9 +105,8 @@ public final class FakeGoogle implements AutoCloseable {
     private volatile Duration tokenDelay = Duration.ZERO;
     private volatile Duration tokenLifetime = Duration.ofSeconds(3599);
 
-    private FakeGoogle(HttpServer server, ExecutorService executor, String apiKey, String project, String location) {
-        this.server = server;
-        this.executor = executor;
+    private FakeGoogle(String apiKey, String project, String location) {
+        this.server = FakeServer.bind("fake-google");
         this.apiKey = apiKey;
         this.project = project;
         this.location = location;
@@ -127,26 +114,13 @@ public final class FakeGoogle implements AutoCloseable {
 
     /** Starts a fake accepting the Gemini API key {@code apiKey} and serving Vertex AI for one project and location. */
     public static FakeGoogle start(String apiKey, String project, String location) {
-        try {
-            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
-            AtomicInteger n = new AtomicInteger();
-            ExecutorService executor = Executors.newCachedThreadPool(task -> {
-                Thread thread = new Thread(task, "fake-google-" + n.incrementAndGet());
-                thread.setDaemon(true);
-                return thread;
-            });
-            FakeGoogle fake = new FakeGoogle(server, executor, apiKey, project, location);
-            server.createContext("/", fake::handle);
-            server.setExecutor(executor);
-            server.start();
-            return fake;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start fake Google", e);
-        }
+        FakeGoogle fake = new FakeGoogle(apiKey, project, location);
+        fake.server.serve(fake::handle);
+        return fake;
     }
 
     public String rootUrl() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return server.baseUrl();
     }
 
     /** The Gemini API's base URL, as {@code https://generativelanguage.googleapis.com/v1beta}. */
@@ -165,8 +139,7 @@ public final class FakeGoogle implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        server.close();
     }
 
     public void addModel(String id, boolean embeddings) {
@@ -269,10 +242,7 @@ public final class FakeGoogle implements AutoCloseable {
 
     private void handle(HttpExchange exchange) {
         try (exchange) {
-            byte[] body = exchange.getRequestBody().readAllBytes();
-            URI uri = exchange.getRequestURI();
-            RecordedRequest request = new RecordedRequest(exchange.getRequestMethod(), uri.getRawPath(),
-                    uri.getRawQuery(), exchange.getRequestHeaders(), body, Instant.now());
+            RecordedRequest request = FakeWire.record(exchange);
             requests.add(request);
             if (request.path().equals(TOKEN_PATH)) {
                 token(exchange, request);

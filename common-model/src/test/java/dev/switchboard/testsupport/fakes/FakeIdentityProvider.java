@@ -3,12 +3,8 @@ package dev.switchboard.testsupport.fakes;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,8 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.JsonWebKeySet;
@@ -52,15 +46,9 @@ public final class FakeIdentityProvider implements AutoCloseable {
     public static final String TOKEN_PATH = "/token";
     public static final Duration DEFAULT_TTL = Duration.ofMinutes(10);
 
-    static {
-        // See FakeOpenAi: small responses are sent at once rather than after a delayed ACK.
-        System.getProperties().putIfAbsent("sun.net.httpserver.nodelay", "true");
-    }
-
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final FakeServer server;
     private final String issuer;
     private final AtomicInteger jwksFetches = new AtomicInteger();
     private final AtomicInteger keyNumber = new AtomicInteger();
@@ -85,10 +73,9 @@ public final class FakeIdentityProvider implements AutoCloseable {
     private RsaJsonWebKey signingKey; // guarded by keyLock
     private RsaJsonWebKey unknownKey; // guarded by keyLock; made on first use, never published
 
-    private FakeIdentityProvider(HttpServer server, ExecutorService executor, String issuer) {
-        this.server = server;
-        this.executor = executor;
-        this.issuer = issuer;
+    private FakeIdentityProvider(String issuer) {
+        this.server = FakeServer.bind("fake-idp");
+        this.issuer = issuer != null ? issuer : server.baseUrl() + "/";
         this.signingKey = newKey("fake-idp-key-" + keyNumber.incrementAndGet());
         this.publishedKeys = List.of(signingKey);
     }
@@ -100,24 +87,9 @@ public final class FakeIdentityProvider implements AutoCloseable {
 
     /** Starts an IdP that puts {@code issuer} in its tokens ({@code null}: {@code http://127.0.0.1:PORT/}). */
     public static FakeIdentityProvider start(String issuer) {
-        try {
-            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
-            AtomicInteger threadNumber = new AtomicInteger();
-            ExecutorService executor = Executors.newCachedThreadPool(task -> {
-                Thread thread = new Thread(task, "fake-idp-" + threadNumber.incrementAndGet());
-                thread.setDaemon(true);
-                return thread;
-            });
-            String effectiveIssuer = issuer != null ? issuer
-                    : "http://127.0.0.1:" + server.getAddress().getPort() + "/";
-            FakeIdentityProvider idp = new FakeIdentityProvider(server, executor, effectiveIssuer);
-            server.createContext("/", idp::handle);
-            server.setExecutor(executor);
-            server.start();
-            return idp;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start fake identity provider", e);
-        }
+        FakeIdentityProvider idp = new FakeIdentityProvider(issuer);
+        idp.server.serve(idp::handle);
+        return idp;
     }
 
     public String issuer() {
@@ -126,7 +98,7 @@ public final class FakeIdentityProvider implements AutoCloseable {
 
     /** {@code http://127.0.0.1:PORT}, without a trailing slash. */
     public String baseUrl() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return server.baseUrl();
     }
 
     public String jwksUrl() {
@@ -144,8 +116,7 @@ public final class FakeIdentityProvider implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        server.close();
     }
 
     // ---------------------------------------------------------------- authorization code flow

@@ -6,13 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -27,9 +22,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A fake OpenAI API: a real HTTP/1.1 server on 127.0.0.1 that speaks the OpenAI wire format for
@@ -60,16 +52,9 @@ public final class FakeOpenAi implements AutoCloseable {
     /** The fixed {@code created} of every listed model, so that the list is byte-stable. */
     private static final long MODELS_CREATED = 1_700_000_000L;
 
-    static {
-        // Without TCP_NODELAY the JDK server's small SSE writes can wait on delayed ACKs (~40 ms each), which
-        // would blur time-to-first-token measurements. Read once when the JDK server first loads, hence here.
-        System.getProperties().putIfAbsent("sun.net.httpserver.nodelay", "true");
-    }
-
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final FakeServer server;
     private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
 
     private final Object behaviourLock = new Object();
@@ -81,31 +66,16 @@ public final class FakeOpenAi implements AutoCloseable {
     private volatile List<String> models;
     private volatile Usage fixedUsage; // null: estimate from the text
 
-    private FakeOpenAi(HttpServer server, ExecutorService executor) {
-        this.server = server;
-        this.executor = executor;
+    private FakeOpenAi() {
+        this.server = FakeServer.bind("fake-openai");
         restoreDefaultReplies();
     }
 
     /** Starts a fake on a free port of 127.0.0.1. */
     public static FakeOpenAi start() {
-        try {
-            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
-            // A cached pool: a stalled or held request occupies its own thread and never blocks the others.
-            AtomicInteger threadNumber = new AtomicInteger();
-            ExecutorService executor = Executors.newCachedThreadPool(task -> {
-                Thread thread = new Thread(task, "fake-openai-" + threadNumber.incrementAndGet());
-                thread.setDaemon(true);
-                return thread;
-            });
-            FakeOpenAi fake = new FakeOpenAi(server, executor);
-            server.createContext("/", fake::handle);
-            server.setExecutor(executor);
-            server.start();
-            return fake;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start fake OpenAI server", e);
-        }
+        FakeOpenAi fake = new FakeOpenAi();
+        fake.server.serve(fake::handle);
+        return fake;
     }
 
     /** {@code http://127.0.0.1:PORT/v1}: what an OpenAI client takes as its base URL. */
@@ -114,14 +84,13 @@ public final class FakeOpenAi implements AutoCloseable {
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return server.port();
     }
 
     /** Stops at once: open connections are closed and stalled or held requests are interrupted. */
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        server.close();
     }
 
     // ---------------------------------------------------------------- recorded requests
@@ -398,10 +367,7 @@ public final class FakeOpenAi implements AutoCloseable {
     }
 
     private RecordedRequest record(HttpExchange exchange) throws IOException {
-        byte[] body = exchange.getRequestBody().readAllBytes();
-        URI uri = exchange.getRequestURI();
-        RecordedRequest request = new RecordedRequest(exchange.getRequestMethod(), uri.getRawPath(),
-                uri.getRawQuery(), exchange.getRequestHeaders(), body, Instant.now());
+        RecordedRequest request = FakeWire.record(exchange);
         requests.add(request);
         return request;
     }

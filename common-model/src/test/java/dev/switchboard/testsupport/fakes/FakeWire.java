@@ -3,15 +3,25 @@ package dev.switchboard.testsupport.fakes;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 
-/** What the fakes of cloud providers share on the wire: form bodies and queries read, JSON answers written. */
+/** What the fakes of cloud providers share on the wire: requests recorded, form bodies and queries read, JSON answers written. */
 final class FakeWire {
 
     private FakeWire() {
+    }
+
+    /** The request of {@code exchange} as it came, its body read whole. */
+    static RecordedRequest record(HttpExchange exchange) throws IOException {
+        byte[] body = exchange.getRequestBody().readAllBytes();
+        URI uri = exchange.getRequestURI();
+        return new RecordedRequest(exchange.getRequestMethod(), uri.getRawPath(), uri.getRawQuery(),
+                exchange.getRequestHeaders(), body, Instant.now());
     }
 
     /** An {@code application/x-www-form-urlencoded} body or a query string, decoded. */

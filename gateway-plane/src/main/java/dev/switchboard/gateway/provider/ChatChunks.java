@@ -28,9 +28,14 @@ public final class ChatChunks {
 
     /** A chunk with one choice: {@code delta}, and {@code finishReason} (null while the answer goes on). */
     public void chunk(Buffer out, ObjectNode delta, String finishReason) {
+        chunk(out, 0, delta, finishReason);
+    }
+
+    /** A chunk with the one choice {@code index}, for providers that answer with several candidates (n > 1). */
+    public void chunk(Buffer out, int index, ObjectNode delta, String finishReason) {
         ObjectNode chunk = shell();
         ObjectNode choice = chunk.putArray("choices").addObject();
-        choice.put("index", 0);
+        choice.put("index", index);
         choice.set("delta", delta);
         choice.putNull("logprobs");
         if (finishReason == null) {
@@ -41,12 +46,44 @@ public final class ChatChunks {
         data(out, chunk.toString());
     }
 
+    /** The stream's first chunk: the assistant's role, and empty content. */
+    public void role(Buffer out) {
+        chunk(out, JSON.createObjectNode().put("role", "assistant").put("content", ""), null);
+    }
+
+    /** A piece of the text of the choice {@code index}. */
+    public void text(Buffer out, int index, String text) {
+        chunk(out, index, JSON.createObjectNode().put("content", text), null);
+    }
+
+    /** The end of the choice {@code index}: an empty delta and the finish reason. */
+    public void finish(Buffer out, int index, String finishReason) {
+        chunk(out, index, JSON.createObjectNode(), finishReason);
+    }
+
     /** OpenAI's last chunk of a stream: no choices, the usage. */
     public void usage(Buffer out, ObjectNode usage) {
         ObjectNode chunk = shell();
         chunk.putArray("choices");
         chunk.set("usage", usage);
         data(out, chunk.toString());
+    }
+
+    /** A delta opening the tool call {@code index}: its id and function name; the arguments follow in pieces. */
+    public static ObjectNode toolCallHead(int index, String id, String name) {
+        ObjectNode call = JSON.createObjectNode();
+        call.put("index", index);
+        call.put("id", id);
+        call.put("type", "function");
+        call.putObject("function").put("name", name).put("arguments", "");
+        return toolCallDelta(call);
+    }
+
+    /** A delta with the next piece of the arguments of the tool call {@code index}. */
+    public static ObjectNode toolCallArguments(int index, String piece) {
+        ObjectNode call = JSON.createObjectNode().put("index", index);
+        call.putObject("function").put("arguments", piece);
+        return toolCallDelta(call);
     }
 
     /** A delta holding one tool call (its head, or a piece of its arguments). */
@@ -61,7 +98,13 @@ public final class ChatChunks {
         out.appendString("data: [DONE]\n\n");
     }
 
-    public static void data(Buffer out, String json) {
+    /** An error event ({@code openAiError}: an OpenAI error body) and the stream's end. */
+    public static void error(Buffer out, String openAiError) {
+        data(out, openAiError);
+        done(out);
+    }
+
+    private static void data(Buffer out, String json) {
         out.appendString("data: ").appendString(json).appendString("\n\n");
     }
 

@@ -5,6 +5,7 @@ import static dev.switchboard.gateway.provider.anthropic.AnthropicRequests.JSON;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.gateway.provider.ChatAnswers;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 
@@ -50,37 +51,17 @@ final class AnthropicResponses {
         out.put("object", "chat.completion");
         out.put("created", createdEpochSeconds);
         out.put("model", in.path("model").asText());
-        ObjectNode choice = out.putArray("choices").addObject();
-        choice.put("index", 0);
-        ObjectNode message = choice.putObject("message");
-        message.put("role", "assistant");
         StringBuilder text = new StringBuilder();
         ArrayNode toolCalls = JSON.createArrayNode();
         for (JsonNode block : in.path("content")) {
             switch (block.path("type").asText()) {
                 case "text" -> text.append(block.path("text").asText());
-                case "tool_use" -> {
-                    ObjectNode call = toolCalls.addObject();
-                    call.put("id", block.path("id").asText());
-                    call.put("type", "function");
-                    ObjectNode fn = call.putObject("function");
-                    fn.put("name", block.path("name").asText());
-                    fn.put("arguments", block.path("input").toString());
-                }
+                case "tool_use" -> toolCalls.add(ChatAnswers.toolCall(block.path("id").asText(),
+                        block.path("name").asText(), block.path("input").toString()));
                 default -> { }
             }
         }
-        if (text.length() > 0 || toolCalls.isEmpty()) {
-            message.put("content", text.toString());
-        } else {
-            message.putNull("content");
-        }
-        if (!toolCalls.isEmpty()) {
-            message.set("tool_calls", toolCalls);
-        }
-        message.putNull("refusal");
-        choice.putNull("logprobs");
-        choice.put("finish_reason", finishReason(in.path("stop_reason").asText(null)));
+        ChatAnswers.choice(out.putArray("choices"), 0, text, toolCalls, finishReason(in.path("stop_reason").asText(null)));
         JsonNode usage = in.path("usage");
         out.set("usage", usage(inputTokens(usage), usage.path("output_tokens").asLong(0)));
         return Buffer.buffer(out.toString());

@@ -67,34 +67,28 @@ final class AnthropicStreamTranslator implements ResponseTranslator.StreamTransl
                 chunks.identify(message.path("id").asText(), message.path("model").asText());
                 inputTokens = AnthropicResponses.inputTokens(message.path("usage"));
                 outputTokens = message.path("usage").path("output_tokens").asLong(0);
-                ObjectNode delta = JSON.createObjectNode().put("role", "assistant").put("content", "");
-                chunks.chunk(out, delta, null);
+                chunks.role(out);
             }
             case "content_block_start" -> {
                 JsonNode block = e.path("content_block");
                 if ("tool_use".equals(block.path("type").asText())) {
                     int toolIndex = toolIndexByBlock.size();
                     toolIndexByBlock.put(e.path("index").asInt(), toolIndex);
-                    ObjectNode call = JSON.createObjectNode();
-                    call.put("index", toolIndex);
-                    call.put("id", block.path("id").asText());
-                    call.put("type", "function");
-                    call.putObject("function").put("name", block.path("name").asText()).put("arguments", "");
-                    chunks.chunk(out, ChatChunks.toolCallDelta(call), null);
+                    chunks.chunk(out, ChatChunks.toolCallHead(toolIndex, block.path("id").asText(),
+                            block.path("name").asText()), null);
                 } else if ("text".equals(block.path("type").asText()) && !block.path("text").asText().isEmpty()) {
-                    chunks.chunk(out, JSON.createObjectNode().put("content", block.path("text").asText()), null);
+                    chunks.text(out, 0, block.path("text").asText());
                 }
             }
             case "content_block_delta" -> {
                 JsonNode delta = e.path("delta");
                 switch (delta.path("type").asText()) {
-                    case "text_delta" -> chunks.chunk(out, JSON.createObjectNode().put("content", delta.path("text").asText()), null);
+                    case "text_delta" -> chunks.text(out, 0, delta.path("text").asText());
                     case "input_json_delta" -> {
                         Integer toolIndex = toolIndexByBlock.get(e.path("index").asInt());
                         if (toolIndex != null) {
-                            ObjectNode call = JSON.createObjectNode().put("index", toolIndex);
-                            call.putObject("function").put("arguments", delta.path("partial_json").asText());
-                            chunks.chunk(out, ChatChunks.toolCallDelta(call), null);
+                            chunks.chunk(out, ChatChunks.toolCallArguments(toolIndex,
+                                    delta.path("partial_json").asText()), null);
                         }
                     }
                     default -> { }
@@ -110,7 +104,7 @@ final class AnthropicStreamTranslator implements ResponseTranslator.StreamTransl
                 }
                 String finish = AnthropicResponses.finishReason(e.path("delta").path("stop_reason").asText(null));
                 if (finish != null) {
-                    chunks.chunk(out, JSON.createObjectNode(), finish);
+                    chunks.finish(out, 0, finish);
                 }
             }
             case "message_stop" -> {
@@ -130,8 +124,7 @@ final class AnthropicStreamTranslator implements ResponseTranslator.StreamTransl
     private void emitError(String type, String message) {
         ObjectNode err = JSON.createObjectNode();
         err.putObject("error").put("message", message).put("type", type).putNull("param").put("code", type);
-        ChatChunks.data(out, err.toString());
-        ChatChunks.done(out);
+        ChatChunks.error(out, err.toString());
         done = true;
     }
 }

@@ -5,6 +5,7 @@ import static dev.switchboard.gateway.provider.bedrock.BedrockRequests.JSON;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.gateway.provider.ChatAnswers;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -51,10 +52,6 @@ final class BedrockResponses {
         out.put("object", "chat.completion");
         out.put("created", createdEpochSeconds);
         out.put("model", model);
-        ObjectNode choice = out.putArray("choices").addObject();
-        choice.put("index", 0);
-        ObjectNode message = choice.putObject("message");
-        message.put("role", "assistant");
         StringBuilder text = new StringBuilder();
         ArrayNode toolCalls = JSON.createArrayNode();
         for (JsonNode block : in.path("output").path("message").path("content")) {
@@ -62,26 +59,12 @@ final class BedrockResponses {
                 text.append(block.get("text").asText());
             } else if (block.has("toolUse")) {
                 JsonNode use = block.get("toolUse");
-                ObjectNode call = toolCalls.addObject();
-                call.put("id", use.path("toolUseId").asText());
-                call.put("type", "function");
-                ObjectNode fn = call.putObject("function");
-                fn.put("name", use.path("name").asText());
-                fn.put("arguments", use.path("input").toString());
+                toolCalls.add(ChatAnswers.toolCall(use.path("toolUseId").asText(), use.path("name").asText(),
+                        use.path("input").toString()));
             }
             // reasoningContent and other blocks have no place in an OpenAI chat answer
         }
-        if (text.length() > 0 || toolCalls.isEmpty()) {
-            message.put("content", text.toString());
-        } else {
-            message.putNull("content");
-        }
-        if (!toolCalls.isEmpty()) {
-            message.set("tool_calls", toolCalls);
-        }
-        message.putNull("refusal");
-        choice.putNull("logprobs");
-        choice.put("finish_reason", finishReason(in.path("stopReason").asText(null)));
+        ChatAnswers.choice(out.putArray("choices"), 0, text, toolCalls, finishReason(in.path("stopReason").asText(null)));
         out.set("usage", usage(in.path("usage")));
         return Buffer.buffer(out.toString());
     }

@@ -3,7 +3,6 @@ package dev.switchboard.gateway.provider.bedrock;
 import static dev.switchboard.gateway.provider.bedrock.BedrockRequests.JSON;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.gateway.provider.ChatChunks;
 import dev.switchboard.gateway.provider.ResponseTranslator;
 import io.vertx.core.buffer.Buffer;
@@ -86,38 +85,32 @@ final class BedrockStreamTranslator implements ResponseTranslator.StreamTranslat
         }
         String eventType = header(message, ":event-type");
         switch (eventType == null ? "" : eventType) {
-            case "messageStart" -> chunks.chunk(out, JSON.createObjectNode().put("role", "assistant").put("content", ""), null);
+            case "messageStart" -> chunks.role(out);
             case "contentBlockStart" -> {
                 JsonNode use = e.path("start").path("toolUse");
                 if (!use.isMissingNode()) {
                     int toolIndex = toolIndexByBlock.size();
                     toolIndexByBlock.put(e.path("contentBlockIndex").asInt(), toolIndex);
-                    ObjectNode call = JSON.createObjectNode();
-                    call.put("index", toolIndex);
-                    call.put("id", use.path("toolUseId").asText());
-                    call.put("type", "function");
-                    call.putObject("function").put("name", use.path("name").asText()).put("arguments", "");
-                    chunks.chunk(out, ChatChunks.toolCallDelta(call), null);
+                    chunks.chunk(out, ChatChunks.toolCallHead(toolIndex, use.path("toolUseId").asText(),
+                            use.path("name").asText()), null);
                 }
             }
             case "contentBlockDelta" -> {
                 JsonNode delta = e.path("delta");
                 if (delta.has("text")) {
-                    chunks.chunk(out, JSON.createObjectNode().put("content", delta.get("text").asText()), null);
+                    chunks.text(out, 0, delta.get("text").asText());
                 } else if (delta.has("toolUse")) {
                     Integer toolIndex = toolIndexByBlock.get(e.path("contentBlockIndex").asInt());
                     if (toolIndex != null) {
-                        ObjectNode call = JSON.createObjectNode().put("index", toolIndex);
-                        call.putObject("function").put("arguments", delta.get("toolUse").path("input").asText());
-                        chunks.chunk(out, ChatChunks.toolCallDelta(call), null);
+                        chunks.chunk(out, ChatChunks.toolCallArguments(toolIndex,
+                                delta.get("toolUse").path("input").asText()), null);
                     }
                 }
                 // reasoningContent deltas have no place in an OpenAI chat stream
             }
             case "messageStop" -> {
                 stopped = true;
-                chunks.chunk(out, JSON.createObjectNode(),
-                        BedrockResponses.finishReason(e.path("stopReason").asText("end_turn")));
+                chunks.finish(out, 0, BedrockResponses.finishReason(e.path("stopReason").asText("end_turn")));
             }
             case "metadata" -> {
                 chunks.usage(out, BedrockResponses.usage(e.path("usage")));
@@ -158,8 +151,7 @@ final class BedrockStreamTranslator implements ResponseTranslator.StreamTranslat
     }
 
     private void emitError(String type, String code, String message) {
-        ChatChunks.data(out, BedrockResponses.errorJson(type, code, message).toString());
-        ChatChunks.done(out);
+        ChatChunks.error(out, BedrockResponses.errorJson(type, code, message).toString());
         done = true;
     }
 }

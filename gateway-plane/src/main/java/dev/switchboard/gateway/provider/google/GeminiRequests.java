@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.gateway.http.GatewayError;
+import dev.switchboard.gateway.provider.ChatTurns;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
@@ -147,18 +148,10 @@ final class GeminiRequests {
         }
     }
 
-    /** Adds parts to the last turn when it has the same role, else starts a new turn. */
+    /** Adds parts to the last turn when it has the same role, else starts a new turn; Gemini refuses a turn without parts. */
     private static void append(ArrayNode contents, String role, ArrayNode parts) {
-        if (parts.isEmpty()) {
-            return;
-        }
-        JsonNode last = contents.isEmpty() ? null : contents.get(contents.size() - 1);
-        if (last != null && role.equals(last.get("role").asText())) {
-            ((ArrayNode) last.get("parts")).addAll(parts);
-        } else {
-            ObjectNode turn = contents.addObject();
-            turn.put("role", role);
-            turn.set("parts", parts);
+        if (!parts.isEmpty()) {
+            ChatTurns.appendMerged(contents, role, "parts", parts);
         }
     }
 
@@ -197,13 +190,8 @@ final class GeminiRequests {
     private static ObjectNode image(String url, String param) {
         ObjectNode part = JSON.createObjectNode();
         if (url.startsWith("data:")) {
-            int semi = url.indexOf(';');
-            int comma = url.indexOf(',');
-            if (semi < 0 || comma < semi || !url.substring(semi, comma).equals(";base64")) {
-                throw GatewayError.invalidRequest("Image data URLs must be base64: data:<media-type>;base64,<data>.",
-                        param + ".image_url.url");
-            }
-            part.putObject("inlineData").put("mimeType", url.substring(5, semi)).put("data", url.substring(comma + 1));
+            ChatTurns.DataUrl data = ChatTurns.DataUrl.parse(url, param + ".image_url.url");
+            part.putObject("inlineData").put("mimeType", data.mediaType()).put("data", data.base64());
         } else {
             part.putObject("fileData").put("mimeType", mimeTypeOf(url)).put("fileUri", url);
         }

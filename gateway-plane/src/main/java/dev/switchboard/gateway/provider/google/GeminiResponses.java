@@ -5,6 +5,7 @@ import static dev.switchboard.gateway.provider.google.GeminiRequests.JSON;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.gateway.provider.ChatAnswers;
 import dev.switchboard.gateway.provider.OpenAiErrors;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
@@ -99,10 +100,6 @@ final class GeminiResponses {
         ArrayNode choices = out.putArray("choices");
         int toolCallNumber = 0;
         for (JsonNode candidate : in.path("candidates")) {
-            ObjectNode choice = choices.addObject();
-            choice.put("index", candidate.path("index").asInt(choices.size() - 1));
-            ObjectNode message = choice.putObject("message");
-            message.put("role", "assistant");
             StringBuilder text = new StringBuilder();
             ArrayNode toolCalls = JSON.createArrayNode();
             for (JsonNode part : candidate.path("content").path("parts")) {
@@ -115,18 +112,9 @@ final class GeminiResponses {
                     toolCalls.add(toolCall(part.get("functionCall"), responseId, toolCallNumber++));
                 }
             }
-            if (text.length() > 0 || toolCalls.isEmpty()) {
-                message.put("content", text.toString());
-            } else {
-                message.putNull("content");
-            }
-            if (!toolCalls.isEmpty()) {
-                message.set("tool_calls", toolCalls);
-            }
-            message.putNull("refusal");
-            choice.putNull("logprobs");
             String finish = finishReason(candidate.path("finishReason").asText(null), !toolCalls.isEmpty());
-            choice.put("finish_reason", finish == null ? "stop" : finish);
+            ChatAnswers.choice(choices, candidate.path("index").asInt(choices.size()), text, toolCalls,
+                    finish == null ? "stop" : finish);
         }
         out.set("usage", usage(in.path("usageMetadata")));
         return Buffer.buffer(out.toString());
@@ -134,15 +122,10 @@ final class GeminiResponses {
 
     /** A {@code functionCall} part as an OpenAI tool call; Gemini gives no id unless asked, so one is made up. */
     static ObjectNode toolCall(JsonNode functionCall, String responseId, int number) {
-        ObjectNode call = JSON.createObjectNode();
         String id = functionCall.path("id").asText("");
-        call.put("id", !id.isEmpty() ? id : "call_" + responseId + "_" + number);
-        call.put("type", "function");
-        ObjectNode fn = call.putObject("function");
-        fn.put("name", functionCall.path("name").asText());
         JsonNode args = functionCall.get("args");
-        fn.put("arguments", args == null || args.isNull() ? "{}" : args.toString());
-        return call;
+        return ChatAnswers.toolCall(!id.isEmpty() ? id : "call_" + responseId + "_" + number,
+                functionCall.path("name").asText(), args == null || args.isNull() ? "{}" : args.toString());
     }
 
     /** {@code usageMetadata} as OpenAI's usage; thinking tokens count as completion tokens, as OpenAI's reasoning does. */

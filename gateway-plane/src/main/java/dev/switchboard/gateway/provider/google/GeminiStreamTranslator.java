@@ -4,6 +4,7 @@ import static dev.switchboard.gateway.provider.google.GeminiRequests.JSON;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.gateway.provider.ChatChunks;
 import dev.switchboard.gateway.provider.OpenAiErrors;
 import dev.switchboard.gateway.provider.ResponseTranslator;
 import dev.switchboard.runtime.sse.SseParser;
@@ -21,14 +22,13 @@ import java.util.Set;
  */
 final class GeminiStreamTranslator implements ResponseTranslator.StreamTranslator {
 
-    private final long created;
+    private final ChatChunks chunks;
     private final String model;
     private final SseParser parser = SseParser.dataEvents(this::onEvent);
     private final Set<Integer> calledTools = new HashSet<>();
     private Buffer out;
-    private String id;
+    private boolean started;
     private String responseId = "";
-    private String modelVersion;
     private JsonNode usage;
     private int toolCallNumber;
     private boolean finished;
@@ -36,7 +36,7 @@ final class GeminiStreamTranslator implements ResponseTranslator.StreamTranslato
 
     GeminiStreamTranslator(String model, long createdEpochSeconds) {
         this.model = model;
-        this.created = createdEpochSeconds;
+        this.chunks = new ChatChunks(createdEpochSeconds);
     }
 
     @Override
@@ -58,11 +58,8 @@ final class GeminiStreamTranslator implements ResponseTranslator.StreamTranslato
             emitError(OpenAiErrors.of(502, null, null, "The Gemini stream ended before a finish reason."));
             return out;
         }
-        ObjectNode chunk = chunkShell();
-        chunk.putArray("choices");
-        chunk.set("usage", GeminiResponses.usage(usage == null ? JSON.createObjectNode() : usage));
-        write(chunk.toString());
-        out.appendString("data: [DONE]\n\n");
+        chunks.usage(out, GeminiResponses.usage(usage == null ? JSON.createObjectNode() : usage));
+        ChatChunks.done(out);
         done = true;
         return out;
     }
@@ -87,11 +84,11 @@ final class GeminiStreamTranslator implements ResponseTranslator.StreamTranslato
             emitError(GeminiResponses.refusalError(refusal));
             return;
         }
-        if (id == null) {
+        if (!started) {
+            started = true;
             responseId = e.path("responseId").asText("");
-            id = "chatcmpl-" + responseId;
-            modelVersion = e.path("modelVersion").asText(model);
-            emitChunk(0, JSON.createObjectNode().put("role", "assistant").put("content", ""), null);
+            chunks.identify("chatcmpl-" + responseId, e.path("modelVersion").asText(model));
+            chunks.role(out);
         }
         if (e.has("usageMetadata")) {
             usage = e.get("usageMetadata");
@@ -103,54 +100,25 @@ final class GeminiStreamTranslator implements ResponseTranslator.StreamTranslato
                     continue;
                 }
                 if (part.has("text") && !part.get("text").asText().isEmpty()) {
-                    emitChunk(index, JSON.createObjectNode().put("content", part.get("text").asText()), null);
+                    chunks.text(out, index, part.get("text").asText());
                 } else if (part.has("functionCall")) {
                     calledTools.add(index);
                     ObjectNode call = GeminiResponses.toolCall(part.get("functionCall"), responseId, toolCallNumber);
                     call.put("index", toolCallNumber++);
-                    ObjectNode delta = JSON.createObjectNode();
-                    delta.putArray("tool_calls").add(call);
-                    emitChunk(index, delta, null);
+                    chunks.chunk(out, index, ChatChunks.toolCallDelta(call), null);
                 }
             }
             String finish = GeminiResponses.finishReason(candidate.path("finishReason").asText(null),
                     calledTools.contains(index));
             if (finish != null) {
                 finished = true;
-                emitChunk(index, JSON.createObjectNode(), finish);
+                chunks.finish(out, index, finish);
             }
         }
     }
 
-    private ObjectNode chunkShell() {
-        ObjectNode chunk = JSON.createObjectNode();
-        chunk.put("id", id == null ? "chatcmpl-" : id);
-        chunk.put("object", "chat.completion.chunk");
-        chunk.put("created", created);
-        chunk.put("model", modelVersion == null ? model : modelVersion);
-        return chunk;
-    }
-
-    private void emitChunk(int index, ObjectNode delta, String finishReason) {
-        ObjectNode chunk = chunkShell();
-        ObjectNode choice = chunk.putArray("choices").addObject();
-        choice.put("index", index);
-        choice.set("delta", delta);
-        choice.putNull("logprobs");
-        if (finishReason == null) {
-            choice.putNull("finish_reason");
-        } else {
-            choice.put("finish_reason", finishReason);
-        }
-        write(chunk.toString());
-    }
-
     private void emitError(Buffer openAiError) {
-        out.appendString("data: ").appendBuffer(openAiError).appendString("\n\ndata: [DONE]\n\n");
+        ChatChunks.error(out, openAiError.toString());
         done = true;
-    }
-
-    private void write(String json) {
-        out.appendString("data: ").appendString(json).appendString("\n\n");
     }
 }
