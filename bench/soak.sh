@@ -16,6 +16,7 @@ WARMUP=${WARMUP:-60}                 # seconds of JVM warm-up at full load befor
 CAPACITY_DUR=${CAPACITY_DUR:-30}     # seconds of the capacity run
 LOAD_SHARE=${LOAD_SHARE:-0.5}        # the soak's target rate, as a share of the measured capacity
 FLAT_TOLERANCE=${FLAT_TOLERANCE:-0.10}   # "flat": the last third within this share of the first third
+LIVE_EVERY=${LIVE_EVERY:-5}          # minutes between two live-heap samples (a full GC each, between two minutes)
 WORK=${WORK:-$REPO/target/bench}
 GW_CPU=${GW_CPU:-1}
 LG_CPU=${LG_CPU:-0}
@@ -104,9 +105,11 @@ field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }
 rss_mb() { awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$SB_PID/status"; }
 # the heap after the last collection of the last minute (MB), from the GC log: "... 70M->12M(247M) ..."
 heap_after_gc_mb() { sed -n 's/.*[0-9]M->\([0-9]*\)M([0-9]*M).*/\1/p' "$OUT/gc.log" | tail -n 1; }
-heap_after_full_gc_mb() {
-  jcmd "$SB_PID" GC.run >/dev/null
-  jcmd "$SB_PID" GC.heap_info | awk '/garbage-first heap|def new generation|tenured generation/ { for (i = 1; i <= NF; i++) if ($i == "used") { gsub(/K,?/, "", $(i + 1)); s += $(i + 1) } } END { printf "%.1f", s / 1024 }'
+# The live heap (MB): a class histogram, which runs a full GC first and counts what survived it; kept as
+# histogram-<label>.txt, so that the summary can name what grew. Taken between two minutes of load, never during one.
+live_heap_mb() {
+  jcmd "$SB_PID" GC.class_histogram >"$OUT/histogram-$1.txt"
+  awk '$1 == "Total" { printf "%.1f", $3 / 1048576 }' "$OUT/histogram-$1.txt"
 }
 
 say "soak: warming up for ${WARMUP}s at $CONNS connections ($MODE)"
@@ -124,10 +127,11 @@ for round in 1 2; do
   result=$(DELAY_MS=$DELAY_MS load 20)
   DELAY_MS=$(repaced "$(field rps "$result")")
 done
-start_heap=$(heap_after_full_gc_mb)
+start_heap=$(live_heap_mb 0)
 start_rss=$(rss_mb)
+printf 'minute\tlive_heap_mb\n0\t%s\n' "$start_heap" >"$OUT/live-heap.tsv"
 say "soak: capacity $cap_rps req/s, p99 $(field p99_us "$capacity") us; soaking at $target req/s for $SOAK_MINUTES min"
-say "soak: after warm-up and a full GC: heap $start_heap MB, RSS $start_rss MB"
+say "soak: after warm-up and a full GC: live heap $start_heap MB, RSS $start_rss MB"
 {
   printf 'minute\trps\tp50_us\tp99_us\tmax_us\terrors\trss_mb\theap_after_gc_mb\tdelay_ms\n'
 } >"$OUT/samples.tsv"
@@ -140,14 +144,21 @@ for minute in $(seq "$SOAK_MINUTES"); do
     "$(field max_us "$result")" "$errors" "$(rss_mb)" "$(heap_after_gc_mb)" "$DELAY_MS")
   printf '%s\n' "$row" >>"$OUT/samples.tsv"
   say "soak: $row"
+  if (( minute % LIVE_EVERY == 0 || minute == SOAK_MINUTES )); then
+    live=$(live_heap_mb "$minute")
+    printf '%d\t%s\n' "$minute" "$live" >>"$OUT/live-heap.tsv"
+    say "soak: live heap after minute $minute: $live MB"
+  fi
   DELAY_MS=$(repaced "$rps")
 done
-end_heap=$(heap_after_full_gc_mb)
+end_heap=$(tail -n 1 "$OUT/live-heap.tsv" | cut -f2)
 end_rss=$(rss_mb)
+first_live=$(sed -n 3p "$OUT/live-heap.tsv" | cut -f1)   # the first sample under soak load (the start's holds warm-up residue)
 
 # flat: the mean of the last third of the minutes within FLAT_TOLERANCE of the mean of the first third
 awk -F'\t' -v tol="$FLAT_TOLERANCE" -v cap="$cap_rps" -v target="$target" -v sh="$start_heap" -v eh="$end_heap" \
-    -v sr="$start_rss" -v er="$end_rss" -v minutes="$SOAK_MINUTES" -v mode="$MODE" -v conns="$CONNS" '
+    -v sr="$start_rss" -v er="$end_rss" -v minutes="$SOAK_MINUTES" -v mode="$MODE" -v conns="$CONNS" \
+    -v live="$OUT/live-heap.tsv" '
   NR == 1 { next }
   { n++; rps[n] = $2; p99[n] = $4; err += $6; rss[n] = $7; heap[n] = $8 }
   function mean(a, from, to,   s, i) { s = 0; for (i = from; i <= to; i++) s += a[i]; return s / (to - from + 1) }
@@ -165,11 +176,25 @@ awk -F'\t' -v tol="$FLAT_TOLERANCE" -v cap="$cap_rps" -v target="$target" -v sh=
       minutes, target, target / cap * 100, cap, mode, conns
     printf "%-22s mean %.0f req/s, max %.0f req/s\n", "achieved rate", mean(rps, 1, n), maxof(rps)
     a = verdict("RSS", "MB", rss)
-    b = verdict("heap after GC", "MB", heap)
     c = verdict("p99", "us", p99)
-    printf "%-22s start %.1f MB, end %.1f MB (a forced full GC before and after the soak)\n", "heap after full GC", sh, eh
+    printf "%-22s first %.1f MB, last %.1f MB (informative: with the serial collector, old-generation garbage piles up between full GCs)\n",
+      "heap after young GC", mean(heap, 1, 1), mean(heap, n, n)
+    while ((getline line < live) > 0) { split(line, f, "\t"); if (f[1] ~ /^[0-9]+$/) { m++; lm[m] = f[1]; lv[m] = f[2] } }
+    # the live heap: the first sample under load against the last (the one after warm-up still holds its residue)
+    b = (m < 3) || (lv[m] <= lv[2] * (1 + tol))
+    printf "%-22s", "live heap (full GC)"; for (i = 1; i <= m; i++) printf " %s: %.1f", (i == 1 ? "start" : "min " lm[i]), lv[i]
+    printf " MB: %s\n", b ? "FLAT" : "GREW (more than " tol * 100 "% from minute " lm[2] ")"
     printf "%-22s start %.1f MB, end %.1f MB\n", "RSS before/after", sr, er
     printf "%-22s %d\n", "errors", err
     printf "verdict: %s\n", (a && b && c && err == 0) ? "STABLE" : "NOT STABLE"
   }' "$OUT/samples.tsv" | tee "$OUT/summary.txt"
-say "soak: samples in $OUT/samples.tsv, summary in $OUT/summary.txt"
+# what grew most between the first live sample under load and the last, by class (bytes, instances)
+if [ -n "$first_live" ] && [ "$first_live" != "$SOAK_MINUTES" ]; then
+  {
+    printf 'grew most from minute %s to %s (bytes, instances, class):\n' "$first_live" "$SOAK_MINUTES"
+    awk 'FNR == 1 { file++ } $1 ~ /^[0-9]+:$/ { if (file == 1) { b0[$4] = $3; n0[$4] = $2 } else { b1[$4] = $3; n1[$4] = $2 } }
+      END { for (k in b1) { d = b1[k] - b0[k]; if (d > 0) printf "%d\t%d\t%s\n", d, n1[k] - n0[k], k } }' \
+      "$OUT/histogram-$first_live.txt" "$OUT/histogram-$SOAK_MINUTES.txt" | sort -rn | head -n 12 | sed 's/^/  /'
+  } | tee -a "$OUT/summary.txt"
+fi
+say "soak: samples in $OUT/samples.tsv and live-heap.tsv, summary in $OUT/summary.txt"

@@ -194,6 +194,11 @@ spec:
             {{- if .cache }}
             - name: SWITCHBOARD_SNAPSHOT_CACHE
               value: /var/cache/switchboard/snapshot.json.gz
+            # request logs / tool calls a stop could not publish (NATS away) wait here for the next start
+            - name: SWITCHBOARD_TELEMETRY_SPOOL_DIR
+              value: /var/cache/switchboard/spool
+            - name: SWITCHBOARD_TELEMETRY_SPOOL_MAX_BYTES
+              value: {{ $root.Values.telemetrySpool.maxBytes | int64 | quote }}
             {{- end }}
             {{- if .drain }}
             - name: QUARKUS_SHUTDOWN_DELAY
@@ -242,7 +247,9 @@ spec:
         {{- if .cache }}
         - name: cache
           emptyDir:
-            sizeLimit: 64Mi
+            # the snapshot cache (64 MiB is room for the largest configs) and the telemetry spool, which stops itself
+            # at telemetrySpool.maxBytes: a pod past its sizeLimit is evicted
+            sizeLimit: {{ printf "%dMi" (add 64 (div (int64 $root.Values.telemetrySpool.maxBytes) 1048576)) }}
         {{- end }}
         {{- with $v.extraVolumes }}
         {{- toYaml . | nindent 8 }}

@@ -7,6 +7,7 @@ import dev.switchboard.controlplane.store.Head;
 import dev.switchboard.model.sync.SnapshotWire;
 import dev.switchboard.runtime.NatsOptions;
 import io.nats.client.Connection;
+import io.nats.client.ConnectionListener;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.Nats;
 import io.nats.client.ObjectStore;
@@ -168,6 +169,19 @@ public class SnapshotPublisher {
         }
     }
 
+    /**
+     * Losing NATS and getting it back are said at WARN and INFO: with no revision waiting to be published, nothing else
+     * would say that the next change cannot reach the planes (the rest is DEBUG).
+     */
+    private void connectionEvent(Connection conn, ConnectionListener.Events event) {
+        switch (event) {
+            case DISCONNECTED -> LOG.warnf("lost the connection to NATS at %s: a revision committed now is published "
+                    + "when it is back (GET /admin/v1/sync shows it)", config.nats().url());
+            case RECONNECTED -> LOG.infof("reconnected to NATS at %s", config.nats().url());
+            default -> LOG.debugf("NATS connection: %s", event);
+        }
+    }
+
     private SnapshotUpload.Published put(Head head) throws Exception {
         SnapshotUpload.Published done = SnapshotUpload.upload(objectStore(), head, masterKey.sealer());
         if (done.chunks() > 0) {
@@ -188,7 +202,7 @@ public class SnapshotPublisher {
         Connection c = connection;
         if (c == null || c.getStatus() == Connection.Status.CLOSED) {
             Options options = NatsOptions.builder(config.nats().url(), "switchboard-control-plane", Duration.ofSeconds(2),
-                    (conn, event) -> LOG.debugf("NATS connection: %s", event))
+                    this::connectionEvent)
                     .reconnectWait(Duration.ofMillis(250))
                     .build();
             c = Nats.connect(options);

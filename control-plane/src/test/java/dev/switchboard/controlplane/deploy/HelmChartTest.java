@@ -155,6 +155,16 @@ class HelmChartTest {
             assertEquals("/var/cache/switchboard/snapshot.json.gz", env(deployment).get("SWITCHBOARD_SNAPSHOT_CACHE"));
             assertTrue(container(deployment).path("volumeMounts").findValuesAsText("mountPath")
                     .contains("/var/cache/switchboard"), plane);
+            // ... and the telemetry spool beside it, bounded below what the volume may hold (past it, eviction)
+            assertEquals("/var/cache/switchboard/spool", env(deployment).get("SWITCHBOARD_TELEMETRY_SPOOL_DIR"));
+            assertEquals("33554432", env(deployment).get("SWITCHBOARD_TELEMETRY_SPOOL_MAX_BYTES"));
+            JsonNode cache = null;
+            for (JsonNode volume : deployment.path("spec").path("template").path("spec").path("volumes")) {
+                if ("cache".equals(volume.path("name").asText())) {
+                    cache = volume;
+                }
+            }
+            assertEquals("96Mi", cache.path("emptyDir").path("sizeLimit").asText(), plane);
             assertEquals(2, deployment.path("spec").path("replicas").asInt());
             one(docs, "PodDisruptionBudget", "sb-switchboard-" + plane);
         }
@@ -171,6 +181,7 @@ class HelmChartTest {
         assertEquals("switchboard", cp.get("SWITCHBOARD_CLICKHOUSE_DATABASE"));
         assertEquals("secret:sb-switchboard/clickhouse-password", cp.get("SWITCHBOARD_CLICKHOUSE_PASSWORD"));
         assertFalse(cp.containsKey("SWITCHBOARD_SNAPSHOT_CACHE"));
+        assertFalse(cp.containsKey("SWITCHBOARD_TELEMETRY_SPOOL_DIR"));
 
         Map<String, String> mcp = env(one(docs, "Deployment", "sb-switchboard-mcp-gateway"));
         assertEquals("secret:sb-switchboard/mcp-session-key", mcp.get("SWITCHBOARD_MCP_SESSION_KEY"));

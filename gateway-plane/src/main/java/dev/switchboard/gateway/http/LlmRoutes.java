@@ -48,6 +48,7 @@ import jakarta.inject.Inject;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.StringJoiner;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
@@ -260,10 +261,33 @@ public class LlmRoutes {
                             .map(vm -> ModelResolver.sessionKey(vm.routingConfig().sticky(), rc.request().headers(),
                                     metadata) != null)
                             .orElse(false);
-                    return RouteExplanation.of(request.model(), resolution, sticky, now);
+                    Endpoint endpoint = explainedEndpoint(rc.request().getParam("endpoint"));
+                    return RouteExplanation.of(request.model(), resolution, sticky, now, endpoint.logName(),
+                            target -> state.snapshot().model(target)
+                                    .map(m -> adapters.forType(m.account().type()).serves(endpoint)).orElse(false));
                 })
                 .onSuccess(json -> rc.response().putHeader("content-type", "application/json").end(json.toBuffer()))
                 .onFailure(err -> GatewayResponses.fail(rc, err));
+    }
+
+    /**
+     * The endpoint a route explanation is for: {@code ?endpoint=} names it as the request log does ({@code
+     * /v1/embeddings}) or by its path under {@code /v1} ({@code embeddings}); chat completions when absent.
+     */
+    private static Endpoint explainedEndpoint(String name) {
+        if (name == null || name.isEmpty()) {
+            return Endpoint.CHAT_COMPLETIONS;
+        }
+        String logName = name.startsWith("/v1/") ? name : "/v1/" + (name.startsWith("/") ? name.substring(1) : name);
+        try {
+            return Endpoint.ofLogName(logName);
+        } catch (IllegalArgumentException unknown) {
+            StringJoiner known = new StringJoiner(", ");
+            for (Endpoint e : Endpoint.values()) {
+                known.add(e.logName().substring("/v1/".length()));
+            }
+            throw GatewayError.invalidRequest("Unknown endpoint '" + name + "'; one of: " + known + ".", "endpoint");
+        }
     }
 
     /**

@@ -214,11 +214,18 @@ public final class RequestSpans {
         }
     }
 
-    /** {@code gen_ai.operation.name} of a gateway endpoint. */
+    /**
+     * {@code gen_ai.operation.name} of a gateway endpoint: the convention's own names where it has one (chat, text
+     * completion, embeddings), a plain name of what the endpoint does where it has none.
+     */
     static String operation(String endpoint) {
         return switch (endpoint) {
             case "/v1/embeddings" -> "embeddings";
             case "/v1/completions" -> "text_completion";
+            case "/v1/moderations" -> "moderation";
+            case "/v1/rerank" -> "rerank";
+            case "/v1/images/generations" -> "image_generation";
+            case "/v1/audio/speech" -> "speech";
             default -> "chat";
         };
     }

@@ -59,4 +59,41 @@ class UnsupportedEndpointTest extends LoggedEndpointTest {
         // the Anthropic target, first in priority, was never tried
         assertEquals(List.of("fake/gpt-4o-mini"), log.attempts().stream().map(RequestLog.Attempt::target).toList());
     }
+
+    @Test
+    void routeExplainForAnEndpointPassesOverTheTargetsThatCannotServeIt() {
+        var forChat = explain("mixed", "");
+        assertEquals("/v1/chat/completions", forChat.getString("endpoint"));
+        assertEquals(List.of(true, false), forChat.getList("targets.chosen"));
+        assertEquals(List.of(true, true), forChat.getList("targets.serves_endpoint"));
+
+        var forCompletions = explain("mixed", "?endpoint=completions");
+        assertEquals("/v1/completions", forCompletions.getString("endpoint"));
+        assertEquals(List.of("claude/claude-sonnet", "fake/gpt-4o-mini"), forCompletions.getList("targets.target"));
+        assertEquals(List.of(false, true), forCompletions.getList("targets.chosen"));
+        assertEquals(List.of(false, true), forCompletions.getList("targets.serves_endpoint"));
+        assertEquals("skipped: its provider does not offer /v1/completions", forCompletions.getString("targets[0].note"));
+
+        var direct = explain("claude/claude-sonnet", "?endpoint=/v1/completions");
+        assertEquals(List.of(false), direct.getList("targets.chosen"));
+        assertEquals("no target's provider offers /v1/completions: the request would be refused 400 "
+                + "unsupported_endpoint", direct.getString("reason"));
+        assertEquals(0, openAi.requestCount(), "explaining calls no provider");
+    }
+
+    @Test
+    void routeExplainForAnUnknownEndpointIsA400NamingTheParameter() {
+        var response = given().urlEncodingEnabled(false).header("Authorization", "Bearer " + KEY)
+                .contentType("application/json").body("{\"model\":\"mixed\",\"messages\":[]}")
+                .post("/v1/route:explain?endpoint=audio/dance");
+        Gateway.assertError(response, 400, "invalid_request_error", "invalid_request", "endpoint",
+                "Unknown endpoint 'audio/dance'; one of: chat/completions, embeddings, responses, messages, completions, "
+                        + "moderations, rerank, images/generations, audio/speech.");
+    }
+
+    private static io.restassured.path.json.JsonPath explain(String model, String query) {
+        return given().urlEncodingEnabled(false).header("Authorization", "Bearer " + KEY).contentType("application/json")
+                .body("{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                .post("/v1/route:explain" + query).then().statusCode(200).extract().jsonPath();
+    }
 }

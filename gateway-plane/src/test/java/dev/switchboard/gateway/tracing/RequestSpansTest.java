@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.switchboard.gateway.http.Endpoint;
 import dev.switchboard.gateway.telemetry.RequestLog;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
@@ -115,5 +116,21 @@ class RequestSpansTest {
                 log.timePerOutputTokenMs(), log.costUsd(), log.attempts(), log.guardrails(), log.metadata(),
                 log.limitKeys(), log.limitRule(), null, null);
         assertTrue(SPANS.of(untraced).isEmpty());
+    }
+
+    @Test
+    void everyEndpointHasTheOperationNameOfWhatItDoes() {
+        Map<Endpoint, String> expected = new java.util.EnumMap<>(Endpoint.class);
+        for (Endpoint endpoint : Endpoint.values()) {
+            expected.put(endpoint, "chat");
+        }
+        expected.put(Endpoint.EMBEDDINGS, "embeddings");
+        expected.put(Endpoint.COMPLETIONS, "text_completion");
+        expected.put(Endpoint.MODERATIONS, "moderation");
+        expected.put(Endpoint.RERANK, "rerank");
+        expected.put(Endpoint.IMAGES_GENERATIONS, "image_generation");
+        expected.put(Endpoint.AUDIO_SPEECH, "speech");
+        expected.forEach((endpoint, operation) ->
+                assertEquals(operation, RequestSpans.operation(endpoint.logName()), endpoint.name()));
     }
 }
