@@ -48,14 +48,16 @@ public final class TelemetryWire {
      * and {@code limit_rule} (the rate limit or budget that refused it, null otherwise) since version 3: the control
      * plane sums {@code cost_usd} per limit key and {@code instance} into the spent totals a restarted replica starts
      * from. A row without them reads as no keys. {@link #EVENT_ID} since version 5; the payloads ({@code prompt},
-     * {@code completion} and whether each was cut, "" and 0 when not logged) since {@code V6__payloads.sql}.
+     * {@code completion} and whether each was cut, "" and 0 when not logged) since {@code V6__payloads.sql};
+     * {@code audio_seconds} (a transcription's or translation's reported audio, -1 for every other request) since
+     * {@code V8__audio_seconds.sql}.
      */
     public static final java.util.List<String> REQUEST_LOG_COLUMNS = java.util.List.of(
             "request_id", "started_at", "started_at_ms", "instance", "subject", "team", "credential", "endpoint",
             "requested_model", "resolved_model", "stream", "status", "error_code", "latency_ms",
             "time_to_first_token_ms", "prompt_tokens", "completion_tokens", "time_per_output_token_ms", "cost_usd",
             "attempts", "guardrails", "metadata_keys", "metadata_values", "limit_keys", "limit_rule", "prompt",
-            "prompt_truncated", "completion", "completion_truncated", EVENT_ID);
+            "prompt_truncated", "completion", "completion_truncated", "audio_seconds", EVENT_ID);
 
     /** Columns of {@code tool_calls}, in table order. */
     public static final java.util.List<String> TOOL_CALL_COLUMNS = java.util.List.of(

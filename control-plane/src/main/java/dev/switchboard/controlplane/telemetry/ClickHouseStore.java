@@ -33,7 +33,8 @@ public class ClickHouseStore {
     /** The schema files, applied in order at every start; each statement is idempotent or made so ({@link #ADD_COLUMN}). */
     static final List<String> SCHEMA = List.of("clickhouse/V1__telemetry.sql", "clickhouse/V2__metadata_and_team.sql",
             "clickhouse/V3__limits.sql", "clickhouse/V4__rollups.sql", "clickhouse/V5__event_id.sql",
-            "clickhouse/V6__payloads.sql", "clickhouse/V7__tdigest_rollups.sql");
+            "clickhouse/V6__payloads.sql", "clickhouse/V7__tdigest_rollups.sql",
+            "clickhouse/V8__audio_seconds.sql");
     /**
      * An {@code ALTER TABLE db.table ADD COLUMN name ...} of a schema file. 18.16 has no {@code IF NOT EXISTS} there,
      * so such a statement runs only when {@code system.columns} lacks the column.

@@ -327,6 +327,10 @@ public class TelemetryEndpoint {
             // payloads were not logged for this request: no empty payload fields
             out.remove(List.of("prompt", "prompt_truncated", "completion", "completion_truncated"));
         }
+        if (kind == TelemetryKind.REQUEST_LOGS && in.path("audio_seconds").asDouble(-1) < 0) {
+            // no transcription, or one that said no seconds: no field
+            out.remove("audio_seconds");
+        }
         return out;
     }
 }

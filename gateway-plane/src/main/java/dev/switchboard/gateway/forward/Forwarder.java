@@ -8,6 +8,7 @@ import dev.switchboard.gateway.provider.ResponseTranslator;
 import dev.switchboard.gateway.provider.Upstream;
 import dev.switchboard.gateway.provider.UpstreamCall;
 import dev.switchboard.gateway.telemetry.Usage;
+import dev.switchboard.gateway.upload.Upload;
 import dev.switchboard.model.config.Timeouts;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -18,6 +19,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
@@ -96,13 +98,21 @@ public final class Forwarder {
             var req = ar.result();
             // reset() fails the call with a StreamResetException wrapping the cause: remember that it was our timer
             boolean[] timedOut = {false};
-            long timer = vertx.setTimer(firstByteMs, id -> {
+            long[] timer = {-1};
+            Runnable armFirstByteTimer = () -> timer[0] = vertx.setTimer(firstByteMs, id -> {
                 timedOut[0] = true;
                 req.reset(0, new TimeoutException("before the first byte"));
             });
             out.closeHandler(v -> req.reset(0, new ClientGoneException()));
-            req.send(call.body()).onComplete(sent -> {
-                vertx.cancelTimer(timer);
+            Future<HttpClientResponse> answered;
+            if (call.upload() == null) {
+                armFirstByteTimer.run();
+                answered = req.send(call.body());
+            } else {
+                answered = sendUpload(req, call.upload(), armFirstByteTimer);
+            }
+            answered.onComplete(sent -> {
+                vertx.cancelTimer(timer[0]);
                 if (sent.succeeded()) {
                     sent.result().pause();
                     result.complete(new UpstreamResponse(req, sent.result(), System.nanoTime(), t.idleMs(),
@@ -117,6 +127,28 @@ public final class Forwarder {
             });
         });
         return result.future();
+    }
+
+    /**
+     * Sends a spooled upload with its length, read from its file as the upstream takes it. The first-byte timer starts
+     * once the last byte went: the upload's own time (25 MB to a far region) is not the provider's slowness. An
+     * upstream that answers before it read everything (a 401, a 413) has its answer taken as it is.
+     */
+    private static Future<HttpClientResponse> sendUpload(HttpClientRequest req, Upload.Body upload,
+                                                         Runnable armFirstByteTimer) {
+        req.putHeader(HttpHeaderNames.CONTENT_LENGTH, Long.toString(upload.length()));
+        Future<HttpClientResponse> answered = req.response();
+        upload.writeTo(req).onComplete(written -> {
+            if (written.succeeded()) {
+                req.end();
+                if (!answered.isComplete()) {
+                    armFirstByteTimer.run();
+                }
+            } else if (!answered.isComplete()) {
+                req.reset(0, written.cause());
+            }
+        });
+        return answered;
     }
 
     /** Drops an answer the caller will not see (a retry or a fallback follows); the connection stays reusable. */

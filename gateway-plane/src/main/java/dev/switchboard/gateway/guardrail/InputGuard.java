@@ -38,6 +38,8 @@ public final class InputGuard {
             case RERANK -> List.of("query", "documents");
             case IMAGES_GENERATIONS -> List.of("prompt");
             case AUDIO_SPEECH -> List.of("input", "instructions");
+            // an upload's audio is not in memory and not text: the pipeline never screens it
+            case AUDIO_TRANSCRIPTIONS, AUDIO_TRANSLATIONS -> List.of();
         };
     }
 

@@ -23,7 +23,15 @@ public enum Endpoint {
     /** Image generation ({@code prompt} in, {@code data[]} of URLs or base64 out): passthrough. */
     IMAGES_GENERATIONS("/images/generations"),
     /** Text to speech ({@code input} in, audio bytes out, relayed as they arrive): passthrough. */
-    AUDIO_SPEECH("/audio/speech");
+    AUDIO_SPEECH("/audio/speech"),
+    /**
+     * Speech to text ({@code multipart/form-data}: {@code file}, {@code model}, ... in; JSON, text, subtitles or an
+     * event stream out, per {@code response_format} and {@code stream}): the body spooled, never held, and passed on
+     * with only {@code model} rewritten.
+     */
+    AUDIO_TRANSCRIPTIONS("/audio/transcriptions"),
+    /** Speech to English text: as {@link #AUDIO_TRANSCRIPTIONS}. */
+    AUDIO_TRANSLATIONS("/audio/translations");
 
     private final String path;
     private final String logName;
@@ -42,9 +50,15 @@ public enum Endpoint {
         return this == AUDIO_SPEECH;
     }
 
+    /** Whether the body is a {@code multipart/form-data} upload ({@link dev.switchboard.gateway.upload}), not JSON. */
+    public boolean takesUpload() {
+        return this == AUDIO_TRANSCRIPTIONS || this == AUDIO_TRANSLATIONS;
+    }
+
     /**
      * Whether the answer is generated text that output guardrails check and payload logging keeps; embeddings and
-     * moderations and rerank answer numbers and categories, images and speech media.
+     * moderations and rerank answer numbers and categories, images and speech media; a transcript is text, but of the
+     * caller's own audio, which the input guardrails never saw (see docs/endpoints.md).
      */
     public boolean answersText() {
         return this == CHAT_COMPLETIONS || this == RESPONSES || this == MESSAGES || this == COMPLETIONS;

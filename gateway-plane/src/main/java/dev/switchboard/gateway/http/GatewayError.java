@@ -89,9 +89,10 @@ public final class GatewayError extends RuntimeException {
                 status == 414 ? "request_line_too_long" : "request_headers_too_large", null, message);
     }
 
-    public static GatewayError unsupportedMediaType(String contentType) {
+    /** 415: the body is not of the media type the endpoint takes ({@code expected}). */
+    public static GatewayError unsupportedMediaType(String contentType, String expected) {
         return new GatewayError(415, "invalid_request_error", "unsupported_media_type", null,
-                "The request body must be application/json, got '" + contentType + "'.");
+                "The request body must be " + expected + ", got '" + contentType + "'.");
     }
 
     /**

@@ -25,6 +25,7 @@ import dev.switchboard.gateway.snapshot.GatewayState;
 import dev.switchboard.gateway.snapshot.SnapshotHolder;
 import dev.switchboard.gateway.telemetry.RequestLog;
 import dev.switchboard.gateway.telemetry.TargetStatistics;
+import dev.switchboard.gateway.upload.UploadReceiver;
 import dev.switchboard.model.config.ProviderType;
 import dev.switchboard.model.snapshot.ModelRef;
 import dev.switchboard.runtime.auth.BearerAuthenticator;
@@ -48,6 +49,7 @@ import jakarta.inject.Inject;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.StringJoiner;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -69,7 +71,8 @@ public class LlmRoutes {
             .put("apis", new JsonArray().add("/v1/chat/completions").add("/v1/embeddings").add("/v1/responses")
                     .add("/v1/messages").add("/v1/messages/count_tokens").add("/v1/models").add("/v1/completions")
                     .add("/v1/moderations").add("/v1/rerank")
-                    .add("/v1/images/generations").add("/v1/audio/speech")).toBuffer();
+                    .add("/v1/images/generations").add("/v1/audio/speech").add("/v1/audio/transcriptions")
+                    .add("/v1/audio/translations")).toBuffer();
 
     @Inject
     Vertx vertx;
@@ -104,6 +107,10 @@ public class LlmRoutes {
     @ConfigProperty(name = "switchboard.upstream.max-connections-per-host", defaultValue = "1000")
     int maxConnectionsPerHost;
 
+    /** Where multipart uploads (audio) are spooled while they are served; the JVM's temporary directory by default. */
+    @ConfigProperty(name = "switchboard.upload.spool-dir")
+    Optional<String> uploadSpoolDir;
+
     private Forwarder forwarder;
     private BearerAuthenticator authenticator;
     private VertxWebhookClient webhooks;
@@ -130,7 +137,8 @@ public class LlmRoutes {
             metrics.applied(holder.current(), routingStats);
         }
         pipeline = new LlmPipeline(vertx, authenticator, resolver, adapters, forwarder,
-                new Recorder(routingStats, statistics, logs, limitStep, traces.queue(), metrics), limitStep);
+                new Recorder(routingStats, statistics, logs, limitStep, traces.queue(), metrics), limitStep,
+                new UploadReceiver(vertx, maxBodySize, uploadSpoolDir.orElse(null)));
         // before every other route: a head over the limits gets this API's error, not the HTTP server's bare 414/431
         // and a body that does not finish arriving in time gets a 408, not a connection held open at the client's pace
         RequestHeadLimits.Limits headLimits = RequestHeadLimits.Limits.from(ConfigProvider.getConfig());
@@ -147,8 +155,10 @@ public class LlmRoutes {
         BodyHandler body = BodyHandler.create(false).setBodyLimit(maxBodySize).setPreallocateBodyBuffer(true);
         for (String base : BASE_PATHS) {
             for (Endpoint endpoint : Endpoint.values()) {
-                router.post(base + endpoint.path()).handler(body).handler(this::prepare)
-                        .handler(rc -> handle(rc, endpoint)).failureHandler(this::failure);
+                // an upload is not read into memory: it waits, paused, for its caller to be authenticated, then is
+                // spooled (upload.UploadReceiver)
+                router.post(base + endpoint.path()).handler(endpoint.takesUpload() ? LlmRoutes::holdBody : body)
+                        .handler(this::prepare).handler(rc -> handle(rc, endpoint)).failureHandler(this::failure);
             }
             router.post(base + COUNT_TOKENS).handler(body).handler(this::prepare).handler(this::countTokens)
                     .failureHandler(this::failure);
@@ -179,6 +189,11 @@ public class LlmRoutes {
         if (authenticator != null) {
             authenticator.close();
         }
+    }
+
+    private static void holdBody(RoutingContext rc) {
+        rc.request().pause();
+        rc.next();
     }
 
     /** Every answer carries a request id: the caller's, or a new one. */

@@ -169,9 +169,12 @@ final class AttemptLoop {
         }
     }
 
-    /** Whether a successful answer's content type is one {@code endpoint} relays: audio for speech (not an HTML page). */
+    /**
+     * Whether a successful answer's content type is one {@code endpoint} relays: audio for speech, and a transcript's
+     * JSON, text or subtitles ({@code text/plain}, {@code text/vtt}, ...), but not an HTML page.
+     */
     static boolean relayable(Endpoint endpoint, String contentType) {
-        if (endpoint.answersAudio()) {
+        if (endpoint.answersAudio() || endpoint.takesUpload()) {
             return contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("text/html");
         }
         return answersJsonOrEvents(contentType);

@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.pipeline;
 
+import dev.switchboard.gateway.forward.ClientGoneException;
 import dev.switchboard.gateway.forward.Forwarder;
 import dev.switchboard.gateway.guardrail.InputGuard;
 import dev.switchboard.gateway.http.Endpoint;
@@ -8,6 +9,7 @@ import dev.switchboard.gateway.limits.LimitStep;
 import dev.switchboard.gateway.provider.ProviderAdapters;
 import dev.switchboard.gateway.routing.ModelResolver;
 import dev.switchboard.gateway.snapshot.GatewayState;
+import dev.switchboard.gateway.upload.UploadReceiver;
 import dev.switchboard.model.access.Principal;
 import dev.switchboard.model.config.Guardrail;
 import dev.switchboard.model.guardrail.GuardScope;
@@ -36,10 +38,12 @@ public final class LlmPipeline {
     private final Recorder recorder;
     private final LimitStep limits;
     private final ProviderAdapters adapters;
+    private final UploadReceiver uploads;
 
     public LlmPipeline(Vertx vertx, BearerAuthenticator authenticator, ModelResolver resolver, ProviderAdapters adapters,
-                       Forwarder forwarder, Recorder recorder, LimitStep limits) {
+                       Forwarder forwarder, Recorder recorder, LimitStep limits, UploadReceiver uploads) {
         this.authenticator = authenticator;
+        this.uploads = uploads;
         this.limits = limits;
         this.adapters = adapters;
         this.resolver = resolver;
@@ -51,12 +55,24 @@ public final class LlmPipeline {
         long startNanos = System.nanoTime();
         long startMillis = System.currentTimeMillis();
         Context context = rc.vertx().getOrCreateContext();
-        Future.succeededFuture(state)
-                .compose(s -> authenticator.authenticate(s.snapshot(), credential(rc, endpoint)))
-                .map(principal -> prepare(rc, endpoint, state, principal, requestId, startNanos, startMillis, context))
-                .onSuccess(x -> limit(rc, x))
+        Future<Principal> authenticated = Future.succeededFuture(state)
+                .compose(s -> authenticator.authenticate(s.snapshot(), credential(rc, endpoint)));
+        // an upload is received (spooled) only once its caller is known: nothing is written to disk for a stranger
+        Future<Exchange> prepared = endpoint.takesUpload()
+                ? authenticated.compose(principal -> uploads.receive(rc).map(upload -> prepare(rc,
+                        LlmRequest.ofUpload(endpoint, upload), state, principal, requestId, startNanos, startMillis,
+                        context)))
+                : authenticated.map(principal -> prepare(rc, LlmRequest.parse(endpoint, bodyOf(rc)), state, principal,
+                        requestId, startNanos, startMillis, context));
+        prepared.onSuccess(x -> limit(rc, x))
                 .onFailure(err -> {
                     recorder.refused(endpoint, err, startNanos);
+                    if (err instanceof ClientGoneException) {
+                        return; // it left mid-upload: nobody to answer
+                    }
+                    if (endpoint.takesUpload()) {
+                        UploadReceiver.discardRest(rc.request());
+                    }
                     GatewayResponses.fail(rc, err);
                 });
     }
@@ -82,7 +98,8 @@ public final class LlmPipeline {
      * none applying here, goes straight on without allocating. A block is answered 400 and logged without an attempt.
      */
     private void screenInput(RoutingContext rc, Exchange x) {
-        if (!x.state.guardsLlmInput()) {
+        // an upload's audio is no text a guardrail reads (see docs/endpoints.md)
+        if (!x.state.guardsLlmInput() || x.request.upload() != null) {
             attempts.start(rc, x);
             return;
         }
@@ -102,9 +119,9 @@ public final class LlmPipeline {
                 });
     }
 
-    private Exchange prepare(RoutingContext rc, Endpoint endpoint, GatewayState state, Principal principal,
+    private Exchange prepare(RoutingContext rc, LlmRequest request, GatewayState state, Principal principal,
                              String requestId, long startNanos, long startMillis, Context context) {
-        LlmRequest request = LlmRequest.parse(endpoint, bodyOf(rc));
+        Endpoint endpoint = request.endpoint();
         Map<String, String> metadata = RequestMetadata.withUserId(
                 RequestMetadata.parse(rc.request().getHeader(RequestMetadata.HEADER)), request.userId());
         authorize(state, principal, request.model());

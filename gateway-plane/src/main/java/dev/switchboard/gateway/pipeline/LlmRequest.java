@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import dev.switchboard.gateway.http.Endpoint;
 import dev.switchboard.gateway.http.GatewayError;
+import dev.switchboard.gateway.upload.Upload;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 
@@ -34,9 +35,11 @@ public final class LlmRequest {
     private final long maxTokens;
     private final double temperature;
     private final String userId;
+    private final Upload upload;
 
     private LlmRequest(Endpoint endpoint, byte[] body, String model, int modelFieldStart, int modelStart, int modelEnd,
-                       boolean stream, long maxTokens, double temperature, String userId) {
+                       boolean stream, long maxTokens, double temperature, String userId, Upload upload) {
+        this.upload = upload;
         this.maxTokens = maxTokens;
         this.temperature = temperature;
         this.userId = userId;
@@ -173,7 +176,16 @@ public final class LlmRequest {
             throw GatewayError.invalidRequest("'input' is a required property.", "input");
         }
         return new LlmRequest(endpoint, body, model, modelFieldStart, modelStart, modelEnd, stream, maxTokens,
-                temperature, userId);
+                temperature, userId, null);
+    }
+
+    /**
+     * A multipart upload of {@code endpoint}, spooled and read ({@link Upload}): its body is not in memory, so
+     * {@link #body()} is empty (no guardrail or payload log sees the audio, and a budget reserves for none of it).
+     */
+    public static LlmRequest ofUpload(Endpoint endpoint, Upload upload) {
+        return new LlmRequest(endpoint, new byte[0], upload.model(), -1, -1, -1, upload.stream(), -1, Double.NaN, null,
+                upload);
     }
 
     /**
@@ -238,6 +250,11 @@ public final class LlmRequest {
 
     public byte[] body() {
         return body;
+    }
+
+    /** The multipart upload this request is, or null for a JSON body. */
+    public Upload upload() {
+        return upload;
     }
 
     /** The body with only the {@code model} value replaced; every other byte as the caller sent it. */

@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.pipeline;
 
+import dev.switchboard.gateway.forward.ClientGoneException;
 import dev.switchboard.gateway.forward.Outcome;
 import dev.switchboard.gateway.http.Endpoint;
 import dev.switchboard.gateway.http.GatewayError;
@@ -95,7 +96,7 @@ public final class Recorder {
                 RequestLog.teamOf(x.principal), x.principal.credential(), x.request.endpoint().logName(), x.request.model(),
                 name, x.request.stream(), outcome.status(), outcome.errorCode(), latencyMs, ttftMs, usage.promptTokens(),
                 usage.completionTokens(), tpotMs, cost, List.copyOf(x.attempts), x.guardrailVerdicts(), x.metadata,
-                budgetKeys(x), null, trace(x, usage), payloads(x)));
+                budgetKeys(x), null, trace(x, usage), payloads(x), usage.audioSeconds()));
     }
 
     /** The gateway answered the caller itself with {@code error}, after the attempts made (if any). */
@@ -117,7 +118,8 @@ public final class Recorder {
      * model): no request log, only the meters.
      */
     void refused(Endpoint endpoint, Throwable err, long startNanos) {
-        int status = err instanceof AnthropicInboundError a ? a.status() : err instanceof GatewayError e ? e.status() : 500;
+        int status = err instanceof AnthropicInboundError a ? a.status() : err instanceof GatewayError e ? e.status()
+                : err instanceof ClientGoneException ? 499 : 500;
         try {
             metrics.refused(endpoint, status, System.nanoTime() - startNanos);
         } catch (RuntimeException e) {

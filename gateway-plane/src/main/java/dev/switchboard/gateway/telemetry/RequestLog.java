@@ -13,8 +13,8 @@ import java.util.Map;
  * (empty when none), the budget counters its cost went to ({@code limitKeys}, {@link dev.switchboard.model.limits.CounterKey}
  * wire forms) and the rate limit or budget that refused it ({@code limitRule}, null when none did); and, when traces
  * are on, what its spans need besides ({@code trace}, null otherwise); and, when its model or virtual model logs
- * payloads, the prompt and the completion ({@code payloads}, null otherwise). Latencies are in milliseconds; -1 where
- * unknown.
+ * payloads, the prompt and the completion ({@code payloads}, null otherwise); and the seconds of audio a transcription
+ * or translation reported ({@code audioSeconds}, -1 otherwise). Latencies are in milliseconds; -1 where unknown.
  */
 public record RequestLog(
         String requestId,
@@ -40,7 +40,20 @@ public record RequestLog(
         List<String> limitKeys,
         String limitRule,
         Trace trace,
-        Payloads payloads) {
+        Payloads payloads,
+        double audioSeconds) {
+
+    /** A request whose answer reported no seconds of audio ({@code audioSeconds} -1): all but a transcription. */
+    public RequestLog(String requestId, Instant startedAt, String subject, String team, String credential,
+                      String endpoint, String requestedModel, String resolvedModel, boolean stream, int status,
+                      String errorCode, double latencyMs, double timeToFirstTokenMs, long promptTokens,
+                      long completionTokens, double timePerOutputTokenMs, double costUsd, List<Attempt> attempts,
+                      List<GuardrailVerdict> guardrails, Map<String, String> metadata, List<String> limitKeys,
+                      String limitRule, Trace trace, Payloads payloads) {
+        this(requestId, startedAt, subject, team, credential, endpoint, requestedModel, resolvedModel, stream, status,
+                errorCode, latencyMs, timeToFirstTokenMs, promptTokens, completionTokens, timePerOutputTokenMs, costUsd,
+                attempts, guardrails, metadata, limitKeys, limitRule, trace, payloads, -1);
+    }
 
     /**
      * The team a request counts for in analytics: the team itself for a team's key, else the first team a JWT claims;

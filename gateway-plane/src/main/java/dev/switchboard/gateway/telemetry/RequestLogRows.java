@@ -49,6 +49,7 @@ public final class RequestLogRows {
                 .bool("prompt_truncated", log.payloads() != null && log.payloads().promptTruncated())
                 .requiredString("completion", log.payloads() == null ? "" : log.payloads().completion())
                 .bool("completion_truncated", log.payloads() != null && log.payloads().completionTruncated())
+                .number("audio_seconds", finite(log.audioSeconds()))
                 .end();
     }
 

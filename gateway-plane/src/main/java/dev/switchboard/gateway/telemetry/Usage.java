@@ -9,10 +9,12 @@ import java.nio.charset.StandardCharsets;
 /**
  * Token counts of one call, as the upstream reported them ({@code usage} of a body or of a stream's last chunk), and
  * what the same pass read of the answer for its spans, null where the answer did not say: its {@code id}, its
- * {@code model}, and why it stopped ({@code finish_reason} of the first choice, or Anthropic's {@code stop_reason}).
+ * {@code model}, and why it stopped ({@code finish_reason} of the first choice, or Anthropic's {@code stop_reason});
+ * and for a transcription or translation the seconds of audio it reported ({@code usage.seconds} of a
+ * {@code "type": "duration"} usage, else verbose_json's {@code duration}), -1 when it did not.
  */
 public record Usage(long promptTokens, long completionTokens, String responseId, String responseModel,
-                    String finishReason) {
+                    String finishReason, double audioSeconds) {
 
     public static final Usage UNKNOWN = new Usage(-1, -1);
     private static final JsonFactory JSON = new JsonFactory();
@@ -23,6 +25,11 @@ public record Usage(long promptTokens, long completionTokens, String responseId,
 
     public Usage(long promptTokens, long completionTokens) {
         this(promptTokens, completionTokens, null, null, null);
+    }
+
+    public Usage(long promptTokens, long completionTokens, String responseId, String responseModel,
+                 String finishReason) {
+        this(promptTokens, completionTokens, responseId, responseModel, finishReason, -1);
     }
 
     private static byte[] ascii(String s) {
@@ -36,6 +43,7 @@ public record Usage(long promptTokens, long completionTokens, String responseId,
     /** The top-level {@code usage} of a JSON document, with its id, model and finish reason; {@link #UNKNOWN} if none. */
     public static Usage ofJson(byte[] json, int offset, int length) {
         long[] tokens = {-1, -1};
+        double[] seconds = {-1, -1}; // usage.seconds, duration
         String id = null;
         String model = null;
         String finish = null;
@@ -47,7 +55,9 @@ public record Usage(long promptTokens, long completionTokens, String responseId,
                 String field = p.currentName();
                 JsonToken value = p.nextToken();
                 if (field.equals("usage") && value == JsonToken.START_OBJECT) {
-                    readUsage(p, tokens);
+                    readUsage(p, tokens, seconds);
+                } else if (field.equals("duration") && isNumber(value)) {
+                    seconds[1] = p.getDoubleValue();
                 } else if (value == JsonToken.VALUE_STRING && field.equals("id")) {
                     id = p.getText();
                 } else if (value == JsonToken.VALUE_STRING && field.equals("model")) {
@@ -63,17 +73,22 @@ public record Usage(long promptTokens, long completionTokens, String responseId,
         } catch (IOException e) {
             return UNKNOWN;
         }
+        // what the caller was billed for (whole seconds) wins over the audio's measured length
+        double audioSeconds = seconds[0] >= 0 ? seconds[0] : seconds[1];
         if (tokens[0] < 0 && tokens[1] < 0) {
-            return UNKNOWN; // not a completion (an error, a list): its id and model are not an answer's
+            // not a completion (an error, a list): its id and model are not an answer's; a transcript may say seconds
+            return audioSeconds >= 0 ? new Usage(-1, -1, null, null, null, audioSeconds) : UNKNOWN;
         }
-        return new Usage(Math.max(tokens[0], 0), Math.max(tokens[1], 0), id, model, finish);
+        return new Usage(Math.max(tokens[0], 0), Math.max(tokens[1], 0), id, model, finish, audioSeconds);
     }
 
-    private static void readUsage(JsonParser p, long[] tokens) throws IOException {
+    private static void readUsage(JsonParser p, long[] tokens, double[] seconds) throws IOException {
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
             JsonToken value = p.nextToken();
-            if (value == JsonToken.VALUE_NUMBER_INT && (field.equals("prompt_tokens") || field.equals("input_tokens"))) {
+            if (isNumber(value) && field.equals("seconds")) {
+                seconds[0] = p.getDoubleValue();
+            } else if (value == JsonToken.VALUE_NUMBER_INT && (field.equals("prompt_tokens") || field.equals("input_tokens"))) {
                 tokens[0] = p.getLongValue();
             } else if (value == JsonToken.VALUE_NUMBER_INT && field.equals("total_tokens") && tokens[0] < 0) {
                 // a rerank answer (vLLM) counts only its input, as total_tokens; prompt_tokens wins where both are
@@ -85,6 +100,10 @@ public record Usage(long promptTokens, long completionTokens, String responseId,
                 p.skipChildren();
             }
         }
+    }
+
+    private static boolean isNumber(JsonToken token) {
+        return token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT;
     }
 
     /** Inside {@code choices}: the first choice's {@code finish_reason}; leaves the parser after the array. */
@@ -136,7 +155,7 @@ public record Usage(long promptTokens, long completionTokens, String responseId,
                     // a stream says why it stopped in an event before its usage (OpenAI) or in the same (Anthropic)
                     return found.finishReason() != null ? found : new Usage(found.promptTokens(),
                             found.completionTokens(), found.responseId(), found.responseModel(),
-                            lastFinish(tail, length, end));
+                            lastFinish(tail, length, end), found.audioSeconds());
                 }
             }
             before = start;

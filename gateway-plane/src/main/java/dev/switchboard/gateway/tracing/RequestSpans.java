@@ -226,6 +226,8 @@ public final class RequestSpans {
             case "/v1/rerank" -> "rerank";
             case "/v1/images/generations" -> "image_generation";
             case "/v1/audio/speech" -> "speech";
+            case "/v1/audio/transcriptions" -> "transcription";
+            case "/v1/audio/translations" -> "translation";
             default -> "chat";
         };
     }

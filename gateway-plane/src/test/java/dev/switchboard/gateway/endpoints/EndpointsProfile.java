@@ -15,7 +15,9 @@ import java.util.Map;
 /**
  * A gateway of its own for the endpoints beyond chat: a fake OpenAI-compatible upstream, an Anthropic account whose
  * base URL nothing listens on (any call to it would fail, so a test passing proves none was made), a virtual model
- * whose first target is that Anthropic model, and a body limit above a 20 MB upload.
+ * whose first target is that Anthropic model (and {@code transcriber}, whose second is Whisper), an Azure OpenAI account
+ * whose deployment paths the media upstream serves too, a body limit above a 20 MB upload, and a spool directory of its
+ * own for uploads.
  */
 public class EndpointsProfile implements QuarkusTestProfile {
 
@@ -24,6 +26,8 @@ public class EndpointsProfile implements QuarkusTestProfile {
 
     public static FakeOpenAi openAi;
     static MediaUpstream media;
+    /** Where the gateway spools uploads: empty whenever no upload is under way. */
+    static Path spoolDir;
 
     @Override
     public List<TestResourceEntry> testResources() {
@@ -44,8 +48,10 @@ public class EndpointsProfile implements QuarkusTestProfile {
             try {
                 Path config = Files.createTempFile("switchboard-endpoints-test", ".yaml");
                 Files.writeString(config, config(openAi.baseUrl(), media.baseUrl(), GatewayTestResource.closedPort()));
+                spoolDir = Files.createTempDirectory("switchboard-endpoints-spool");
                 return Map.of("switchboard.config", config.toString(), "switchboard.config-poll-interval", "100ms",
-                        "switchboard.max-body-size", Long.toString(MAX_BODY_SIZE));
+                        "switchboard.max-body-size", Long.toString(MAX_BODY_SIZE),
+                        "switchboard.upload.spool-dir", spoolDir.toString());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -81,7 +87,17 @@ public class EndpointsProfile implements QuarkusTestProfile {
                     type: openai-compatible
                     base_url: %s
                     auth: {type: api-key, api_key: sk-media-secret-value}
-                    models: [{id: tts-1}, {id: whisper-1}]
+                    models:
+                      - id: tts-1
+                      - id: whisper-1
+                      - id: gpt-4o-transcribe
+                        price: {input_per_million_usd: 6.0, output_per_million_usd: 10.0}
+                  - name: azure
+                    type: azure-openai
+                    base_url: %s
+                    api_version: 2024-10-21
+                    auth: {type: api-key, api_key: sk-azure-secret-value}
+                    models: [{id: whisper, deployment: whisper-eu}]
                   - name: claude
                     type: anthropic
                     base_url: http://127.0.0.1:%d
@@ -94,13 +110,20 @@ public class EndpointsProfile implements QuarkusTestProfile {
                       load_balance_targets:
                         - {target: claude/claude-sonnet, priority: 0}
                         - {target: fake/gpt-4o-mini, priority: 1}
+                  - name: transcriber
+                    routing_config:
+                      type: priority-based-routing
+                      load_balance_targets:
+                        - {target: claude/claude-sonnet, priority: 0}
+                        - {target: media/whisper-1, priority: 1}
                 users:
                   - {name: alice, email: alice@example.com}
                 api_keys:
                   - {name: alice-key, subject: user:alice, key_hash: %s}
                 access_rules:
                   - {subjects: [user:alice], models: ["*"]}
-                """.formatted(openAiBaseUrl, mediaBaseUrl, closedPort, ApiKey.hashOf(KEY));
+                """.formatted(openAiBaseUrl, mediaBaseUrl, mediaBaseUrl.substring(0, mediaBaseUrl.length() - 3),
+                closedPort, ApiKey.hashOf(KEY));
     }
 
 }

@@ -88,7 +88,8 @@ class UnsupportedEndpointTest extends LoggedEndpointTest {
                 .post("/v1/route:explain?endpoint=audio/dance");
         Gateway.assertError(response, 400, "invalid_request_error", "invalid_request", "endpoint",
                 "Unknown endpoint 'audio/dance'; one of: chat/completions, embeddings, responses, messages, completions, "
-                        + "moderations, rerank, images/generations, audio/speech.");
+                        + "moderations, rerank, images/generations, audio/speech, audio/transcriptions, "
+                        + "audio/translations.");
     }
 
     private static io.restassured.path.json.JsonPath explain(String model, String query) {

@@ -63,6 +63,29 @@ class UsageTest {
     }
 
     @Test
+    void aWhisperTranscriptReportsItsBilledSecondsOfAudioAndNoTokens() {
+        Usage usage = json("{\"text\":\"Hi\",\"usage\":{\"type\":\"duration\",\"seconds\":9}}");
+        assertEquals(new Usage(-1, -1, null, null, null, 9), usage);
+        assertFalse(usage.known(), "no tokens: nothing to price in tokens");
+    }
+
+    @Test
+    void verboseJsonsDurationCountsWhenNoUsageSaysTheBilledSeconds() {
+        assertEquals(8.47, json("{\"task\":\"transcribe\",\"duration\":8.47,\"text\":\"Hi\",\"segments\":[]}")
+                .audioSeconds());
+        assertEquals(9, json("{\"duration\":8.47,\"text\":\"Hi\",\"usage\":{\"type\":\"duration\",\"seconds\":9}}")
+                .audioSeconds());
+    }
+
+    @Test
+    void aGpt4oTranscriptReportsTokensAndNoSeconds() {
+        assertEquals(new Usage(120, 30), json("{\"text\":\"Hi\",\"usage\":{\"type\":\"tokens\",\"input_tokens\":120,"
+                + "\"input_token_details\":{\"text_tokens\":0,\"audio_tokens\":120},\"output_tokens\":30,"
+                + "\"total_tokens\":150}}"));
+        assertEquals(-1, json("{\"usage\":{\"prompt_tokens\":1}}").audioSeconds());
+    }
+
+    @Test
     void readsOnlyTheGivenRangeOfTheBuffer() {
         byte[] bytes = "xxx{\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":2}}yyy".getBytes(StandardCharsets.UTF_8);
         assertEquals(new Usage(1, 2), Usage.ofJson(bytes, 3, bytes.length - 6));

@@ -130,6 +130,8 @@ class RequestSpansTest {
         expected.put(Endpoint.RERANK, "rerank");
         expected.put(Endpoint.IMAGES_GENERATIONS, "image_generation");
         expected.put(Endpoint.AUDIO_SPEECH, "speech");
+        expected.put(Endpoint.AUDIO_TRANSCRIPTIONS, "transcription");
+        expected.put(Endpoint.AUDIO_TRANSLATIONS, "translation");
         expected.forEach((endpoint, operation) ->
                 assertEquals(operation, RequestSpans.operation(endpoint.logName()), endpoint.name()));
     }

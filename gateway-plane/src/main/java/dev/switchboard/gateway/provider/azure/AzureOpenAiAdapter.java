@@ -4,6 +4,8 @@ import dev.switchboard.gateway.http.Endpoint;
 import dev.switchboard.gateway.http.GatewayError;
 import dev.switchboard.gateway.pipeline.LlmRequest;
 import dev.switchboard.gateway.provider.ProviderAdapter;
+import dev.switchboard.gateway.provider.ResponseTranslator;
+import dev.switchboard.gateway.provider.openai.OpenAiAdapter;
 import dev.switchboard.gateway.provider.Upstream;
 import dev.switchboard.gateway.provider.UpstreamCall;
 import dev.switchboard.model.config.ProviderAccount;
@@ -31,10 +33,13 @@ public final class AzureOpenAiAdapter implements ProviderAdapter {
         this.tokens = tokens;
     }
 
-    /** Chat and embeddings, and the Responses API, which {@link #prepare} refuses on the deployment paths with a fix. */
+    /**
+     * Chat and embeddings, the Responses API, which {@link #prepare} refuses on the deployment paths with a fix, and
+     * audio transcriptions and translations (Whisper and gpt-4o-transcribe deployments), on both URL shapes.
+     */
     @Override
     public boolean serves(Endpoint endpoint) {
-        return ProviderAdapter.super.serves(endpoint) || endpoint == Endpoint.RESPONSES;
+        return ProviderAdapter.super.serves(endpoint) || endpoint == Endpoint.RESPONSES || endpoint.takesUpload();
     }
 
     /** Whether the account calls Azure's v1 API rather than the deployment paths. */
@@ -50,26 +55,27 @@ public final class AzureOpenAiAdapter implements ProviderAdapter {
                 || (request.endpoint() == Endpoint.RESPONSES && !v1)) {
             return Future.failedFuture(GatewayError.invalidRequest("The model '" + request.model()
                     + "' is served by Azure OpenAI through its deployment paths, which this gateway calls for "
-                    + "/v1/chat/completions and /v1/embeddings only; give the account a base_url ending in "
+                    + "/v1/chat/completions, /v1/embeddings and /v1/audio only; give the account a base_url ending in "
                     + "/openai/v1 for " + request.endpoint().path() + ".", "model"));
         }
         String path;
-        Buffer body;
         if (v1) {
             path = upstream.basePath() + request.endpoint().path();
-            body = request.bodyWithModel(deployment);
         } else {
             ProviderAccount account = upstream.account();
             path = upstream.basePath() + "/openai/deployments/" + URLEncoder.encode(deployment, StandardCharsets.UTF_8)
                     + request.endpoint().path() + "?api-version="
                     + URLEncoder.encode(account.apiVersion(), StandardCharsets.UTF_8);
-            body = request.bodyWithoutModel();
         }
         return credentialHeader(upstream).map(auth -> {
-            MultiMap headers = MultiMap.caseInsensitiveMultiMap()
-                    .add("content-type", "application/json")
-                    .add("accept", request.stream() ? "text/event-stream" : "application/json")
-                    .add(auth[0], auth[1]);
+            MultiMap headers = OpenAiAdapter.headers(request).add(auth[0], auth[1]);
+            if (request.upload() != null) {
+                // the form's model names the deployment on both shapes (the deployment path ignores it); a transcript
+                // has no content filter verdict, and its text, subtitles or JSON pass back as Azure sends them
+                return UpstreamCall.upload(upstream, path, headers, request.upload().withModel(deployment),
+                        ResponseTranslator.PASSTHROUGH);
+            }
+            Buffer body = v1 ? request.bodyWithModel(deployment) : request.bodyWithoutModel();
             return new UpstreamCall(upstream, path, headers, body, AzureResponses.TRANSLATOR);
         });
     }

@@ -24,14 +24,27 @@ public final class OpenAiAdapter implements ProviderAdapter {
 
     @Override
     public Future<UpstreamCall> prepare(LlmRequest request, ModelRef target, Upstream upstream) {
-        MultiMap headers = MultiMap.caseInsensitiveMultiMap()
-                .add("content-type", "application/json")
-                .add("accept", request.stream() ? "text/event-stream"
-                        : request.endpoint() == Endpoint.AUDIO_SPEECH ? "*/*" : "application/json");
+        MultiMap headers = headers(request);
         if (upstream.credential() != null) {
             headers.add("authorization", "Bearer " + upstream.credential());
         }
-        return Future.succeededFuture(new UpstreamCall(upstream, upstream.basePath() + request.endpoint().path(), headers,
+        String path = upstream.basePath() + request.endpoint().path();
+        if (request.upload() != null) {
+            return Future.succeededFuture(UpstreamCall.upload(upstream, path, headers,
+                    request.upload().withModel(target.model().id()), ResponseTranslator.PASSTHROUGH));
+        }
+        return Future.succeededFuture(new UpstreamCall(upstream, path, headers,
                 request.bodyWithModel(target.model().id()), ResponseTranslator.PASSTHROUGH));
+    }
+
+    /**
+     * The content type of the body as it goes upstream (an upload keeps the caller's, with its boundary) and what the
+     * answer may be: an event stream when asked for, media for speech, JSON or a transcript's text and subtitles.
+     */
+    public static MultiMap headers(LlmRequest request) {
+        return MultiMap.caseInsensitiveMultiMap()
+                .add("content-type", request.upload() != null ? request.upload().contentType() : "application/json")
+                .add("accept", request.stream() ? "text/event-stream"
+                        : request.endpoint().answersAudio() || request.upload() != null ? "*/*" : "application/json");
     }
 }

@@ -21,11 +21,12 @@ class AzureGoldenTest {
 
     /** The endpoints a target on Azure is tried for; the others are skipped before any call (EndpointSupport). */
     @Test
-    void servesChatEmbeddingsAndResponsesOnly() {
+    void servesChatEmbeddingsResponsesAndAudioUploadsOnly() {
         AzureOpenAiAdapter adapter = new AzureOpenAiAdapter(null);
         for (Endpoint e : Endpoint.values()) {
             boolean expected = e == Endpoint.CHAT_COMPLETIONS || e == Endpoint.EMBEDDINGS || e == Endpoint.MESSAGES
-                    || e == Endpoint.RESPONSES;
+                    || e == Endpoint.RESPONSES || e == Endpoint.AUDIO_TRANSCRIPTIONS
+                    || e == Endpoint.AUDIO_TRANSLATIONS;
             assertTrue(adapter.serves(e) == expected, e + " served: " + adapter.serves(e));
         }
         assertFalse(adapter.serves(Endpoint.RERANK));
