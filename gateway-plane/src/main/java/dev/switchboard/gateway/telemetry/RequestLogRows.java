@@ -1,7 +1,9 @@
 package dev.switchboard.gateway.telemetry;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.switchboard.model.telemetry.JsonRow;
 import dev.switchboard.model.telemetry.TelemetryWire;
+import java.io.IOException;
 
 /**
  * A {@link RequestLog} as one {@code request_logs} row of {@link TelemetryWire} ({@code JSONEachRow}, the columns of
@@ -37,8 +39,8 @@ public final class RequestLogRows {
                 .number("completion_tokens", log.completionTokens())
                 .number("time_per_output_token_ms", finite(log.timePerOutputTokenMs()))
                 .number("cost_usd", finite(log.costUsd()))
-                .requiredString("attempts", attempts(log))
-                .requiredString("guardrails", guardrails(log))
+                .nested("attempts", json -> attempts(log, json))
+                .nested("guardrails", json -> guardrails(log, json))
                 .strings("metadata_keys", log.metadata() == null ? null : log.metadata().keySet())
                 .strings("metadata_values", log.metadata() == null ? null : log.metadata().values())
                 .strings("limit_keys", log.limitKeys())
@@ -52,42 +54,38 @@ public final class RequestLogRows {
     }
 
     /** {@code [{"target":…,"status":…,"latency_ms":…}]}, in the order they were made. */
-    static String attempts(RequestLog log) {
-        return JsonRow.text(json -> {
-            json.writeStartArray();
-            if (log.attempts() != null) {
-                for (RequestLog.Attempt a : log.attempts()) {
-                    json.writeStartObject();
-                    json.writeStringField("target", a.target());
-                    json.writeNumberField("status", a.status());
-                    json.writeNumberField("latency_ms", finite(a.latencyMs()));
-                    json.writeEndObject();
-                }
+    private static void attempts(RequestLog log, JsonGenerator json) throws IOException {
+        json.writeStartArray();
+        if (log.attempts() != null) {
+            for (RequestLog.Attempt a : log.attempts()) {
+                json.writeStartObject();
+                json.writeStringField("target", a.target());
+                json.writeNumberField("status", a.status());
+                json.writeNumberField("latency_ms", finite(a.latencyMs()));
+                json.writeEndObject();
             }
-            json.writeEndArray();
-        });
+        }
+        json.writeEndArray();
     }
 
     /** {@code [{"hook":…,"guardrail":…,"type":…,"mode":…,"outcome":…,"blocked":…,"reason":…,"latency_ms":…}]}. */
-    static String guardrails(RequestLog log) {
-        return JsonRow.text(json -> {
-            json.writeStartArray();
-            if (log.guardrails() != null) {
-                for (RequestLog.GuardrailVerdict v : log.guardrails()) {
-                    json.writeStartObject();
-                    json.writeStringField("hook", v.hook());
-                    json.writeStringField("guardrail", v.guardrail());
-                    json.writeStringField("type", v.type());
-                    json.writeStringField("mode", v.mode());
-                    json.writeStringField("outcome", v.outcome());
-                    json.writeBooleanField("blocked", v.blocked());
-                    json.writeStringField("reason", v.reason());
-                    json.writeNumberField("latency_ms", finite(v.latencyMs()));
-                    json.writeEndObject();
-                }
+    private static void guardrails(RequestLog log, JsonGenerator json) throws IOException {
+        json.writeStartArray();
+        if (log.guardrails() != null) {
+            for (RequestLog.GuardrailVerdict v : log.guardrails()) {
+                json.writeStartObject();
+                json.writeStringField("hook", v.hook());
+                json.writeStringField("guardrail", v.guardrail());
+                json.writeStringField("type", v.type());
+                json.writeStringField("mode", v.mode());
+                json.writeStringField("outcome", v.outcome());
+                json.writeBooleanField("blocked", v.blocked());
+                json.writeStringField("reason", v.reason());
+                json.writeNumberField("latency_ms", finite(v.latencyMs()));
+                json.writeEndObject();
             }
-            json.writeEndArray();
-        });
+        }
+        json.writeEndArray();
     }
 
     private static double finite(double v) {

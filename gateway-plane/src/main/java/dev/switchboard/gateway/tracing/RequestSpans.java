@@ -3,6 +3,7 @@ package dev.switchboard.gateway.tracing;
 import dev.switchboard.gateway.telemetry.RequestLog;
 import dev.switchboard.model.config.ProviderType;
 import dev.switchboard.runtime.tracing.FinishedSpan;
+import dev.switchboard.runtime.tracing.TraceParent;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
@@ -74,7 +75,8 @@ public final class RequestSpans {
         }
         List<SpanData> spans = new ArrayList<>(1 + log.attempts().size());
         String operation = operation(log.endpoint());
-        SpanContext server = FinishedSpan.context(t.traceHigh(), t.traceLow(), t.spanId());
+        String traceId = TraceParent.traceId(t.traceHigh(), t.traceLow());
+        SpanContext server = FinishedSpan.context(traceId, t.spanId());
         List<RequestLog.Attempt> attempts = log.attempts();
         // the gateway relayed the last attempt's answer, unless it answered the caller itself (an error code)
         RequestLog.Attempt served = attempts.isEmpty() || log.errorCode() != null ? null : attempts.get(attempts.size() - 1);
@@ -112,7 +114,7 @@ public final class RequestSpans {
         }
         long end = Math.max(t.startEpochNanos() + (long) (log.latencyMs() * 1_000_000), t.startEpochNanos());
         spans.add(new FinishedSpan(operation + " " + log.requestedModel(), SpanKind.SERVER, server,
-                FinishedSpan.remoteParent(t.traceHigh(), t.traceLow(), t.parentSpanId()),
+                FinishedSpan.remoteParent(traceId, t.parentSpanId()),
                 failed ? StatusData.create(StatusCode.ERROR, log.errorCode()) : StatusData.unset(),
                 t.startEpochNanos(), end, a.build(), resource, SCOPE, payloadEvents(log.payloads(), t.startEpochNanos(),
                         end)));
@@ -140,7 +142,7 @@ public final class RequestSpans {
             }
             long attemptEnd = attempt.startEpochNanos() + (long) (attempt.latencyMs() * 1_000_000);
             spans.add(new FinishedSpan(operation + " " + model, SpanKind.CLIENT,
-                    FinishedSpan.context(t.traceHigh(), t.traceLow(), attempt.spanId()), server,
+                    FinishedSpan.context(traceId, attempt.spanId()), server,
                     ok ? StatusData.unset() : StatusData.create(StatusCode.ERROR, null),
                     attempt.startEpochNanos(), Math.max(attemptEnd, attempt.startEpochNanos()), c.build(), resource,
                     SCOPE, null));

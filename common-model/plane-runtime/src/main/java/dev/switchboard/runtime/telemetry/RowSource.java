@@ -12,6 +12,15 @@ public interface RowSource<T> {
     /** The oldest queued record, removed; null when none is queued. */
     T poll();
 
+    /** Moves up to {@code max} of the oldest queued records to {@code into}, oldest first; how many it moved. */
+    default int drainTo(java.util.List<? super T> into, int max) {
+        int moved = 0;
+        for (T record; moved < max && (record = poll()) != null; moved++) {
+            into.add(record);
+        }
+        return moved;
+    }
+
     /** How many records are queued now. */
     int size();
 

@@ -17,6 +17,7 @@ import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -38,7 +39,8 @@ import java.util.logging.Logger;
  *   <li><b>Bounded, never blocking</b>: the request path only offers to a bounded queue; a full queue drops and
  *       counts. While NATS cannot be reached, rows are left in the queue; a batch whose publish failed is kept and
  *       tried again with a growing wait (100 ms, doubling, up to {@code retryMax}), and nothing more is taken from the
- *       queue meanwhile: what is held is at most the queue's bound plus that one batch.</li>
+ *       queue meanwhile: what is held is at most the queue's bound plus that one batch (and, for a
+ *       {@link #protobufLane}, the rest of the group of records encoded last).</li>
  *   <li><b>At least once</b>: a batch is tried again under the same message id until acknowledged, so that one
  *       published twice (its acknowledgement lost) is stored once by the stream's duplicate window.</li>
  *   <li>The stream is made if absent (subjects {@code <prefix>>}, max age, max bytes, a two-minute duplicate
@@ -59,6 +61,8 @@ public final class TelemetryPublisher implements AutoCloseable {
     static final int FLUSH_EARLY_ROWS = 1000;
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     private static final int MAX_BATCHES_PER_ROUND = 64;
+    /** The records a {@link #protobufLane} encodes as one message. */
+    static final int GROUP_RECORDS = 64;
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
     private final TelemetrySettings settings;
@@ -113,15 +117,20 @@ public final class TelemetryPublisher implements AutoCloseable {
 
     /** One kind of rows: records from {@code source}, encoded by {@code encoder}, published to {@code wireSubject}. */
     public static <T> Lane<T> lane(String wireSubject, RowSource<T> source, Function<? super T, byte[]> encoder) {
-        return new Lane<>(wireSubject, source, encoder, true);
+        return new Lane<>(wireSubject, source, encoder, null);
     }
 
     /**
      * A lane of protobuf messages of one type, concatenated with nothing between them: protobuf reads concatenated
      * messages as one whose repeated fields hold them all (how a batch of OTLP trace requests stays one request).
+     * {@code encoder} makes one message of up to {@link #GROUP_RECORDS} records at a time, so that what every message
+     * repeats (an OTLP request's resource and scope) is written once per group rather than once per record; a group
+     * whose message is larger than a NATS message, or that cannot be encoded, is encoded again in halves (down to the
+     * one record at fault, which is dropped and counted).
      */
-    public static <T> Lane<T> protobufLane(String wireSubject, RowSource<T> source, Function<? super T, byte[]> encoder) {
-        return new Lane<>(wireSubject, source, encoder, false);
+    public static <T> Lane<T> protobufLane(String wireSubject, RowSource<T> source,
+                                           Function<? super List<T>, byte[]> encoder) {
+        return new Lane<>(wireSubject, source, null, encoder);
     }
 
     /**
@@ -488,24 +497,43 @@ public final class TelemetryPublisher implements AutoCloseable {
 
         private final String wireSubject;
         private final RowSource<T> source;
+        /** A record to its row; null in a lane that encodes groups of records. */
         private final Function<? super T, byte[]> encoder;
+        /** Records to one message; null in a lane that encodes each record alone. */
+        private final Function<? super List<T>, byte[]> groupEncoder;
         /** 1 for JSONEachRow lines (a newline after each), 0 for concatenated protobuf messages. */
         private final int separator;
         private final AtomicLong published = new AtomicLong();
         private final AtomicLong failedPublishes = new AtomicLong();
         /** Rows that could not be encoded or are larger than a message: dropped, counted with the full queue's. */
         private final AtomicLong unpublishable = new AtomicLong();
-        private volatile byte[] carried; // written by the publisher thread only: the row that did not fit in a batch
+        /** Encoded, taken from the queue, not in a batch yet (the one that did not fit the last): publisher thread only. */
+        private final ArrayDeque<Chunk> carried = new ArrayDeque<>();
+        /** The records {@link #carried} holds, and those of the group being encoded: for {@link #queued}. */
+        private volatile int carriedRows;
+        private volatile int encodingRows;
+        /** The group of records being encoded ({@link #groupEncoder}): publisher thread only. */
+        private final List<T> group = new ArrayList<>(GROUP_RECORDS);
+        /**
+         * How many records the next group takes: {@link #GROUP_RECORDS}, fewer when the last group's records were so
+         * large that a whole group would not fit in half a message (spans with payloads), so that a group is rarely
+         * encoded again in halves. Publisher thread only.
+         */
+        private int groupRecords = GROUP_RECORDS;
+        /** The batch being filled, kept from batch to batch (it grows to the message size once): publisher thread only. */
+        private BatchBody body;
         private volatile Batch pending;
         /** Rows from the spool, encoded already: published before the queue's. */
         private final java.util.concurrent.ConcurrentLinkedQueue<byte[]> spooled =
                 new java.util.concurrent.ConcurrentLinkedQueue<>();
 
-        private Lane(String wireSubject, RowSource<T> source, Function<? super T, byte[]> encoder, boolean lines) {
-            this.separator = lines ? 1 : 0;
+        private Lane(String wireSubject, RowSource<T> source, Function<? super T, byte[]> encoder,
+                     Function<? super List<T>, byte[]> groupEncoder) {
+            this.separator = groupEncoder == null ? 1 : 0;
             this.wireSubject = Objects.requireNonNull(wireSubject);
             this.source = Objects.requireNonNull(source);
-            this.encoder = Objects.requireNonNull(encoder);
+            this.encoder = groupEncoder == null ? Objects.requireNonNull(encoder) : null;
+            this.groupEncoder = groupEncoder;
         }
 
         /** The subject's name in {@link TelemetryWire}, e.g. {@link TelemetryWire#REQUEST_LOGS}. */
@@ -534,10 +562,10 @@ public final class TelemetryPublisher implements AutoCloseable {
             return failedPublishes.get();
         }
 
-        /** Rows waiting: queued, and in the batch being published. */
+        /** Rows waiting: queued, being encoded, encoded and not in a batch yet, and in the batch being published. */
         public long queued() {
             Batch b = pending;
-            return source.size() + spooled.size() + (b == null ? 0 : b.rows) + (carried == null ? 0 : 1);
+            return source.size() + spooled.size() + (b == null ? 0 : b.rows) + carriedRows + encodingRows;
         }
 
         /** At close, the publisher's thread ended: every row still held, encoded, oldest first; the lane is empty after. */
@@ -554,11 +582,10 @@ public final class TelemetryPublisher implements AutoCloseable {
                     }
                 }
             }
-            byte[] c = carried;
-            carried = null;
-            if (c != null) {
-                rows.add(c);
+            for (Chunk c; (c = carried.pollFirst()) != null; ) {
+                rows.add(c.bytes());
             }
+            carriedRows = 0;
             for (byte[] row; (row = spooled.poll()) != null; ) {
                 rows.add(row);
             }
@@ -573,62 +600,162 @@ public final class TelemetryPublisher implements AutoCloseable {
 
         /** Takes rows until the next would not fit in {@code maxBytes}; null when none is queued. */
         Batch fill(int maxBytes, java.util.function.Supplier<String> id) {
-            ByteArrayOutputStream body = null;
+            if (body == null) {
+                body = new BatchBody(Math.min(maxBytes, 64 * 1024));
+            }
+            body.reset();
             int rows = 0;
             boolean full = false;
-            while (true) {
-                byte[] row = carried;
-                carried = null;
-                if (row == null) {
-                    row = spooled.poll();
-                }
-                if (row == null) {
-                    T record = source.poll();
-                    if (record == null) {
-                        break;
-                    }
-                    row = encode(record);
-                    if (row == null) {
-                        continue;
-                    }
-                }
-                if (row.length + separator > maxBytes) {
-                    unpublishable.incrementAndGet();
-                    int size = row.length;
-                    LOG.warning(() -> "telemetry: dropped a " + kind() + " row of " + size
-                            + " bytes, larger than a message");
-                    continue;
-                }
-                if (body == null) {
-                    body = new ByteArrayOutputStream(Math.min(maxBytes, 64 * 1024));
-                }
-                if (body.size() + row.length + separator > maxBytes) {
-                    carried = row;
+            for (Chunk chunk; (chunk = next(maxBytes)) != null; ) {
+                if (body.size() + chunk.bytes().length + separator > maxBytes) {
+                    carry(chunk, true);
                     full = true;
                     break;
                 }
-                body.write(row, 0, row.length);
+                body.write(chunk.bytes(), 0, chunk.bytes().length);
                 if (separator == 1) {
                     body.write('\n');
                 }
-                rows++;
+                rows += chunk.rows();
             }
             return rows == 0 ? null : new Batch(id.get(), body.toByteArray(), rows, full);
         }
 
+        /** The next encoded rows, no larger than a message: carried first, then the spool's, then the queue's. */
+        private Chunk next(int maxBytes) {
+            while (true) {
+                Chunk chunk = carried.pollFirst();
+                if (chunk != null) {
+                    carriedRows -= chunk.rows();
+                    return chunk;
+                }
+                byte[] row = spooled.poll();
+                if (row == null && groupEncoder != null) {
+                    if (source.drainTo(group, groupRecords) == 0) {
+                        return null;
+                    }
+                    encodingRows = group.size();
+                    try {
+                        encodeGroup(0, group.size(), maxBytes);
+                    } finally {
+                        group.clear();
+                        encodingRows = 0;
+                    }
+                    continue;
+                }
+                if (row == null) {
+                    T record = source.poll();
+                    if (record == null) {
+                        return null;
+                    }
+                    row = encode(record);
+                }
+                if (row != null && fits(row, maxBytes)) {
+                    return new Chunk(row, 1);
+                }
+            }
+        }
+
+        /** {@code group[from, to)} as one message into {@link #carried}, or in halves when it cannot be one. */
+        private void encodeGroup(int from, int to, int maxBytes) {
+            byte[] bytes = null;
+            RuntimeException failure = null;
+            try {
+                bytes = groupEncoder.apply(group.subList(from, to));
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+            if (to - from == 1) {
+                if (failure != null) {
+                    unencodable(failure);
+                } else if (fits(bytes, maxBytes)) {
+                    encoded(new Chunk(bytes, 1), maxBytes);
+                }
+                return;
+            }
+            if (failure == null && bytes.length + separator <= maxBytes) {
+                encoded(new Chunk(bytes, to - from), maxBytes);
+                return;
+            }
+            int middle = (from + to) >>> 1;
+            encodeGroup(from, middle, maxBytes);
+            encodeGroup(middle, to, maxBytes);
+        }
+
+        /** A group's message, carried to the batch; the next group sized by its bytes per record. */
+        private void encoded(Chunk chunk, int maxBytes) {
+            carry(chunk, false);
+            long perRecord = Math.max(1, chunk.bytes().length / chunk.rows());
+            groupRecords = (int) Math.max(1, Math.min(GROUP_RECORDS, maxBytes / 2 / perRecord));
+        }
+
+        private void carry(Chunk chunk, boolean first) {
+            if (first) {
+                carried.addFirst(chunk);
+            } else {
+                carried.addLast(chunk);
+            }
+            carriedRows += chunk.rows();
+        }
+
+        /** Whether one row fits in a message; a row that does not is dropped and counted. */
+        private boolean fits(byte[] row, int maxBytes) {
+            if (row.length + separator <= maxBytes) {
+                return true;
+            }
+            unpublishable.incrementAndGet();
+            int size = row.length;
+            LOG.warning(() -> "telemetry: dropped a " + kind() + " row of " + size + " bytes, larger than a message");
+            return false;
+        }
+
         private byte[] encode(T record) {
             try {
-                return encoder.apply(record);
+                return encoder != null ? encoder.apply(record) : groupEncoder.apply(List.of(record));
             } catch (RuntimeException e) {
-                unpublishable.incrementAndGet();
-                LOG.log(Level.WARNING, "telemetry: dropped a " + kind() + " row that could not be encoded", e);
+                unencodable(e);
                 return null;
             }
+        }
+
+        private void unencodable(RuntimeException e) {
+            unpublishable.incrementAndGet();
+            LOG.log(Level.WARNING, "telemetry: dropped a " + kind() + " row that could not be encoded", e);
         }
 
         @Override
         public String toString() {
             return wireSubject;
+        }
+    }
+
+    /** Encoded rows on their way into a batch: the bytes of {@code rows} records. */
+    private record Chunk(byte[] bytes, int rows) {
+    }
+
+    /** A batch's bytes as they are gathered; the buffer is kept for the next batch. */
+    private static final class BatchBody extends ByteArrayOutputStream {
+
+        BatchBody(int size) {
+            super(size);
+        }
+
+        @Override
+        public void write(int b) {
+            // one thread: without the stream's synchronized methods
+            if (count == buf.length) {
+                buf = java.util.Arrays.copyOf(buf, buf.length * 2);
+            }
+            buf[count++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            if (count + len > buf.length) {
+                buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, count + len));
+            }
+            System.arraycopy(b, off, buf, count, len);
+            count += len;
         }
     }
 

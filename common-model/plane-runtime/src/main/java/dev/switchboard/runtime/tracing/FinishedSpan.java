@@ -28,17 +28,26 @@ public record FinishedSpan(String name, SpanKind kind, SpanContext context, Span
 
     /** A sampled span context of ids from {@link TraceParent}. */
     public static SpanContext context(long traceHigh, long traceLow, long spanId) {
-        return SpanContext.create(TraceParent.traceId(traceHigh, traceLow), TraceParent.spanId(spanId),
-                TraceFlags.getSampled(), TraceState.getDefault());
+        return context(TraceParent.traceId(traceHigh, traceLow), spanId);
+    }
+
+    /** The same, for a trace id already in hex ({@link TraceParent#traceId}): the spans of a request share it. */
+    public static SpanContext context(String traceId, long spanId) {
+        return SpanContext.create(traceId, TraceParent.spanId(spanId), TraceFlags.getSampled(), TraceState.getDefault());
     }
 
     /** The context of a remote parent (the caller's {@code traceparent}), or the invalid one for a root span. */
     public static SpanContext remoteParent(long traceHigh, long traceLow, long spanId) {
+        return spanId == 0 ? SpanContext.getInvalid() : remoteParent(TraceParent.traceId(traceHigh, traceLow), spanId);
+    }
+
+    /** The same, for a trace id already in hex. */
+    public static SpanContext remoteParent(String traceId, long spanId) {
         if (spanId == 0) {
             return SpanContext.getInvalid();
         }
-        return SpanContext.createFromRemoteParent(TraceParent.traceId(traceHigh, traceLow), TraceParent.spanId(spanId),
-                TraceFlags.getSampled(), TraceState.getDefault());
+        return SpanContext.createFromRemoteParent(traceId, TraceParent.spanId(spanId), TraceFlags.getSampled(),
+                TraceState.getDefault());
     }
 
     @Override

@@ -30,7 +30,8 @@ import org.eclipse.microprofile.config.Config;
  * {@link RowQueue} (full, it drops and counts); spans are built and encoded on a background thread, then
  * <ul>
  *   <li>{@code nats}: published to {@link TelemetryWire#SPANS} by a {@link TelemetryPublisher} of their own (its
- *       retries, its bound, its gauges tagged {@code kind=spans}), for the control plane to forward;</li>
+ *       retries, its bound, its gauges tagged {@code kind=spans}), for the control plane to forward; the spans of
+ *       up to {@code TelemetryPublisher.GROUP_RECORDS} requests are encoded as one OTLP request;</li>
  *   <li>{@code otlp}: sent to the collector by an {@link OtlpSender}, a batch every {@link TraceSettings#FLUSH_INTERVAL},
  *       a failed batch tried again (100 ms, doubling up to 5 s) while the queue holds the rest.</li>
  * </ul>
@@ -79,7 +80,7 @@ public final class SpanExport<T> implements AutoCloseable {
                 t = new TelemetrySettings(t.natsUrl(), t.stream(), t.subjectPrefix(), t.instance(), t.flushInterval(),
                         t.maxAge(), t.maxBytes(), t.retryMax(), plane.clientName() + "-traces");
                 TelemetryPublisher publisher = TelemetryPublisher.create(t, List.of(TelemetryPublisher.protobufLane(
-                        TelemetryWire.SPANS, queue, record -> SpanEncoding.encode(spans.apply(record)))));
+                        TelemetryWire.SPANS, queue, records -> SpanEncoding.encode(spansOf(records, spans)))));
                 TelemetryGauges.bind(publisher, registry);
                 return new SpanExport<T>(publisher.start(), null, queue, spans);
             }
@@ -95,6 +96,15 @@ public final class SpanExport<T> implements AutoCloseable {
                 return null;
             }
         }
+    }
+
+    /** The spans of {@code records}, in their order: one OTLP request for them all. */
+    private static <T> List<SpanData> spansOf(List<T> records, Function<? super T, Collection<SpanData>> spans) {
+        List<SpanData> all = new ArrayList<>(records.size() * 2);
+        for (T record : records) {
+            all.addAll(spans.apply(record));
+        }
+        return all;
     }
 
     /** The NATS publisher in the {@code nats} mode, else null. */

@@ -164,6 +164,44 @@ class TelemetryPublisherTest {
     }
 
     @Test
+    void aProtobufLaneEncodesGroupsOfRecordsAndHalvesAGroupThatCannotBeOne() {
+        RowQueue<String> queue = new RowQueue<>(1000);
+        List<Integer> groups = new ArrayList<>();
+        TelemetryPublisher.Lane<String> lane = TelemetryPublisher.protobufLane(TelemetryWire.SPANS, queue, records -> {
+            groups.add(records.size());
+            if (records.contains("bad")) {
+                throw new IllegalStateException("cannot encode");
+            }
+            return (String.join(",", records) + ";").getBytes(StandardCharsets.UTF_8);
+        });
+        List<String> kept = new ArrayList<>();
+        for (int i = 0; i < 150; i++) {
+            // one record that cannot be encoded, one whose message alone is larger than a message may be
+            String record = i == 70 ? "bad" : i == 100 ? "x".repeat(300) : "r" + i;
+            assertTrue(queue.offer(record));
+            if (record.startsWith("r")) {
+                kept.add(record);
+            }
+        }
+        int maxBytes = 200;
+        List<String> published = new ArrayList<>();
+        long rows = 0;
+        for (TelemetryPublisher.Batch batch; (batch = lane.fill(maxBytes, () -> "id")) != null; ) {
+            assertTrue(batch.body().length <= maxBytes, "a batch within the message size: " + batch.body().length);
+            rows += batch.rows();
+            for (String message : new String(batch.body(), StandardCharsets.UTF_8).split(";")) {
+                published.addAll(List.of(message.split(",")));
+            }
+        }
+        assertEquals(kept, published, "every record but the two at fault, once each, in order");
+        assertEquals(kept.size(), rows, "rows count records, not messages");
+        assertEquals(2, lane.dropped(), "the two at fault dropped and counted");
+        assertEquals(0, lane.queued());
+        assertEquals(TelemetryPublisher.GROUP_RECORDS, (int) groups.get(0), "the queue's records taken a group at a time");
+        assertTrue(groups.stream().allMatch(n -> n <= TelemetryPublisher.GROUP_RECORDS), groups.toString());
+    }
+
+    @Test
     void twoPublishersOfOneInstanceOnOneStreamLoseNoMessageAsADuplicate() throws Exception {
         // a plane runs one publisher for request logs and one for spans, same instance, same stream: JetStream drops
         // a message whose Nats-Msg-Id it saw in the last two minutes, so the two must never make the same id
