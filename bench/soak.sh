@@ -151,12 +151,11 @@ for minute in $(seq "$SOAK_MINUTES"); do
   fi
   DELAY_MS=$(repaced "$rps")
 done
-end_heap=$(tail -n 1 "$OUT/live-heap.tsv" | cut -f2)
 end_rss=$(rss_mb)
 first_live=$(sed -n 3p "$OUT/live-heap.tsv" | cut -f1)   # the first sample under soak load (the start's holds warm-up residue)
 
 # flat: the mean of the last third of the minutes within FLAT_TOLERANCE of the mean of the first third
-awk -F'\t' -v tol="$FLAT_TOLERANCE" -v cap="$cap_rps" -v target="$target" -v sh="$start_heap" -v eh="$end_heap" \
+awk -F'\t' -v tol="$FLAT_TOLERANCE" -v cap="$cap_rps" -v target="$target" \
     -v sr="$start_rss" -v er="$end_rss" -v minutes="$SOAK_MINUTES" -v mode="$MODE" -v conns="$CONNS" \
     -v live="$OUT/live-heap.tsv" '
   NR == 1 { next }
