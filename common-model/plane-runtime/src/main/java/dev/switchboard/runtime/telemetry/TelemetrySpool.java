@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.config.Config;
 
 /**
@@ -29,6 +30,9 @@ public final class TelemetrySpool {
     public static final String MAX_BYTES = "switchboard.telemetry.spool-max-bytes";
     public static final String MAX_BYTES_DEFAULT = "67108864";
     private static final String SUFFIX = ".jsonl";
+
+    /** The last file stamp given out: stamps rise strictly, so two writes in one millisecond still sort in order. */
+    private static final AtomicLong LAST_STAMP = new AtomicLong();
 
     private final Path dir;
     private final long maxBytes;
@@ -56,8 +60,10 @@ public final class TelemetrySpool {
     public int write(String kind, List<byte[]> rows) throws IOException {
         Files.createDirectories(dir);
         long room = maxBytes - used();
-        // named by time, so that reading them in name order publishes the oldest first
-        Path temporary = dir.resolve(String.format("%s-%013d-%s%s.tmp", kind, System.currentTimeMillis(),
+        // named by a rising time stamp, so that reading them in name order publishes the oldest first
+        long now = System.currentTimeMillis();
+        long stamp = LAST_STAMP.updateAndGet(last -> Math.max(last + 1, now));
+        Path temporary = dir.resolve(String.format("%s-%013d-%s%s.tmp", kind, stamp,
                 UUID.randomUUID().toString().substring(0, 8), SUFFIX));
         int kept = 0;
         try (OutputStream out = Files.newOutputStream(temporary)) {
