@@ -173,7 +173,8 @@ class AudioTranscriptionsTest extends LoggedEndpointTest {
         // the Anthropic target, first in priority, cannot transcribe and was never tried
         assertEquals(List.of("media/whisper-1"), log.attempts().stream().map(RequestLog.Attempt::target).toList());
         assertEquals(9.0, log.audioSeconds(), "Whisper's usage: 9 seconds billed");
-        assertEquals(0.0, log.costUsd(), "whisper-1 has no price");
+        // whisper-1 at 0.0001 USD per second of audio (0.006 a minute)
+        assertEquals(9 * 0.0001, log.costUsd(), 1e-12);
     }
 
     @Test
@@ -188,6 +189,7 @@ class AudioTranscriptionsTest extends LoggedEndpointTest {
             assertEquals(format.equals("vtt"), response.body().startsWith("WEBVTT"), format);
             RequestLog log = logOf("/v1/audio/transcriptions");
             assertEquals(-1.0, log.audioSeconds(), "a text answer says no seconds");
+            assertEquals(0.0, log.costUsd(), "no seconds, nothing to price them by");
             assertEquals(200, log.status());
         }
         HttpResponse<String> verbose = post("/audio/transcriptions",
@@ -195,7 +197,9 @@ class AudioTranscriptionsTest extends LoggedEndpointTest {
         JsonNode answer = Gateway.parse(verbose.body());
         assertEquals(8.47, answer.path("duration").asDouble());
         assertEquals("whisper-1", media.lastForm.fields().get("model"));
-        assertEquals(9.0, logOf("/v1/audio/transcriptions").audioSeconds());
+        RequestLog log = logOf("/v1/audio/transcriptions");
+        assertEquals(9.0, log.audioSeconds());
+        assertEquals(9 * 0.0001, log.costUsd(), 1e-12);
     }
 
     @Test

@@ -16,8 +16,8 @@ import java.util.Map;
  * A gateway of its own for the endpoints beyond chat: a fake OpenAI-compatible upstream, an Anthropic account whose
  * base URL nothing listens on (any call to it would fail, so a test passing proves none was made), a virtual model
  * whose first target is that Anthropic model (and {@code transcriber}, whose second is Whisper), an Azure OpenAI account
- * whose deployment paths the media upstream serves too, a body limit above a 20 MB upload, and a spool directory of its
- * own for uploads.
+ * whose deployment paths the media upstream serves too, models priced per token, per image, per second of audio and per
+ * character, a body limit above a 20 MB upload, and a spool directory of its own for uploads.
  */
 public class EndpointsProfile implements QuarkusTestProfile {
 
@@ -81,6 +81,7 @@ public class EndpointsProfile implements QuarkusTestProfile {
                       - id: bge-reranker-v2-m3
                         price: {input_per_million_usd: 0.5}
                       - id: dall-e-3
+                        price: {per_image_usd: 0.04}
                       - id: gpt-image-1
                         price: {input_per_million_usd: 5.0, output_per_million_usd: 40.0}
                   - name: media
@@ -89,7 +90,9 @@ public class EndpointsProfile implements QuarkusTestProfile {
                     auth: {type: api-key, api_key: sk-media-secret-value}
                     models:
                       - id: tts-1
+                        price: {per_million_characters_usd: 15}
                       - id: whisper-1
+                        price: {per_audio_second_usd: 0.0001}
                       - id: gpt-4o-transcribe
                         price: {input_per_million_usd: 6.0, output_per_million_usd: 10.0}
                   - name: azure
