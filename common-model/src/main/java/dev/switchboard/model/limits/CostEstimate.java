@@ -4,7 +4,10 @@ import dev.switchboard.model.config.Price;
 
 /**
  * The worst-case cost a budget reserves before a call: the prompt's estimated tokens at the input price plus the
- * most output tokens the call may produce at the output price (prices are per million tokens, see {@link Price}).
+ * most output tokens the call may produce at the output price (prices are per million tokens, see {@link Price}); for
+ * an image generation also the images asked for ({@code n}) at the per-image price, and for speech the input's
+ * characters at the per-character price. Seconds of audio are not known before a transcription's answer: nothing is
+ * reserved for them, and the settle counts them.
  */
 public final class CostEstimate {
 
@@ -19,6 +22,16 @@ public final class CostEstimate {
 
     public static double worstCase(Price price, long promptTokensEstimate, long maxOutputTokens) {
         return price.costUsd(Math.max(0, promptTokensEstimate), Math.max(0, maxOutputTokens));
+    }
+
+    /**
+     * As {@link #worstCase(Price, long, long)}, plus {@code images} at the per-image price and {@code inputCharacters}
+     * at the per-character price (0 or less: none).
+     */
+    public static double worstCase(Price price, long promptTokensEstimate, long maxOutputTokens, long images,
+                                   long inputCharacters) {
+        return worstCase(price, promptTokensEstimate, maxOutputTokens) + price.imagesCostUsd(images)
+                + price.charactersCostUsd(inputCharacters);
     }
 
     /**

@@ -120,7 +120,7 @@ public final class LimitRules {
     }
 
     static boolean isPriced(Price price) {
-        return price.inputPerMillionUsd().signum() != 0 || price.outputPerMillionUsd().signum() != 0;
+        return price.hasAnyPrice();
     }
 
     /** Whether budgets can apply to {@code modelName} (a model or virtual model name). */

@@ -29,6 +29,7 @@ import dev.switchboard.model.config.ToolPolicy;
 import dev.switchboard.model.config.VirtualMcpServer;
 import dev.switchboard.model.config.VirtualModel;
 import dev.switchboard.model.guardrail.GuardrailSpec;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -133,12 +134,11 @@ public final class ConfigValidator {
                 } else if (a.name() != null) {
                     modelNames.add(a.name() + "/" + m.id());
                 }
-                if (m.price().inputPerMillionUsd().signum() < 0) {
-                    error(mp + ".price.input_per_million_usd", "must be >= 0");
-                }
-                if (m.price().outputPerMillionUsd().signum() < 0) {
-                    error(mp + ".price.output_per_million_usd", "must be >= 0");
-                }
+                nonNegative(mp + ".price.input_per_million_usd", m.price().inputPerMillionUsd());
+                nonNegative(mp + ".price.output_per_million_usd", m.price().outputPerMillionUsd());
+                nonNegative(mp + ".price.per_image_usd", m.price().perImageUsd());
+                nonNegative(mp + ".price.per_audio_second_usd", m.price().perAudioSecondUsd());
+                nonNegative(mp + ".price.per_million_characters_usd", m.price().perMillionCharactersUsd());
                 timeouts(mp + ".timeouts", m.timeouts());
                 payloads(mp, m.logPayloads(), m.logPayloadsMaxBytes());
             }
@@ -272,6 +272,13 @@ public final class ConfigValidator {
         positive(p + ".connect_ms", t.connectMs());
         positive(p + ".first_byte_ms", t.firstByteMs());
         positive(p + ".idle_ms", t.idleMs());
+    }
+
+    /** A price, when given, is never below 0 (a price not set is null, or 0 for the token prices). */
+    private void nonNegative(String p, BigDecimal price) {
+        if (price != null && price.signum() < 0) {
+            error(p, "must be >= 0");
+        }
     }
 
     private void payloads(String p, Boolean logPayloads, Integer maxBytes) {

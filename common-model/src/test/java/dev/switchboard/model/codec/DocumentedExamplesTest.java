@@ -2,9 +2,12 @@ package dev.switchboard.model.codec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.model.config.Counting;
+import dev.switchboard.model.config.Model;
+import dev.switchboard.model.config.Price;
 import dev.switchboard.model.config.ProviderAuth;
 import dev.switchboard.model.config.ProviderType;
 import dev.switchboard.model.config.RoutingType;
@@ -13,8 +16,11 @@ import dev.switchboard.model.snapshot.ConfigSnapshot;
 import dev.switchboard.model.secret.Secret;
 import dev.switchboard.model.validation.ConfigValidator;
 import dev.switchboard.testsupport.DocExamples;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** The YAML that users copy from docs/ parses and validates as it stands. */
@@ -56,6 +62,12 @@ class DocumentedExamplesTest {
         for (String block : blocks) {
             ConfigCodec.loadYaml(block, 1, Instant.EPOCH);
         }
+        Map<String, Price> openAi = ConfigCodec.readYaml(blocks.get(0)).providerAccounts().get(0).models().stream()
+                .collect(Collectors.toMap(Model::id, Model::price));
+        assertEquals(new BigDecimal("0.04"), openAi.get("dall-e-3").perImageUsd());
+        assertEquals(new BigDecimal("0.0001"), openAi.get("whisper-1").perAudioSecondUsd());
+        assertEquals(new BigDecimal("15.00"), openAi.get("tts-1").perMillionCharactersUsd());
+        assertNull(openAi.get("gpt-image-1").perImageUsd());
         SwitchboardConfig azure = ConfigCodec.readYaml(blocks.get(3));
         assertEquals(ProviderType.AZURE_OPENAI, azure.providerAccounts().get(0).type());
         assertEquals("gpt-4o-prod", azure.providerAccounts().get(0).models().get(0).effectiveDeployment());

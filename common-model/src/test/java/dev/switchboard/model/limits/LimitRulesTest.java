@@ -11,7 +11,9 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.model.access.Principal;
+import dev.switchboard.model.codec.ConfigCodec;
 import dev.switchboard.model.config.SubjectRef;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -137,6 +139,23 @@ class LimitRulesTest {
         assertFalse(rules.match(ALICE, "free-only", Map.of()).hasBudget());
         assertEquals(java.util.Set.of("openai/local-llama", "free-only"), rules.unpricedModels());
         assertEquals(100_000_000L, rules.budget("ml-monthly").limitMicroUsd());
+    }
+
+    @Test
+    void aModelPricedOnlyPerImageSecondOrCharacterIsPricedForBudgets() {
+        String models = "- {id: local-llama}\n"
+                + "      - {id: dall-e-3, price: {per_image_usd: 0.04}}\n"
+                + "      - {id: whisper-1, price: {per_audio_second_usd: 0.0001}}\n"
+                + "      - {id: tts-1, price: {per_million_characters_usd: 15}}\n"
+                + "      - {id: free-image, price: {per_image_usd: 0}}\n";
+        String config = Fixtures.BASE.replace("- {id: local-llama}\n", models)
+                + "budgets: [{name: ml-monthly, subjects: ['team:ml'], limit_usd: 100, per: month}]\n";
+        LimitRules rules = LimitRules.compile(ConfigCodec.loadYaml(config, 1, Instant.EPOCH).config());
+        for (String model : List.of("openai/dall-e-3", "openai/whisper-1", "openai/tts-1")) {
+            assertTrue(rules.match(ALICE, model, Map.of()).hasBudget(), model);
+        }
+        assertFalse(rules.match(ALICE, "openai/free-image", Map.of()).hasBudget());
+        assertTrue(rules.unpricedModels().contains("openai/free-image"));
     }
 
     @Test

@@ -242,6 +242,23 @@ class ConfigValidatorTest {
     }
 
     @Test
+    void perUnitPricesMustNotBeNegative() {
+        assertErrors("""
+                provider_accounts:
+                  - name: oai
+                    type: openai
+                    auth: {type: api-key, api_key: k}
+                    models:
+                      - {id: dall-e-3, price: {per_image_usd: -0.04}}
+                      - {id: whisper-1, price: {per_audio_second_usd: -0.0001, per_million_characters_usd: -15}}
+                      - {id: tts-1, price: {per_image_usd: 0, per_audio_second_usd: 0, per_million_characters_usd: 15}}
+                """,
+                "provider_accounts[0].models[0].price.per_image_usd: must be >= 0",
+                "provider_accounts[0].models[1].price.per_audio_second_usd: must be >= 0",
+                "provider_accounts[0].models[1].price.per_million_characters_usd: must be >= 0");
+    }
+
+    @Test
     void azureGeminiAndVertexAccountsAreChecked() {
         assertErrors("""
                 provider_accounts:

@@ -107,6 +107,11 @@ final class ResourceForms {
                     text("deployment", "Azure deployment", "Azure OpenAI only; default: the model id.", "Model"),
                     number("price.input_per_million_usd", "Input, USD per 1M tokens", "Price"),
                     number("price.output_per_million_usd", "Output, USD per 1M tokens", "Price"),
+                    number("price.per_image_usd", "USD per image", "Image generation; empty: not priced.", "Price"),
+                    number("price.per_audio_second_usd", "USD per second of audio",
+                            "Transcription and translation (a price per minute / 60); empty: not priced.", "Price"),
+                    number("price.per_million_characters_usd", "USD per 1M characters of input",
+                            "Text to speech; empty: not priced.", "Price"),
                     integer("timeouts.connect_ms", "Connect timeout (ms)", "Empty: the account's.", "Timeouts"),
                     integer("timeouts.first_byte_ms", "First byte timeout (ms)", "Empty: the account's.", "Timeouts"),
                     integer("timeouts.idle_ms", "Idle timeout (ms)", "Empty: the account's.", "Timeouts"),
@@ -344,7 +349,11 @@ final class ResourceForms {
     }
 
     private static Field number(String path, String label, String group) {
-        return new Field(path, label, Input.NUMBER, List.of(), null, group, false);
+        return number(path, label, null, group);
+    }
+
+    private static Field number(String path, String label, String hint, String group) {
+        return new Field(path, label, Input.NUMBER, List.of(), hint, group, false);
     }
 
     private static Field integer(String path, String label, String hint, String group) {

@@ -32,6 +32,9 @@ final class ResourceSummaries {
                 parts.add(String.format(Locale.ROOT, "$%s in / $%s out per 1M tokens",
                         price.path("input_per_million_usd").asText("0"),
                         price.path("output_per_million_usd").asText("0")));
+                unitPrice(parts, price.get("per_image_usd"), " per image");
+                unitPrice(parts, price.get("per_audio_second_usd"), " per second of audio");
+                unitPrice(parts, price.get("per_million_characters_usd"), " per 1M characters");
             }
             case "virtual-models" -> {
                 JsonNode routing = r.path("routing_config");
@@ -104,6 +107,13 @@ final class ResourceSummaries {
         List<String> out = new ArrayList<>();
         array.forEach(v -> out.add(v.asText()));
         return out.isEmpty() ? "none" : String.join(", ", out);
+    }
+
+    /** A per-unit price, when the model has one: {@code $0.04 per image}. */
+    private static void unitPrice(List<String> parts, JsonNode price, String unit) {
+        if (price != null && price.isNumber()) {
+            parts.add("$" + price.decimalValue().stripTrailingZeros().toPlainString() + unit);
+        }
     }
 
     private static void add(List<String> parts, String value) {

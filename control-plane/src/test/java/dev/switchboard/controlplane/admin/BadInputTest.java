@@ -72,6 +72,13 @@ class BadInputTest {
                 {"status":400,"title":"invalid input","detail":"2 errors","errors":[
                  {"path":"colour","message":"unknown field 'colour'"},
                  {"path":"price.input_per_million_usd","message":"must be >= 0"}]}""");
+        assertProblem(Admin.put("/admin/v1/provider-accounts/base/models/chat", """
+                {"id": "chat", "price": {"per_image_usd": -0.04, "per_audio_second_usd": -1,
+                 "per_million_characters_usd": -15}}"""), 400, """
+                {"status":400,"title":"invalid input","detail":"3 errors","errors":[
+                 {"path":"price.per_image_usd","message":"must be >= 0"},
+                 {"path":"price.per_audio_second_usd","message":"must be >= 0"},
+                 {"path":"price.per_million_characters_usd","message":"must be >= 0"}]}""");
         assertProblem(Admin.importConfig("""
                 users: [{name: carol, emial: c@example.com}]
                 teams: [{name: t, members: [carol, dave]}]

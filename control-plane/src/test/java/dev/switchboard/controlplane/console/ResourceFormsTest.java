@@ -81,6 +81,23 @@ class ResourceFormsTest {
     }
 
     @Test
+    void perUnitPricesAreFieldsOfTheModelFormAndAnEmptyOneIsNotSet() {
+        Map<String, String> values = new HashMap<>();
+        values.put("id", "dall-e-3");
+        values.put("price.per_image_usd", "0.04");
+        values.put("price.per_audio_second_usd", "");
+        values.put("price.per_million_characters_usd", "15");
+        ObjectNode body = ResourceForms.body(ResourceKind.MODELS, null, new ResourceForms.Submitted(values, List.of()));
+        assertEquals("0.04", body.at("/price/per_image_usd").decimalValue().toPlainString());
+        assertEquals("15", body.at("/price/per_million_characters_usd").decimalValue().toPlainString());
+        assertFalse(body.path("price").has("per_audio_second_usd"), body.toString());
+
+        ResourceForms.Placed placed = ResourceForms.place(ResourceKind.MODELS,
+                List.of(new ConfigError("price.per_audio_second_usd", "must be >= 0")));
+        assertEquals(List.of("must be >= 0"), placed.byField().get("price.per_audio_second_usd"));
+    }
+
+    @Test
     void eachErrorShowsBesideTheFieldItsPathNames() {
         ResourceForms.Placed model = ResourceForms.place(ResourceKind.MODELS, List.of(
                 new ConfigError("price.input_per_million_usd", "must be >= 0"),

@@ -22,6 +22,15 @@ class ResourceSummariesTest {
     }
 
     @Test
+    void aModelShowsItsPerUnitPricesWhereItHasThem() {
+        assertEquals("chat · $0 in / $0 out per 1M tokens · $0.04 per image", ResourceSummaries.details(
+                ResourceKind.MODELS, json("{\"id\": \"dall-e-3\", \"price\": {\"per_image_usd\": 0.04}}")));
+        assertEquals("chat · $0 in / $0 out per 1M tokens · $0.0001 per second of audio · $15 per 1M characters",
+                ResourceSummaries.details(ResourceKind.MODELS, json("{\"id\": \"m\", \"price\": "
+                        + "{\"per_audio_second_usd\": 0.0001, \"per_million_characters_usd\": 15}}")));
+    }
+
+    @Test
     void aVirtualModelListsItsTargetsWithTheirWeights() {
         assertEquals("weight-based-routing · a/x (weight 70), a/y (weight 30)", ResourceSummaries.details(
                 ResourceKind.VIRTUAL_MODELS, json("""

@@ -544,7 +544,7 @@ public final class Forwarder {
             } else {
                 out.end();
             }
-            Usage usage = sse ? Usage.ofSseTail(tap.kept(), tap.keptLength()) : Usage.ofJson(tap.kept(), 0, tap.keptLength());
+            Usage usage = sse ? Usage.ofSseTail(tap.kept(), tap.keptLength()) : tap.jsonUsage();
             if (answer != null && !sse) {
                 answer.onBody(tap.kept(), 0, tap.keptLength());
             }

@@ -1,13 +1,16 @@
 package dev.switchboard.gateway.forward;
 
 import dev.switchboard.gateway.guardrail.AnswerText;
+import dev.switchboard.gateway.telemetry.LargeAnswerUsage;
+import dev.switchboard.gateway.telemetry.Usage;
 import io.vertx.core.buffer.Buffer;
 import java.util.Arrays;
 
 /**
  * Watches a response as it passes through, without holding it up: when the first byte went out, and the bytes needed
- * afterwards to read the usage (the whole body of a JSON answer, up to a cap; the tail of a stream). Its buffer starts
- * small and grows only as far as the answer needs: most answers are a few kilobytes.
+ * afterwards to read the usage (the whole body of a JSON answer, up to a cap, past which it is read as it passes by
+ * {@link LargeAnswerUsage}; the tail of a stream). Its buffer starts small and grows only as far as the answer needs:
+ * most answers are a few kilobytes.
  */
 final class ResponseTap {
 
@@ -21,6 +24,8 @@ final class ResponseTap {
     private byte[] kept;
     private int length;
     private boolean overflow;
+    /** The usage of a whole answer past {@link #JSON_KEEP}, read as it passes; null below it. */
+    private LargeAnswerUsage large;
     long firstByteNanos = -1;
     long bytes;
 
@@ -66,12 +71,32 @@ final class ResponseTap {
         } else if (!overflow) {
             if (length + n > JSON_KEEP) {
                 overflow = true;
+                large = new LargeAnswerUsage();
+                large.feed(kept, 0, length);
+                scan(chunk, n);
                 return;
             }
             ensure(length + n);
             chunk.getBytes(0, n, kept, length);
             length += n;
+        } else {
+            scan(chunk, n);
         }
+    }
+
+    /** Past the cap: the piece goes through the kept buffer, now a scratch space, to {@link #large}. */
+    private void scan(Buffer chunk, int n) {
+        if (large.finished()) {
+            return; // audio, or past the JSON's end
+        }
+        ensure(n);
+        chunk.getBytes(0, n, kept, 0);
+        large.feed(kept, 0, n);
+    }
+
+    /** The usage of a whole (not streamed) answer. */
+    Usage jsonUsage() {
+        return large != null ? large.usage() : Usage.ofJson(kept, 0, length);
     }
 
     /** Keeps the last {@link #SSE_TAIL} bytes: the usage arrives in the last events of a stream. */

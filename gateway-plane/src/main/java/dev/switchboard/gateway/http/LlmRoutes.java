@@ -104,6 +104,13 @@ public class LlmRoutes {
     @ConfigProperty(name = "switchboard.max-body-size", defaultValue = "10485760")
     long maxBodySize;
 
+    /**
+     * The body limit of multipart uploads (audio): 25 MiB by default, OpenAI's own limit for audio files, above the
+     * JSON bodies' limit. An upload is spooled to disk, never held in memory, so it may be larger.
+     */
+    @ConfigProperty(name = "switchboard.upload.max-body-size", defaultValue = "26214400")
+    long uploadMaxBodySize;
+
     @ConfigProperty(name = "switchboard.upstream.max-connections-per-host", defaultValue = "1000")
     int maxConnectionsPerHost;
 
@@ -138,7 +145,7 @@ public class LlmRoutes {
         }
         pipeline = new LlmPipeline(vertx, authenticator, resolver, adapters, forwarder,
                 new Recorder(routingStats, statistics, logs, limitStep, traces.queue(), metrics), limitStep,
-                new UploadReceiver(vertx, maxBodySize, uploadSpoolDir.orElse(null)));
+                new UploadReceiver(vertx, uploadMaxBodySize, uploadSpoolDir.orElse(null)));
         // before every other route: a head over the limits gets this API's error, not the HTTP server's bare 414/431
         // and a body that does not finish arriving in time gets a 408, not a connection held open at the client's pace
         RequestHeadLimits.Limits headLimits = RequestHeadLimits.Limits.from(ConfigProvider.getConfig());

@@ -15,7 +15,6 @@ import dev.switchboard.model.limits.RateLimitHeaders;
 import dev.switchboard.model.limits.Refusal;
 import dev.switchboard.model.snapshot.ModelRef;
 import io.vertx.core.http.HttpServerResponse;
-import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -46,10 +45,13 @@ public final class LimitStep {
      * Admits the request or throws the 429 {@link GatewayError}; the quota headers go on {@code response} either way.
      * {@link Admission#NONE} when no limit covers it (no header then).
      *
+     * @param images           the images an image generation asks for ({@code n}, 1 when not given); 0 otherwise
+     * @param inputCharacters  the characters of a speech request's input; 0 otherwise
      * @param anthropicHeaders the caller speaks Anthropic's Messages API: {@code anthropic-ratelimit-*} headers
      */
     public Admission admit(GatewayState state, Principal principal, String model, long bodyBytes, long maxTokens,
-                           Map<String, String> metadata, boolean anthropicHeaders, HttpServerResponse response) {
+                           long images, long inputCharacters, Map<String, String> metadata, boolean anthropicHeaders,
+                           HttpServerResponse response) {
         if (!state.limits().coversModels()) {
             return Admission.NONE;
         }
@@ -57,7 +59,8 @@ public final class LimitStep {
         if (applied.isEmpty()) {
             return Admission.NONE;
         }
-        double worstCase = applied.hasBudget() ? worstCaseUsd(state, model, bodyBytes, maxTokens) : 0;
+        double worstCase = applied.hasBudget()
+                ? worstCaseUsd(state, model, bodyBytes, maxTokens, images, inputCharacters) : 0;
         Decision decision = counters.admit(applied, worstCase);
         Instant now = clock.instant();
         Map<String, String> headers = anthropicHeaders
@@ -71,13 +74,16 @@ public final class LimitStep {
 
     /**
      * The most the call can cost: the prompt's estimated tokens at the input price plus {@code max_tokens} (or the
-     * output cap assumed when the request sets none) at the output price; for a virtual model, at the dearest prices
-     * among its targets, whichever serves it.
+     * output cap assumed when the request sets none) at the output price, plus the images or characters asked for at
+     * their prices ({@link CostEstimate}); for a virtual model, at the dearest prices among its targets, whichever
+     * serves it.
      */
-    static double worstCaseUsd(GatewayState state, String model, long bodyBytes, long maxTokens) {
+    static double worstCaseUsd(GatewayState state, String model, long bodyBytes, long maxTokens, long images,
+                               long inputCharacters) {
         Price price = dearestPrice(state, model);
         long output = maxTokens > 0 ? maxTokens : CostEstimate.UNKNOWN_MAX_OUTPUT_TOKENS;
-        return CostEstimate.worstCase(price, CostEstimate.promptTokensFromBodyBytes(bodyBytes), output);
+        return CostEstimate.worstCase(price, CostEstimate.promptTokensFromBodyBytes(bodyBytes), output, images,
+                inputCharacters);
     }
 
     private static Price dearestPrice(GatewayState state, String model) {
@@ -85,18 +91,16 @@ public final class LimitStep {
         if (direct.isPresent()) {
             return direct.get().model().price();
         }
-        BigDecimal in = BigDecimal.ZERO;
-        BigDecimal out = BigDecimal.ZERO;
+        Price dearest = Price.FREE;
         List<LoadBalanceTarget> targets = state.snapshot().virtualModel(model)
                 .map(v -> v.routingConfig().loadBalanceTargets()).orElse(List.of());
         for (LoadBalanceTarget t : targets) {
             Optional<ModelRef> ref = state.snapshot().model(t.target());
             if (ref.isPresent()) {
-                in = in.max(ref.get().model().price().inputPerMillionUsd());
-                out = out.max(ref.get().model().price().outputPerMillionUsd());
+                dearest = dearest.max(ref.get().model().price());
             }
         }
-        return new Price(in, out);
+        return dearest;
     }
 
     /** The answer is in: its tokens count on the token limits, its cost replaces the reservation. */

@@ -84,7 +84,8 @@ public final class LlmPipeline {
     private void limit(RoutingContext rc, Exchange x) {
         try {
             x.admission = limits.admit(x.state, x.principal, x.request.model(), x.request.body().length,
-                    x.request.maxTokens(), x.metadata, x.request.endpoint() == Endpoint.MESSAGES, rc.response());
+                    x.request.maxTokens(), x.request.images(), x.request.inputCharacters(), x.metadata,
+                    x.request.endpoint() == Endpoint.MESSAGES, rc.response());
         } catch (GatewayError e) {
             recorder.failed(x, null, e);
             GatewayResponses.fail(rc, e);

@@ -12,8 +12,9 @@ import java.io.IOException;
 
 /**
  * An inbound request body, parsed once and kept as bytes. Only the top-level fields the gateway needs are read
- * ({@code model}, {@code stream}, the output cap for budgets, and the presence of {@code messages} / {@code input}); the rest is never decoded,
- * so a passthrough forwards the caller's bytes untouched except for the model name.
+ * ({@code model}, {@code stream}, the output cap for budgets, an image generation's {@code n}, a speech request's
+ * {@code input} length, and the presence of {@code messages} / {@code input}); the rest is never decoded, so a
+ * passthrough forwards the caller's bytes untouched except for the model name.
  */
 public final class LlmRequest {
 
@@ -33,14 +34,19 @@ public final class LlmRequest {
     private final int modelEnd;
     private final boolean stream;
     private final long maxTokens;
+    private final long images;
+    private final long inputCharacters;
     private final double temperature;
     private final String userId;
     private final Upload upload;
 
     private LlmRequest(Endpoint endpoint, byte[] body, String model, int modelFieldStart, int modelStart, int modelEnd,
-                       boolean stream, long maxTokens, double temperature, String userId, Upload upload) {
+                       boolean stream, long maxTokens, long images, long inputCharacters, double temperature,
+                       String userId, Upload upload) {
         this.upload = upload;
         this.maxTokens = maxTokens;
+        this.images = images;
+        this.inputCharacters = inputCharacters;
         this.temperature = temperature;
         this.userId = userId;
         this.modelFieldStart = modelFieldStart;
@@ -64,6 +70,8 @@ public final class LlmRequest {
         boolean stream = false;
         boolean hasStream = false;
         long maxTokens = -1;
+        long n = -1;
+        long inputCharacters = 0;
         double temperature = Double.NaN;
         boolean hasMessages = false;
         boolean hasInput = false;
@@ -123,7 +131,21 @@ public final class LlmRequest {
                     }
                     case "input" -> {
                         hasInput = value != JsonToken.VALUE_NULL;
-                        p.skipChildren();
+                        if (endpoint == Endpoint.AUDIO_SPEECH && value == JsonToken.VALUE_STRING) {
+                            // what text to speech is billed for: characters, not the bytes of their UTF-8
+                            inputCharacters = Character.codePointCount(p.getTextCharacters(), p.getTextOffset(),
+                                    p.getTextLength());
+                        } else {
+                            p.skipChildren();
+                        }
+                    }
+                    case "n" -> {
+                        // the provider validates it; a budget only needs the number of images to reserve for
+                        if (endpoint == Endpoint.IMAGES_GENERATIONS && value == JsonToken.VALUE_NUMBER_INT) {
+                            n = p.getLongValue();
+                        } else {
+                            p.skipChildren();
+                        }
                     }
                     case "prompt" -> {
                         hasPrompt = value != JsonToken.VALUE_NULL;
@@ -175,8 +197,9 @@ public final class LlmRequest {
                 && !hasInput) {
             throw GatewayError.invalidRequest("'input' is a required property.", "input");
         }
-        return new LlmRequest(endpoint, body, model, modelFieldStart, modelStart, modelEnd, stream, maxTokens,
-                temperature, userId, null);
+        long images = endpoint != Endpoint.IMAGES_GENERATIONS ? 0 : n > 0 ? n : 1;
+        return new LlmRequest(endpoint, body, model, modelFieldStart, modelStart, modelEnd, stream, maxTokens, images,
+                inputCharacters, temperature, userId, null);
     }
 
     /**
@@ -184,8 +207,8 @@ public final class LlmRequest {
      * {@link #body()} is empty (no guardrail or payload log sees the audio, and a budget reserves for none of it).
      */
     public static LlmRequest ofUpload(Endpoint endpoint, Upload upload) {
-        return new LlmRequest(endpoint, new byte[0], upload.model(), -1, -1, -1, upload.stream(), -1, Double.NaN, null,
-                upload);
+        return new LlmRequest(endpoint, new byte[0], upload.model(), -1, -1, -1, upload.stream(), -1, 0, 0, Double.NaN,
+                null, upload);
     }
 
     /**
@@ -232,6 +255,19 @@ public final class LlmRequest {
     /** The answer's output cap the caller set ({@code max_tokens} and its aliases), or -1. */
     public long maxTokens() {
         return maxTokens;
+    }
+
+    /** The images an image generation asks for ({@code n}, 1 when not given); 0 for every other endpoint. */
+    public long images() {
+        return images;
+    }
+
+    /**
+     * The characters (Unicode code points) of a speech request's {@code input}, what text to speech is priced by; 0 for
+     * every other endpoint.
+     */
+    public long inputCharacters() {
+        return inputCharacters;
     }
 
     /** The {@code temperature} asked for; NaN when none (for the request's span). */

@@ -15,6 +15,7 @@ import dev.switchboard.gateway.telemetry.RequestLog;
 import dev.switchboard.gateway.telemetry.TargetStatistics;
 import dev.switchboard.gateway.telemetry.Usage;
 import dev.switchboard.gateway.tracing.RequestSpans;
+import dev.switchboard.model.config.Price;
 import dev.switchboard.model.limits.Admission;
 import dev.switchboard.model.limits.AppliedLimit;
 import dev.switchboard.model.limits.Family;
@@ -90,13 +91,34 @@ public final class Recorder {
             health.of(name).record(System.currentTimeMillis(), status, tpotMs);
         }
         statistics.record(name, new TargetStatistics.Sample(x.startMillis, outcome.status(), latencyMs, ttftMs, tpotMs));
-        double cost = usage.known() ? target.model().price().costUsd(usage.promptTokens(), usage.completionTokens()) : 0;
+        double cost = costUsd(x.request, target.model().price(), outcome);
         limits.settle(x.admission, usage.promptTokens(), usage.completionTokens(), cost);
         offer(x, new RequestLog(x.requestId, Instant.ofEpochMilli(x.startMillis), x.principal.subject().toString(),
                 RequestLog.teamOf(x.principal), x.principal.credential(), x.request.endpoint().logName(), x.request.model(),
                 name, x.request.stream(), outcome.status(), outcome.errorCode(), latencyMs, ttftMs, usage.promptTokens(),
                 usage.completionTokens(), tpotMs, cost, List.copyOf(x.attempts), x.guardrailVerdicts(), x.metadata,
                 budgetKeys(x), null, trace(x, usage), payloads(x), usage.audioSeconds()));
+    }
+
+    /**
+     * What a served call cost: its tokens, where the answer counts them, and the units the endpoint is billed in where
+     * the model has a price for them: an image generation's images (the items of its answer's {@code data}), a
+     * transcription's or translation's seconds of audio (as its answer reports them), a successful speech answer's
+     * input characters (as the request gave them).
+     */
+    static double costUsd(LlmRequest request, Price price, Outcome outcome) {
+        Usage usage = outcome.usage();
+        double cost = usage.known() ? price.costUsd(usage.promptTokens(), usage.completionTokens()) : 0;
+        boolean ok = outcome.status() >= 200 && outcome.status() < 300;
+        switch (request.endpoint()) {
+            case IMAGES_GENERATIONS -> cost += ok ? price.imagesCostUsd(usage.dataItems()) : 0;
+            case AUDIO_TRANSCRIPTIONS, AUDIO_TRANSLATIONS -> cost += price.audioCostUsd(usage.audioSeconds());
+            case AUDIO_SPEECH -> cost += ok ? price.charactersCostUsd(request.inputCharacters()) : 0;
+            default -> {
+                // priced in tokens only
+            }
+        }
+        return cost;
     }
 
     /** The gateway answered the caller itself with {@code error}, after the attempts made (if any). */

@@ -10,11 +10,12 @@ import java.nio.charset.StandardCharsets;
  * Token counts of one call, as the upstream reported them ({@code usage} of a body or of a stream's last chunk), and
  * what the same pass read of the answer for its spans, null where the answer did not say: its {@code id}, its
  * {@code model}, and why it stopped ({@code finish_reason} of the first choice, or Anthropic's {@code stop_reason});
- * and for a transcription or translation the seconds of audio it reported ({@code usage.seconds} of a
- * {@code "type": "duration"} usage, else verbose_json's {@code duration}), -1 when it did not.
+ * for a transcription or translation the seconds of audio it reported ({@code usage.seconds} of a
+ * {@code "type": "duration"} usage, else verbose_json's {@code duration}), -1 when it did not; and how many items its
+ * top-level {@code data} array holds (an image generation's images), -1 when it has none.
  */
 public record Usage(long promptTokens, long completionTokens, String responseId, String responseModel,
-                    String finishReason, double audioSeconds) {
+                    String finishReason, double audioSeconds, int dataItems) {
 
     public static final Usage UNKNOWN = new Usage(-1, -1);
     private static final JsonFactory JSON = new JsonFactory();
@@ -29,7 +30,7 @@ public record Usage(long promptTokens, long completionTokens, String responseId,
 
     public Usage(long promptTokens, long completionTokens, String responseId, String responseModel,
                  String finishReason) {
-        this(promptTokens, completionTokens, responseId, responseModel, finishReason, -1);
+        this(promptTokens, completionTokens, responseId, responseModel, finishReason, -1, -1);
     }
 
     private static byte[] ascii(String s) {
@@ -40,10 +41,14 @@ public record Usage(long promptTokens, long completionTokens, String responseId,
         return promptTokens >= 0;
     }
 
-    /** The top-level {@code usage} of a JSON document, with its id, model and finish reason; {@link #UNKNOWN} if none. */
+    /**
+     * The top-level {@code usage} of a JSON document, with its id, model and finish reason, its seconds of audio and
+     * its {@code data} items; {@link #UNKNOWN} if none.
+     */
     public static Usage ofJson(byte[] json, int offset, int length) {
         long[] tokens = {-1, -1};
         double[] seconds = {-1, -1}; // usage.seconds, duration
+        int dataItems = -1;
         String id = null;
         String model = null;
         String finish = null;
@@ -66,6 +71,8 @@ public record Usage(long promptTokens, long completionTokens, String responseId,
                     finish = p.getText();
                 } else if (value == JsonToken.START_ARRAY && field.equals("choices")) {
                     finish = firstFinishReason(p);
+                } else if (value == JsonToken.START_ARRAY && field.equals("data")) {
+                    dataItems = countItems(p);
                 } else {
                     p.skipChildren();
                 }
@@ -76,10 +83,22 @@ public record Usage(long promptTokens, long completionTokens, String responseId,
         // what the caller was billed for (whole seconds) wins over the audio's measured length
         double audioSeconds = seconds[0] >= 0 ? seconds[0] : seconds[1];
         if (tokens[0] < 0 && tokens[1] < 0) {
-            // not a completion (an error, a list): its id and model are not an answer's; a transcript may say seconds
-            return audioSeconds >= 0 ? new Usage(-1, -1, null, null, null, audioSeconds) : UNKNOWN;
+            // not a completion (an error, a list): its id and model are not an answer's; a transcript may say seconds,
+            // a DALL·E answer its images
+            return audioSeconds >= 0 || dataItems >= 0
+                    ? new Usage(-1, -1, null, null, null, audioSeconds, dataItems) : UNKNOWN;
         }
-        return new Usage(Math.max(tokens[0], 0), Math.max(tokens[1], 0), id, model, finish, audioSeconds);
+        return new Usage(Math.max(tokens[0], 0), Math.max(tokens[1], 0), id, model, finish, audioSeconds, dataItems);
+    }
+
+    /** Inside an array: how many values it holds; leaves the parser after the array. */
+    private static int countItems(JsonParser p) throws IOException {
+        int items = 0;
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+            p.skipChildren();
+            items++;
+        }
+        return items;
     }
 
     private static void readUsage(JsonParser p, long[] tokens, double[] seconds) throws IOException {
@@ -155,7 +174,7 @@ public record Usage(long promptTokens, long completionTokens, String responseId,
                     // a stream says why it stopped in an event before its usage (OpenAI) or in the same (Anthropic)
                     return found.finishReason() != null ? found : new Usage(found.promptTokens(),
                             found.completionTokens(), found.responseId(), found.responseModel(),
-                            lastFinish(tail, length, end), found.audioSeconds());
+                            lastFinish(tail, length, end), found.audioSeconds(), found.dataItems());
                 }
             }
             before = start;

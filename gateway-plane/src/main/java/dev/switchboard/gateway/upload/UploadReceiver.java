@@ -14,10 +14,11 @@ import org.jboss.logging.Logger;
 /**
  * Receives a {@code multipart/form-data} body into a spool file as it arrives, reading its form fields on the way
  * ({@link MultipartScanner}): memory holds a chunk or two, whatever the upload's size. The request must come paused
- * (its route pauses it before authentication, so that nothing is spooled for a caller that is refused). A declared
- * {@code Content-Length} over the body limit is refused before a byte is read, a body that grows past it as soon as it
- * does: 413 either way, the rest of the body read and dropped so that the caller gets the answer (as for JSON bodies).
- * The spool file is readable by the gateway's user only, and deleted when the exchange ends, however it ends.
+ * (its route pauses it before authentication, so that nothing is spooled for a caller that is refused). Uploads have
+ * their own body limit ({@code switchboard.upload.max-body-size}, above the JSON bodies'): a declared
+ * {@code Content-Length} over it is refused before a byte is read, a body that grows past it as soon as it does: 413
+ * either way, the rest of the body read and dropped so that the caller gets the answer (as for JSON bodies). The spool
+ * file is readable by the gateway's user only, and deleted when the exchange ends, however it ends.
  */
 public final class UploadReceiver {
 
@@ -33,10 +34,6 @@ public final class UploadReceiver {
         this.vertx = vertx;
         this.maxBodySize = maxBodySize;
         this.directory = directory;
-    }
-
-    public long maxBodySize() {
-        return maxBodySize;
     }
 
     /** The spooled upload once the whole body is in; fails with the {@link GatewayError} to answer. */

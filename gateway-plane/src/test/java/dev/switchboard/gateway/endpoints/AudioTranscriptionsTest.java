@@ -125,10 +125,14 @@ class AudioTranscriptionsTest extends LoggedEndpointTest {
     }
 
     private HttpResponse<String> send(String endpoint, HttpRequest.BodyPublisher body) {
+        return send(endpoint, body, "multipart/form-data; boundary=" + BOUNDARY);
+    }
+
+    private HttpResponse<String> send(String endpoint, HttpRequest.BodyPublisher body, String contentType) {
         try {
             return HTTP.send(HttpRequest.newBuilder(uri(endpoint))
                     .header("authorization", "Bearer " + KEY)
-                    .header("content-type", "multipart/form-data; boundary=" + BOUNDARY)
+                    .header("content-type", contentType)
                     .timeout(Duration.ofSeconds(120))
                     .POST(body).build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
@@ -173,7 +177,8 @@ class AudioTranscriptionsTest extends LoggedEndpointTest {
         // the Anthropic target, first in priority, cannot transcribe and was never tried
         assertEquals(List.of("media/whisper-1"), log.attempts().stream().map(RequestLog.Attempt::target).toList());
         assertEquals(9.0, log.audioSeconds(), "Whisper's usage: 9 seconds billed");
-        assertEquals(0.0, log.costUsd(), "whisper-1 has no price");
+        // whisper-1 at 0.0001 USD per second of audio (0.006 a minute)
+        assertEquals(9 * 0.0001, log.costUsd(), 1e-12);
     }
 
     @Test
@@ -188,6 +193,7 @@ class AudioTranscriptionsTest extends LoggedEndpointTest {
             assertEquals(format.equals("vtt"), response.body().startsWith("WEBVTT"), format);
             RequestLog log = logOf("/v1/audio/transcriptions");
             assertEquals(-1.0, log.audioSeconds(), "a text answer says no seconds");
+            assertEquals(0.0, log.costUsd(), "no seconds, nothing to price them by");
             assertEquals(200, log.status());
         }
         HttpResponse<String> verbose = post("/audio/transcriptions",
@@ -195,7 +201,9 @@ class AudioTranscriptionsTest extends LoggedEndpointTest {
         JsonNode answer = Gateway.parse(verbose.body());
         assertEquals(8.47, answer.path("duration").asDouble());
         assertEquals("whisper-1", media.lastForm.fields().get("model"));
-        assertEquals(9.0, logOf("/v1/audio/transcriptions").audioSeconds());
+        RequestLog log = logOf("/v1/audio/transcriptions");
+        assertEquals(9.0, log.audioSeconds());
+        assertEquals(9 * 0.0001, log.costUsd(), 1e-12);
     }
 
     @Test
@@ -287,12 +295,14 @@ class AudioTranscriptionsTest extends LoggedEndpointTest {
      * A 20 MB upload, its model after the file (the case that needs the whole body read before routing): when the
      * upstream has read all of it, before it answers, the heap after a full GC holds less than half the body more
      * than before the upload, and so does direct memory. A gateway that held the body (to route or to retry) would
-     * hold all 20 MB at that moment. Figures, not times, and printed for docs/endpoints.md.
+     * hold all 20 MB at that moment. Figures, not times, and printed for docs/endpoints.md. The body is over the JSON
+     * bodies' limit and under the uploads': the uploads' own limit is the one that applies.
      */
     @Test
     void aTwentyMegabyteUploadIsNeverHeldInTheGatewaysMemory() {
         MediaUpstream media = EndpointsProfile.media;
         int size = 20 * 1024 * 1024;
+        assertTrue(size > EndpointsProfile.MAX_BODY_SIZE && size < EndpointsProfile.UPLOAD_MAX_BODY_SIZE);
         byte[] audio = audio(size); // allocated before the baseline: the client's copy is not the gateway's
         byte[][] parts = form(audio, "file", "long.wav", "model", "transcriber");
         Memory before = Memory.now();
@@ -351,23 +361,39 @@ class AudioTranscriptionsTest extends LoggedEndpointTest {
     }
 
     @Test
-    void anUploadDeclaredOverTheBodyLimitIs413AndNeverReachesTheUpstream() {
+    void anUploadDeclaredOverTheUploadLimitIs413AndNeverReachesTheUpstream() {
         MediaUpstream media = EndpointsProfile.media;
         int before = media.transcriptions.get();
-        byte[][] parts = form(audio((int) EndpointsProfile.MAX_BODY_SIZE), "model", "media/whisper-1", "file", "big.wav");
+        byte[][] parts = form(audio((int) EndpointsProfile.UPLOAD_MAX_BODY_SIZE), "model", "media/whisper-1", "file",
+                "big.wav");
 
         HttpResponse<String> response = post("/audio/transcriptions", parts);
 
         assertError(response, 413, "request_too_large", null);
+        assertEquals("The request body is larger than the limit of 26214400 bytes.",
+                Gateway.parse(response.body()).path("error").path("message").asText());
         assertEquals(before, media.transcriptions.get());
     }
 
     @Test
-    void aChunkedUploadGrowingPastTheBodyLimitIs413WhileItStreams() {
+    void aJsonBodyKeepsItsOwnLimitBelowTheUploads() {
+        // 11 MB of prompt: under the uploads' limit, over the JSON bodies'
+        String body = "{\"model\":\"fake/dall-e-3\",\"prompt\":\"" + "a".repeat(11 * 1024 * 1024) + "\"}";
+        HttpResponse<String> response = send("/images/generations", HttpRequest.BodyPublishers.ofString(body),
+                "application/json");
+
+        assertError(response, 413, "request_too_large", null);
+        assertEquals("The request body is larger than the limit of 10485760 bytes.",
+                Gateway.parse(response.body()).path("error").path("message").asText());
+        assertEquals(0, openAi.requestCount(), "never reached the upstream");
+    }
+
+    @Test
+    void aChunkedUploadGrowingPastTheUploadLimitIs413WhileItStreams() {
         MediaUpstream media = EndpointsProfile.media;
         int before = media.transcriptions.get();
         byte[][] parts = form(new byte[0], "model", "media/whisper-1", "file", "endless.wav");
-        long audioBytes = EndpointsProfile.MAX_BODY_SIZE + 1024 * 1024;
+        long audioBytes = EndpointsProfile.UPLOAD_MAX_BODY_SIZE + 1024 * 1024;
         // no length: the body goes chunked, and only its size as it arrives can tell
         HttpResponse<String> response = send("/audio/transcriptions", HttpRequest.BodyPublishers.ofInputStream(
                 () -> new SequenceInputStream(Collections.enumeration(List.of(new ByteArrayInputStream(parts[0]),

@@ -16,13 +16,17 @@ import java.util.Map;
  * A gateway of its own for the endpoints beyond chat: a fake OpenAI-compatible upstream, an Anthropic account whose
  * base URL nothing listens on (any call to it would fail, so a test passing proves none was made), a virtual model
  * whose first target is that Anthropic model (and {@code transcriber}, whose second is Whisper), an Azure OpenAI account
- * whose deployment paths the media upstream serves too, a body limit above a 20 MB upload, and a spool directory of its
- * own for uploads.
+ * whose deployment paths the media upstream serves too, models priced per token, per image, per second of audio and per
+ * character, the default body limits (10 MiB for JSON, 25 MiB for uploads, so that a 20 MB upload is between the two),
+ * and a spool directory of its own for uploads.
  */
 public class EndpointsProfile implements QuarkusTestProfile {
 
     public static final String KEY = "sk-sb-endpoints-alice-0000000";
-    public static final long MAX_BODY_SIZE = 24L * 1024 * 1024;
+    /** {@code switchboard.max-body-size}'s default: the JSON bodies' limit. */
+    public static final long MAX_BODY_SIZE = 10L * 1024 * 1024;
+    /** {@code switchboard.upload.max-body-size}'s default: the uploads' limit, OpenAI's own for audio files. */
+    public static final long UPLOAD_MAX_BODY_SIZE = 25L * 1024 * 1024;
 
     public static FakeOpenAi openAi;
     static MediaUpstream media;
@@ -50,7 +54,6 @@ public class EndpointsProfile implements QuarkusTestProfile {
                 Files.writeString(config, config(openAi.baseUrl(), media.baseUrl(), GatewayTestResource.closedPort()));
                 spoolDir = Files.createTempDirectory("switchboard-endpoints-spool");
                 return Map.of("switchboard.config", config.toString(), "switchboard.config-poll-interval", "100ms",
-                        "switchboard.max-body-size", Long.toString(MAX_BODY_SIZE),
                         "switchboard.upload.spool-dir", spoolDir.toString());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -81,6 +84,7 @@ public class EndpointsProfile implements QuarkusTestProfile {
                       - id: bge-reranker-v2-m3
                         price: {input_per_million_usd: 0.5}
                       - id: dall-e-3
+                        price: {per_image_usd: 0.04}
                       - id: gpt-image-1
                         price: {input_per_million_usd: 5.0, output_per_million_usd: 40.0}
                   - name: media
@@ -89,7 +93,9 @@ public class EndpointsProfile implements QuarkusTestProfile {
                     auth: {type: api-key, api_key: sk-media-secret-value}
                     models:
                       - id: tts-1
+                        price: {per_million_characters_usd: 15}
                       - id: whisper-1
+                        price: {per_audio_second_usd: 0.0001}
                       - id: gpt-4o-transcribe
                         price: {input_per_million_usd: 6.0, output_per_million_usd: 10.0}
                   - name: azure

@@ -65,6 +65,30 @@ class ImagesAndSpeechTest extends LoggedEndpointTest {
         assertEquals((50 * 5.0 + 4160 * 40.0) / 1e6, log.costUsd(), 1e-12);
     }
 
+    /**
+     * DALL·E's answer carries no usage: the images are what is paid, each at the model's per-image price. Two base64
+     * images of 300 KB each, an answer too large for the gateway to keep: it counts them as they pass.
+     */
+    @Test
+    void aDallEAnswerIsCostedPerImageItCarriesHoweverLarge() {
+        String b64 = java.util.Base64.getEncoder().encodeToString(AudioTranscriptionsTest.audio(225 * 1024));
+        String answer = "{\"created\":1733000000,\"data\":[{\"b64_json\":\"" + b64 + "\",\"revised_prompt\":"
+                + "\"A red fox, [in] the snow\"},{\"b64_json\":\"" + b64 + "\"}]}";
+        openAi.respondWith(200, "application/json", answer.getBytes(StandardCharsets.UTF_8));
+
+        ImagesResponse images = Gateway.sdk(v1, KEY).images().generate(ImageGenerateParams.builder()
+                .model("fake/dall-e-3").prompt("a red fox in the snow").n(2)
+                .responseFormat(ImageGenerateParams.ResponseFormat.B64_JSON).build());
+
+        assertEquals(2, images.data().orElseThrow().size());
+        assertEquals(b64, images.data().orElseThrow().get(1).b64Json().orElseThrow());
+        RequestLog log = logOf("/v1/images/generations");
+        assertEquals(200, log.status());
+        assertEquals(-1, log.promptTokens(), "no usage in a DALL·E answer");
+        // 0.04 USD per image
+        assertEquals(2 * 0.04, log.costUsd(), 1e-12);
+    }
+
     private static byte[] concat(byte[] a, byte[] b) {
         byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
@@ -97,5 +121,7 @@ class ImagesAndSpeechTest extends LoggedEndpointTest {
         RequestLog log = logOf("/v1/audio/speech");
         assertEquals(200, log.status());
         assertEquals("media/tts-1", log.resolvedModel());
+        // 15 USD per million characters, 22 characters spoken
+        assertEquals("Hello from the gateway".length() * 15 / 1e6, log.costUsd(), 1e-15);
     }
 }

@@ -20,6 +20,7 @@ public class LimitsProfile implements QuarkusTestProfile {
     public static final String CAROL_KEY = "sk-sb-limits-carol-000000000";
     public static final String DAVE_KEY = "sk-sb-limits-dave-0000000000";
     public static final String FRANK_KEY = "sk-sb-limits-frank-000000000";
+    public static final String GINA_KEY = "sk-sb-limits-gina-0000000000";
     /** The ops team's own key: a team, not a user, is its subject. */
     public static final String OPS_KEY = "sk-sb-limits-ops-00000000000";
 
@@ -73,12 +74,15 @@ public class LimitsProfile implements QuarkusTestProfile {
                       - id: gpt-4o-mini
                         price: {input_per_million_usd: 1.0, output_per_million_usd: 2.0}
                       - id: gpt-4o
+                      - id: dall-e-3
+                        price: {per_image_usd: 0.04}
                 users:
                   - {name: alice}
                   - {name: erin}
                   - {name: carol}
                   - {name: dave}
                   - {name: frank}
+                  - {name: gina}
                 teams:
                   - {name: ops, members: [frank]}
                 api_keys:
@@ -88,8 +92,10 @@ public class LimitsProfile implements QuarkusTestProfile {
                   - {name: dave-key, subject: user:dave, key_hash: %s}
                   - {name: frank-key, subject: user:frank, key_hash: %s}
                   - {name: ops-key, subject: team:ops, key_hash: %s}
+                  - {name: gina-key, subject: user:gina, key_hash: %s}
                 access_rules:
-                  - {subjects: [user:alice, user:erin, user:carol, user:dave, user:frank, team:ops], models: ["*"]}
+                  - {subjects: [user:alice, user:erin, user:carol, user:dave, user:frank, user:gina, team:ops],
+                     models: ["*"]}
                 rate_limits:
                   - {name: alice-rpm, subjects: [user:alice], requests: 2, per: minute}
                   - {name: erin-rpm, subjects: [user:erin], requests: 1, per: minute}
@@ -98,7 +104,8 @@ public class LimitsProfile implements QuarkusTestProfile {
                 budgets:
                   - {name: carol-daily, subjects: [user:carol], models: [fake/gpt-4o-mini], limit_usd: 0.001, per: day}
                   - {name: frank-daily, subjects: [user:frank], models: [fake/gpt-4o-mini], limit_usd: 0.02, per: day}
+                  - {name: gina-daily, subjects: [user:gina], models: [fake/dall-e-3], limit_usd: 0.10, per: day}
                 """.formatted(baseUrl, ApiKey.hashOf(ALICE_KEY), ApiKey.hashOf(ERIN_KEY), ApiKey.hashOf(CAROL_KEY),
-                ApiKey.hashOf(DAVE_KEY), ApiKey.hashOf(FRANK_KEY), ApiKey.hashOf(OPS_KEY));
+                ApiKey.hashOf(DAVE_KEY), ApiKey.hashOf(FRANK_KEY), ApiKey.hashOf(OPS_KEY), ApiKey.hashOf(GINA_KEY));
     }
 }

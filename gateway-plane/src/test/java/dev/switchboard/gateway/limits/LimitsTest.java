@@ -5,6 +5,7 @@ import static dev.switchboard.gateway.limits.LimitsProfile.CAROL_KEY;
 import static dev.switchboard.gateway.limits.LimitsProfile.DAVE_KEY;
 import static dev.switchboard.gateway.limits.LimitsProfile.ERIN_KEY;
 import static dev.switchboard.gateway.limits.LimitsProfile.FRANK_KEY;
+import static dev.switchboard.gateway.limits.LimitsProfile.GINA_KEY;
 import static dev.switchboard.gateway.limits.LimitsProfile.OPS_KEY;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
@@ -35,6 +36,7 @@ import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -168,6 +170,37 @@ class LimitsTest {
         RequestLog spent = Gateway.awaitLog(logs, seen, l -> l.status() == 200
                 && "fake/gpt-4o-mini".equals(l.requestedModel()) && l.subject().equals("user:carol"));
         assertEquals(List.of("budget|carol-daily|day|user:carol"), spent.limitKeys());
+    }
+
+    /**
+     * A model priced per image: the budget reserves the images asked for ({@code n}) and settles to the images the
+     * answer holds. Of a 0.10 USD budget at 0.04 USD an image, three asked for are refused before any provider call;
+     * two asked for and one answered spend 0.04, which leaves room for one more, and then none.
+     */
+    @Test
+    void aBudgetReservesTheImagesAskedForAndSettlesToTheImagesAnswered() {
+        String oneImage = "{\"created\":1733000000,\"data\":[{\"url\":\"https://images.example.com/1.png\"}]}";
+        images(3).then().statusCode(429).body("error.code", equalTo("budget_exceeded"));
+        assertEquals(0, LimitsProfile.openAi.requestCount(), "refused before any provider call");
+
+        LimitsProfile.openAi.respondWith(200, "application/json", oneImage.getBytes(StandardCharsets.UTF_8));
+        images(2).then().statusCode(200);
+        RequestLog first = Gateway.awaitLog(logs, seen, l -> l.subject().equals("user:gina") && l.status() == 200);
+        assertEquals(0.04, first.costUsd(), 1e-12);
+        assertEquals(List.of("budget|gina-daily|day|user:gina"), first.limitKeys());
+
+        LimitsProfile.openAi.respondWith(200, "application/json", oneImage.getBytes(StandardCharsets.UTF_8));
+        images(1).then().statusCode(200);
+        // its log is queued once its cost is settled
+        Gateway.awaitLog(logs, seen, l -> l.subject().equals("user:gina") && l.status() == 200);
+        images(1).then().statusCode(429).body("error.code", equalTo("budget_exceeded"));
+        assertEquals(2, LimitsProfile.openAi.requestCount());
+    }
+
+    private static Response images(int n) {
+        return given().header("Authorization", "Bearer " + GINA_KEY).contentType("application/json")
+                .body("{\"model\":\"fake/dall-e-3\",\"prompt\":\"a red fox\",\"n\":" + n + "}")
+                .post("/v1/images/generations");
     }
 
     @Test

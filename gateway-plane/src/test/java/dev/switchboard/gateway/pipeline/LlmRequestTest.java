@@ -54,6 +54,29 @@ class LlmRequestTest {
     }
 
     @Test
+    void anImageGenerationAsksForItsNOrOneImage() {
+        assertEquals(3, parse(Endpoint.IMAGES_GENERATIONS, "{\"model\":\"m\",\"prompt\":\"a fox\",\"n\":3}").images());
+        assertEquals(1, parse(Endpoint.IMAGES_GENERATIONS, "{\"model\":\"m\",\"prompt\":\"a fox\"}").images());
+        assertEquals(1, parse(Endpoint.IMAGES_GENERATIONS, "{\"model\":\"m\",\"prompt\":\"x\",\"n\":\"2\"}")
+                .images(), "not a number: the provider refuses it; the budget reserves one");
+        assertEquals(0, chat("{\"model\":\"m\",\"messages\":[],\"n\":4}").images(), "chat's n is no image count");
+    }
+
+    @Test
+    void aSpeechRequestCountsTheCharactersOfItsInput() {
+        // two letters, an accented one, a CJK one and an emoji outside the BMP (two UTF-16 units): five characters
+        LlmRequest speech = parse(Endpoint.AUDIO_SPEECH,
+                "{\"model\":\"m\",\"input\":\"Hi\u00e9\u732b\ud83d\ude00\",\"voice\":\"alloy\"}");
+        assertEquals(5, speech.inputCharacters());
+        assertEquals(0, parse(Endpoint.EMBEDDINGS, "{\"model\":\"m\",\"input\":\"Hello\"}").inputCharacters());
+        assertEquals(0, parse(Endpoint.AUDIO_SPEECH, "{\"model\":\"m\",\"input\":[\"Hello\"]}").inputCharacters());
+    }
+
+    private static LlmRequest parse(Endpoint endpoint, String json) {
+        return LlmRequest.parse(endpoint, json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
     void fieldsInsideOtherObjectsAreNotTheTopLevelOnes() {
         LlmRequest request = chat("{\"metadata\":{\"model\":\"inner\",\"stream\":true,\"messages\":3},"
                 + "\"model\":\"outer\",\"messages\":[{\"model\":\"in-message\"}]}");

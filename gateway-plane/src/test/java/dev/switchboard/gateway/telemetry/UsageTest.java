@@ -53,7 +53,20 @@ class UsageTest {
 
     @Test
     void embeddingUsageHasNoCompletionTokens() {
-        assertEquals(new Usage(5, 0), json("{\"object\":\"list\",\"data\":[],\"usage\":{\"prompt_tokens\":5,\"total_tokens\":5}}"));
+        assertEquals(new Usage(5, 0, null, null, null, -1, 0),
+                json("{\"object\":\"list\",\"data\":[],\"usage\":{\"prompt_tokens\":5,\"total_tokens\":5}}"));
+    }
+
+    @Test
+    void anImageAnswerCountsItsDataItemsWithOrWithoutTokens() {
+        Usage dallE = json("{\"created\":1,\"data\":[{\"url\":\"https://x/1.png\",\"revised_prompt\":\"a [fox]\"},"
+                + "{\"url\":\"https://x/2.png\"},{\"b64_json\":\"iVBO{]\"}]}");
+        assertEquals(new Usage(-1, -1, null, null, null, -1, 3), dallE);
+        assertFalse(dallE.known(), "no tokens");
+        Usage gptImage = json("{\"data\":[{\"b64_json\":\"iVBO\"},{\"b64_json\":\"iVBO\"}],"
+                + "\"usage\":{\"input_tokens\":50,\"output_tokens\":4160}}");
+        assertEquals(new Usage(50, 4160, null, null, null, -1, 2), gptImage);
+        assertEquals(-1, json("{\"usage\":{\"prompt_tokens\":1}}").dataItems());
     }
 
     @Test
@@ -65,7 +78,7 @@ class UsageTest {
     @Test
     void aWhisperTranscriptReportsItsBilledSecondsOfAudioAndNoTokens() {
         Usage usage = json("{\"text\":\"Hi\",\"usage\":{\"type\":\"duration\",\"seconds\":9}}");
-        assertEquals(new Usage(-1, -1, null, null, null, 9), usage);
+        assertEquals(new Usage(-1, -1, null, null, null, 9, -1), usage);
         assertFalse(usage.known(), "no tokens: nothing to price in tokens");
     }
 
