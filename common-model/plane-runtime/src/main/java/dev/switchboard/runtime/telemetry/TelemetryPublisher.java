@@ -780,8 +780,7 @@ public final class TelemetryPublisher implements AutoCloseable {
             groupRecords = (int) Math.max(1, Math.min(GROUP_RECORDS, maxBytes / 2 / perRecord));
             boolean here = !batchFull && carried.isEmpty() && body.size() + size + separator <= maxBytes;
             int start = body.size();
-            // carried (once a batch at most): copied out of a stream of its size
-            java.io.ByteArrayOutputStream alone = here ? null : new java.io.ByteArrayOutputStream(size);
+            SizedOutput alone = here ? null : new SizedOutput(size); // carried: once a batch at most
             try {
                 groupEncoder.writeTo(here ? bodyStream : alone);
             } catch (java.io.IOException | RuntimeException e) {
@@ -794,7 +793,7 @@ public final class TelemetryPublisher implements AutoCloseable {
             if (here) {
                 batchRows += records;
             } else {
-                carry(new Chunk(alone.toByteArray(), records), false);
+                carry(new Chunk(alone.bytes(), records), false);
             }
         }
 
@@ -824,9 +823,9 @@ public final class TelemetryPublisher implements AutoCloseable {
                 return write(record, row) ? row.copy(0, row.size()) : null;
             }
             try {
-                java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(groupEncoder.prepare(List.of(record)));
+                SizedOutput out = new SizedOutput(groupEncoder.prepare(List.of(record)));
                 groupEncoder.writeTo(out);
-                return out.toByteArray();
+                return out.bytes();
             } catch (java.io.IOException | RuntimeException e) {
                 unencodable(e);
                 return null;

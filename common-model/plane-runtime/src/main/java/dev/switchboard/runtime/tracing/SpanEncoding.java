@@ -1,11 +1,11 @@
 package dev.switchboard.runtime.tracing;
 
+import dev.switchboard.runtime.telemetry.SizedOutput;
 import io.opentelemetry.exporter.internal.otlp.traces.LowAllocationTraceRequestMarshaler;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.util.Arrays;
 import java.util.Collection;
 
 /**
@@ -26,7 +26,7 @@ public final class SpanEncoding {
     /** The spans' message as a new array (by the thread's encoder). */
     public static byte[] encode(Collection<SpanData> spans) {
         SpanEncoding encoding = ENCODINGS.get();
-        Exact out = new Exact(encoding.prepare(spans));
+        SizedOutput out = new SizedOutput(encoding.prepare(spans));
         try {
             encoding.writeTo(out);
         } catch (IOException e) {
@@ -59,31 +59,6 @@ public final class SpanEncoding {
         if (prepared) {
             prepared = false;
             marshaler.reset();
-        }
-    }
-
-    /** The marshaler says its size first: written into an array of that size, not grown and copied at the end. */
-    private static final class Exact extends OutputStream {
-        private final byte[] bytes;
-        private int length;
-
-        Exact(int size) {
-            this.bytes = new byte[size];
-        }
-
-        @Override
-        public void write(int b) {
-            bytes[length++] = (byte) b;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-            System.arraycopy(b, off, bytes, length, len);
-            length += len;
-        }
-
-        byte[] bytes() {
-            return length == bytes.length ? bytes : Arrays.copyOf(bytes, length);
         }
     }
 }
