@@ -1,105 +1,82 @@
 package dev.switchboard.model.telemetry;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.StreamWriteFeature;
-import com.fasterxml.jackson.core.io.JsonStringEncoder;
-import com.fasterxml.jackson.core.util.JsonRecyclerPools;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
+import com.fasterxml.jackson.core.io.NumberOutput;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
 
 /**
- * Writes one {@code JSONEachRow} row the way {@link TelemetryWire} says: a flat JSON object, times as
- * {@code "YYYY-MM-DD hh:mm:ss"} UTC, booleans as 0/1, nested things as JSON text. The planes' row encoders use it on
- * the publisher's thread. A row is written without its trailing newline (the publisher adds it).
+ * Writes {@code JSONEachRow} rows the way {@link TelemetryWire} says: flat JSON objects, times as
+ * {@code "YYYY-MM-DD hh:mm:ss"} UTC, booleans as 0/1, nested things as JSON text. A row is written without its
+ * trailing newline (the publisher adds it).
  * <p>
- * A thread writes its rows one after the other into the same buffers ({@link #start} hands out the thread's row
- * again once the last one {@link #end}ed): a row then allocates its bytes and little else. Numbers with a fraction
- * are written by Jackson's Schubfach writer (the shortest text that reads back as the same double), several times
- * faster than {@code Double.toString} on this JDK.
+ * The bytes are those Jackson's UTF-8 generator writes for the same calls (strings escaped as it escapes them, numbers
+ * with a fraction as the shortest text that reads back as the same double), written by hand straight into one buffer:
+ * the rows of a batch go one after the other into the buffer the publisher sends ({@link #begin}, {@link #finish}), so
+ * that a row allocates nothing of its own. {@link #start} and {@link #end} write one row alone (the thread's buffer,
+ * the row's bytes copied out).
  */
 public final class JsonRow {
 
-    static final JsonFactory FACTORY = JsonFactory.builder().enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER).build();
-    /**
-     * For the nested texts, written while the row's own generator holds the thread's buffers: from a pool of their
-     * own, so that each text does not allocate fresh 8 KB buffers (it did, twice per request log).
-     */
-    private static final JsonFactory NESTED = JsonFactory.builder()
-            .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
-            .recyclerPool(JsonRecyclerPools.newConcurrentDequePool()).build();
-    /** Each thread's row, handed out again by {@link #start} once it ended. */
-    private static final ThreadLocal<JsonRow> ROWS = ThreadLocal.withInitial(JsonRow::new);
+    /** Each thread's row for {@link #start}, handed out again once it ended. */
+    private static final ThreadLocal<JsonRow> ROWS = ThreadLocal.withInitial(() -> new JsonRow(1024));
     private static final DateTimeFormatter DATE_TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
-
-    private static final JsonStringEncoder QUOTE = JsonStringEncoder.getInstance();
     private static volatile FormattedSecond lastSecond;
 
-    private final Buffer out = new Buffer(1024);
-    /** The nested texts' bytes, before they are written into the row as one escaped string. */
-    private final Buffer nested = new Buffer(256);
-    private JsonGenerator json;
+    private final Bytes out;
+    /** Where the row being written starts in {@link #out}. */
+    private int rowStart;
+    /** Whether the row being written has a field yet (a comma before the next). */
+    private boolean hasField;
+    /** The nested texts, before they are written into the row as one escaped string. */
+    private Text nested;
     /**
      * Between {@link #start} and {@link #end}. A row started meanwhile on the thread (or after one that failed half-way)
-     * becomes the thread's row in its place: the one being written keeps its own buffers.
+     * becomes the thread's row in its place: the one being written keeps its own buffer.
      */
     private boolean writing;
 
-    private JsonRow() {
+    /** A buffer for rows written one after the other, {@code capacity} bytes to begin with. */
+    public JsonRow(int capacity) {
+        this.out = new Bytes(Math.max(16, capacity));
     }
 
+    /** The thread's row, empty and begun: one row alone, whose bytes {@link #end} returns. */
     public static JsonRow start() {
         JsonRow row = ROWS.get();
         if (row.writing) {
-            row = new JsonRow();
+            row = new JsonRow(1024);
             ROWS.set(row);
         }
-        row.out.reset();
-        try {
-            row.json = FACTORY.createGenerator(row.out);
-            row.json.writeStartObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        row.out.count = 0;
         row.writing = true;
-        return row;
+        return row.begin();
     }
 
-    /**
-     * {@code row} (a JSON object as {@link #end} writes it) with {@code "column": "value"} as its last field: how the
-     * publisher stamps each row with its {@link TelemetryWire#EVENT_ID} whatever plane encoded it.
-     */
-    public static byte[] withLastField(byte[] row, String column, String value) {
-        if (row.length < 2 || row[0] != '{' || row[row.length - 1] != '}') {
-            throw new IllegalArgumentException("not a JSON object");
+    /** Begins a row after what the buffer holds. */
+    public JsonRow begin() {
+        rowStart = out.count;
+        hasField = false;
+        out.write('{');
+        return this;
+    }
+
+    /** Ends the row begun last (no newline). */
+    public void finish() {
+        out.write('}');
+    }
+
+    /** Ends the row {@link #start} began and returns its bytes, UTF-8, without a newline. */
+    public byte[] end() {
+        try {
+            finish();
+            return Arrays.copyOfRange(out.buf, rowStart, out.count);
+        } finally {
+            writing = false;
         }
-        // written straight into one array (once per row on the publisher's thread: no generator for one field)
-        byte[] name = QUOTE.quoteAsUTF8(column);
-        byte[] text = QUOTE.quoteAsUTF8(value);
-        boolean empty = row.length == 2;
-        byte[] out = new byte[row.length + (empty ? 0 : 1) + name.length + text.length + 5];
-        int at = row.length - 1;
-        System.arraycopy(row, 0, out, 0, at);
-        if (!empty) {
-            out[at++] = ',';
-        }
-        out[at++] = '"';
-        System.arraycopy(name, 0, out, at, name.length);
-        at += name.length;
-        out[at++] = '"';
-        out[at++] = ':';
-        out[at++] = '"';
-        System.arraycopy(text, 0, out, at, text.length);
-        at += text.length;
-        out[at++] = '"';
-        out[at] = '}';
-        return out;
     }
 
     /** {@code instant} as a ClickHouse {@code DateTime} in UTC: {@code "YYYY-MM-DD hh:mm:ss"}. */
@@ -118,16 +95,8 @@ public final class JsonRow {
     }
 
     public JsonRow string(String column, String value) {
-        try {
-            json.writeFieldName(column);
-            if (value == null) {
-                json.writeNull();
-            } else {
-                json.writeString(value);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        field(column);
+        out.string(value);
         return this;
     }
 
@@ -136,43 +105,49 @@ public final class JsonRow {
         return string(column, value == null ? "" : value);
     }
 
+    /** The string {@code prefix-n}, as an event id is (no text of it made first). */
+    public JsonRow string(String column, String prefix, long n) {
+        field(column);
+        out.write('"');
+        out.escaped(prefix);
+        out.write('-');
+        out.number(n);
+        out.write('"');
+        return this;
+    }
+
     public JsonRow number(String column, long value) {
-        try {
-            json.writeNumberField(column, value);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        field(column);
+        out.number(value);
         return this;
     }
 
     /** A number; a value that is not finite (NaN, infinite) is written as null, the column's default. */
     public JsonRow number(String column, double value) {
-        try {
-            json.writeFieldName(column);
-            if (Double.isFinite(value)) {
-                json.writeNumber(value);
-            } else {
-                json.writeNull();
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        field(column);
+        if (Double.isFinite(value)) {
+            out.number(value);
+        } else {
+            out.ascii("null");
         }
         return this;
     }
 
     /** An {@code Array(String)} column: a JSON array, empty for null (18.16 refuses null there). */
     public JsonRow strings(String column, java.util.Collection<String> values) {
-        try {
-            json.writeArrayFieldStart(column);
-            if (values != null) {
-                for (String v : values) {
-                    json.writeString(v == null ? "" : v);
+        field(column);
+        out.write('[');
+        if (values != null) {
+            boolean first = true;
+            for (String v : values) {
+                if (!first) {
+                    out.write(',');
                 }
+                first = false;
+                out.string(v == null ? "" : v);
             }
-            json.writeEndArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
+        out.write(']');
         return this;
     }
 
@@ -194,59 +169,399 @@ public final class JsonRow {
      * escaped string straight from its UTF-8 bytes (no {@code String} of it in between, as {@link #text} makes).
      */
     public JsonRow nested(String column, Writer writer) {
-        nested.reset();
-        try {
-            try (JsonGenerator inner = NESTED.createGenerator(nested)) {
-                writer.write(inner);
-            }
-            json.writeFieldName(column);
-            json.writeUTF8String(nested.bytes(), 0, nested.size());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Text text = nested == null ? (nested = new Text()) : nested;
+        text.reset();
+        writer.write(text);
+        field(column);
+        out.write('"');
+        out.escapedUtf8(text.out.buf, 0, text.out.count);
+        out.write('"');
         return this;
     }
 
-    /** The row's bytes, UTF-8, without a newline. */
-    public byte[] end() {
-        try {
-            json.writeEndObject();
-            json.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            json = null;
-            writing = false;
+    private void field(String column) {
+        if (hasField) {
+            out.write(',');
         }
-        return out.toByteArray();
+        hasField = true;
+        out.string(column);
+        out.write(':');
     }
 
-    /** A byte buffer kept from row to row, whose bytes are read in place. */
-    private static final class Buffer extends ByteArrayOutputStream {
+    // the buffer, for the publisher that writes rows into it and sends it
 
-        Buffer(int size) {
-            super(size);
-        }
+    /** How many bytes the buffer holds. */
+    public int size() {
+        return out.count;
+    }
 
-        byte[] bytes() {
-            return buf;
+    /** The buffer's array: its first {@link #size} bytes are what was written. */
+    public byte[] array() {
+        return out.buf;
+    }
+
+    /** Forgets what the buffer holds from {@code size} on (a row that is not to be sent after all). */
+    public void truncate(int size) {
+        if (size < 0 || size > out.count) {
+            throw new IndexOutOfBoundsException(size);
         }
+        out.count = size;
+    }
+
+    /** Empties the buffer; it keeps its capacity. */
+    public void reset() {
+        out.count = 0;
+    }
+
+    /** Appends bytes as they are (a row written before, a newline). */
+    public void append(byte[] bytes, int off, int len) {
+        out.write(bytes, off, len);
+    }
+
+    public void append(int b) {
+        out.write(b);
+    }
+
+    /** A copy of the bytes from {@code from} to {@code to}. */
+    public byte[] copy(int from, int to) {
+        return Arrays.copyOfRange(out.buf, from, to);
     }
 
     /** Nested values written as JSON text, for a {@code String} column. */
     @FunctionalInterface
     public interface Writer {
-        void write(JsonGenerator json) throws IOException;
+        void write(Text json);
     }
 
     /** The JSON text {@code writer} produces, for a {@code String} column holding a nested thing. */
     public static String text(Writer writer) {
-        StringWriter text = new StringWriter(128);
-        try (JsonGenerator json = NESTED.createGenerator(text)) {
-            writer.write(json);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        Text text = new Text();
+        writer.write(text);
+        return new String(text.out.buf, 0, text.out.count, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A nested thing as compact JSON text, written as Jackson's generator writes it (its method names, so that a writer
+     * reads as one written for Jackson): values in arrays and objects separated by commas, strings escaped.
+     */
+    public static final class Text {
+        private static final int MAX_DEPTH = 63;
+        private final Bytes out = new Bytes(256);
+        /** Bit d: the array or object at depth d has a value yet (a comma before the next). */
+        private long hasValue;
+        private int depth;
+
+        Text() {
         }
-        return text.toString();
+
+        void reset() {
+            out.count = 0;
+            hasValue = 0;
+            depth = 0;
+        }
+
+        public void writeStartArray() {
+            open('[');
+        }
+
+        public void writeEndArray() {
+            close(']');
+        }
+
+        public void writeStartObject() {
+            open('{');
+        }
+
+        public void writeEndObject() {
+            close('}');
+        }
+
+        public void writeString(String value) {
+            value();
+            out.string(value);
+        }
+
+        public void writeStringField(String name, String value) {
+            name(name);
+            out.string(value);
+        }
+
+        public void writeNumberField(String name, long value) {
+            name(name);
+            out.number(value);
+        }
+
+        /** As Jackson writes a double: a value that is not finite as a string ({@code "NaN"}). */
+        public void writeNumberField(String name, double value) {
+            name(name);
+            if (Double.isFinite(value)) {
+                out.number(value);
+            } else {
+                out.string(Double.toString(value));
+            }
+        }
+
+        public void writeBooleanField(String name, boolean value) {
+            name(name);
+            out.ascii(value ? "true" : "false");
+        }
+
+        public void writeNullField(String name) {
+            name(name);
+            out.ascii("null");
+        }
+
+        private void open(int bracket) {
+            value();
+            if (depth == MAX_DEPTH) {
+                throw new IllegalStateException("nested deeper than " + MAX_DEPTH);
+            }
+            depth++;
+            hasValue &= ~(1L << depth);
+            out.write(bracket);
+        }
+
+        private void close(int bracket) {
+            if (depth == 0) {
+                throw new IllegalStateException("nothing open to close");
+            }
+            depth--;
+            out.write(bracket);
+        }
+
+        private void value() {
+            long bit = 1L << depth;
+            if ((hasValue & bit) != 0) {
+                out.write(depth == 0 ? ' ' : ','); // Jackson's root value separator at the top
+            }
+            hasValue |= bit;
+        }
+
+        private void name(String name) {
+            value();
+            out.string(name);
+            out.write(':');
+        }
+    }
+
+    /** A growable byte buffer, and JSON written into it byte by byte. */
+    private static final class Bytes {
+        /** Per ASCII character: 0 as it is, -1 as a six-character escape (backslash, u, four hex digits), else the letter after a backslash (Jackson's table). */
+        private static final int[] ESCAPES = new int[128];
+        private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
+        private static final byte[] MIN_LONG = Long.toString(Long.MIN_VALUE).getBytes(StandardCharsets.US_ASCII);
+
+        static {
+            for (int i = 0; i < 32; i++) {
+                ESCAPES[i] = -1;
+            }
+            ESCAPES['"'] = '"';
+            ESCAPES['\\'] = '\\';
+            ESCAPES['\b'] = 'b';
+            ESCAPES['\t'] = 't';
+            ESCAPES['\f'] = 'f';
+            ESCAPES['\n'] = 'n';
+            ESCAPES['\r'] = 'r';
+        }
+
+        byte[] buf;
+        int count;
+
+        Bytes(int capacity) {
+            buf = new byte[capacity];
+        }
+
+        private void ensure(int more) {
+            if (count + more > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, count + more));
+            }
+        }
+
+        void write(int b) {
+            if (count == buf.length) {
+                ensure(1);
+            }
+            buf[count++] = (byte) b;
+        }
+
+        void write(byte[] b, int off, int len) {
+            ensure(len);
+            System.arraycopy(b, off, buf, count, len);
+            count += len;
+        }
+
+        void ascii(String s) {
+            int n = s.length();
+            ensure(n);
+            for (int i = 0; i < n; i++) {
+                buf[count++] = (byte) s.charAt(i);
+            }
+        }
+
+        /** A JSON string, or null. */
+        void string(String s) {
+            if (s == null) {
+                ascii("null");
+                return;
+            }
+            write('"');
+            escaped(s);
+            write('"');
+        }
+
+        /**
+         * The characters of a JSON string: UTF-8, with Jackson's escapes (the short ones, a six-character escape for the
+         * other control characters and for each half of a surrogate pair, as its UTF-8 generator does).
+         */
+        void escaped(String s) {
+            int n = s.length();
+            ensure(n);
+            byte[] b = buf;
+            int at = count;
+            int i = 0;
+            // the plain ASCII run first, the common case: no bounds check beyond the one ensure
+            for (; i < n; i++) {
+                char c = s.charAt(i);
+                if (c >= 128 || ESCAPES[c] != 0) {
+                    break;
+                }
+                b[at++] = (byte) c;
+            }
+            count = at;
+            for (; i < n; i++) {
+                char c = s.charAt(i);
+                if (c < 128) {
+                    escapedAscii(c);
+                } else if (c < 0x800) {
+                    ensure(2);
+                    buf[count++] = (byte) (0xc0 | (c >> 6));
+                    buf[count++] = (byte) (0x80 | (c & 0x3f));
+                } else if (Character.isSurrogate(c)) {
+                    unicodeEscape(c);
+                } else {
+                    ensure(3);
+                    buf[count++] = (byte) (0xe0 | (c >> 12));
+                    buf[count++] = (byte) (0x80 | ((c >> 6) & 0x3f));
+                    buf[count++] = (byte) (0x80 | (c & 0x3f));
+                }
+            }
+        }
+
+        /** UTF-8 bytes as the characters of a JSON string: ASCII escaped as above, the rest as it is. */
+        void escapedUtf8(byte[] utf8, int off, int len) {
+            ensure(len);
+            for (int i = off, end = off + len; i < end; i++) {
+                int c = utf8[i];
+                if (c < 0) {
+                    write(c);
+                } else {
+                    escapedAscii(c);
+                }
+            }
+        }
+
+        private void escapedAscii(int c) {
+            int e = ESCAPES[c];
+            if (e == 0) {
+                write(c);
+            } else if (e > 0) {
+                ensure(2);
+                buf[count++] = '\\';
+                buf[count++] = (byte) e;
+            } else {
+                unicodeEscape(c);
+            }
+        }
+
+        private void unicodeEscape(int c) {
+            ensure(6);
+            buf[count++] = '\\';
+            buf[count++] = 'u';
+            buf[count++] = HEX[(c >> 12) & 0xf];
+            buf[count++] = HEX[(c >> 8) & 0xf];
+            buf[count++] = HEX[(c >> 4) & 0xf];
+            buf[count++] = HEX[c & 0xf];
+        }
+
+        void number(long v) {
+            if (v == Long.MIN_VALUE) {
+                write(MIN_LONG, 0, MIN_LONG.length);
+                return;
+            }
+            ensure(20);
+            if (v < 0) {
+                buf[count++] = '-';
+                v = -v;
+            }
+            int digits = digits(v);
+            int end = count + digits;
+            for (int at = end - 1; at >= count; at--) {
+                buf[at] = (byte) ('0' + (int) (v % 10));
+                v /= 10;
+            }
+            count = end;
+        }
+
+        private static int digits(long v) {
+            int d = 1;
+            for (long p = 10; d < 19 && v >= p; p *= 10) {
+                d++;
+            }
+            return d;
+        }
+
+        /**
+         * A finite double as {@code Double.toString} writes it on JDK 19+ and Jackson's fast writer on every JDK: the
+         * shortest decimal that reads back as the same double. Done by hand for what a row mostly holds, a time in
+         * milliseconds measured in nanoseconds ({@code n / 1e6}: at most six decimals) and whole numbers such as -1;
+         * by Jackson's Schubfach writer for the rest.
+         */
+        void number(double v) {
+            if (Double.doubleToRawLongBits(v) == 0) {
+                ascii("0.0");
+            } else if (!plainMicros(v)) {
+                ascii(NumberOutput.toString(v, true));
+            }
+        }
+
+        /**
+         * {@code v} when it is {@code n / 10^6} for a whole {@code n} and within {@code [10^-3, 10^7)}, where
+         * {@code Double.toString} writes no exponent; false (nothing written) otherwise. Such a decimal has at most 13
+         * significant digits, and two different decimals of at most 15 digits never read back as the same double: the
+         * decimal is the shortest that reads back as {@code v}, the one the Schubfach writer picks.
+         */
+        private boolean plainMicros(double v) {
+            double a = Math.abs(v);
+            if (!(a >= 1e-3 && a < 1e7)) {
+                return false;
+            }
+            long n = Math.round(a * 1e6);
+            if (n / 1e6 != a) {
+                return false;
+            }
+            ensure(24);
+            if (v < 0) {
+                buf[count++] = '-';
+            }
+            number(n / 1_000_000);
+            buf[count++] = '.';
+            int fraction = (int) (n % 1_000_000);
+            if (fraction == 0) {
+                buf[count++] = '0';
+                return true;
+            }
+            int places = 6;
+            while (fraction % 10 == 0) {
+                fraction /= 10;
+                places--;
+            }
+            int end = count + places;
+            for (int at = end - 1; at >= count; at--) {
+                buf[at] = (byte) ('0' + fraction % 10);
+                fraction /= 10;
+            }
+            count = end;
+            return true;
+        }
     }
 }

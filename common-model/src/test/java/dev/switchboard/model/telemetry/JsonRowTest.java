@@ -1,7 +1,6 @@
 package dev.switchboard.model.telemetry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,22 +18,20 @@ class JsonRowTest {
     }
 
     @Test
-    void theLastFieldIsAppendedToARowAsJson() throws Exception {
-        byte[] row = JsonRow.start().string("a", "x").number("n", 3L).end();
-        assertEquals("{\"a\":\"x\",\"n\":3,\"event_id\":\"i-1\"}", text(JsonRow.withLastField(row, "event_id", "i-1")));
-        assertEquals("{\"event_id\":\"i-2\"}", text(JsonRow.withLastField(JsonRow.start().end(), "event_id", "i-2")));
-
-        String odd = "in\"st\\ance\u00e9\n\u65e5-7";
-        JsonNode parsed = JSON.readTree(JsonRow.withLastField(row, "col\"umn", odd));
-        assertEquals(odd, parsed.get("col\"umn").asText());
-        assertEquals("x", parsed.get("a").asText());
-        assertEquals(3, parsed.size());
-    }
-
-    @Test
-    void onlyAnObjectTakesAField() {
-        assertThrows(IllegalArgumentException.class, () -> JsonRow.withLastField("[]".getBytes(), "a", "b"));
-        assertThrows(IllegalArgumentException.class, () -> JsonRow.withLastField("{".getBytes(), "a", "b"));
+    void rowsGoOneAfterAnotherIntoOneBufferAndAnEventIdIsWrittenWithoutAStringOfIt() throws Exception {
+        JsonRow rows = new JsonRow(16);
+        rows.begin().string("a", "x").number("n", 3L).string("event_id", "gw-1", 41).finish();
+        rows.append('\n');
+        int second = rows.size();
+        rows.begin().string("event_id", "in\"st\\ance\u00e9\n\u65e5", Long.MAX_VALUE).finish();
+        String text = new String(rows.array(), 0, rows.size(), StandardCharsets.UTF_8);
+        assertEquals("{\"a\":\"x\",\"n\":3,\"event_id\":\"gw-1-41\"}", text.substring(0, second - 1));
+        assertEquals("in\"st\\ance\u00e9\n\u65e5-" + Long.MAX_VALUE,
+                JSON.readTree(text.substring(second)).get("event_id").asText());
+        // a row that is not to be sent after all is taken back
+        rows.truncate(second);
+        assertEquals(second, rows.size());
+        assertEquals("{\"b\":1}", text(rows.begin().number("b", 1L).end()));
     }
 
     @Test

@@ -40,7 +40,7 @@ public class RequestLogExport {
 
     void start(@Observes StartupEvent event) {
         publisher = TelemetryExport.start(ConfigProvider.getConfig(), Plane.GATEWAY, "request logs",
-                TelemetryWire.REQUEST_LOGS, logs, RequestLogRows::encode, registry);
+                TelemetryWire.REQUEST_LOGS, logs, RequestLogRows::write, registry);
     }
 
     void stop(@Observes ShutdownEvent event) {

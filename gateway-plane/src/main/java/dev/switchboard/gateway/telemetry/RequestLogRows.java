@@ -1,9 +1,7 @@
 package dev.switchboard.gateway.telemetry;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import dev.switchboard.model.telemetry.JsonRow;
 import dev.switchboard.model.telemetry.TelemetryWire;
-import java.io.IOException;
 
 /**
  * A {@link RequestLog} as one {@code request_logs} row of {@link TelemetryWire} ({@code JSONEachRow}, the columns of
@@ -19,9 +17,9 @@ public final class RequestLogRows {
     private RequestLogRows() {
     }
 
-    public static byte[] encode(RequestLog log, String instance) {
-        return JsonRow.start()
-                .requiredString("request_id", log.requestId())
+    /** The row's columns, into a row begun for it (the publisher's, which ends it with the event id). */
+    public static void write(RequestLog log, String instance, JsonRow row) {
+        row.requiredString("request_id", log.requestId())
                 .time("started_at", "started_at_ms", log.startedAt())
                 .requiredString("instance", instance)
                 .requiredString("subject", log.subject())
@@ -49,12 +47,11 @@ public final class RequestLogRows {
                 .bool("prompt_truncated", log.payloads() != null && log.payloads().promptTruncated())
                 .requiredString("completion", log.payloads() == null ? "" : log.payloads().completion())
                 .bool("completion_truncated", log.payloads() != null && log.payloads().completionTruncated())
-                .number("audio_seconds", finite(log.audioSeconds()))
-                .end();
+                .number("audio_seconds", finite(log.audioSeconds()));
     }
 
     /** {@code [{"target":…,"status":…,"latency_ms":…}]}, in the order they were made. */
-    private static void attempts(RequestLog log, JsonGenerator json) throws IOException {
+    private static void attempts(RequestLog log, JsonRow.Text json) {
         json.writeStartArray();
         if (log.attempts() != null) {
             for (RequestLog.Attempt a : log.attempts()) {
@@ -69,7 +66,7 @@ public final class RequestLogRows {
     }
 
     /** {@code [{"hook":…,"guardrail":…,"type":…,"mode":…,"outcome":…,"blocked":…,"reason":…,"latency_ms":…}]}. */
-    private static void guardrails(RequestLog log, JsonGenerator json) throws IOException {
+    private static void guardrails(RequestLog log, JsonRow.Text json) {
         json.writeStartArray();
         if (log.guardrails() != null) {
             for (RequestLog.GuardrailVerdict v : log.guardrails()) {

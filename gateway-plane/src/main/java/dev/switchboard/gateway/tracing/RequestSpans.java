@@ -3,10 +3,10 @@ package dev.switchboard.gateway.tracing;
 import dev.switchboard.gateway.telemetry.RequestLog;
 import dev.switchboard.model.config.ProviderType;
 import dev.switchboard.runtime.tracing.FinishedSpan;
+import dev.switchboard.runtime.tracing.SpanAttributes;
 import dev.switchboard.runtime.tracing.TraceParent;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
@@ -58,6 +58,11 @@ public final class RequestSpans {
     static final AttributeKey<List<String>> VERDICTS = AttributeKey.stringArrayKey("switchboard.guardrail.verdicts");
     static final AttributeKey<String> BLOCKED_BY = AttributeKey.stringKey("switchboard.guardrail.blocked_by");
 
+    /** Every key a request's spans may have: their attributes are put in slots, in the SDK's order. */
+    private static final SpanAttributes.Keys KEYS = new SpanAttributes.Keys(OPERATION, PROVIDER, REQUEST_MODEL,
+            RESPONSE_MODEL, RESPONSE_ID, FINISH_REASONS, INPUT_TOKENS, OUTPUT_TOKENS, MAX_TOKENS, TEMPERATURE,
+            ERROR_TYPE, HTTP_STATUS, REQUEST_ID, SUBJECT, TEAM, API_KEY, VIRTUAL_MODEL, RESOLVED_MODEL, TARGET, COST, TTFT,
+            STREAM, ATTEMPTS, RATE_LIMIT, VERDICTS, BLOCKED_BY);
     private static final InstrumentationScopeInfo SCOPE = InstrumentationScopeInfo.create("dev.switchboard.gateway");
     private static final String API_KEY_PREFIX = "api_key:";
 
@@ -81,7 +86,7 @@ public final class RequestSpans {
         // the gateway relayed the last attempt's answer, unless it answered the caller itself (an error code)
         RequestLog.Attempt served = attempts.isEmpty() || log.errorCode() != null ? null : attempts.get(attempts.size() - 1);
 
-        AttributesBuilder a = Attributes.builder()
+        SpanAttributes a = KEYS.attributes()
                 .put(OPERATION, operation)
                 .put(REQUEST_MODEL, log.requestedModel())
                 .put(REQUEST_ID, log.requestId())
@@ -116,7 +121,7 @@ public final class RequestSpans {
         spans.add(new FinishedSpan(operation + " " + log.requestedModel(), SpanKind.SERVER, server,
                 FinishedSpan.remoteParent(traceId, t.parentSpanId()),
                 failed ? StatusData.create(StatusCode.ERROR, log.errorCode()) : StatusData.unset(),
-                t.startEpochNanos(), end, a.build(), resource, SCOPE, payloadEvents(log.payloads(), t.startEpochNanos(),
+                t.startEpochNanos(), end, a, resource, SCOPE, payloadEvents(log.payloads(), t.startEpochNanos(),
                         end)));
 
         for (RequestLog.Attempt attempt : attempts) {
@@ -124,7 +129,7 @@ public final class RequestSpans {
                 continue;
             }
             String model = modelOf(attempt.target());
-            AttributesBuilder c = Attributes.builder()
+            SpanAttributes c = KEYS.attributes()
                     .put(OPERATION, operation)
                     .put(REQUEST_MODEL, model)
                     .put(TARGET, attempt.target());
@@ -144,7 +149,7 @@ public final class RequestSpans {
             spans.add(new FinishedSpan(operation + " " + model, SpanKind.CLIENT,
                     FinishedSpan.context(traceId, attempt.spanId()), server,
                     ok ? StatusData.unset() : StatusData.create(StatusCode.ERROR, null),
-                    attempt.startEpochNanos(), Math.max(attemptEnd, attempt.startEpochNanos()), c.build(), resource,
+                    attempt.startEpochNanos(), Math.max(attemptEnd, attempt.startEpochNanos()), c, resource,
                     SCOPE, null));
         }
         return spans;
@@ -170,7 +175,7 @@ public final class RequestSpans {
         return events;
     }
 
-    private static void requestParameters(AttributesBuilder a, RequestLog.Trace t) {
+    private static void requestParameters(SpanAttributes a, RequestLog.Trace t) {
         if (t.maxTokens() >= 0) {
             a.put(MAX_TOKENS, t.maxTokens());
         }
@@ -179,7 +184,7 @@ public final class RequestSpans {
         }
     }
 
-    private static void response(AttributesBuilder a, RequestLog log, RequestLog.Trace t) {
+    private static void response(SpanAttributes a, RequestLog log, RequestLog.Trace t) {
         putIfSet(a, RESPONSE_ID, t.responseId());
         putIfSet(a, RESPONSE_MODEL, t.responseModel());
         if (t.finishReason() != null) {
@@ -194,7 +199,7 @@ public final class RequestSpans {
     }
 
     /** Each verdict as {@code hook:guardrail:mode:outcome[:blocked]}, as the MCP gateway's tool-call spans have them. */
-    private static void guardrails(AttributesBuilder a, List<RequestLog.GuardrailVerdict> verdicts) {
+    private static void guardrails(SpanAttributes a, List<RequestLog.GuardrailVerdict> verdicts) {
         if (verdicts == null || verdicts.isEmpty()) {
             return;
         }
@@ -208,7 +213,7 @@ public final class RequestSpans {
         a.put(VERDICTS, out);
     }
 
-    private static void putIfSet(AttributesBuilder a, AttributeKey<String> key, String value) {
+    private static void putIfSet(SpanAttributes a, AttributeKey<String> key, String value) {
         if (value != null && !value.isEmpty()) {
             a.put(key, value);
         }

@@ -108,6 +108,26 @@ class RequestSpansTest {
     }
 
     @Test
+    void theAttributesAreThoseTheSdksBuilderMakesInItsOrder() {
+        List<SpanData> spans = SPANS.of(log(200, null, "team-ml-rpm", List.of(
+                new RequestLog.Attempt("fake/gpt-4o-mini", 503, 2, "openai-compatible", 7, START + 1_000),
+                new RequestLog.Attempt("fake/gpt-4o", 200, 9, "openai-compatible", 8, START + 3_000_000)),
+                List.of(new RequestLog.GuardrailVerdict("llm_input", "pii-in", "pii", "enforce", "pass", false, null,
+                        0.5))));
+        for (SpanData span : spans) {
+            io.opentelemetry.api.common.Attributes sdk = io.opentelemetry.api.common.Attributes.builder()
+                    .putAll(span.getAttributes()).build();
+            List<String> sdkOrder = new java.util.ArrayList<>();
+            sdk.forEach((k, v) -> sdkOrder.add(k.getKey()));
+            List<String> order = new java.util.ArrayList<>();
+            span.getAttributes().forEach((k, v) -> order.add(k.getKey()));
+            assertEquals(sdkOrder, order, span.getName());
+            assertEquals(sdk.asMap(), span.getAttributes().asMap());
+        }
+        assertEquals(22, spans.get(0).getAttributes().size(), spans.get(0).getAttributes().toString());
+    }
+
+    @Test
     void aLogWithoutTraceHasNoSpans() {
         RequestLog log = log(200, null, null, List.of(), List.of());
         RequestLog untraced = new RequestLog(log.requestId(), log.startedAt(), log.subject(), log.team(),

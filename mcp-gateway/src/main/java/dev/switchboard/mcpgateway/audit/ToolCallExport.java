@@ -41,7 +41,7 @@ public class ToolCallExport {
 
     void start(@Observes StartupEvent event) {
         publisher = TelemetryExport.start(ConfigProvider.getConfig(), Plane.MCP_GATEWAY, "tool calls",
-                TelemetryWire.TOOL_CALLS, audit, ToolCallRows::encode, registry);
+                TelemetryWire.TOOL_CALLS, audit, ToolCallRows::write, registry);
     }
 
     void stop(@Observes ShutdownEvent event) {

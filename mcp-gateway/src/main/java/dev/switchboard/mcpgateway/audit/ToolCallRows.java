@@ -17,11 +17,11 @@ public final class ToolCallRows {
     private ToolCallRows() {
     }
 
-    public static byte[] encode(ToolCallRecord r, String instance) {
+    /** The row's columns, into a row begun for it (the publisher's, which ends it with the event id). */
+    public static void write(ToolCallRecord r, String instance, JsonRow row) {
         ToolCallRecord.Payload request = r.request() == null ? ToolCallRecord.Payload.withheld("none") : r.request();
         ToolCallRecord.Payload response = r.response() == null ? ToolCallRecord.Payload.withheld("none") : r.response();
-        return JsonRow.start()
-                .requiredString("request_id", r.requestId())
+        row.requiredString("request_id", r.requestId())
                 .time("at", "at_ms", r.at())
                 .requiredString("instance", instance)
                 .string("session_id", r.sessionId())
@@ -40,8 +40,7 @@ public final class ToolCallRows {
                 .bool("response_truncated", response.truncated())
                 .string("response_withheld", response.withheld())
                 .requiredString("guardrails", guardrails(r))
-                .string("approval", approval(r.approval()))
-                .end();
+                .string("approval", approval(r.approval()));
     }
 
     /** {@code [{"hook":…,"guardrail":…,"type":…,"mode":…,"outcome":…,"blocked":…,"reason":…,"latency_us":…}]}. */

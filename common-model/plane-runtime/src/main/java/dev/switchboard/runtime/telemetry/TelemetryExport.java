@@ -1,15 +1,11 @@
 package dev.switchboard.runtime.telemetry;
 
-import dev.switchboard.model.telemetry.JsonRow;
-import dev.switchboard.model.telemetry.TelemetryWire;
 import dev.switchboard.runtime.Plane;
 import dev.switchboard.runtime.Settings;
 import dev.switchboard.runtime.feed.FeedSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BiFunction;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.Config;
 
@@ -30,10 +26,10 @@ public final class TelemetryExport {
      * The started publisher of {@code rows} to {@code wireSubject}, or null when telemetry is off.
      *
      * @param what    what the rows are, for the log line that says they are not published
-     * @param encoder a record and this process's instance id to one {@code JSONEachRow} line
+     * @param writer  a record's columns into its {@code JSONEachRow} row (the publisher adds the event id)
      */
     public static <T> TelemetryPublisher start(Config config, Plane plane, String what, String wireSubject,
-                                               RowSource<T> rows, BiFunction<? super T, String, byte[]> encoder,
+                                               RowSource<T> rows, TelemetryPublisher.RowWriter<? super T> writer,
                                                MeterRegistry registry) {
         Optional<TelemetrySettings> settings = TelemetrySettings.read(config, plane);
         if (settings.isEmpty()) {
@@ -43,24 +39,11 @@ public final class TelemetryExport {
             }
             return null;
         }
-        String instance = settings.get().instance();
         TelemetryPublisher publisher = TelemetryPublisher.create(settings.get(),
-                List.of(TelemetryPublisher.lane(wireSubject, rows, eventIds(instance, encoder))));
+                List.of(TelemetryPublisher.lane(wireSubject, rows, writer)));
         TelemetrySpool.read(config).ifPresent(publisher::spool);
         TelemetryGauges.bind(publisher, registry);
         return publisher.start();
-    }
-
-    /**
-     * The plane's encoder, each row stamped with its {@link TelemetryWire#EVENT_ID}: {@code <instance>-<n>}, n counting
-     * this process's rows of the kind. The instance id is new at each start, so an id is never given twice; a row is
-     * encoded once, so a batch published again carries the same ids, and readers drop the copies.
-     */
-    static <T> java.util.function.Function<T, byte[]> eventIds(String instance,
-                                                              BiFunction<? super T, String, byte[]> encoder) {
-        AtomicLong events = new AtomicLong();
-        return row -> JsonRow.withLastField(encoder.apply(row, instance), TelemetryWire.EVENT_ID,
-                instance + "-" + events.incrementAndGet());
     }
 
     /** A plane's bounded queue, {@code property} records long (default {@link TelemetrySettings#BUFFER_SIZE_DEFAULT}). */

@@ -1,5 +1,6 @@
 package dev.switchboard.runtime.telemetry;
 
+import dev.switchboard.model.telemetry.JsonRow;
 import dev.switchboard.model.telemetry.TelemetryWire;
 import dev.switchboard.runtime.NatsOptions;
 import io.nats.client.Connection;
@@ -15,7 +16,6 @@ import io.nats.client.api.DiscardPolicy;
 import io.nats.client.api.RetentionPolicy;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
-import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -25,7 +25,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -96,6 +95,9 @@ public final class TelemetryPublisher implements AutoCloseable {
         this.settings = settings;
         this.maxBatchBytes = maxBatchBytes;
         this.lanes = List.copyOf(lanes);
+        for (Lane<?> lane : this.lanes) {
+            lane.instance = settings.instance();
+        }
         this.options = NatsOptions.builder(settings.natsUrl(), settings.clientName(), Duration.ofSeconds(2),
                 this::connectionEvent).build();
         this.thread = new Thread(this::run, "switchboard-telemetry");
@@ -115,9 +117,21 @@ public final class TelemetryPublisher implements AutoCloseable {
         return new TelemetryPublisher(settings, maxBatchBytes, lanes);
     }
 
-    /** One kind of rows: records from {@code source}, encoded by {@code encoder}, published to {@code wireSubject}. */
-    public static <T> Lane<T> lane(String wireSubject, RowSource<T> source, Function<? super T, byte[]> encoder) {
-        return new Lane<>(wireSubject, source, encoder, null);
+    /**
+     * One kind of rows: records from {@code source}, written as {@code JSONEachRow} rows by {@code writer}, published to
+     * {@code wireSubject}. Each row ends with its {@link TelemetryWire#EVENT_ID}, {@code <instance>-<n>} (n counting the
+     * lane's rows), which the lane writes after the writer's columns: a row is written once, so a batch published
+     * again carries the same ids, and readers drop the copies.
+     */
+    public static <T> Lane<T> lane(String wireSubject, RowSource<T> source, RowWriter<? super T> writer) {
+        return new Lane<>(wireSubject, source, writer, null);
+    }
+
+    /** A record's columns, written into a row begun for it (the lane ends it). */
+    @FunctionalInterface
+    public interface RowWriter<T> {
+        /** {@code instance} is the publisher's ({@link TelemetrySettings#instance}), for the row's instance column. */
+        void write(T record, String instance, JsonRow row);
     }
 
     /**
@@ -128,9 +142,20 @@ public final class TelemetryPublisher implements AutoCloseable {
      * whose message is larger than a NATS message, or that cannot be encoded, is encoded again in halves (down to the
      * one record at fault, which is dropped and counted).
      */
-    public static <T> Lane<T> protobufLane(String wireSubject, RowSource<T> source,
-                                           Function<? super List<T>, byte[]> encoder) {
+    public static <T> Lane<T> protobufLane(String wireSubject, RowSource<T> source, GroupEncoder<? super T> encoder) {
         return new Lane<>(wireSubject, source, null, encoder);
+    }
+
+    /**
+     * Records to one protobuf message in two steps, its size first, so that the message is written straight into the
+     * batch when it has room for it (no array of its own, then copied).
+     */
+    public interface GroupEncoder<T> {
+        /** Prepares the one message of {@code records}; its size in bytes. */
+        int prepare(List<? extends T> records);
+
+        /** Writes the message prepared last, as many bytes as {@link #prepare} said. */
+        void writeTo(java.io.OutputStream out) throws java.io.IOException;
     }
 
     /**
@@ -291,11 +316,21 @@ public final class TelemetryPublisher implements AutoCloseable {
         long deadline = lastFlush + settings.flushInterval().toNanos();
         while (!stopping) {
             long left = deadline - System.nanoTime();
-            if (left <= 0 || lanes.stream().anyMatch(l -> l.source.size() >= FLUSH_EARLY_ROWS)) {
+            if (left <= 0 || manyQueued()) {
                 return;
             }
             LockSupport.parkNanos(Math.min(left, POLL_NANOS));
         }
+    }
+
+    /** Whether a lane has {@link #FLUSH_EARLY_ROWS} queued (a loop, not a stream: this runs at every poll). */
+    private boolean manyQueued() {
+        for (int i = 0, n = lanes.size(); i < n; i++) {
+            if (lanes.get(i).source.size() >= FLUSH_EARLY_ROWS) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void pause(long nanos) {
@@ -498,9 +533,9 @@ public final class TelemetryPublisher implements AutoCloseable {
         private final String wireSubject;
         private final RowSource<T> source;
         /** A record to its row; null in a lane that encodes groups of records. */
-        private final Function<? super T, byte[]> encoder;
+        private final RowWriter<? super T> writer;
         /** Records to one message; null in a lane that encodes each record alone. */
-        private final Function<? super List<T>, byte[]> groupEncoder;
+        private final GroupEncoder<? super T> groupEncoder;
         /** 1 for JSONEachRow lines (a newline after each), 0 for concatenated protobuf messages. */
         private final int separator;
         private final AtomicLong published = new AtomicLong();
@@ -520,19 +555,30 @@ public final class TelemetryPublisher implements AutoCloseable {
          * encoded again in halves. Publisher thread only.
          */
         private int groupRecords = GROUP_RECORDS;
-        /** The batch being filled, kept from batch to batch (it grows to the message size once): publisher thread only. */
-        private BatchBody body;
+        /**
+         * The batch being filled, kept from batch to batch (it grows to the message size once): the rows of a JSON lane
+         * are written straight into it. Publisher thread only.
+         */
+        private JsonRow body;
+        private java.io.OutputStream bodyStream;
+        /** The batch being filled: its records, and whether one that did not fit was carried. Publisher thread only. */
+        private int batchRows;
+        private boolean batchFull;
+        /** The publisher's instance: the rows' instance column and their event ids' prefix. */
+        private String instance = "";
+        /** The last event id's number. Publisher thread only (and the closing thread once it ended). */
+        private long events;
         private volatile Batch pending;
         /** Rows from the spool, encoded already: published before the queue's. */
         private final java.util.concurrent.ConcurrentLinkedQueue<byte[]> spooled =
                 new java.util.concurrent.ConcurrentLinkedQueue<>();
 
-        private Lane(String wireSubject, RowSource<T> source, Function<? super T, byte[]> encoder,
-                     Function<? super List<T>, byte[]> groupEncoder) {
+        private Lane(String wireSubject, RowSource<T> source, RowWriter<? super T> writer,
+                     GroupEncoder<? super T> groupEncoder) {
             this.separator = groupEncoder == null ? 1 : 0;
             this.wireSubject = Objects.requireNonNull(wireSubject);
             this.source = Objects.requireNonNull(source);
-            this.encoder = groupEncoder == null ? Objects.requireNonNull(encoder) : null;
+            this.writer = groupEncoder == null ? Objects.requireNonNull(writer) : null;
             this.groupEncoder = groupEncoder;
         }
 
@@ -598,41 +644,41 @@ public final class TelemetryPublisher implements AutoCloseable {
             return rows;
         }
 
-        /** Takes rows until the next would not fit in {@code maxBytes}; null when none is queued. */
+        /**
+         * Takes rows until the next would not fit in {@code maxBytes}; null when none is queued. The queue's records are
+         * written straight into the batch (a JSON lane's rows, a protobuf lane's group messages); what does not fit is
+         * copied out and carried to the next.
+         */
         Batch fill(int maxBytes, java.util.function.Supplier<String> id) {
             if (body == null) {
-                body = new BatchBody(Math.min(maxBytes, 64 * 1024));
+                body = new JsonRow(Math.min(maxBytes, 64 * 1024));
+                bodyStream = new AppendTo(body);
             }
             body.reset();
-            int rows = 0;
-            boolean full = false;
-            for (Chunk chunk; (chunk = next(maxBytes)) != null; ) {
-                if (body.size() + chunk.bytes().length + separator > maxBytes) {
-                    carry(chunk, true);
-                    full = true;
-                    break;
-                }
-                body.write(chunk.bytes(), 0, chunk.bytes().length);
-                if (separator == 1) {
-                    body.write('\n');
-                }
-                rows += chunk.rows();
-            }
-            return rows == 0 ? null : new Batch(id.get(), body.toByteArray(), rows, full);
-        }
-
-        /** The next encoded rows, no larger than a message: carried first, then the spool's, then the queue's. */
-        private Chunk next(int maxBytes) {
-            while (true) {
-                Chunk chunk = carried.pollFirst();
+            batchRows = 0;
+            batchFull = false;
+            while (!batchFull) {
+                Chunk chunk = next(maxBytes);
                 if (chunk != null) {
-                    carriedRows -= chunk.rows();
-                    return chunk;
-                }
-                byte[] row = spooled.poll();
-                if (row == null && groupEncoder != null) {
+                    if (body.size() + chunk.bytes().length + separator > maxBytes) {
+                        carry(chunk, true);
+                        batchFull = true;
+                        break;
+                    }
+                    body.append(chunk.bytes(), 0, chunk.bytes().length);
+                    if (separator == 1) {
+                        body.append('\n');
+                    }
+                    batchRows += chunk.rows();
+                } else if (writer != null) {
+                    T record = source.poll();
+                    if (record == null) {
+                        break;
+                    }
+                    writeRow(record, maxBytes);
+                } else {
                     if (source.drainTo(group, groupRecords) == 0) {
-                        return null;
+                        break;
                     }
                     encodingRows = group.size();
                     try {
@@ -641,40 +687,83 @@ public final class TelemetryPublisher implements AutoCloseable {
                         group.clear();
                         encodingRows = 0;
                     }
-                    continue;
                 }
+            }
+            return batchRows == 0 ? null : new Batch(id.get(), body.copy(0, body.size()), batchRows, batchFull);
+        }
+
+        /** The next rows encoded already, no larger than a message: carried first, then the spool's; else null. */
+        private Chunk next(int maxBytes) {
+            while (true) {
+                Chunk chunk = carried.pollFirst();
+                if (chunk != null) {
+                    carriedRows -= chunk.rows();
+                    return chunk;
+                }
+                byte[] row = spooled.poll();
                 if (row == null) {
-                    T record = source.poll();
-                    if (record == null) {
-                        return null;
-                    }
-                    row = encode(record);
+                    return null;
                 }
-                if (row != null && fits(row, maxBytes)) {
+                if (fits(row.length, maxBytes)) {
                     return new Chunk(row, 1);
                 }
             }
         }
 
-        /** {@code group[from, to)} as one message into {@link #carried}, or in halves when it cannot be one. */
+        /** A JSON lane's record as a row at the end of the batch, or carried to the next when the batch is full. */
+        private void writeRow(T record, int maxBytes) {
+            int start = body.size();
+            if (!write(record, body)) {
+                return;
+            }
+            if (!fits(body.size() - start, maxBytes)) {
+                body.truncate(start);
+            } else if (body.size() + 1 > maxBytes) {
+                carry(new Chunk(body.copy(start, body.size()), 1), true);
+                body.truncate(start);
+                batchFull = true;
+            } else {
+                body.append('\n');
+                batchRows++;
+            }
+        }
+
+        /** {@code record} as a row with its event id, into {@code rows}; false when it could not be written (counted). */
+        private boolean write(T record, JsonRow rows) {
+            int start = rows.size();
+            try {
+                writer.write(record, instance, rows.begin());
+                rows.string(TelemetryWire.EVENT_ID, instance, ++events).finish();
+                return true;
+            } catch (RuntimeException e) {
+                rows.truncate(start);
+                unencodable(e);
+                return false;
+            }
+        }
+
+        /**
+         * {@code group[from, to)} as one message into the batch (or {@link #carried} when the batch has no room for it),
+         * or in halves when it cannot be one.
+         */
         private void encodeGroup(int from, int to, int maxBytes) {
-            byte[] bytes = null;
+            int size = 0;
             RuntimeException failure = null;
             try {
-                bytes = groupEncoder.apply(group.subList(from, to));
+                size = groupEncoder.prepare(group.subList(from, to));
             } catch (RuntimeException e) {
                 failure = e;
             }
             if (to - from == 1) {
                 if (failure != null) {
                     unencodable(failure);
-                } else if (fits(bytes, maxBytes)) {
-                    encoded(new Chunk(bytes, 1), maxBytes);
+                } else if (fits(size, maxBytes)) {
+                    encoded(size, 1, maxBytes);
                 }
                 return;
             }
-            if (failure == null && bytes.length + separator <= maxBytes) {
-                encoded(new Chunk(bytes, to - from), maxBytes);
+            if (failure == null && size + separator <= maxBytes) {
+                encoded(size, to - from, maxBytes);
                 return;
             }
             int middle = (from + to) >>> 1;
@@ -682,11 +771,30 @@ public final class TelemetryPublisher implements AutoCloseable {
             encodeGroup(middle, to, maxBytes);
         }
 
-        /** A group's message, carried to the batch; the next group sized by its bytes per record. */
-        private void encoded(Chunk chunk, int maxBytes) {
-            carry(chunk, false);
-            long perRecord = Math.max(1, chunk.bytes().length / chunk.rows());
+        /**
+         * The message {@link #groupEncoder} prepared, of {@code records}: written at the end of the batch when it has
+         * room (and nothing is carried, which goes first), else carried; the next group sized by its bytes per record.
+         */
+        private void encoded(int size, int records, int maxBytes) {
+            long perRecord = Math.max(1, size / records);
             groupRecords = (int) Math.max(1, Math.min(GROUP_RECORDS, maxBytes / 2 / perRecord));
+            boolean here = !batchFull && carried.isEmpty() && body.size() + size + separator <= maxBytes;
+            int start = body.size();
+            SizedOutput alone = here ? null : new SizedOutput(size); // carried: once a batch at most
+            try {
+                groupEncoder.writeTo(here ? bodyStream : alone);
+            } catch (java.io.IOException | RuntimeException e) {
+                body.truncate(start);
+                for (int i = 0; i < records; i++) {
+                    unencodable(e);
+                }
+                return;
+            }
+            if (here) {
+                batchRows += records;
+            } else {
+                carry(new Chunk(alone.bytes(), records), false);
+            }
         }
 
         private void carry(Chunk chunk, boolean first) {
@@ -698,27 +806,33 @@ public final class TelemetryPublisher implements AutoCloseable {
             carriedRows += chunk.rows();
         }
 
-        /** Whether one row fits in a message; a row that does not is dropped and counted. */
-        private boolean fits(byte[] row, int maxBytes) {
-            if (row.length + separator <= maxBytes) {
+        /** Whether one row of {@code size} bytes fits in a message; a row that does not is dropped and counted. */
+        private boolean fits(int size, int maxBytes) {
+            if (size + separator <= maxBytes) {
                 return true;
             }
             unpublishable.incrementAndGet();
-            int size = row.length;
             LOG.warning(() -> "telemetry: dropped a " + kind() + " row of " + size + " bytes, larger than a message");
             return false;
         }
 
+        /** One record alone as its row (at close, for the spool); null when it could not be encoded (counted). */
         private byte[] encode(T record) {
+            if (writer != null) {
+                JsonRow row = new JsonRow(1024);
+                return write(record, row) ? row.copy(0, row.size()) : null;
+            }
             try {
-                return encoder != null ? encoder.apply(record) : groupEncoder.apply(List.of(record));
-            } catch (RuntimeException e) {
+                SizedOutput out = new SizedOutput(groupEncoder.prepare(List.of(record)));
+                groupEncoder.writeTo(out);
+                return out.bytes();
+            } catch (java.io.IOException | RuntimeException e) {
                 unencodable(e);
                 return null;
             }
         }
 
-        private void unencodable(RuntimeException e) {
+        private void unencodable(Exception e) {
             unpublishable.incrementAndGet();
             LOG.log(Level.WARNING, "telemetry: dropped a " + kind() + " row that could not be encoded", e);
         }
@@ -733,29 +847,22 @@ public final class TelemetryPublisher implements AutoCloseable {
     private record Chunk(byte[] bytes, int rows) {
     }
 
-    /** A batch's bytes as they are gathered; the buffer is kept for the next batch. */
-    private static final class BatchBody extends ByteArrayOutputStream {
+    /** Bytes appended to a batch. */
+    private static final class AppendTo extends java.io.OutputStream {
+        private final JsonRow body;
 
-        BatchBody(int size) {
-            super(size);
+        AppendTo(JsonRow body) {
+            this.body = body;
         }
 
         @Override
         public void write(int b) {
-            // one thread: without the stream's synchronized methods
-            if (count == buf.length) {
-                buf = java.util.Arrays.copyOf(buf, buf.length * 2);
-            }
-            buf[count++] = (byte) b;
+            body.append(b);
         }
 
         @Override
         public void write(byte[] b, int off, int len) {
-            if (count + len > buf.length) {
-                buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, count + len));
-            }
-            System.arraycopy(b, off, buf, count, len);
-            count += len;
+            body.append(b, off, len);
         }
     }
 

@@ -80,7 +80,7 @@ public final class SpanExport<T> implements AutoCloseable {
                 t = new TelemetrySettings(t.natsUrl(), t.stream(), t.subjectPrefix(), t.instance(), t.flushInterval(),
                         t.maxAge(), t.maxBytes(), t.retryMax(), plane.clientName() + "-traces");
                 TelemetryPublisher publisher = TelemetryPublisher.create(t, List.of(TelemetryPublisher.protobufLane(
-                        TelemetryWire.SPANS, queue, records -> SpanEncoding.encode(spansOf(records, spans)))));
+                        TelemetryWire.SPANS, queue, encoder(spans))));
                 TelemetryGauges.bind(publisher, registry);
                 return new SpanExport<T>(publisher.start(), null, queue, spans);
             }
@@ -98,8 +98,24 @@ public final class SpanExport<T> implements AutoCloseable {
         }
     }
 
+    /** The spans of a group of records as one OTLP request, by the publisher thread's own {@link SpanEncoding}. */
+    static <T> TelemetryPublisher.GroupEncoder<T> encoder(Function<? super T, Collection<SpanData>> spans) {
+        SpanEncoding encoding = new SpanEncoding();
+        return new TelemetryPublisher.GroupEncoder<>() {
+            @Override
+            public int prepare(List<? extends T> records) {
+                return encoding.prepare(spansOf(records, spans));
+            }
+
+            @Override
+            public void writeTo(java.io.OutputStream out) throws java.io.IOException {
+                encoding.writeTo(out);
+            }
+        };
+    }
+
     /** The spans of {@code records}, in their order: one OTLP request for them all. */
-    private static <T> List<SpanData> spansOf(List<T> records, Function<? super T, Collection<SpanData>> spans) {
+    private static <T> List<SpanData> spansOf(List<? extends T> records, Function<? super T, Collection<SpanData>> spans) {
         List<SpanData> all = new ArrayList<>(records.size() * 2);
         for (T record : records) {
             all.addAll(spans.apply(record));

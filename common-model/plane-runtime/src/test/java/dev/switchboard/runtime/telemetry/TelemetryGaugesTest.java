@@ -14,9 +14,9 @@ class TelemetryGaugesTest {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         TelemetrySettings settings = TelemetrySettings.defaults("nats://127.0.0.1:1", "c");
         TelemetryGauges.bind(TelemetryPublisher.create(settings,
-                List.of(TelemetryPublisher.lane("request-logs", new Empty(), r -> new byte[0]))), registry);
+                List.of(TelemetryPublisher.lane("request-logs", new Empty(), (r, instance, row) -> { }))), registry);
         TelemetryGauges.bind(TelemetryPublisher.create(settings,
-                List.of(TelemetryPublisher.protobufLane("spans", new Empty(), r -> new byte[0]))), registry);
+                List.of(TelemetryPublisher.protobufLane("spans", new Empty(), TelemetryPublisherTest.bytesOf(r -> new byte[0])))), registry);
 
         var gauges = registry.find(TelemetryGauges.CONNECTED).gauges();
         assertEquals(2, gauges.size(), gauges.toString());

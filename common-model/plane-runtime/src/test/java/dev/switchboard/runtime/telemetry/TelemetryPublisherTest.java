@@ -51,14 +51,14 @@ class TelemetryPublisherTest {
     record Row(String id, Instant at, boolean flag, String padding) {
     }
 
-    static byte[] encode(Row row) {
-        return JsonRow.start().string("request_id", row.id()).time("at", "at_ms", row.at()).bool("flag", row.flag())
-                .string("nested", JsonRow.text(j -> {
+    static void encode(Row row, String instance, JsonRow json) {
+        json.string("request_id", row.id()).time("at", "at_ms", row.at()).bool("flag", row.flag())
+                .nested("nested", j -> {
                     j.writeStartArray();
                     j.writeString(row.id());
                     j.writeEndArray();
-                }))
-                .string("padding", row.padding()).end();
+                })
+                .string("padding", row.padding());
     }
 
     private TelemetrySettings settings(String url, String name) {
@@ -158,22 +158,99 @@ class TelemetryPublisherTest {
             assertEquals(i < 5 && i % 2 == 0 ? 1 : 0, row.path("flag").asInt());
             assertTrue(row.path("flag").isInt());
             assertEquals("[\"req-" + i + "\"]", row.path("nested").asText(), "nested things are JSON text");
+            assertEquals(settings.instance() + "-" + (i + 1), row.path(TelemetryWire.EVENT_ID).asText(),
+                    "the event id, last, given once per row");
+            assertEquals(TelemetryWire.EVENT_ID, lastField(row));
         }
         assertEquals(0, lane.dropped());
         assertEquals(0, lane.queued());
+    }
+
+    private static String lastField(JsonNode row) {
+        List<String> names = new ArrayList<>();
+        row.fieldNames().forEachRemaining(names::add);
+        return names.get(names.size() - 1);
+    }
+
+    @Test
+    void aJsonLaneWritesRowsIntoTheBatchAndCarriesTheOneThatDoesNotFitToTheNext() throws Exception {
+        RowQueue<Row> queue = new RowQueue<>(1000);
+        TelemetryPublisher.Lane<Row> lane = TelemetryPublisher.lane(TelemetryWire.REQUEST_LOGS, queue,
+                (Row r, String instance, JsonRow row) -> {
+                    if (r.id().equals("bad")) {
+                        row.string("half", "written");
+                        throw new IllegalStateException("cannot");
+                    }
+                    encode(r, instance, row);
+                });
+        TelemetryPublisher.create(settings("nats://127.0.0.1:1", "FILL"), List.of(lane)); // gives the lane its instance
+        List<String> kept = new ArrayList<>();
+        java.util.Random random = new java.util.Random(5);
+        for (int i = 0; i < 200; i++) {
+            // one row that cannot be written, one larger than a message
+            String id = i == 70 ? "bad" : "r" + i;
+            String padding = i == 100 ? "x".repeat(400) : "p".repeat(random.nextInt(120));
+            assertTrue(queue.offer(new Row(id, Instant.parse("2026-12-07T14:00:00Z"), false, padding)));
+            if (i != 70 && i != 100) {
+                kept.add(id);
+            }
+        }
+        int maxBytes = 400;
+        List<JsonNode> published = new ArrayList<>();
+        int batches = 0;
+        for (TelemetryPublisher.Batch batch; (batch = lane.fill(maxBytes, () -> "id")) != null; batches++) {
+            assertTrue(batch.body().length <= maxBytes, "a batch within the message size: " + batch.body().length);
+            List<String> lines = TelemetryPublisher.lines(batch.body());
+            assertEquals(batch.rows(), lines.size());
+            for (String line : lines) {
+                published.add(JSON.readTree(line));
+            }
+        }
+        assertEquals(kept, published.stream().map(r -> r.path("request_id").asText()).toList(),
+                "every row but the two at fault, once each, in order");
+        assertTrue(batches > 20, "many batches: " + batches);
+        long last = 0;
+        for (JsonNode row : published) {
+            String id = row.path(TelemetryWire.EVENT_ID).asText();
+            assertTrue(id.startsWith("inst-FILL-"), id);
+            long n = Long.parseLong(id.substring("inst-FILL-".length()));
+            assertTrue(n > last, "each row its own id, rising: " + id);
+            last = n;
+        }
+        assertEquals(2, lane.dropped(), "the two at fault dropped and counted");
+        assertEquals(0, lane.queued());
+    }
+
+    /** A group encoder of messages made as arrays. */
+    static <T> TelemetryPublisher.GroupEncoder<T> bytesOf(java.util.function.Function<List<? extends T>, byte[]> encode) {
+        return new TelemetryPublisher.GroupEncoder<>() {
+            private byte[] prepared;
+
+            @Override
+            public int prepare(List<? extends T> records) {
+                prepared = encode.apply(List.copyOf(records));
+                return prepared.length;
+            }
+
+            @Override
+            public void writeTo(java.io.OutputStream out) throws java.io.IOException {
+                out.write(prepared);
+            }
+        };
     }
 
     @Test
     void aProtobufLaneEncodesGroupsOfRecordsAndHalvesAGroupThatCannotBeOne() {
         RowQueue<String> queue = new RowQueue<>(1000);
         List<Integer> groups = new ArrayList<>();
-        TelemetryPublisher.Lane<String> lane = TelemetryPublisher.protobufLane(TelemetryWire.SPANS, queue, records -> {
-            groups.add(records.size());
-            if (records.contains("bad")) {
-                throw new IllegalStateException("cannot encode");
-            }
-            return (String.join(",", records) + ";").getBytes(StandardCharsets.UTF_8);
-        });
+        TelemetryPublisher.Lane<String> lane = TelemetryPublisher.protobufLane(TelemetryWire.SPANS, queue,
+                bytesOf((List<? extends String> records) -> {
+                    groups.add(records.size());
+                    if (records.contains("bad")) {
+                        throw new IllegalStateException("cannot encode");
+                    }
+                    return (String.join(",", records) + ";").getBytes(StandardCharsets.UTF_8);
+                }));
         List<String> kept = new ArrayList<>();
         for (int i = 0; i < 150; i++) {
             // one record that cannot be encoded, one whose message alone is larger than a message may be
@@ -418,11 +495,12 @@ class TelemetryPublisherTest {
         deleteStreamAfter(c, name);
         RowQueue<Row> queue = new RowQueue<>(10);
         TelemetryPublisher publisher = started(TelemetryPublisher.create(settings(url, name),
-                List.of(TelemetryPublisher.lane(TelemetryWire.REQUEST_LOGS, queue, (Row r) -> {
+                List.of(TelemetryPublisher.lane(TelemetryWire.REQUEST_LOGS, queue, (Row r, String instance, JsonRow row) -> {
                     if (r.id().equals("bad")) {
+                        row.string("half", "written");
                         throw new IllegalStateException("cannot");
                     }
-                    return encode(r);
+                    encode(r, instance, row);
                 }))));
         queue.offer(new Row("good", Instant.now(), false, ""));
         queue.offer(new Row("bad", Instant.now(), false, ""));
@@ -430,6 +508,9 @@ class TelemetryPublisherTest {
         TelemetryPublisher.Lane<?> lane = publisher.lanes().get(0);
         await(() -> lane.published() == 2, "the good rows published");
         assertEquals(1, lane.dropped());
+        List<JsonNode> rows = rows(messages(c.jetStreamManagement(), name));
+        assertEquals(List.of("good", "good2"), rows.stream().map(r -> r.path("request_id").asText()).toList(),
+                "nothing of the row that failed half-way");
     }
 
     @Test

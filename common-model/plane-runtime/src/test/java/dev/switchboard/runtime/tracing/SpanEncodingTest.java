@@ -2,6 +2,7 @@ package dev.switchboard.runtime.tracing;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -73,5 +74,31 @@ class SpanEncodingTest {
         assertArrayEquals(plain(one), SpanEncoding.encode(one));
         assertArrayEquals(expected, SpanEncoding.encode(group));
         assertEquals(0, SpanEncoding.encode(List.of()).length, "no spans, an empty request");
+    }
+
+    @Test
+    void aMessageIsWrittenWhereItGoesAfterItsSizeIsKnownAndOneNotWrittenLeavesNothingBehind() throws Exception {
+        List<SpanData> group = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            group.addAll(request(i * 10L, "m-" + i));
+        }
+        byte[] expected = plain(group);
+        SpanEncoding encoding = new SpanEncoding();
+        ByteArrayOutputStream batch = new ByteArrayOutputStream();
+        batch.write(new byte[] {1, 2, 3}); // what the batch held before
+        assertEquals(expected.length, encoding.prepare(group));
+        encoding.writeTo(batch);
+        byte[] written = batch.toByteArray();
+        assertArrayEquals(expected, java.util.Arrays.copyOfRange(written, 3, written.length));
+
+        // a message prepared and then not written (too large for the batch: it is encoded again in halves)
+        encoding.prepare(request(5L, "dropped"));
+        List<SpanData> half = group.subList(0, 2);
+        assertEquals(plain(half).length, encoding.prepare(half));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        encoding.writeTo(out);
+        assertArrayEquals(plain(half), out.toByteArray());
+        assertThrows(IllegalStateException.class, () -> encoding.writeTo(new ByteArrayOutputStream()),
+                "written once: prepared again first");
     }
 }
