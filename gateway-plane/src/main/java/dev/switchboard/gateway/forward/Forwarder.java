@@ -27,11 +27,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
-import java.util.Collections;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.TimeoutException;
 import org.jboss.logging.Logger;
 
@@ -47,14 +43,13 @@ import org.jboss.logging.Logger;
 public final class Forwarder {
 
     /**
-     * Headers that describe one hop, not the message; never relayed (RFC 9110, section 7.6.1). Looked up ignoring case
-     * (no lower-cased copy of every name of every answer).
+     * Headers that describe one hop, not the message; never relayed (RFC 9110, section 7.6.1). Compared ignoring case,
+     * name by name: most names differ in length, so no lower-cased copy of every name of every answer.
      */
-    private static final Set<String> HOP_BY_HOP = ignoringCase("connection", "keep-alive", "proxy-connection",
-            "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade",
-            "content-length", "x-request-id");
+    private static final String[] HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "proxy-authenticate",
+        "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "content-length", "x-request-id"};
     /** Also not relayed when the body is translated: they describe the upstream's body, not ours. */
-    private static final Set<String> BODY_HEADERS = ignoringCase("content-type", "content-encoding", "etag");
+    private static final String[] BODY_HEADERS = {"content-type", "content-encoding", "etag"};
     private static final CharSequence RESOLVED_MODEL = HttpHeaders.createOptimized("x-tfy-resolved-model");
 
     /** How much of a guarded stream may wait for a running check before the upstream is paused. */
@@ -184,7 +179,7 @@ public final class Forwarder {
         MultiMap outHeaders = out.headers();
         for (Map.Entry<String, String> h : res.headers()) {
             String name = h.getKey();
-            if (!HOP_BY_HOP.contains(name) && (passthrough || !BODY_HEADERS.contains(name))) {
+            if (!among(HOP_BY_HOP, name) && (passthrough || !among(BODY_HEADERS, name))) {
                 outHeaders.add(name, h.getValue());
             }
         }
@@ -619,9 +614,12 @@ public final class Forwarder {
         client.close();
     }
 
-    private static Set<String> ignoringCase(String... names) {
-        Set<String> set = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
-        set.addAll(List.of(names));
-        return Collections.unmodifiableSet(set);
+    private static boolean among(String[] names, String name) {
+        for (String n : names) {
+            if (n.equalsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -13,7 +13,6 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -87,26 +86,14 @@ public final class GatewayMetrics {
     private final Map<String, Gauge> health = new ConcurrentHashMap<>();
 
     public GatewayMetrics(MeterRegistry registry, Supplier<GatewayState> states) {
-        this.registry = direct(registry);
+        this.registry = registry;
         this.states = states;
         for (Endpoint e : ENDPOINTS) {
             overhead[e.ordinal()] = Timer.builder(OVERHEAD)
                     .description("The gateway's own share of a request: its total time less the upstream attempts'")
                     .tags("endpoint", ENDPOINT_LABELS[e.ordinal()]).serviceLevelObjectives(OVERHEAD_BUCKETS)
-                    .register(this.registry);
+                    .register(registry);
         }
-    }
-
-    /**
-     * Where the meters are made: Quarkus hands out a composite over its one Prometheus registry, and a meter made in
-     * that registry itself is recorded without the composite's hop (four timers and two counters a request) and
-     * scraped the same. With more than one registry, or none yet, the composite.
-     */
-    static MeterRegistry direct(MeterRegistry registry) {
-        if (registry instanceof CompositeMeterRegistry composite && composite.getRegistries().size() == 1) {
-            return composite.getRegistries().iterator().next();
-        }
-        return registry;
     }
 
     /**

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
  * Token counts of one call, as the upstream reported them ({@code usage} of a body or of a stream's last chunk), and
@@ -23,21 +25,11 @@ public record Usage(long promptTokens, long completionTokens, String responseId,
     private static final byte[] FINISH_NAME = ascii("\"finish_reason\":\"");
     private static final byte[] STOP_NAME = ascii("\"stop_reason\":\"");
     private static final byte[] QUOTE = ascii("\"");
-    /** {@code "usage"}, quotes included. */
-    private static final int USAGE_KEY_LENGTH = 7;
-    /**
-     * For the backward search of {@code "usage"}: how far back the next place to try starts, by the byte at the start of
-     * this one: the nearest position after the first at which the key holds that byte, else the key's length.
-     */
-    private static final byte[] USAGE_SHIFT = new byte[256];
-
-    static {
-        Arrays.fill(USAGE_SHIFT, (byte) USAGE_KEY_LENGTH);
-        String key = "\"usage\"";
-        for (int k = key.length() - 1; k >= 1; k--) {
-            USAGE_SHIFT[key.charAt(k)] = (byte) k;
-        }
-    }
+    /** Eight bytes of a byte array as one long, for the search of {@link #lastUsageKey}. */
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long G_BYTES = 0x6767676767676767L;
+    private static final long ONE_BYTES = 0x0101010101010101L;
+    private static final long HIGH_BITS = 0x8080808080808080L;
 
     public Usage(long promptTokens, long completionTokens) {
         this(promptTokens, completionTokens, null, null, null);
@@ -194,18 +186,34 @@ public record Usage(long promptTokens, long completionTokens, String responseId,
     }
 
     /**
-     * Where the last {@code "usage"} that ends before {@code before} starts, or -1. A backward Horspool search: the byte
-     * at the start of each place tried says how far the next place can be, 7 bytes for a byte the name does not hold,
-     * so a stream without usage (most) is passed over in about one look per 5 to 7 bytes.
+     * Where the last {@code "usage"} that ends before {@code before} starts, or -1. Looks for its {@code g} eight bytes
+     * at a time from the end (a word with no {@code g} byte is passed over at once), then checks the name around each
+     * {@code g} found.
      */
     private static int lastUsageKey(byte[] tail, int before) {
-        for (int s = before - USAGE_KEY_LENGTH; s >= 0; s -= USAGE_SHIFT[tail[s] & 0xFF]) {
-            if (tail[s] == '"' && tail[s + 1] == 'u' && tail[s + 2] == 's' && tail[s + 3] == 'a' && tail[s + 4] == 'g'
-                    && tail[s + 5] == 'e' && tail[s + 6] == '"') {
-                return s;
+        int lowest = 4; // the 'g' of "usage", 4 bytes after its opening quote
+        int g = before - 3;  // the highest place its 'g' can be: 2 bytes before the end
+        for (; g - 7 >= lowest; g -= 8) {
+            long x = (long) LONGS.get(tail, g - 7) ^ G_BYTES;
+            if (((x - ONE_BYTES) & ~x & HIGH_BITS) != 0) { // some byte of the word is a 'g' (and maybe one more, falsely)
+                for (int k = g; k > g - 8; k--) {
+                    if (isUsageKey(tail, k - 4)) {
+                        return k - 4;
+                    }
+                }
+            }
+        }
+        for (; g >= lowest; g--) {
+            if (isUsageKey(tail, g - 4)) {
+                return g - 4;
             }
         }
         return -1;
+    }
+
+    private static boolean isUsageKey(byte[] b, int at) {
+        return b[at + 4] == 'g' && b[at] == '"' && b[at + 1] == 'u' && b[at + 2] == 's' && b[at + 3] == 'a'
+                && b[at + 5] == 'e' && b[at + 6] == '"';
     }
 
     /**
