@@ -28,8 +28,7 @@ public record Usage(long promptTokens, long completionTokens, String responseId,
     /** Eight bytes of a byte array as one long, for the search of {@link #lastUsageKey}. */
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long G_BYTES = 0x6767676767676767L;
-    private static final long ONE_BYTES = 0x0101010101010101L;
-    private static final long HIGH_BITS = 0x8080808080808080L;
+    private static final long LOW_BITS = 0x7F7F7F7F7F7F7F7FL;
 
     public Usage(long promptTokens, long completionTokens) {
         this(promptTokens, completionTokens, null, null, null);
@@ -187,20 +186,22 @@ public record Usage(long promptTokens, long completionTokens, String responseId,
 
     /**
      * Where the last {@code "usage"} that ends before {@code before} starts, or -1. Looks for its {@code g} eight bytes
-     * at a time from the end (a word with no {@code g} byte is passed over at once), then checks the name around each
-     * {@code g} found.
+     * at a time from the end (a word without one is passed over at once), then checks the name around each {@code g}
+     * found.
      */
     private static int lastUsageKey(byte[] tail, int before) {
         int lowest = 4; // the 'g' of "usage", 4 bytes after its opening quote
         int g = before - 3;  // the highest place its 'g' can be: 2 bytes before the end
         for (; g - 7 >= lowest; g -= 8) {
-            long x = (long) LONGS.get(tail, g - 7) ^ G_BYTES;
-            if (((x - ONE_BYTES) & ~x & HIGH_BITS) != 0) { // some byte of the word is a 'g' (and maybe one more, falsely)
-                for (int k = g; k > g - 8; k--) {
-                    if (isUsageKey(tail, k - 4)) {
-                        return k - 4;
-                    }
+            long x = (long) LONGS.get(tail, g - 7) ^ G_BYTES; // a 'g' byte is now a zero byte
+            long gs = ~(((x & LOW_BITS) + LOW_BITS) | x | LOW_BITS); // the high bit of exactly those bytes
+            while (gs != 0) {
+                int highest = Long.numberOfLeadingZeros(gs);
+                int k = g - (highest >>> 3);
+                if (isUsageKey(tail, k - 4)) {
+                    return k - 4;
                 }
+                gs &= ~(Long.MIN_VALUE >>> highest);
             }
         }
         for (; g >= lowest; g--) {

@@ -288,6 +288,19 @@ class UsageTest {
     }
 
     @Test
+    void theLastUsageIsFoundWhereverItLiesInTheTail() {
+        // the search goes eight bytes at a time: the name at every place within a word, among other g's
+        String usage = "data: {\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":4}}\n\n";
+        for (int pad = 0; pad < 24; pad++) {
+            String stream = "g".repeat(pad) + CHUNK + usage + "data: {\"x\":\"" + "gg".repeat(pad) + "\"}\n\n";
+            assertEquals(new Usage(3, 4), sse(stream), "padding " + pad);
+            byte[] bytes = stream.getBytes(StandardCharsets.UTF_8);
+            int cut = stream.lastIndexOf("\"usage\"") + 6; // the tail ends inside the name: not a usage
+            assertEquals(Usage.UNKNOWN, Usage.ofSseTail(bytes, cut), "padding " + pad);
+        }
+    }
+
+    @Test
     void eventsWithANullUsageAfterTheLastKnownOneAreSkipped() {
         String stream = CHUNK + "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":4,\"completion_tokens\":6}}\n\n"
                 + CHUNK + CHUNK + "data: [DONE]\n\n";
