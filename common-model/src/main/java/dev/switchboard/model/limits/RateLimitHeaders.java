@@ -2,8 +2,7 @@ package dev.switchboard.model.limits;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * The rate-limit headers of an answer, as OpenAI and Anthropic send them, from the strictest request and token limits
@@ -22,45 +21,43 @@ public final class RateLimitHeaders {
     private RateLimitHeaders() {
     }
 
-    public static Map<String, String> openAi(Decision decision, Instant now) {
-        Map<String, String> h = new LinkedHashMap<>();
+    /** Writes the OpenAI headers of {@code decision} to {@code headers}, name then value, in a fixed order. */
+    public static void openAi(Decision decision, Instant now, BiConsumer<String, String> headers) {
         Quota r = decision.requests();
         if (r != null) {
-            h.put("x-ratelimit-limit-requests", Long.toString(r.limit()));
-            h.put("x-ratelimit-remaining-requests", Long.toString(r.remaining()));
-            h.put("x-ratelimit-reset-requests", duration(Duration.between(now, r.resetAt())));
+            headers.accept("x-ratelimit-limit-requests", Long.toString(r.limit()));
+            headers.accept("x-ratelimit-remaining-requests", Long.toString(r.remaining()));
+            headers.accept("x-ratelimit-reset-requests", duration(Duration.between(now, r.resetAt())));
         }
         Quota t = decision.tokens();
         if (t != null) {
-            h.put("x-ratelimit-limit-tokens", Long.toString(t.limit()));
-            h.put("x-ratelimit-remaining-tokens", Long.toString(t.remaining()));
-            h.put("x-ratelimit-reset-tokens", duration(Duration.between(now, t.resetAt())));
+            headers.accept("x-ratelimit-limit-tokens", Long.toString(t.limit()));
+            headers.accept("x-ratelimit-remaining-tokens", Long.toString(t.remaining()));
+            headers.accept("x-ratelimit-reset-tokens", duration(Duration.between(now, t.resetAt())));
         }
-        retryAfter(decision, now, h);
-        return h;
+        retryAfter(decision, now, headers);
     }
 
-    public static Map<String, String> anthropic(Decision decision, Instant now) {
-        Map<String, String> h = new LinkedHashMap<>();
+    /** Writes the Anthropic headers of {@code decision} to {@code headers}, name then value, in a fixed order. */
+    public static void anthropic(Decision decision, Instant now, BiConsumer<String, String> headers) {
         Quota r = decision.requests();
         if (r != null) {
-            h.put("anthropic-ratelimit-requests-limit", Long.toString(r.limit()));
-            h.put("anthropic-ratelimit-requests-remaining", Long.toString(r.remaining()));
-            h.put("anthropic-ratelimit-requests-reset", r.resetAt().toString());
+            headers.accept("anthropic-ratelimit-requests-limit", Long.toString(r.limit()));
+            headers.accept("anthropic-ratelimit-requests-remaining", Long.toString(r.remaining()));
+            headers.accept("anthropic-ratelimit-requests-reset", r.resetAt().toString());
         }
         Quota t = decision.tokens();
         if (t != null) {
-            h.put("anthropic-ratelimit-tokens-limit", Long.toString(t.limit()));
-            h.put("anthropic-ratelimit-tokens-remaining", Long.toString(t.remaining()));
-            h.put("anthropic-ratelimit-tokens-reset", t.resetAt().toString());
+            headers.accept("anthropic-ratelimit-tokens-limit", Long.toString(t.limit()));
+            headers.accept("anthropic-ratelimit-tokens-remaining", Long.toString(t.remaining()));
+            headers.accept("anthropic-ratelimit-tokens-reset", t.resetAt().toString());
         }
-        retryAfter(decision, now, h);
-        return h;
+        retryAfter(decision, now, headers);
     }
 
-    private static void retryAfter(Decision decision, Instant now, Map<String, String> h) {
+    private static void retryAfter(Decision decision, Instant now, BiConsumer<String, String> headers) {
         if (decision instanceof Refusal refusal) {
-            h.put("retry-after", Long.toString(retryAfterSeconds(refusal, now)));
+            headers.accept("retry-after", Long.toString(retryAfterSeconds(refusal, now)));
         }
     }
 

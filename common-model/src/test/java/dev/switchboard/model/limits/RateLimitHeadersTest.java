@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import dev.switchboard.testsupport.TestClock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -21,6 +22,18 @@ class RateLimitHeadersTest {
             budgets:
               - {name: ml-monthly, subjects: [team:ml], limit_usd: 250, per: month}
             """);
+
+    private Map<String, String> openAi(Decision d) {
+        Map<String, String> h = new LinkedHashMap<>();
+        RateLimitHeaders.openAi(d, clock.instant(), h::put);
+        return h;
+    }
+
+    private Map<String, String> anthropic(Decision d) {
+        Map<String, String> h = new LinkedHashMap<>();
+        RateLimitHeaders.anthropic(d, clock.instant(), h::put);
+        return h;
+    }
 
     @Test
     void durationsAreWrittenAsOpenAiWritesThem() {
@@ -51,7 +64,7 @@ class RateLimitHeadersTest {
                 "x-ratelimit-reset-requests", "44.75s",
                 "x-ratelimit-limit-tokens", "5000",
                 "x-ratelimit-remaining-tokens", "5000",
-                "x-ratelimit-reset-tokens", "44.75s"), RateLimitHeaders.openAi(d, clock.instant()));
+                "x-ratelimit-reset-tokens", "44.75s"), openAi(d));
     }
 
     @Test
@@ -60,7 +73,7 @@ class RateLimitHeadersTest {
         counters.admit(applied);
         counters.admit(applied);
         Refusal r = assertInstanceOf(Refusal.class, counters.admit(applied));
-        Map<String, String> h = RateLimitHeaders.openAi(r, clock.instant());
+        Map<String, String> h = openAi(r);
         assertEquals("0", h.get("x-ratelimit-remaining-requests"));
         assertEquals("45", h.get("retry-after"));
         clock.set("2026-12-07T10:30:59.999Z");
@@ -74,7 +87,7 @@ class RateLimitHeadersTest {
     @Test
     void anthropicHeadersGiveTheResetAsAnInstant() {
         Decision d = counters.admit(rules.match(ALICE, "openai/gpt-4o-mini", Map.of()));
-        Map<String, String> h = RateLimitHeaders.anthropic(d, clock.instant());
+        Map<String, String> h = anthropic(d);
         assertEquals("2", h.get("anthropic-ratelimit-requests-limit"));
         assertEquals("1", h.get("anthropic-ratelimit-requests-remaining"));
         assertEquals("2026-12-07T10:31:00Z", h.get("anthropic-ratelimit-requests-reset"));
@@ -91,6 +104,6 @@ class RateLimitHeadersTest {
                 + "2027-01-01T00:00:00Z.", r.message());
         assertEquals(Instant.parse("2027-01-01T00:00:00Z"), r.retryAt());
         assertEquals(String.valueOf(Duration.between(clock.instant(), r.retryAt()).toMillis() / 1000 + 1),
-                RateLimitHeaders.openAi(r, clock.instant()).get("retry-after"));
+                openAi(r).get("retry-after"));
     }
 }

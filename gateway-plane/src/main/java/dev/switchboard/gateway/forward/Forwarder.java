@@ -14,6 +14,7 @@ import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -21,12 +22,12 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import org.jboss.logging.Logger;
 
@@ -41,12 +42,15 @@ import org.jboss.logging.Logger;
  */
 public final class Forwarder {
 
-    /** Headers that describe one hop, not the message; never relayed (RFC 9110, section 7.6.1). */
-    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection",
-            "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade",
-            "content-length", "x-request-id");
+    /**
+     * Headers that describe one hop, not the message; never relayed (RFC 9110, section 7.6.1). Compared ignoring case,
+     * name by name: most names differ in length, so no lower-cased copy of every name of every answer.
+     */
+    private static final String[] HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "proxy-authenticate",
+        "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "content-length", "x-request-id"};
     /** Also not relayed when the body is translated: they describe the upstream's body, not ours. */
-    private static final Set<String> BODY_HEADERS = Set.of("content-type", "content-encoding", "etag");
+    private static final String[] BODY_HEADERS = {"content-type", "content-encoding", "etag"};
+    private static final CharSequence RESOLVED_MODEL = HttpHeaders.createOptimized("x-tfy-resolved-model");
 
     /** How much of a guarded stream may wait for a running check before the upstream is paused. */
     private static final int GUARD_BATCH_LIMIT = 64 * 1024;
@@ -172,13 +176,14 @@ public final class Forwarder {
         boolean ok = r.status() >= 200 && r.status() < 300;
         boolean sseIn = isEventStream(res.getHeader(HttpHeaderNames.CONTENT_TYPE));
         out.setStatusCode(r.status());
+        MultiMap outHeaders = out.headers();
         for (Map.Entry<String, String> h : res.headers()) {
-            String name = h.getKey().toLowerCase();
-            if (!HOP_BY_HOP.contains(name) && (passthrough || !BODY_HEADERS.contains(name))) {
-                out.headers().add(h.getKey(), h.getValue());
+            String name = h.getKey();
+            if (!among(HOP_BY_HOP, name) && (passthrough || !among(BODY_HEADERS, name))) {
+                outHeaders.add(name, h.getValue());
             }
         }
-        out.putHeader("x-tfy-resolved-model", targetName);
+        outHeaders.set(RESOLVED_MODEL, targetName);
         Promise<Outcome> result = Promise.promise();
         if (guard != null && ok && sseIn && (stream || passthrough)) {
             out.putHeader(HttpHeaderNames.CONTENT_TYPE, "text/event-stream");
@@ -463,7 +468,7 @@ public final class Forwarder {
 
             void complete(int status, String code) {
                 result.tryComplete(new Outcome(status, code, tap.firstByteNanos, System.nanoTime(), tap.bytes,
-                        Usage.ofSseTail(tap.kept(), tap.keptLength())));
+                        tap.usage()));
             }
         }
         new GuardedStream().start();
@@ -519,8 +524,7 @@ public final class Forwarder {
     private void pipe(UpstreamResponse r, HttpServerResponse out, boolean sse, String targetName, Chunks chunks,
                       ResponseTranslator translator, AnswerText answer, Promise<Outcome> result) {
         HttpClientResponse res = r.response();
-        ResponseTap tap = new ResponseTap(sse, answer,
-                chunks == Chunks.IDENTITY ? res.getHeader(HttpHeaderNames.CONTENT_LENGTH) : null);
+        ResponseTap tap = new ResponseTap(sse, answer);
         IdleWatch idle = new IdleWatch(r); // a JSON body that stalls half-way is cut as a stream is
         res.handler(chunk -> {
             idle.lastChunkNanos = System.nanoTime();
@@ -544,9 +548,9 @@ public final class Forwarder {
             } else {
                 out.end();
             }
-            Usage usage = sse ? Usage.ofSseTail(tap.kept(), tap.keptLength()) : tap.jsonUsage();
+            Usage usage = tap.usage();
             if (answer != null && !sse) {
-                answer.onBody(tap.kept(), 0, tap.keptLength());
+                tap.answerTo(answer);
             }
             result.tryComplete(new Outcome(r.status(), null, tap.firstByteNanos, System.nanoTime(), tap.bytes, usage));
         });
@@ -558,7 +562,7 @@ public final class Forwarder {
             if (!clientGone) {
                 endBrokenResponse(out, sse, targetName, idleTimeout ? new TimeoutException("idle") : err, translator);
             }
-            Usage partial = sse ? Usage.ofSseTail(tap.kept(), tap.keptLength()) : Usage.UNKNOWN;
+            Usage partial = sse ? tap.usage() : Usage.UNKNOWN;
             result.tryComplete(new Outcome(clientGone ? 499 : 502, clientGone ? "client_closed" : "upstream_stream_broken",
                     tap.firstByteNanos, System.nanoTime(), tap.bytes, partial));
         });
@@ -608,5 +612,14 @@ public final class Forwarder {
 
     public void close() {
         client.close();
+    }
+
+    private static boolean among(String[] names, String name) {
+        for (String n : names) {
+            if (n.equalsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -3,26 +3,32 @@ package dev.switchboard.gateway.forward;
 import dev.switchboard.gateway.guardrail.AnswerText;
 import dev.switchboard.gateway.telemetry.LargeAnswerUsage;
 import dev.switchboard.gateway.telemetry.Usage;
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
-import java.util.Arrays;
+import java.util.ArrayDeque;
 
 /**
  * Watches a response as it passes through, without holding it up: when the first byte went out, and the bytes needed
- * afterwards to read the usage (the whole body of a JSON answer, up to a cap, past which it is read as it passes by
- * {@link LargeAnswerUsage}; the tail of a stream). Its buffer starts small and grows only as far as the answer needs:
- * most answers are a few kilobytes.
+ * afterwards to read the usage (the whole body of a JSON answer, up to a cap, past which {@link LargeAnswerUsage} reads
+ * it as it passes; the tail of a stream). It keeps the
+ * chunks themselves, not a copy: each chunk is a buffer of its own that nobody changes once it is written (Vert.x's
+ * client hands every piece of the body over in a fresh heap buffer, translators and guards make a new one per call),
+ * so a JSON answer that came in one piece is read where it lies, and a stream's tail is put together once, at its end,
+ * instead of being shifted along at every event.
  */
 final class ResponseTap {
 
     private static final int JSON_KEEP = 256 * 1024;
     private static final int SSE_TAIL = 8 * 1024;
-    private static final int INITIAL = 2 * 1024;
+    /** Where a stream's tail is put together to be read: the read is done before the event loop does anything else. */
+    private static final ThreadLocal<byte[]> TAIL = ThreadLocal.withInitial(() -> new byte[SSE_TAIL]);
 
     private final boolean stream;
     /** The answer's text for payload logging, fed with every piece of a stream; null when payloads are not logged. */
     private final AnswerText answer;
-    private byte[] kept;
-    private int length;
+    /** The chunks kept, oldest first: all of a JSON answer's; a stream's last ones, {@link #SSE_TAIL} bytes or more. */
+    private final ArrayDeque<Buffer> kept = new ArrayDeque<>(4);
+    private int keptBytes;
     private boolean overflow;
     /** The usage of a whole answer past {@link #JSON_KEEP}, read as it passes; null below it. */
     private LargeAnswerUsage large;
@@ -30,31 +36,8 @@ final class ResponseTap {
     long bytes;
 
     ResponseTap(boolean stream, AnswerText answer) {
-        this(stream, answer, null);
-    }
-
-    /**
-     * @param contentLength the answer's {@code Content-Length} header, if any: a whole answer's buffer is made that
-     *                      size at once (most are well under the default start)
-     */
-    ResponseTap(boolean stream, AnswerText answer, String contentLength) {
         this.stream = stream;
         this.answer = answer;
-        this.kept = new byte[stream ? INITIAL : initialSize(contentLength)];
-    }
-
-    private static int initialSize(String contentLength) {
-        if (contentLength != null && !contentLength.isEmpty() && contentLength.length() <= 7) {
-            try {
-                int n = Integer.parseInt(contentLength);
-                if (n > 0 && n <= JSON_KEEP) {
-                    return n;
-                }
-            } catch (NumberFormatException e) {
-                // not a number: the default start, grown as needed
-            }
-        }
-        return INITIAL;
     }
 
     void onChunk(Buffer chunk, long nowNanos) {
@@ -64,67 +47,102 @@ final class ResponseTap {
         int n = chunk.length();
         bytes += n;
         if (stream) {
-            keepTail(chunk, n);
+            kept.addLast(chunk);
+            keptBytes += n;
+            // drop the oldest chunks the tail no longer reaches into
+            while (keptBytes - kept.peekFirst().length() >= SSE_TAIL) {
+                keptBytes -= kept.removeFirst().length();
+            }
             if (answer != null) {
                 answer.onChunk(chunk);
             }
         } else if (!overflow) {
-            if (length + n > JSON_KEEP) {
+            if (keptBytes + n > JSON_KEEP) {
                 overflow = true;
                 large = new LargeAnswerUsage();
-                large.feed(kept, 0, length);
-                scan(chunk, n);
+                for (Buffer k : kept) {
+                    feedLarge(k);
+                }
+                kept.clear();
+                keptBytes = 0;
+                feedLarge(chunk);
                 return;
             }
-            ensure(length + n);
-            chunk.getBytes(0, n, kept, length);
-            length += n;
+            kept.addLast(chunk);
+            keptBytes += n;
         } else {
-            scan(chunk, n);
+            feedLarge(chunk);
         }
     }
 
-    /** Past the cap: the piece goes through the kept buffer, now a scratch space, to {@link #large}. */
-    private void scan(Buffer chunk, int n) {
+    /** Past the cap: the piece read where it lies by {@link #large} (copied only if it has no array). */
+    private void feedLarge(Buffer chunk) {
         if (large.finished()) {
             return; // audio, or past the JSON's end
         }
-        ensure(n);
-        chunk.getBytes(0, n, kept, 0);
-        large.feed(kept, 0, n);
-    }
-
-    /** The usage of a whole (not streamed) answer. */
-    Usage jsonUsage() {
-        return large != null ? large.usage() : Usage.ofJson(kept, 0, length);
-    }
-
-    /** Keeps the last {@link #SSE_TAIL} bytes: the usage arrives in the last events of a stream. */
-    private void keepTail(Buffer chunk, int n) {
-        if (n >= SSE_TAIL) {
-            ensure(SSE_TAIL);
-            chunk.getBytes(n - SSE_TAIL, n, kept, 0);
-            length = SSE_TAIL;
-            return;
-        }
-        int keep = Math.min(length, SSE_TAIL - n);
-        ensure(keep + n);
-        System.arraycopy(kept, length - keep, kept, 0, keep);
-        chunk.getBytes(0, n, kept, keep);
-        length = keep + n;
-    }
-
-    private void ensure(int capacity) {
-        if (capacity > kept.length) {
-            kept = Arrays.copyOf(kept, Math.max(capacity, kept.length * 2));
+        ByteBuf b = chunk.getByteBuf();
+        if (b.hasArray()) {
+            large.feed(b.array(), b.arrayOffset() + b.readerIndex(), b.readableBytes());
+        } else {
+            large.feed(chunk.getBytes(), 0, chunk.length());
         }
     }
 
-    byte[] kept() {
-        return kept;
+    /** The usage of the answer as kept: a whole JSON answer's, or the last one in the stream's tail. */
+    Usage usage() {
+        if (stream) {
+            int length = Math.min(keptBytes, SSE_TAIL);
+            byte[] tail = TAIL.get();
+            copyLast(length, tail);
+            return Usage.ofSseTail(tail, length);
+        }
+        if (large != null) {
+            return large.usage();
+        }
+        if (keptBytes == 0) {
+            return Usage.UNKNOWN;
+        }
+        Body body = body();
+        return Usage.ofJson(body.bytes, body.offset, body.length);
     }
 
-    int keptLength() {
-        return overflow ? 0 : length;
+    /** Hands a whole JSON answer, as kept, to payload logging. */
+    void answerTo(AnswerText text) {
+        if (!overflow && keptBytes > 0) {
+            Body body = body();
+            text.onBody(body.bytes, body.offset, body.length);
+        }
+    }
+
+    private record Body(byte[] bytes, int offset, int length) {
+    }
+
+    /** A whole answer's bytes: where the one chunk holds them, or the chunks put together. */
+    private Body body() {
+        if (kept.size() == 1) {
+            ByteBuf b = kept.peekFirst().getByteBuf();
+            if (b.hasArray()) {
+                return new Body(b.array(), b.arrayOffset() + b.readerIndex(), b.readableBytes());
+            }
+        }
+        byte[] whole = new byte[keptBytes];
+        copyLast(keptBytes, whole);
+        return new Body(whole, 0, keptBytes);
+    }
+
+    /** Copies the last {@code length} bytes kept to the start of {@code to}. */
+    private void copyLast(int length, byte[] to) {
+        int skip = keptBytes - length;
+        int at = 0;
+        for (Buffer chunk : kept) {
+            int n = chunk.length();
+            if (skip >= n) {
+                skip -= n;
+                continue;
+            }
+            chunk.getBytes(skip, n, to, at);
+            at += n - skip;
+            skip = 0;
+        }
     }
 }

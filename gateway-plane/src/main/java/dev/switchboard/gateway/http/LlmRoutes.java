@@ -37,6 +37,7 @@ import dev.switchboard.runtime.webhook.VertxWebhookClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -67,6 +68,8 @@ public class LlmRoutes {
 
     static final List<String> BASE_PATHS = List.of("/v1", "/api/llm", "/api/llm/v1");
     static final String COUNT_TOKENS = "/messages/count_tokens";
+    /** Read and written on every request: a header name made once, its hash kept. */
+    private static final CharSequence REQUEST_ID = HttpHeaders.createOptimized("x-request-id");
     private static final io.vertx.core.buffer.Buffer ROOT = new JsonObject().put("service", "switchboard-gateway")
             .put("apis", new JsonArray().add("/v1/chat/completions").add("/v1/embeddings").add("/v1/responses")
                     .add("/v1/messages").add("/v1/messages/count_tokens").add("/v1/models").add("/v1/completions")
@@ -210,16 +213,16 @@ public class LlmRoutes {
     }
 
     private static void ensureRequestId(RoutingContext rc) {
-        if (rc.response().headers().contains("x-request-id")) {
+        if (rc.response().headers().contains(REQUEST_ID)) {
             return;
         }
-        String id = rc.request().getHeader("x-request-id");
+        String id = rc.request().getHeader(REQUEST_ID);
         if (id == null || id.isEmpty() || id.length() > 128) {
             // unique, not secret: no need for UUID.randomUUID's SecureRandom on every request
             ThreadLocalRandom random = ThreadLocalRandom.current();
             id = new UUID(random.nextLong(), random.nextLong()).toString();
         }
-        rc.response().putHeader("x-request-id", id);
+        rc.response().headers().set(REQUEST_ID, id);
     }
 
     private void handle(RoutingContext rc, Endpoint endpoint) {
@@ -231,7 +234,7 @@ public class LlmRoutes {
             GatewayResponses.fail(rc, GatewayError.unavailable("The gateway has no configuration yet."));
             return;
         }
-        pipeline.handle(rc, endpoint, state, rc.response().headers().get("x-request-id"));
+        pipeline.handle(rc, endpoint, state, rc.response().headers().get(REQUEST_ID));
     }
 
     /** {@code GET /v1/models}: only the models and virtual models the caller may use. */

@@ -14,12 +14,16 @@ import dev.switchboard.model.limits.LimitCounters;
 import dev.switchboard.model.limits.RateLimitHeaders;
 import dev.switchboard.model.limits.Refusal;
 import dev.switchboard.model.snapshot.ModelRef;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 
 /**
  * Step 4 of the pipeline: the rate limits and budgets that cover the request, checked in memory before any provider
@@ -28,6 +32,12 @@ import java.util.Optional;
  * names the rule, counting nothing.
  */
 public final class LimitStep {
+
+    /**
+     * The quota headers' names, each made once as a header name that keeps its hash and bytes: set on every answer a
+     * limit covers. Bounded by the dozen names {@link RateLimitHeaders} writes.
+     */
+    private static final Map<String, CharSequence> NAMES = new ConcurrentHashMap<>();
 
     private final LimitCounters counters;
     private final Clock clock;
@@ -63,9 +73,14 @@ public final class LimitStep {
                 ? worstCaseUsd(state, model, bodyBytes, maxTokens, images, inputCharacters) : 0;
         Decision decision = counters.admit(applied, worstCase);
         Instant now = clock.instant();
-        Map<String, String> headers = anthropicHeaders
-                ? RateLimitHeaders.anthropic(decision, now) : RateLimitHeaders.openAi(decision, now);
-        headers.forEach(response::putHeader);
+        MultiMap headers = response.headers();
+        BiConsumer<String, String> put = (name, value) ->
+                headers.set(NAMES.computeIfAbsent(name, HttpHeaders::createOptimized), value);
+        if (anthropicHeaders) {
+            RateLimitHeaders.anthropic(decision, now, put);
+        } else {
+            RateLimitHeaders.openAi(decision, now, put);
+        }
         if (decision instanceof Refusal refusal) {
             throw GatewayError.limited(refusal);
         }

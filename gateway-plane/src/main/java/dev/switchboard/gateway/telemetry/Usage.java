@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -23,6 +26,10 @@ public record Usage(long promptTokens, long completionTokens, String responseId,
     private static final byte[] FINISH_NAME = ascii("\"finish_reason\":\"");
     private static final byte[] STOP_NAME = ascii("\"stop_reason\":\"");
     private static final byte[] QUOTE = ascii("\"");
+    /** Eight bytes of a byte array as one long, for the search of {@link #lastUsageKey}. */
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long G_BYTES = 0x6767676767676767L;
+    private static final long LOW_BITS = 0x7F7F7F7F7F7F7F7FL;
 
     public Usage(long promptTokens, long completionTokens) {
         this(promptTokens, completionTokens, null, null, null);
@@ -43,9 +50,16 @@ public record Usage(long promptTokens, long completionTokens, String responseId,
 
     /**
      * The top-level {@code usage} of a JSON document, with its id, model and finish reason, its seconds of audio and
-     * its {@code data} items; {@link #UNKNOWN} if none.
+     * its {@code data} items; {@link #UNKNOWN} if none. Read by one pass over the bytes ({@link UsageScan}); parsed
+     * where that pass is unsure.
      */
     public static Usage ofJson(byte[] json, int offset, int length) {
+        Usage scanned = UsageScan.read(json, offset, length);
+        return scanned != null ? scanned : parse(json, offset, length);
+    }
+
+    /** {@link #ofJson} by Jackson's parser. */
+    static Usage parse(byte[] json, int offset, int length) {
         long[] tokens = {-1, -1};
         double[] seconds = {-1, -1}; // usage.seconds, duration
         int dataItems = -1;
@@ -80,6 +94,14 @@ public record Usage(long promptTokens, long completionTokens, String responseId,
         } catch (IOException e) {
             return UNKNOWN;
         }
+        return of(tokens, seconds, id, model, finish, dataItems);
+    }
+
+    /**
+     * What a read of a JSON answer found: {@code tokens} prompt and completion, {@code seconds} billed and measured,
+     * {@code dataItems} the items of its top-level {@code data} array (-1: none).
+     */
+    static Usage of(long[] tokens, double[] seconds, String id, String model, String finish, int dataItems) {
         // what the caller was billed for (whole seconds) wins over the audio's measured length
         double audioSeconds = seconds[0] >= 0 ? seconds[0] : seconds[1];
         if (tokens[0] < 0 && tokens[1] < 0) {
@@ -183,17 +205,36 @@ public record Usage(long promptTokens, long completionTokens, String responseId,
     }
 
     /**
-     * Where the last {@code "usage"} that ends before {@code before} starts, or -1. Anchored on its {@code g}, a letter
-     * JSON punctuation never is, so the loop mostly compares one byte per position.
+     * Where the last {@code "usage"} that ends before {@code before} starts, or -1. Looks for its {@code g} eight bytes
+     * at a time from the end (a word without one is passed over at once), then checks the name around each {@code g}
+     * found.
      */
     private static int lastUsageKey(byte[] tail, int before) {
-        for (int i = before - 3; i >= 4; i--) {
-            if (tail[i] == 'g' && tail[i + 2] == '"' && tail[i - 4] == '"' && tail[i - 3] == 'u' && tail[i - 2] == 's'
-                    && tail[i - 1] == 'a' && tail[i + 1] == 'e') {
-                return i - 4;
+        int lowest = 4; // the 'g' of "usage", 4 bytes after its opening quote
+        int g = before - 3;  // the highest place its 'g' can be: 2 bytes before the end
+        for (; g - 7 >= lowest; g -= 8) {
+            long x = (long) LONGS.get(tail, g - 7) ^ G_BYTES; // a 'g' byte is now a zero byte
+            long gs = ~(((x & LOW_BITS) + LOW_BITS) | x | LOW_BITS); // the high bit of exactly those bytes
+            while (gs != 0) {
+                int highest = Long.numberOfLeadingZeros(gs);
+                int k = g - (highest >>> 3);
+                if (isUsageKey(tail, k - 4)) {
+                    return k - 4;
+                }
+                gs &= ~(Long.MIN_VALUE >>> highest);
+            }
+        }
+        for (; g >= lowest; g--) {
+            if (isUsageKey(tail, g - 4)) {
+                return g - 4;
             }
         }
         return -1;
+    }
+
+    private static boolean isUsageKey(byte[] b, int at) {
+        return b[at + 4] == 'g' && b[at] == '"' && b[at + 1] == 'u' && b[at + 2] == 's' && b[at + 3] == 'a'
+                && b[at + 5] == 'e' && b[at + 6] == '"';
     }
 
     /**

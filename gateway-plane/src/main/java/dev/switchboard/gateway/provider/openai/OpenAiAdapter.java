@@ -9,12 +9,18 @@ import dev.switchboard.gateway.provider.UpstreamCall;
 import dev.switchboard.model.snapshot.ModelRef;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpHeaders;
 
 /**
  * OpenAI and OpenAI-compatible upstreams: the body passes through with only {@code model} set to the upstream's
  * model id; the response passes back untouched.
  */
 public final class OpenAiAdapter implements ProviderAdapter {
+
+    /* Names and values of every call, made once: their hashes kept and their bytes copied as they are. */
+    private static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
+    private static final CharSequence EVENT_STREAM = HttpHeaders.createOptimized("text/event-stream");
+    private static final CharSequence ANY = HttpHeaders.createOptimized("*/*");
 
     /** Every endpoint: the upstream speaks OpenAI's API, and one it lacks answers its own 404. */
     @Override
@@ -26,7 +32,7 @@ public final class OpenAiAdapter implements ProviderAdapter {
     public Future<UpstreamCall> prepare(LlmRequest request, ModelRef target, Upstream upstream) {
         MultiMap headers = headers(request);
         if (upstream.credential() != null) {
-            headers.add("authorization", "Bearer " + upstream.credential());
+            headers.add(HttpHeaders.AUTHORIZATION, "Bearer " + upstream.credential());
         }
         String path = upstream.basePath() + request.endpoint().path();
         if (request.upload() != null) {
@@ -43,8 +49,8 @@ public final class OpenAiAdapter implements ProviderAdapter {
      */
     public static MultiMap headers(LlmRequest request) {
         return MultiMap.caseInsensitiveMultiMap()
-                .add("content-type", request.upload() != null ? request.upload().contentType() : "application/json")
-                .add("accept", request.stream() ? "text/event-stream"
-                        : request.endpoint().answersAudio() || request.upload() != null ? "*/*" : "application/json");
+                .add(HttpHeaders.CONTENT_TYPE, request.upload() != null ? request.upload().contentType() : JSON)
+                .add(HttpHeaders.ACCEPT, request.stream() ? EVENT_STREAM
+                        : request.endpoint().answersAudio() || request.upload() != null ? ANY : JSON);
     }
 }
