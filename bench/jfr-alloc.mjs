@@ -1,7 +1,7 @@
 // Bytes allocated during a JFR recording (bench/profile.sh), from its jdk.ThreadAllocationStatistics events: per
 // thread, the last value less the first, exact (from `jfr print --json`; the text form rounds to 0.1 MB or GB).
 // usage: node jfr-alloc.mjs recording.jfr  ->  "<request path> <all threads>": the request path is the event loops and
-// the telemetry publishers (switchboard-telemetry: request logs and spans); all threads adds the rest of the process
+// the telemetry publishers (switchboard-telemetry-<kind>: request logs, spans); all threads adds the rest of the process
 // (config file polling, NATS client, JFR's periodic tasks), which does not grow with requests.
 import { execFileSync } from 'node:child_process';
 

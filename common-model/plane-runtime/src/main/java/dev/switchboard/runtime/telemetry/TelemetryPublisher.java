@@ -100,7 +100,8 @@ public final class TelemetryPublisher implements AutoCloseable {
         }
         this.options = NatsOptions.builder(settings.natsUrl(), settings.clientName(), Duration.ofSeconds(2),
                 this::connectionEvent).build();
-        this.thread = new Thread(this::run, "switchboard-telemetry");
+        // named by what it publishes: a plane runs one publisher per kind, and profiles tell them apart by name
+        this.thread = new Thread(this::run, "switchboard-telemetry-" + this.lanes.get(0).kind());
         this.thread.setDaemon(true);
     }
 
