@@ -63,6 +63,8 @@ class ClientDisconnectTest {
                 sendStreamingRequest(client.getOutputStream(), requestId);
                 String received = Gateway.readUntil(client.getInputStream(), "Hello");
                 assertTrue(received.startsWith("HTTP/1.1 200"), received);
+                // the fake marks itself holding just after it flushed the first chunk, so the client may read that chunk first
+                assertTrue(gate.awaitHeld(Duration.ofSeconds(5)));
                 assertTrue(gate.isHolding());
                 upstreamConnections = establishedConnectionsTo(openAi.port());
                 assertTrue(!upstreamConnections.isEmpty(), "the held stream has a connection to the upstream");

@@ -95,6 +95,8 @@ class OpenAiSdkTest {
             String first = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> firstContent(chunks),
                     "the first chunk did not reach the client while the upstream held the rest back");
             assertEquals("Hello", first);
+            // the fake marks itself holding just after it flushed the first chunk, so the client may read that chunk first
+            assertTrue(gate.awaitHeld(Duration.ofSeconds(5)));
             assertTrue(gate.isHolding(), "the upstream must still be holding when the client has the first chunk");
 
             gate.release();

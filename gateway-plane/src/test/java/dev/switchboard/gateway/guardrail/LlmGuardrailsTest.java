@@ -311,6 +311,8 @@ class LlmGuardrailsTest {
             // the first content chunk reaches the client while the upstream still holds the rest: it still streams
             String first = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> firstContent(chunks));
             assertEquals("Hello", first);
+            // the fake marks itself holding just after it flushed the first chunk, so the client may read that chunk first
+            assertTrue(gate.awaitHeld(Duration.ofSeconds(5)));
             assertTrue(gate.isHolding());
             text.append(first);
             gate.release();
