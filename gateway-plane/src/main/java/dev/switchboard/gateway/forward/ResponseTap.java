@@ -29,7 +29,6 @@ final class ResponseTap {
     /** The chunks kept, oldest first: all of a JSON answer's; a stream's last ones, {@link #SSE_TAIL} bytes or more. */
     private final ArrayDeque<Buffer> kept = new ArrayDeque<>(4);
     private int keptBytes;
-    private boolean overflow;
     /** The usage of a whole answer past {@link #JSON_KEEP}, read as it passes; null below it. */
     private LargeAnswerUsage large;
     long firstByteNanos = -1;
@@ -56,9 +55,8 @@ final class ResponseTap {
             if (answer != null) {
                 answer.onChunk(chunk);
             }
-        } else if (!overflow) {
+        } else if (large == null) {
             if (keptBytes + n > JSON_KEEP) {
-                overflow = true;
                 large = new LargeAnswerUsage();
                 for (Buffer k : kept) {
                     feedLarge(k);
@@ -108,7 +106,7 @@ final class ResponseTap {
 
     /** Hands a whole JSON answer, as kept, to payload logging. */
     void answerTo(AnswerText text) {
-        if (!overflow && keptBytes > 0) {
+        if (large == null && keptBytes > 0) {
             Body body = body();
             text.onBody(body.bytes, body.offset, body.length);
         }
