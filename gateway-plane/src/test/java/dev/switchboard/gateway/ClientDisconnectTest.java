@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.gateway.support.Gateway;
 import dev.switchboard.gateway.support.GatewayTestResource;
-import dev.switchboard.gateway.telemetry.RequestLog;
 import dev.switchboard.gateway.telemetry.TargetStatistics;
+import dev.switchboard.model.telemetry.RequestLog;
 import dev.switchboard.runtime.telemetry.RowQueue;
 import dev.switchboard.testsupport.fakes.FakeOpenAi;
 import dev.switchboard.testsupport.fakes.StreamGate;

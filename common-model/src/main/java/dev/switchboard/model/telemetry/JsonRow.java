@@ -311,8 +311,18 @@ public final class JsonRow {
             out.ascii("null");
         }
 
+        /** A field whose value is an array, opened (Jackson's {@code writeArrayFieldStart}). */
+        public void writeArrayFieldStart(String name) {
+            name(name);
+            push('[');
+        }
+
         private void open(int bracket) {
             value();
+            push(bracket);
+        }
+
+        private void push(int bracket) {
             if (depth == MAX_DEPTH) {
                 throw new IllegalStateException("nested deeper than " + MAX_DEPTH);
             }

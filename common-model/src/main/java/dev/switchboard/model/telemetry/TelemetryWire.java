@@ -29,7 +29,8 @@ public final class TelemetryWire {
     /** The MCP gateway's audit records (one row per tool call). */
     public static final String TOOL_CALLS = SUBJECT_PREFIX + "tool_calls";
     /**
-     * Both planes' finished spans: each message is an OTLP {@code ExportTraceServiceRequest} in protobuf (requests
+     * Finished spans that do not go through a request log (the MCP gateway's, and the gateway's when its request logs
+     * are off): each message is an OTLP {@code ExportTraceServiceRequest} in protobuf (requests
      * concatenated, which protobuf reads as one request holding all their spans), forwarded as it came to the OTLP
      * endpoint the control plane is given. Not a table: the ClickHouse writer skips it.
      */
@@ -50,14 +51,16 @@ public final class TelemetryWire {
      * from. A row without them reads as no keys. {@link #EVENT_ID} since version 5; the payloads ({@code prompt},
      * {@code completion} and whether each was cut, "" and 0 when not logged) since {@code V6__payloads.sql};
      * {@code audio_seconds} (a transcription's or translation's reported audio, -1 for every other request) since
-     * {@code V8__audio_seconds.sql}.
+     * {@code V8__audio_seconds.sql}; {@code trace} (what the request's spans need beyond the other columns, as JSON
+     * text, when the plane's spans go through its request logs; "" otherwise: see {@code RequestLogRows}) since
+     * {@code V9__trace.sql}.
      */
     public static final java.util.List<String> REQUEST_LOG_COLUMNS = java.util.List.of(
             "request_id", "started_at", "started_at_ms", "instance", "subject", "team", "credential", "endpoint",
             "requested_model", "resolved_model", "stream", "status", "error_code", "latency_ms",
             "time_to_first_token_ms", "prompt_tokens", "completion_tokens", "time_per_output_token_ms", "cost_usd",
             "attempts", "guardrails", "metadata_keys", "metadata_values", "limit_keys", "limit_rule", "prompt",
-            "prompt_truncated", "completion", "completion_truncated", "audio_seconds", EVENT_ID);
+            "prompt_truncated", "completion", "completion_truncated", "audio_seconds", "trace", EVENT_ID);
 
     /** Columns of {@code tool_calls}, in table order. */
     public static final java.util.List<String> TOOL_CALL_COLUMNS = java.util.List.of(

@@ -34,7 +34,7 @@ public class ClickHouseStore {
     static final List<String> SCHEMA = List.of("clickhouse/V1__telemetry.sql", "clickhouse/V2__metadata_and_team.sql",
             "clickhouse/V3__limits.sql", "clickhouse/V4__rollups.sql", "clickhouse/V5__event_id.sql",
             "clickhouse/V6__payloads.sql", "clickhouse/V7__tdigest_rollups.sql",
-            "clickhouse/V8__audio_seconds.sql");
+            "clickhouse/V8__audio_seconds.sql", "clickhouse/V9__trace.sql");
     /**
      * An {@code ALTER TABLE db.table ADD COLUMN name ...} of a schema file. 18.16 has no {@code IF NOT EXISTS} there,
      * so such a statement runs only when {@code system.columns} lacks the column.

@@ -331,6 +331,10 @@ public class TelemetryEndpoint {
             // no transcription, or one that said no seconds: no field
             out.remove("audio_seconds");
         }
+        if (kind == TelemetryKind.REQUEST_LOGS && in.path("trace").asText("").isEmpty()) {
+            // not traced, or its spans did not go through the request log: no field
+            out.remove("trace");
+        }
         return out;
     }
 }

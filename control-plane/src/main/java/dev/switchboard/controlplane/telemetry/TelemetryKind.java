@@ -9,7 +9,7 @@ import java.util.Set;
 public enum TelemetryKind {
 
     REQUEST_LOGS("request_logs", "started_at", "started_at_ms", TelemetryWire.REQUEST_LOG_COLUMNS,
-            Set.of("attempts", "guardrails", "prompt"), Set.of("stream", "prompt_truncated", "completion_truncated"),
+            Set.of("attempts", "guardrails", "prompt", "trace"), Set.of("stream", "prompt_truncated", "completion_truncated"),
             Set.of("started_at_ms", "prompt_tokens", "completion_tokens")),
     TOOL_CALLS("tool_calls", "at", "at_ms", TelemetryWire.TOOL_CALL_COLUMNS,
             Set.of("request", "response", "guardrails", "approval"),

@@ -1,8 +1,8 @@
 package dev.switchboard.gateway.guardrail;
 
-import dev.switchboard.gateway.telemetry.RequestLog;
 import dev.switchboard.model.config.Guardrail;
 import dev.switchboard.model.guardrail.Verdict;
+import dev.switchboard.model.telemetry.RequestLog;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

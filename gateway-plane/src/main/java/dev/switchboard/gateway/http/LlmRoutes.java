@@ -23,11 +23,11 @@ import dev.switchboard.gateway.routing.RoutingStats;
 import dev.switchboard.gateway.routing.TargetSelector;
 import dev.switchboard.gateway.snapshot.GatewayState;
 import dev.switchboard.gateway.snapshot.SnapshotHolder;
-import dev.switchboard.gateway.telemetry.RequestLog;
 import dev.switchboard.gateway.telemetry.TargetStatistics;
 import dev.switchboard.gateway.upload.UploadReceiver;
 import dev.switchboard.model.config.ProviderType;
 import dev.switchboard.model.snapshot.ModelRef;
+import dev.switchboard.model.telemetry.RequestLog;
 import dev.switchboard.runtime.auth.BearerAuthenticator;
 import dev.switchboard.runtime.telemetry.RowQueue;
 import dev.switchboard.runtime.vertx.BodyDeadline;
@@ -147,7 +147,7 @@ public class LlmRoutes {
             metrics.applied(holder.current(), routingStats);
         }
         pipeline = new LlmPipeline(vertx, authenticator, resolver, adapters, forwarder,
-                new Recorder(routingStats, statistics, logs, limitStep, traces.queue(), metrics), limitStep,
+                new Recorder(routingStats, statistics, logs, limitStep, traces.tracing(), traces.queue(), metrics), limitStep,
                 new UploadReceiver(vertx, uploadMaxBodySize, uploadSpoolDir.orElse(null)));
         // before every other route: a head over the limits gets this API's error, not the HTTP server's bare 414/431
         // and a body that does not finish arriving in time gets a 408, not a connection held open at the client's pace

@@ -11,16 +11,16 @@ import dev.switchboard.gateway.routing.RoutingStats;
 import dev.switchboard.gateway.routing.TargetHealth;
 import dev.switchboard.gateway.guardrail.AnswerText;
 import dev.switchboard.gateway.telemetry.PayloadText;
-import dev.switchboard.gateway.telemetry.RequestLog;
 import dev.switchboard.gateway.telemetry.TargetStatistics;
 import dev.switchboard.gateway.telemetry.Usage;
-import dev.switchboard.gateway.tracing.RequestSpans;
+import dev.switchboard.model.telemetry.RequestLog;
 import dev.switchboard.model.config.Price;
 import dev.switchboard.model.limits.Admission;
 import dev.switchboard.model.limits.AppliedLimit;
 import dev.switchboard.model.limits.Family;
 import dev.switchboard.model.snapshot.ModelRef;
 import dev.switchboard.runtime.telemetry.RowQueue;
+import dev.switchboard.runtime.tracing.RequestSpans;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,25 +39,30 @@ public final class Recorder {
     private final RowQueue<RequestLog> logs;
     private final LimitStep limits;
     private final RowQueue<RequestLog> spans;
+    private final boolean tracing;
     private static final Logger LOG = Logger.getLogger(Recorder.class);
 
     private final GatewayMetrics metrics;
     private volatile boolean metricsFailureLogged;
 
-    /** {@code spans}: where finished requests go for their spans; null when traces are off. */
+    /**
+     * {@code tracing}: whether requests are traced; {@code spans}: where finished requests go for their spans, null when
+     * traces are off or the spans go in the request logs.
+     */
     public Recorder(RoutingStats health, TargetStatistics statistics, RowQueue<RequestLog> logs, LimitStep limits,
-                    RowQueue<RequestLog> spans, GatewayMetrics metrics) {
+                    boolean tracing, RowQueue<RequestLog> spans, GatewayMetrics metrics) {
         this.health = health;
         this.statistics = statistics;
         this.logs = logs;
         this.limits = limits;
         this.spans = spans;
+        this.tracing = tracing;
         this.metrics = metrics;
     }
 
     /** Whether requests are traced: the pipeline then takes trace ids at the start and per attempt. */
     boolean tracing() {
-        return spans != null;
+        return tracing;
     }
 
     /** One try at {@code target} that got no answer (status -1) or an answer that will not be relayed. */

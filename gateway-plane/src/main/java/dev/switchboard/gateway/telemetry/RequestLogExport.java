@@ -1,5 +1,8 @@
 package dev.switchboard.gateway.telemetry;
 
+import dev.switchboard.model.telemetry.RequestLog;
+import dev.switchboard.gateway.tracing.TraceExport;
+import dev.switchboard.model.telemetry.RequestLogRows;
 import dev.switchboard.model.telemetry.TelemetryWire;
 import dev.switchboard.runtime.Plane;
 import dev.switchboard.runtime.telemetry.RowQueue;
@@ -30,6 +33,9 @@ public class RequestLogExport {
     @Inject
     MeterRegistry registry;
 
+    @Inject
+    TraceExport traces;
+
     private volatile TelemetryPublisher publisher;
 
     @Produces
@@ -40,7 +46,12 @@ public class RequestLogExport {
 
     void start(@Observes StartupEvent event) {
         publisher = TelemetryExport.start(ConfigProvider.getConfig(), Plane.GATEWAY, "request logs",
-                TelemetryWire.REQUEST_LOGS, logs, RequestLogRows::write, registry);
+                TelemetryWire.REQUEST_LOGS, logs, rowWriter(traces.inRequestLogs()), registry);
+    }
+
+    /** The rows' writer: with each traced request's trace context when the spans go in the request logs. */
+    static TelemetryPublisher.RowWriter<RequestLog> rowWriter(boolean withTrace) {
+        return (log, instance, row) -> RequestLogRows.write(log, instance, row, withTrace);
     }
 
     void stop(@Observes ShutdownEvent event) {

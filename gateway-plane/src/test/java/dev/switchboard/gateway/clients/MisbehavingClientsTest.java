@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.gateway.support.Gateway;
 import dev.switchboard.gateway.support.GatewayTestResource;
-import dev.switchboard.gateway.telemetry.RequestLog;
+import dev.switchboard.model.telemetry.RequestLog;
 import dev.switchboard.runtime.telemetry.RowQueue;
 import dev.switchboard.testsupport.clients.IdleConnections;
 import dev.switchboard.testsupport.clients.ProcessFigures;

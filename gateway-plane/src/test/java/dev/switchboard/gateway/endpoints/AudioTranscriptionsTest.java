@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.openai.models.audio.transcriptions.TranscriptionCreateParams;
 import com.openai.models.audio.transcriptions.TranscriptionCreateResponse;
 import dev.switchboard.gateway.support.Gateway;
-import dev.switchboard.gateway.telemetry.RequestLog;
+import dev.switchboard.model.telemetry.RequestLog;
 import dev.switchboard.testsupport.fakes.FakeOpenAi;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;

@@ -15,7 +15,7 @@ import com.openai.models.moderations.ModerationCreateParams;
 import com.openai.models.moderations.ModerationCreateResponse;
 import dev.switchboard.gateway.support.Gateway;
 import dev.switchboard.gateway.support.GatewayTestResource;
-import dev.switchboard.gateway.telemetry.RequestLog;
+import dev.switchboard.model.telemetry.RequestLog;
 import dev.switchboard.testsupport.fakes.FakeOpenAi;
 import dev.switchboard.testsupport.fakes.RecordedRequest;
 import io.quarkus.test.common.http.TestHTTPResource;

@@ -11,7 +11,7 @@ import com.openai.models.audio.speech.SpeechCreateParams;
 import com.openai.models.images.ImageGenerateParams;
 import com.openai.models.images.ImagesResponse;
 import dev.switchboard.gateway.support.Gateway;
-import dev.switchboard.gateway.telemetry.RequestLog;
+import dev.switchboard.model.telemetry.RequestLog;
 import dev.switchboard.testsupport.fakes.FakeOpenAi;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;

@@ -21,7 +21,7 @@ import dev.switchboard.gateway.snapshot.GatewayState;
 import dev.switchboard.gateway.snapshot.SnapshotHolder;
 import dev.switchboard.gateway.support.Gateway;
 import dev.switchboard.gateway.support.GatewayTestResource;
-import dev.switchboard.gateway.telemetry.RequestLog;
+import dev.switchboard.model.telemetry.RequestLog;
 import dev.switchboard.runtime.telemetry.RowQueue;
 import dev.switchboard.testsupport.fakes.FakeAnthropic;
 import dev.switchboard.testsupport.fakes.FakeOpenAi;

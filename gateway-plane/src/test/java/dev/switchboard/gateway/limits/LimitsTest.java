@@ -23,7 +23,7 @@ import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import dev.switchboard.gateway.support.Gateway;
-import dev.switchboard.gateway.telemetry.RequestLog;
+import dev.switchboard.model.telemetry.RequestLog;
 import dev.switchboard.runtime.telemetry.RowQueue;
 import dev.switchboard.testsupport.fakes.StreamGate;
 import io.quarkus.test.common.http.TestHTTPResource;

@@ -17,6 +17,7 @@ import dev.switchboard.gateway.snapshot.GatewayState;
 import dev.switchboard.gateway.snapshot.SnapshotHolder;
 import dev.switchboard.gateway.support.Gateway;
 import dev.switchboard.gateway.support.GatewayTestResource;
+import dev.switchboard.model.telemetry.RequestLog;
 import dev.switchboard.runtime.telemetry.RowQueue;
 import dev.switchboard.testsupport.fakes.FakeOpenAi;
 import io.quarkus.arc.Arc;

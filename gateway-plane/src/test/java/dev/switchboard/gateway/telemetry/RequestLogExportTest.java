@@ -12,6 +12,7 @@ import dev.switchboard.gateway.snapshot.GatewayState;
 import dev.switchboard.gateway.snapshot.SnapshotHolder;
 import dev.switchboard.gateway.support.Gateway;
 import dev.switchboard.gateway.support.GatewayTestResource;
+import dev.switchboard.model.telemetry.RequestLog;
 import dev.switchboard.model.telemetry.TelemetryWire;
 import dev.switchboard.runtime.feed.FeedSettings;
 import dev.switchboard.runtime.telemetry.RowQueue;

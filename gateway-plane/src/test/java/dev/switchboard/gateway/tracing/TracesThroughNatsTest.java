@@ -11,6 +11,7 @@ import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import dev.switchboard.gateway.support.Gateway;
 import dev.switchboard.gateway.support.GatewayTestResource;
+import dev.switchboard.gateway.telemetry.RequestLogExport;
 import dev.switchboard.model.telemetry.TelemetryWire;
 import dev.switchboard.runtime.feed.FeedSettings;
 import dev.switchboard.runtime.telemetry.TelemetryPublisher;
@@ -41,7 +42,7 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 
@@ -51,6 +52,10 @@ import org.junit.jupiter.api.condition.EnabledIf;
  * control plane's relay ({@link SpanRelay}, the class the control plane runs) and forwarded to real OTLP receivers,
  * one over HTTP/protobuf and one over gRPC, each decoding {@code ExportTraceServiceRequest} with OpenTelemetry's proto
  * classes. Stream, subjects and consumers are this test's own.
+ *
+ * <p>Here request logs are on (the default with NATS), so the spans go in the request logs' rows and the relay makes
+ * them ({@link SpanRelay#fromRequestLogs}); {@link SpansLaneThroughNatsTest} runs the same with request logs off, where
+ * the gateway publishes its spans encoded.
  */
 @QuarkusTest
 @TestProfile(TracesThroughNatsTest.Profile.class)
@@ -77,16 +82,22 @@ class TracesThroughNatsTest {
             if (nats == null) {
                 nats = new PrivateNats().start();
             }
-            return Map.of(
-                    FeedSettings.NATS_URL, nats.url(),
-                    FeedSettings.BUCKET, "no-such-bucket-" + NAME.toLowerCase(),
-                    FeedSettings.CACHE_FILE, cache.toString(),
-                    TraceSettings.EXPORT, "nats",
-                    TraceSettings.BUFFER_SIZE, Integer.toString(BUFFER),
-                    TelemetrySettings.STREAM, NAME,
-                    TelemetrySettings.SUBJECT_PREFIX, PREFIX,
-                    TelemetrySettings.FLUSH_INTERVAL, "50ms",
-                    TelemetrySettings.RETRY_MAX, "500ms");
+            return Map.ofEntries(Map.entry(FeedSettings.NATS_URL, nats.url()),
+                    Map.entry(TelemetrySettings.ENABLED, Boolean.toString(requestLogs())),
+                    Map.entry(TelemetrySettings.BUFFER_SIZE, Integer.toString(BUFFER)),
+                    Map.entry(FeedSettings.BUCKET, "no-such-bucket-" + NAME.toLowerCase()),
+                    Map.entry(FeedSettings.CACHE_FILE, cache.toString()),
+                    Map.entry(TraceSettings.EXPORT, "nats"),
+                    Map.entry(TraceSettings.BUFFER_SIZE, Integer.toString(BUFFER)),
+                    Map.entry(TelemetrySettings.STREAM, NAME),
+                    Map.entry(TelemetrySettings.SUBJECT_PREFIX, PREFIX),
+                    Map.entry(TelemetrySettings.FLUSH_INTERVAL, "50ms"),
+                    Map.entry(TelemetrySettings.RETRY_MAX, "500ms"));
+        }
+
+        /** Whether the gateway logs requests: its spans then go in the rows. */
+        boolean requestLogs() {
+            return true;
         }
     }
 
@@ -96,18 +107,41 @@ class TracesThroughNatsTest {
     @Inject
     TraceExport traces;
 
+    @Inject
+    RequestLogExport requestLogs;
+
     static OtlpReceiver http;
     static OtlpReceiver grpc;
     static SpanRelay httpRelay;
     static SpanRelay grpcRelay;
 
-    @BeforeAll
-    static void relaysToReceivers() {
+    @BeforeEach
+    void relaysToReceivers() {
+        if (httpRelay != null) {
+            return;
+        }
         http = OtlpReceiver.http();
         grpc = OtlpReceiver.grpc();
-        httpRelay = SpanRelay.start(relay("http"),
-                OtlpSender.create(OtlpSender.Protocol.HTTP_PROTOBUF, http.endpoint(), null));
-        grpcRelay = SpanRelay.start(relay("grpc"), OtlpSender.create(OtlpSender.Protocol.GRPC, grpc.endpoint(), null));
+        httpRelay = relay(relay("http"), OtlpSender.create(OtlpSender.Protocol.HTTP_PROTOBUF, http.endpoint(), null));
+        grpcRelay = relay(relay("grpc"), OtlpSender.create(OtlpSender.Protocol.GRPC, grpc.endpoint(), null));
+    }
+
+    /** The control plane's relay of this way of sending spans. */
+    SpanRelay relay(SpanRelay.Settings settings, OtlpSender sender) {
+        assertTrue(traces.inRequestLogs(), "request logs on, traces to NATS: the spans go in the rows");
+        assertNull(traces.export(), "no span lane of its own");
+        return SpanRelay.fromRequestLogs(settings, sender);
+    }
+
+    /** The lane the spans leave by. */
+    TelemetryPublisher.Lane<?> lane() {
+        TelemetryPublisher.Lane<?> lane = requestLogs.publisher().lanes().get(0);
+        assertEquals(TelemetryWire.REQUEST_LOGS, lane.wireSubject());
+        return lane;
+    }
+
+    TelemetryPublisher publisher() {
+        return requestLogs.publisher();
     }
 
     private static SpanRelay.Settings relay(String protocol) {
@@ -122,6 +156,9 @@ class TracesThroughNatsTest {
         http.close();
         grpc.close();
         nats.close();
+        httpRelay = null;
+        grpcRelay = null;
+        nats = null;
     }
 
     @Test
@@ -223,14 +260,13 @@ class TracesThroughNatsTest {
         FakeOpenAi openAi = GatewayTestResource.openAi;
         openAi.reset();
         OpenAIClient sdk = Gateway.sdk(gateway, ALICE_KEY);
-        TelemetryPublisher.Lane<?> lane = traces.export().publisher().lanes().get(0);
-        assertEquals(TelemetryWire.SPANS, lane.wireSubject());
+        TelemetryPublisher.Lane<?> lane = lane();
         long droppedBefore = lane.dropped();
         long publishedBefore = lane.published();
 
         nats.stop();
         Gateway.await(Duration.ofSeconds(10), "the publisher to notice", () -> !"connected".equals(
-                traces.export().publisher().status()));
+                publisher().status()));
         int during = BUFFER * 3;
         Set<String> traceIds = new java.util.HashSet<>();
         for (int i = 0; i < during; i++) {

@@ -14,12 +14,15 @@ import io.nats.client.api.DeliverPolicy;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * The control plane's end of the spans' path: a durable JetStream consumer of {@link TelemetryWire#SPANS} whose
- * messages (OTLP trace requests, as the planes encoded them) go as they are to the collector. A message is acknowledged
+ * messages (OTLP trace requests, as the planes encoded them) go as they are to the collector ({@link #start}), or of
+ * {@link TelemetryWire#REQUEST_LOGS} whose traced rows are made into the gateway's spans first
+ * ({@link #fromRequestLogs}, by {@link RequestLogSpans}; a message with no traced row is acknowledged at once). A message is acknowledged
  * once the collector took it; while the collector cannot take it (unreachable, or a retryable status), it is
  * negatively acknowledged with a growing delay (from {@code retryMin}, doubling up to {@code retryMax}) and stays in the
  * stream; one the collector refuses for good (a 400) is terminated and counted. At least once: a collector may see a
@@ -41,6 +44,10 @@ public final class SpanRelay implements AutoCloseable {
 
     private final Settings settings;
     private final OtlpSender sender;
+    /** The subject under the prefix: {@code spans} or {@code request_logs}. */
+    private final String kind;
+    /** A message's body to the OTLP request sent for it; null: nothing to send. */
+    private final UnaryOperator<byte[]> toOtlp;
     private final Thread thread;
     private final AtomicLong forwarded = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
@@ -48,18 +55,29 @@ public final class SpanRelay implements AutoCloseable {
     private volatile Connection connection;
     private volatile String problem;
 
-    private SpanRelay(Settings settings, OtlpSender sender) {
+    private SpanRelay(Settings settings, OtlpSender sender, String wireSubject, UnaryOperator<byte[]> toOtlp) {
         this.settings = settings;
         this.sender = sender;
-        this.thread = new Thread(this::run, "switchboard-span-relay");
+        this.kind = wireSubject.substring(TelemetryWire.SUBJECT_PREFIX.length());
+        this.toOtlp = toOtlp;
+        this.thread = new Thread(this::run, "switchboard-span-relay-" + kind);
         this.thread.setDaemon(true);
     }
 
+    /** Forwards the planes' spans ({@link TelemetryWire#SPANS}) as they came. */
     public static SpanRelay start(Settings settings, OtlpSender sender) {
-        SpanRelay relay = new SpanRelay(settings, sender);
+        return start(new SpanRelay(settings, sender, TelemetryWire.SPANS, UnaryOperator.identity()));
+    }
+
+    /** Makes the spans of the gateway's traced request logs ({@link TelemetryWire#REQUEST_LOGS}) and forwards them. */
+    public static SpanRelay fromRequestLogs(Settings settings, OtlpSender sender) {
+        return start(new SpanRelay(settings, sender, TelemetryWire.REQUEST_LOGS, new RequestLogSpans()::otlp));
+    }
+
+    private static SpanRelay start(SpanRelay relay) {
         relay.thread.start();
-        LOG.info(() -> "traces: forwarding spans from " + settings.stream() + " (consumer " + settings.consumer()
-                + ") to " + sender.describe());
+        LOG.info(() -> "traces: forwarding spans from " + relay.settings.stream() + " " + relay.kind + " (consumer "
+                + relay.settings.consumer() + ") to " + relay.sender.describe());
         return relay;
     }
 
@@ -90,7 +108,12 @@ public final class SpanRelay implements AutoCloseable {
                 for (int i = 0; i < batch.size(); i++) {
                     Message msg = batch.get(i);
                     try {
-                        sender.send(msg.getData() == null ? new byte[0] : msg.getData());
+                        byte[] request = toOtlp.apply(msg.getData() == null ? new byte[0] : msg.getData());
+                        if (request == null) {
+                            msg.ack();
+                            continue;
+                        }
+                        sender.send(request);
                         msg.ack();
                         forwarded.incrementAndGet();
                         backoff = settings.retryMin().toMillis();
@@ -133,7 +156,7 @@ public final class SpanRelay implements AutoCloseable {
     private JetStreamSubscription subscribe() throws Exception {
         Connection c = connection;
         if (c == null || c.getStatus() == Connection.Status.CLOSED) {
-            c = Nats.connect(new Options.Builder().server(settings.natsUrl()).connectionName("switchboard-span-relay")
+            c = Nats.connect(new Options.Builder().server(settings.natsUrl()).connectionName("switchboard-span-relay-" + kind)
                     .connectionTimeout(Duration.ofSeconds(2)).maxReconnects(-1).reconnectWait(Duration.ofMillis(250))
                     .errorListener(new io.nats.client.ErrorListener() {
                     }).build());
@@ -144,7 +167,7 @@ public final class SpanRelay implements AutoCloseable {
         String prefix = settings.subjectPrefix().endsWith(".") ? settings.subjectPrefix() : settings.subjectPrefix() + ".";
         ConsumerConfiguration consumer = ConsumerConfiguration.builder()
                 .durable(settings.consumer())
-                .filterSubject(prefix + TelemetryWire.SPANS.substring(TelemetryWire.SUBJECT_PREFIX.length()))
+                .filterSubject(prefix + kind)
                 .ackPolicy(AckPolicy.Explicit)
                 .deliverPolicy(DeliverPolicy.All)
                 .ackWait(Duration.ofSeconds(30))

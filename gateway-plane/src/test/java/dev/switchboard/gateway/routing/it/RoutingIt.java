@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.gateway.routing.RoutingStats;
 import dev.switchboard.gateway.support.Gateway;
-import dev.switchboard.gateway.telemetry.RequestLog;
+import dev.switchboard.model.telemetry.RequestLog;
 import dev.switchboard.runtime.telemetry.RowQueue;
 import dev.switchboard.testsupport.fakes.FakeOpenAi;
 import dev.switchboard.testsupport.fakes.RecordedRequest;

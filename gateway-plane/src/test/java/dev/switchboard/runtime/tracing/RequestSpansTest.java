@@ -1,4 +1,4 @@
-package dev.switchboard.gateway.tracing;
+package dev.switchboard.runtime.tracing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.gateway.http.Endpoint;
-import dev.switchboard.gateway.telemetry.RequestLog;
+import dev.switchboard.model.telemetry.RequestLog;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
@@ -125,6 +125,28 @@ class RequestSpansTest {
             assertEquals(sdk.asMap(), span.getAttributes().asMap());
         }
         assertEquals(22, spans.get(0).getAttributes().size(), spans.get(0).getAttributes().toString());
+    }
+
+    @Test
+    void theRequestsMetadataIsOnTheServerSpanOnly() {
+        RequestLog plain = log(200, null, null, List.of(new RequestLog.Attempt("fake/gpt-4o", 200, 10, "openai", 9,
+                START)), List.of());
+        RequestLog log = new RequestLog(plain.requestId(), plain.startedAt(), plain.subject(), plain.team(),
+                plain.credential(), plain.endpoint(), plain.requestedModel(), plain.resolvedModel(), plain.stream(),
+                plain.status(), plain.errorCode(), plain.latencyMs(), plain.timeToFirstTokenMs(), plain.promptTokens(),
+                plain.completionTokens(), plain.timePerOutputTokenMs(), plain.costUsd(), plain.attempts(),
+                plain.guardrails(), Map.of("customer_id", "acme", "env", "prod"), plain.limitKeys(), plain.limitRule(),
+                plain.trace(), null);
+
+        List<SpanData> spans = SPANS.of(log);
+
+        SpanData server = spans.get(0);
+        assertEquals("acme", server.getAttributes().get(AttributeKey.stringKey("switchboard.metadata.customer_id")));
+        assertEquals("prod", server.getAttributes().get(AttributeKey.stringKey("switchboard.metadata.env")));
+        assertEquals(SPANS.of(plain).get(0).getAttributes().size() + 2, server.getAttributes().size(),
+                "the other attributes as they were");
+        assertNull(spans.get(1).getAttributes().get(AttributeKey.stringKey("switchboard.metadata.env")),
+                "the attempt's span has none");
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.switchboard.gateway.telemetry;
+package dev.switchboard.model.telemetry;
 
 import dev.switchboard.model.access.Principal;
 import dev.switchboard.model.config.SubjectRef;

@@ -1,4 +1,4 @@
-package dev.switchboard.gateway.telemetry;
+package dev.switchboard.model.telemetry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.gateway.pipeline.RequestMetadata;
-import dev.switchboard.model.telemetry.TelemetryWire;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,10 +1,7 @@
-package dev.switchboard.gateway.tracing;
+package dev.switchboard.runtime.tracing;
 
-import dev.switchboard.gateway.telemetry.RequestLog;
 import dev.switchboard.model.config.ProviderType;
-import dev.switchboard.runtime.tracing.FinishedSpan;
-import dev.switchboard.runtime.tracing.SpanAttributes;
-import dev.switchboard.runtime.tracing.TraceParent;
+import dev.switchboard.model.telemetry.RequestLog;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.SpanContext;
@@ -19,8 +16,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The spans of one LLM request, built from its request log on the export thread (the request path only took ids and
- * timestamps): a SERVER span for the request and a CLIENT span per upstream attempt, so that retries and fallbacks
+ * The spans of one LLM request, built from its request log off the request path (the request path only took ids and
+ * timestamps): on the gateway's export thread, or by the control plane from the request log's row
+ * ({@link RequestLogSpans}): a SERVER span for the request and a CLIENT span per upstream attempt, so that retries and fallbacks
  * show as siblings. Attributes follow the OpenTelemetry GenAI semantic conventions ({@code gen_ai.*}) plus the
  * gateway's own ({@code switchboard.*}). Never a secret: the API key is named, never its value; no header is copied.
  */
@@ -57,6 +55,7 @@ public final class RequestSpans {
     static final AttributeKey<String> RATE_LIMIT = AttributeKey.stringKey("switchboard.rate_limit");
     static final AttributeKey<List<String>> VERDICTS = AttributeKey.stringArrayKey("switchboard.guardrail.verdicts");
     static final AttributeKey<String> BLOCKED_BY = AttributeKey.stringKey("switchboard.guardrail.blocked_by");
+    static final String METADATA_PREFIX = "switchboard.metadata.";
 
     /** Every key a request's spans may have: their attributes are put in slots, in the SDK's order. */
     private static final SpanAttributes.Keys KEYS = new SpanAttributes.Keys(OPERATION, PROVIDER, REQUEST_MODEL,
@@ -121,7 +120,7 @@ public final class RequestSpans {
         spans.add(new FinishedSpan(operation + " " + log.requestedModel(), SpanKind.SERVER, server,
                 FinishedSpan.remoteParent(traceId, t.parentSpanId()),
                 failed ? StatusData.create(StatusCode.ERROR, log.errorCode()) : StatusData.unset(),
-                t.startEpochNanos(), end, a, resource, SCOPE, payloadEvents(log.payloads(), t.startEpochNanos(),
+                t.startEpochNanos(), end, withMetadata(a, log.metadata()), resource, SCOPE, payloadEvents(log.payloads(), t.startEpochNanos(),
                         end)));
 
         for (RequestLog.Attempt attempt : attempts) {
@@ -153,6 +152,20 @@ public final class RequestSpans {
                     SCOPE, null));
         }
         return spans;
+    }
+
+    /**
+     * The request's {@code x-tfy-metadata} on its server span, a {@code switchboard.metadata.<key>} attribute per key
+     * (keys are 1 to 64 of {@code A-Z a-z 0-9 _ . -}, so never a clash with another attribute); a request without
+     * metadata keeps its slotted attributes as they are.
+     */
+    static Attributes withMetadata(SpanAttributes a, java.util.Map<String, String> metadata) {
+        if (metadata == null || metadata.isEmpty()) {
+            return a;
+        }
+        io.opentelemetry.api.common.AttributesBuilder b = Attributes.builder().putAll(a);
+        metadata.forEach((k, v) -> b.put(METADATA_PREFIX + k, v));
+        return b.build();
     }
 
     /**
