@@ -209,6 +209,12 @@ cpu_ms() { # pid -> user+system CPU time used so far, in ms (0 if gone)
   set -- ${stat##*) }   # fields after "(comm)": state is field 3, utime 14, stime 15
   echo $(((${12} + ${13}) * 1000 / CLK_TCK))
 }
+sys_ms() { # pid -> system CPU time used so far, in ms (0 if gone): the kernel's share of cpu_ms
+  local stat
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || { echo 0; return; }
+  set -- ${stat##*) }
+  echo $((${13} * 1000 / CLK_TCK))
+}
 drop_target() { # target reason: report it, measure the rest
   local t kept=
   FAILED+=("$1: $2")
@@ -575,11 +581,11 @@ expect_of() { # target mode
   fi
 }
 # run_wrk target mode conns seconds -> sets LINE (wrk's RESULT line), PEAK and END (gateway RSS in kB),
-# CPU (ms of CPU the gateway process used during the run)
+# CPU (ms of CPU the gateway process used during the run) and SYS (the part of it in the kernel)
 run_wrk() {
-  local t=$1 m=$2 gw=${PID_OF[$1]:-} rss cpu0=0
+  local t=$1 m=$2 gw=${PID_OF[$1]:-} rss cpu0=0 sys0=0
   request_of "$t" "$m"
-  [ -n "$gw" ] && cpu0=$(cpu_ms "$gw")
+  [ -n "$gw" ] && { cpu0=$(cpu_ms "$gw"); sys0=$(sys_ms "$gw"); }
   EXPECT=$(expect_of "$t" "$m") \
   MODEL=$MODEL STREAM=$([ "$m" = sse ] && echo 1 || echo 0) MCP=$([ "$m" = mcp ] && echo 1 || echo 0) taskset -c "$LG_CPU" \
     wrk -t1 -c"$3" -d"$4"s --timeout 10s -s "$BENCH/post.lua" "${HDRS[@]}" "$URL" >"$OUT/wrk.out" 2>&1 &
@@ -591,10 +597,11 @@ run_wrk() {
   done
   wait "$WRK_PID" || true
   WRK_PID=
-  END=0 CPU=0
+  END=0 CPU=0 SYS=0
   if [ -n "$gw" ]; then
     END=$(rss_kb "$gw"); ((END > PEAK)) && PEAK=$END
     CPU=$(($(cpu_ms "$gw") - cpu0))
+    SYS=$(($(sys_ms "$gw") - sys0))
   fi
   LINE=$(grep '^RESULT' "$OUT/wrk.out" || true)
   [ -n "$LINE" ] || { say "bench: wrk gave no RESULT for $t $m c=$3:" >&2; tail -n 5 "$OUT/wrk.out" >&2; }
@@ -629,7 +636,7 @@ for t in $TARGETS; do
 done
 
 say "== measuring (reps interleaved across targets)"
-printf 'rep\ttarget\tmode\tconns\tsecs\trps\tp50_us\tp90_us\tp99_us\terrors\trss_peak_kb\trss_end_kb\treqs\tcpu_ms\tbad_bodies\n' >"$OUT/results.tsv"
+printf 'rep\ttarget\tmode\tconns\tsecs\trps\tp50_us\tp90_us\tp99_us\terrors\trss_peak_kb\trss_end_kb\treqs\tcpu_ms\tbad_bodies\tsys_ms\n' >"$OUT/results.tsv"
 for rep in $(seq "$REPS"); do
   for t in $TARGETS; do
     for m in $(modes_of "$t"); do
@@ -637,8 +644,9 @@ for rep in $(seq "$REPS"); do
         d=$DUR; [ "$c" -ge 64 ] && d=$DUR_SAT
         run_wrk "$t" "$m" "$c" "$d"
         errs=$(($(field err_connect) + $(field err_read) + $(field err_write) + $(field err_status) + $(field err_timeout)))
-        row=$(printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s' "$rep" "$t" "$m" "$c" "$d" \
-          "$(field rps)" "$(field p50_us)" "$(field p90_us)" "$(field p99_us)" "$errs" "$PEAK" "$END" "$(field reqs)" "$CPU" "$(field bad_body)")
+        row=$(printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s' "$rep" "$t" "$m" "$c" "$d" \
+          "$(field rps)" "$(field p50_us)" "$(field p90_us)" "$(field p99_us)" "$errs" "$PEAK" "$END" "$(field reqs)" "$CPU" \
+          "$(field bad_body)" "$SYS")
         printf '%s\n' "$row" >>"$OUT/results.tsv"
         printf '  %s\n' "$row"
         sleep 1
