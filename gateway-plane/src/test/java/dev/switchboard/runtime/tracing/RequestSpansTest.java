@@ -31,6 +31,15 @@ class RequestSpansTest {
                 new RequestLog.Trace(1, 2, 3, 4, START, "assistant", 64, Double.NaN, "cmpl-1", "gpt-4o", "stop"), null);
     }
 
+    /** {@code plain} with other metadata and payloads. */
+    private static RequestLog with(RequestLog plain, Map<String, String> metadata, RequestLog.Payloads payloads) {
+        return new RequestLog(plain.requestId(), plain.startedAt(), plain.subject(), plain.team(), plain.credential(),
+                plain.endpoint(), plain.requestedModel(), plain.resolvedModel(), plain.stream(), plain.status(),
+                plain.errorCode(), plain.latencyMs(), plain.timeToFirstTokenMs(), plain.promptTokens(),
+                plain.completionTokens(), plain.timePerOutputTokenMs(), plain.costUsd(), plain.attempts(),
+                plain.guardrails(), metadata, plain.limitKeys(), plain.limitRule(), plain.trace(), payloads);
+    }
+
     @Test
     void aRateLimitedRequestIsOneFailedServerSpanNamingTheRule() {
         List<SpanData> spans = SPANS.of(log(429, "rate_limit_exceeded", "team-ml-rpm", List.of(), List.of()));
@@ -49,11 +58,7 @@ class RequestSpansTest {
     void payloadsAreEventsOfTheServerSpanOnly() {
         RequestLog plain = log(200, null, null, List.of(new RequestLog.Attempt("fake/gpt-4o", 200, 10, "openai", 9,
                 START)), List.of());
-        RequestLog log = new RequestLog(plain.requestId(), plain.startedAt(), plain.subject(), plain.team(),
-                plain.credential(), plain.endpoint(), plain.requestedModel(), plain.resolvedModel(), plain.stream(),
-                plain.status(), plain.errorCode(), plain.latencyMs(), plain.timeToFirstTokenMs(), plain.promptTokens(),
-                plain.completionTokens(), plain.timePerOutputTokenMs(), plain.costUsd(), plain.attempts(),
-                plain.guardrails(), plain.metadata(), plain.limitKeys(), plain.limitRule(), plain.trace(),
+        RequestLog log = with(plain, plain.metadata(),
                 new RequestLog.Payloads("{\"messages\":[]}", false, "Hi there", true));
 
         List<SpanData> spans = SPANS.of(log);
@@ -131,12 +136,7 @@ class RequestSpansTest {
     void theRequestsMetadataIsOnTheServerSpanOnly() {
         RequestLog plain = log(200, null, null, List.of(new RequestLog.Attempt("fake/gpt-4o", 200, 10, "openai", 9,
                 START)), List.of());
-        RequestLog log = new RequestLog(plain.requestId(), plain.startedAt(), plain.subject(), plain.team(),
-                plain.credential(), plain.endpoint(), plain.requestedModel(), plain.resolvedModel(), plain.stream(),
-                plain.status(), plain.errorCode(), plain.latencyMs(), plain.timeToFirstTokenMs(), plain.promptTokens(),
-                plain.completionTokens(), plain.timePerOutputTokenMs(), plain.costUsd(), plain.attempts(),
-                plain.guardrails(), Map.of("customer_id", "acme", "env", "prod"), plain.limitKeys(), plain.limitRule(),
-                plain.trace(), null);
+        RequestLog log = with(plain, Map.of("customer_id", "acme", "env", "prod"), null);
 
         List<SpanData> spans = SPANS.of(log);
 

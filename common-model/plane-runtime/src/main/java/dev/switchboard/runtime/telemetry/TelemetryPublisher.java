@@ -58,7 +58,8 @@ public final class TelemetryPublisher implements AutoCloseable {
     private static final long RETRY_MIN_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     /** A lane with this many rows queued is published before the flush interval is up. */
     static final int FLUSH_EARLY_ROWS = 1000;
-    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    /** How often the publisher takes what is queued into its batches (and checks whether to publish early). */
+    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     private static final int MAX_BATCHES_PER_ROUND = 64;
     /** The records a {@link #protobufLane} encodes as one message. */
     static final int GROUP_RECORDS = 64;
@@ -312,10 +313,14 @@ public final class TelemetryPublisher implements AutoCloseable {
         }
     }
 
-    /** Waits until the flush interval since {@code lastFlush} is over, or a lane has many rows queued. */
+    /**
+     * Waits until the flush interval since {@code lastFlush} is over, or a lane has many rows waiting; meanwhile, at
+     * every poll, writes what the lanes have queued into their open batches ({@link Lane#encodeQueued}).
+     */
     private void waitForRows(long lastFlush) {
         long deadline = lastFlush + settings.flushInterval().toNanos();
         while (!stopping) {
+            encodeQueued();
             long left = deadline - System.nanoTime();
             if (left <= 0 || manyQueued()) {
                 return;
@@ -324,10 +329,29 @@ public final class TelemetryPublisher implements AutoCloseable {
         }
     }
 
-    /** Whether a lane has {@link #FLUSH_EARLY_ROWS} queued (a loop, not a stream: this runs at every poll). */
+    /** Only while NATS is there: while it is away the records wait in the bounded queue, as its drops say. */
+    private void encodeQueued() {
+        Connection c = connection;
+        if (c == null || c.getStatus() != Connection.Status.CONNECTED) {
+            return;
+        }
+        for (int i = 0, n = lanes.size(); i < n; i++) {
+            try {
+                lanes.get(i).encodeQueued(maxBatchBytes);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "telemetry: unexpected failure encoding " + lanes.get(i).kind() + " rows", e);
+            }
+        }
+    }
+
+    /**
+     * Whether a lane has {@link #FLUSH_EARLY_ROWS} waiting (queued or in its open batch) or a full open batch (a loop,
+     * not a stream: this runs at every poll).
+     */
     private boolean manyQueued() {
         for (int i = 0, n = lanes.size(); i < n; i++) {
-            if (lanes.get(i).source.size() >= FLUSH_EARLY_ROWS) {
+            Lane<?> lane = lanes.get(i);
+            if (lane.source.size() + lane.openRows >= FLUSH_EARLY_ROWS || lane.openBatchFull()) {
                 return true;
             }
         }
@@ -565,6 +589,10 @@ public final class TelemetryPublisher implements AutoCloseable {
         /** The batch being filled: its records, and whether one that did not fit was carried. Publisher thread only. */
         private int batchRows;
         private boolean batchFull;
+        /** Whether {@link #body} holds a batch being filled (rows taken from the queue, not published yet). */
+        private boolean open;
+        /** The rows of the open batch, for {@link #queued}. */
+        private volatile int openRows;
         /** The publisher's instance: the rows' instance column and their event ids' prefix. */
         private String instance = "";
         /** The last event id's number. Publisher thread only (and the closing thread once it ended). */
@@ -612,7 +640,7 @@ public final class TelemetryPublisher implements AutoCloseable {
         /** Rows waiting: queued, being encoded, encoded and not in a batch yet, and in the batch being published. */
         public long queued() {
             Batch b = pending;
-            return source.size() + spooled.size() + (b == null ? 0 : b.rows) + carriedRows + encodingRows;
+            return source.size() + spooled.size() + (b == null ? 0 : b.rows) + carriedRows + encodingRows + openRows;
         }
 
         /** At close, the publisher's thread ended: every row still held, encoded, oldest first; the lane is empty after. */
@@ -621,13 +649,12 @@ public final class TelemetryPublisher implements AutoCloseable {
             Batch b = pending;
             pending = null;
             if (b != null) {
-                int start = 0;
-                for (int i = 0; i < b.body.length; i++) {
-                    if (b.body[i] == '\n') {
-                        rows.add(java.util.Arrays.copyOfRange(b.body, start, i));
-                        start = i + 1;
-                    }
-                }
+                splitRows(b.body, b.body.length, rows);
+            }
+            if (open) {
+                splitRows(body.array(), body.size(), rows);
+                open = false;
+                openRows = 0;
             }
             for (Chunk c; (c = carried.pollFirst()) != null; ) {
                 rows.add(c.bytes());
@@ -645,19 +672,54 @@ public final class TelemetryPublisher implements AutoCloseable {
             return rows;
         }
 
+        private static void splitRows(byte[] body, int size, List<byte[]> into) {
+            int start = 0;
+            for (int i = 0; i < size; i++) {
+                if (body[i] == '\n') {
+                    into.add(java.util.Arrays.copyOfRange(body, start, i));
+                    start = i + 1;
+                }
+            }
+        }
+
         /**
-         * Takes rows until the next would not fit in {@code maxBytes}; null when none is queued. The queue's records are
-         * written straight into the batch (a JSON lane's rows, a protobuf lane's group messages); what does not fit is
-         * copied out and carried to the next.
+         * The batch to publish: the open one, with what is queued now written into it until the next row would not
+         * fit in {@code maxBytes}; null when there is none. The queue's records are written straight into the batch (a
+         * JSON lane's rows, a protobuf lane's group messages); what does not fit is copied out and carried to the next.
          */
         Batch fill(int maxBytes, java.util.function.Supplier<String> id) {
-            if (body == null) {
-                body = new JsonRow(Math.min(maxBytes, 64 * 1024));
-                bodyStream = new AppendTo(body);
+            encodeQueued(maxBytes);
+            if (!open) {
+                return null;
             }
-            body.reset();
-            batchRows = 0;
-            batchFull = false;
+            open = false;
+            openRows = 0;
+            return batchRows == 0 ? null : new Batch(id.get(), body.copy(0, body.size()), batchRows, batchFull);
+        }
+
+        /**
+         * Writes what is queued into the open batch (opening one if needed) until it is full: at every poll of the
+         * publisher, not only at the flush, so that a record is garbage while it is young (one kept in the queue until
+         * the flush outlived young collections, and each copied it). Nothing while a batch waits to be published: the
+         * records then stay in the bounded queue. Publisher thread only.
+         */
+        void encodeQueued(int maxBytes) {
+            if (pending != null) {
+                return;
+            }
+            if (!open) {
+                if (source.size() == 0 && carried.isEmpty() && spooled.isEmpty()) {
+                    return;
+                }
+                if (body == null) {
+                    body = new JsonRow(Math.min(maxBytes, 64 * 1024));
+                    bodyStream = new AppendTo(body);
+                }
+                body.reset();
+                batchRows = 0;
+                batchFull = false;
+                open = true;
+            }
             while (!batchFull) {
                 Chunk chunk = next(maxBytes);
                 if (chunk != null) {
@@ -689,8 +751,13 @@ public final class TelemetryPublisher implements AutoCloseable {
                         encodingRows = 0;
                     }
                 }
+                openRows = batchRows;
             }
-            return batchRows == 0 ? null : new Batch(id.get(), body.copy(0, body.size()), batchRows, batchFull);
+        }
+
+        /** Whether the open batch has no room left: published without waiting for the flush. */
+        boolean openBatchFull() {
+            return open && batchFull;
         }
 
         /** The next rows encoded already, no larger than a message: carried first, then the spool's; else null. */
