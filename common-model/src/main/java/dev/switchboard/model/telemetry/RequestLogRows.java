@@ -26,17 +26,16 @@ import java.util.Map;
 public final class RequestLogRows {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
+    /** Ids as W3C trace context writes them: lowercase hex, 16 digits a long. */
+    private static final java.util.HexFormat HEX = java.util.HexFormat.of();
 
     private RequestLogRows() {
     }
 
-    /** The row's columns without a trace, into a row begun for it (the publisher's, which ends it with the event id). */
-    public static void write(RequestLog log, String instance, JsonRow row) {
-        write(log, instance, row, false);
-    }
-
-    /** The row's columns, the trace too when {@code withTrace} and the request was traced. */
+    /**
+     * The row's columns, the trace too when {@code withTrace} and the request was traced, into a row begun for it (the
+     * publisher's, which ends it with the event id).
+     */
     public static void write(RequestLog log, String instance, JsonRow row, boolean withTrace) {
         row.requiredString("request_id", log.requestId())
                 .time("started_at", "started_at_ms", log.startedAt())
@@ -218,16 +217,11 @@ public final class RequestLogRows {
         if (hex.length() != 16) {
             throw new IllegalArgumentException("a span id is 16 hex digits: " + hex);
         }
-        return Long.parseUnsignedLong(hex, 16);
+        return java.util.HexFormat.fromHexDigitsToLong(hex);
     }
 
     private static String hex(long id) {
-        char[] c = new char[16];
-        for (int i = 15; i >= 0; i--) {
-            c[i] = HEX[(int) (id & 0xf)];
-            id >>>= 4;
-        }
-        return new String(c);
+        return HEX.toHexDigits(id);
     }
 
     /** {@code [{"target":…,"status":…,"latency_ms":…}]}, in the order they were made. */

@@ -19,7 +19,7 @@ class RequestLogRowsTest {
     /** The row as the publisher writes it, without the event id it adds last. */
     static byte[] row(RequestLog log) {
         dev.switchboard.model.telemetry.JsonRow row = dev.switchboard.model.telemetry.JsonRow.start();
-        RequestLogRows.write(log, "gw-1", row);
+        RequestLogRows.write(log, "gw-1", row, false);
         return row.end();
     }
 

@@ -18,9 +18,9 @@ import java.util.List;
 /**
  * The spans of one LLM request, built from its request log off the request path (the request path only took ids and
  * timestamps): on the gateway's export thread, or by the control plane from the request log's row
- * ({@link RequestLogSpans}): a SERVER span for the request and a CLIENT span per upstream attempt, so that retries and fallbacks
- * show as siblings. Attributes follow the OpenTelemetry GenAI semantic conventions ({@code gen_ai.*}) plus the
- * gateway's own ({@code switchboard.*}). Never a secret: the API key is named, never its value; no header is copied.
+ * ({@link RequestLogSpans}): a SERVER span for the request and a CLIENT span per upstream attempt, so that retries and
+ * fallbacks show as siblings. Attributes follow the OpenTelemetry GenAI semantic conventions ({@code gen_ai.*}) plus
+ * the gateway's own ({@code switchboard.*}). Never a secret: the API key is named, never its value; no header is copied.
  */
 public final class RequestSpans {
 
@@ -120,8 +120,8 @@ public final class RequestSpans {
         spans.add(new FinishedSpan(operation + " " + log.requestedModel(), SpanKind.SERVER, server,
                 FinishedSpan.remoteParent(traceId, t.parentSpanId()),
                 failed ? StatusData.create(StatusCode.ERROR, log.errorCode()) : StatusData.unset(),
-                t.startEpochNanos(), end, withMetadata(a, log.metadata()), resource, SCOPE, payloadEvents(log.payloads(), t.startEpochNanos(),
-                        end)));
+                t.startEpochNanos(), end, withMetadata(a, log.metadata()), resource, SCOPE,
+                payloadEvents(log.payloads(), t.startEpochNanos(), end)));
 
         for (RequestLog.Attempt attempt : attempts) {
             if (attempt.spanId() == 0) {
