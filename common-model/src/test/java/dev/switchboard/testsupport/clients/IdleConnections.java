@@ -44,7 +44,8 @@ public final class IdleConnections {
             if (heldHeap > MAX_HEAP_PER_CONNECTION * count || held.threads() > before.threads() + 4
                     || after.heapAfterGcBytes() - before.heapAfterGcBytes() > MAX_HEAP_PER_CONNECTION * 100
                     || after.threads() > before.threads() + 4) {
-                throw new AssertionError("not bounded: " + this);
+                throw new AssertionError("not bounded: " + this + "; threads grown while held: "
+                        + held.threadsGrownSince(before) + "; after: " + after.threadsGrownSince(before));
             }
         }
     }
