@@ -2,6 +2,7 @@ package dev.switchboard.controlplane.telemetry;
 
 import com.clickhouse.client.api.Client;
 import com.clickhouse.client.api.ServerException;
+import com.clickhouse.client.api.insert.InsertSettings;
 import com.clickhouse.client.api.query.QueryResponse;
 import com.clickhouse.data.ClickHouseFormat;
 import dev.switchboard.controlplane.ControlPlaneConfig;
@@ -223,10 +224,15 @@ public class ClickHouseStore {
         return out;
     }
 
-    /** Inserts JSONEachRow rows as they are into the kind's table. */
+    /**
+     * Inserts JSONEachRow rows as they are into the kind's table. A column the table does not have yet is skipped, not
+     * refused: a plane newer than this control plane (upgraded first against the advice) adds columns, and its rows
+     * must still be stored, without what this schema cannot hold, rather than all be refused and dropped.
+     */
     public void insertJsonEachRow(TelemetryKind kind, byte[] rows) throws ClickHouseFailure {
         try {
-            client().insert(table(kind), new ByteArrayInputStream(rows), ClickHouseFormat.JSONEachRow)
+            client().insert(table(kind), new ByteArrayInputStream(rows), ClickHouseFormat.JSONEachRow,
+                            new InsertSettings().serverSetting("input_format_skip_unknown_fields", "1"))
                     .get(config.clickhouse().timeout().toMillis(), TimeUnit.MILLISECONDS).close();
         } catch (Exception e) {
             throw ClickHouseFailure.of(e);

@@ -243,6 +243,19 @@ class TelemetryWriterTest {
     }
 
     @Test
+    void aRowWithAColumnTheTableLacksIsStoredWithoutIt() throws Exception {
+        // a plane newer than this control plane: its rows carry a column a later schema adds
+        String run = "n-" + UUID.randomUUID();
+        long droppedBefore = writer.status().droppedRows();
+        var newer = requestLog(run + "-1", "ivan", "chat", Instant.now(), 200);
+        newer.put("a_column_of_a_later_schema", "{\"x\":1}");
+        publish(nc, subject(TelemetryKind.REQUEST_LOGS), run, body(List.of(newer,
+                requestLog(run + "-2", "ivan", "chat", Instant.now(), 200))));
+        await("both rows", WAIT, () -> countQuietly(TelemetryKind.REQUEST_LOGS, "request_id LIKE '" + run + "-%'") == 2);
+        assertEquals(droppedBefore, writer.status().droppedRows());
+    }
+
+    @Test
     void aSubjectNamingNoTableIsTerminated() throws Exception {
         String run = "u-" + UUID.randomUUID();
         long terminatedBefore = writer.status().terminated();
