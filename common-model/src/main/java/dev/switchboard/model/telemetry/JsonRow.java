@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Writes {@code JSONEachRow} rows the way {@link TelemetryWire} says: flat JSON objects, times as
@@ -184,8 +185,7 @@ public final class JsonRow {
             out.write(',');
         }
         hasField = true;
-        out.string(column);
-        out.write(':');
+        out.name(column);
     }
 
     // the buffer, for the publisher that writes rows into it and sends it
@@ -291,6 +291,19 @@ public final class JsonRow {
             out.number(value);
         }
 
+        /**
+         * A string field of {@code ids}' lowercase hex digits, 16 per long, one after the other (as W3C trace context
+         * writes a span id, or a trace id from its two halves); what {@code writeStringField} writes for that text.
+         */
+        public void writeHexField(String name, long... ids) {
+            name(name);
+            out.write('"');
+            for (long id : ids) {
+                out.hex(id);
+            }
+            out.write('"');
+        }
+
         /** As Jackson writes a double: a value that is not finite as a string ({@code "NaN"}). */
         public void writeNumberField(String name, double value) {
             name(name);
@@ -349,8 +362,7 @@ public final class JsonRow {
 
         private void name(String name) {
             value();
-            out.string(name);
-            out.write(':');
+            out.name(name);
         }
     }
 
@@ -359,6 +371,7 @@ public final class JsonRow {
         /** Per ASCII character: 0 as it is, -1 as a six-character escape (backslash, u, four hex digits), else the letter after a backslash (Jackson's table). */
         private static final int[] ESCAPES = new int[128];
         private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
+        private static final byte[] LOWER_HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
         private static final byte[] MIN_LONG = Long.toString(Long.MIN_VALUE).getBytes(StandardCharsets.US_ASCII);
 
         static {
@@ -374,11 +387,35 @@ public final class JsonRow {
             ESCAPES['\r'] = 'r';
         }
 
+        /**
+         * {@code "name":} as written, per field name: the names are the code's constants, a third of a row's bytes,
+         * and are escaped once rather than for every row. Bounded, for a caller that would make up names.
+         */
+        private static final ConcurrentHashMap<String, byte[]> NAMES = new ConcurrentHashMap<>();
+        private static final int MAX_NAMES = 1024;
+
         byte[] buf;
         int count;
+        /** A string's characters, copied out in bulk to be read without {@code charAt}'s checks. */
+        private char[] chars = new char[64];
 
         Bytes(int capacity) {
             buf = new byte[capacity];
+        }
+
+        /** A field's name and its colon. */
+        void name(String name) {
+            byte[] written = NAMES.get(name);
+            if (written == null) {
+                int start = count;
+                string(name);
+                write(':');
+                if (NAMES.size() < MAX_NAMES) {
+                    NAMES.putIfAbsent(name, Arrays.copyOfRange(buf, start, count));
+                }
+                return;
+            }
+            write(written, 0, written.length);
         }
 
         private void ensure(int more) {
@@ -426,12 +463,17 @@ public final class JsonRow {
         void escaped(String s) {
             int n = s.length();
             ensure(n);
+            if (chars.length < n) {
+                chars = new char[Math.max(n, chars.length * 2)];
+            }
+            char[] cs = chars;
+            s.getChars(0, n, cs, 0);
             byte[] b = buf;
             int at = count;
             int i = 0;
             // the plain ASCII run first, the common case: no bounds check beyond the one ensure
             for (; i < n; i++) {
-                char c = s.charAt(i);
+                char c = cs[i];
                 if (c >= 128 || ESCAPES[c] != 0) {
                     break;
                 }
@@ -439,7 +481,7 @@ public final class JsonRow {
             }
             count = at;
             for (; i < n; i++) {
-                char c = s.charAt(i);
+                char c = cs[i];
                 if (c < 128) {
                     escapedAscii(c);
                 } else if (c < 0x800) {
@@ -459,13 +501,23 @@ public final class JsonRow {
 
         /** UTF-8 bytes as the characters of a JSON string: ASCII escaped as above, the rest as it is. */
         void escapedUtf8(byte[] utf8, int off, int len) {
-            ensure(len);
-            for (int i = off, end = off + len; i < end; i++) {
-                int c = utf8[i];
-                if (c < 0) {
-                    write(c);
-                } else {
-                    escapedAscii(c);
+            int i = off;
+            int end = off + len;
+            while (i < end) {
+                // a run of bytes that are written as they are (multi-byte UTF-8 included), then one ASCII escape
+                ensure(end - i);
+                byte[] b = buf;
+                int at = count;
+                for (; i < end; i++) {
+                    int c = utf8[i];
+                    if (c >= 0 && ESCAPES[c] != 0) {
+                        break;
+                    }
+                    b[at++] = (byte) c;
+                }
+                count = at;
+                if (i < end) {
+                    escapedAscii(utf8[i++]);
                 }
             }
         }
@@ -491,6 +543,14 @@ public final class JsonRow {
             buf[count++] = HEX[(c >> 8) & 0xf];
             buf[count++] = HEX[(c >> 4) & 0xf];
             buf[count++] = HEX[c & 0xf];
+        }
+
+        /** {@code v}'s 16 lowercase hex digits. */
+        void hex(long v) {
+            ensure(16);
+            for (int shift = 60; shift >= 0; shift -= 4) {
+                buf[count++] = LOWER_HEX[(int) (v >>> shift) & 0xf];
+            }
         }
 
         void number(long v) {

@@ -26,8 +26,6 @@ import java.util.Map;
 public final class RequestLogRows {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Ids as W3C trace context writes them: lowercase hex, 16 digits a long. */
-    private static final java.util.HexFormat HEX = java.util.HexFormat.of();
 
     private RequestLogRows() {
     }
@@ -82,10 +80,10 @@ public final class RequestLogRows {
     private static void trace(RequestLog log, JsonRow.Text json) {
         RequestLog.Trace t = log.trace();
         json.writeStartObject();
-        json.writeStringField("trace_id", hex(t.traceHigh()) + hex(t.traceLow()));
-        json.writeStringField("span_id", hex(t.spanId()));
+        json.writeHexField("trace_id", t.traceHigh(), t.traceLow());
+        json.writeHexField("span_id", t.spanId());
         if (t.parentSpanId() != 0) {
-            json.writeStringField("parent_span_id", hex(t.parentSpanId()));
+            json.writeHexField("parent_span_id", t.parentSpanId());
         }
         json.writeNumberField("start_ns", t.startEpochNanos());
         if (t.virtualModel() != null) {
@@ -111,7 +109,7 @@ public final class RequestLogRows {
             for (RequestLog.Attempt a : log.attempts()) {
                 json.writeStartObject();
                 if (a.spanId() != 0) {
-                    json.writeStringField("span_id", hex(a.spanId()));
+                    json.writeHexField("span_id", a.spanId());
                 }
                 if (a.provider() != null) {
                     json.writeStringField("provider", a.provider());
@@ -218,10 +216,6 @@ public final class RequestLogRows {
             throw new IllegalArgumentException("a span id is 16 hex digits: " + hex);
         }
         return java.util.HexFormat.fromHexDigitsToLong(hex);
-    }
-
-    private static String hex(long id) {
-        return HEX.toHexDigits(id);
     }
 
     /** {@code [{"target":…,"status":…,"latency_ms":…}]}, in the order they were made. */

@@ -9,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -147,7 +148,8 @@ class JsonRowBytesTest {
                 List<Object[]> items = new ArrayList<>();
                 for (int n = random.nextInt(4); n > 0; n--) {
                     items.add(new Object[] {text(random), random.nextInt(600) - 1, fraction(random),
-                            random.nextBoolean(), random.nextInt(3) == 0 ? null : text(random)});
+                            random.nextBoolean(), random.nextInt(3) == 0 ? null : text(random), random.nextLong(),
+                    random.nextLong()});
                 }
                 return new Call() {
                     public void on(JsonRow row) {
@@ -161,6 +163,8 @@ class JsonRowBytesTest {
                                 json.writeBooleanField("blocked", (boolean) item[3]);
                                 json.writeStringField("reason", (String) item[4]);
                                 json.writeNullField("none");
+                                json.writeHexField("span_id", (long) item[5]);
+                                json.writeHexField("trace_id", (long) item[5], (long) item[6]);
                                 json.writeEndObject();
                             }
                             json.writeEndArray();
@@ -179,6 +183,9 @@ class JsonRowBytesTest {
                                 inner.writeBooleanField("blocked", (boolean) item[3]);
                                 inner.writeStringField("reason", (String) item[4]);
                                 inner.writeNullField("none");
+                                inner.writeStringField("span_id", HexFormat.of().toHexDigits((long) item[5]));
+                                inner.writeStringField("trace_id", HexFormat.of().toHexDigits((long) item[5])
+                                        + HexFormat.of().toHexDigits((long) item[6]));
                                 inner.writeEndObject();
                             }
                             inner.writeEndArray();
