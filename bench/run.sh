@@ -164,6 +164,7 @@ cleanup() {
     wait "$p" 2>/dev/null || true
   done
   [ -z "$FULL_STACK" ] || full_cleanup
+  nats_unpin
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -263,7 +264,33 @@ full_start() { # starts the stack and the control plane (stopped again before th
   js_delete_stream "$FULL_STREAM" && js_create_stream || return 1   # a stream and consumers of this run's own
   FULL_TOKEN=bench-full-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
   FULL_MASTER_KEY=$(head -c 32 /dev/urandom | base64 | tr -d '\n')
+  nats_pin
   cp_start control-plane
+}
+# The NATS server takes switchboard-full's telemetry during the load. One already running (the system's, or a
+# `./switchboard up`'s) may be scheduled on any CPU, the gateway's too, where its work would count against the
+# gateway: it is moved to the load generator's CPU for the run, as a server on another host would be, and put back.
+# Its CPU during each switchboard-full run is results.tsv's nats_cpu_ms.
+NATS_PID= NATS_AFFINITY=
+nats_pin() {
+  local port=${SWITCHBOARD_NATS_URL##*:}
+  port=${port%%/*}
+  NATS_PID=$(ss -Hltnp "sport = :$port" 2>/dev/null | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -n1)
+  if [ -z "$NATS_PID" ]; then
+    say "bench: switchboard-full: no pid for the NATS server on port $port (ss): it is not pinned, nats_cpu_ms stays 0" >&2
+    return 0
+  fi
+  NATS_AFFINITY=$(taskset -pc "$NATS_PID" 2>/dev/null | sed 's/.*: //')
+  if taskset -apc "$LG_CPU" "$NATS_PID" >/dev/null 2>&1; then
+    say "  NATS server (pid $NATS_PID, CPUs $NATS_AFFINITY) pinned to CPU $LG_CPU for the run"
+  else
+    say "bench: switchboard-full: could not pin the NATS server (pid $NATS_PID) to CPU $LG_CPU; it may share the gateway's CPU" >&2
+    NATS_AFFINITY=
+  fi
+}
+nats_unpin() {
+  [ -n "$NATS_AFFINITY" ] && taskset -apc "$NATS_AFFINITY" "$NATS_PID" >/dev/null 2>&1 || true
+  NATS_AFFINITY=
 }
 # The control plane of switchboard-full, started under the name $1 (its log: $OUT/$1.log). It is started once before
 # the load, to make its schema, consumers and buckets, and stopped before the warm-up (cp_stop): on this 2-core
@@ -581,11 +608,13 @@ expect_of() { # target mode
   fi
 }
 # run_wrk target mode conns seconds -> sets LINE (wrk's RESULT line), PEAK and END (gateway RSS in kB),
-# CPU (ms of CPU the gateway process used during the run) and SYS (the part of it in the kernel)
+# CPU (ms of CPU the gateway process used during the run), SYS (the part of it in the kernel) and NATS_CPU (ms of the
+# NATS server's CPU during a switchboard-full run, 0 for the others)
 run_wrk() {
-  local t=$1 m=$2 gw=${PID_OF[$1]:-} rss cpu0=0 sys0=0
+  local t=$1 m=$2 gw=${PID_OF[$1]:-} rss cpu0=0 sys0=0 nats0=0
   request_of "$t" "$m"
   [ -n "$gw" ] && { cpu0=$(cpu_ms "$gw"); sys0=$(sys_ms "$gw"); }
+  is_full "$t" && [ -n "$NATS_PID" ] && nats0=$(cpu_ms "$NATS_PID")
   EXPECT=$(expect_of "$t" "$m") \
   MODEL=$MODEL STREAM=$([ "$m" = sse ] && echo 1 || echo 0) MCP=$([ "$m" = mcp ] && echo 1 || echo 0) taskset -c "$LG_CPU" \
     wrk -t1 -c"$3" -d"$4"s --timeout 10s -s "$BENCH/post.lua" "${HDRS[@]}" "$URL" >"$OUT/wrk.out" 2>&1 &
@@ -597,7 +626,8 @@ run_wrk() {
   done
   wait "$WRK_PID" || true
   WRK_PID=
-  END=0 CPU=0 SYS=0
+  END=0 CPU=0 SYS=0 NATS_CPU=0
+  is_full "$t" && [ -n "$NATS_PID" ] && NATS_CPU=$(($(cpu_ms "$NATS_PID") - nats0))
   if [ -n "$gw" ]; then
     END=$(rss_kb "$gw"); ((END > PEAK)) && PEAK=$END
     CPU=$(($(cpu_ms "$gw") - cpu0))
@@ -635,18 +665,24 @@ for t in $TARGETS; do
   [ -n "${PID_OF[$t]:-}" ] && printf '%s\twarm\t%s\n' "$t" "$(rss_kb "${PID_OF[$t]}")" >>"$OUT/rss.tsv"
 done
 
-say "== measuring (reps interleaved across targets)"
-printf 'rep\ttarget\tmode\tconns\tsecs\trps\tp50_us\tp90_us\tp99_us\terrors\trss_peak_kb\trss_end_kb\treqs\tcpu_ms\tbad_bodies\tsys_ms\n' >"$OUT/results.tsv"
+# Each repetition runs every target at one mode and connection count back to back before the next: the runs a ratio
+# compares are seconds apart, so that a slow drift of this shared machine's speed (minutes long) falls on both
+# (summarize.mjs pairs them by repetition).
+ALL_MODES=$MODES
+any_mcp && ALL_MODES+=" mcp"
+say "== measuring (reps interleaved across targets: at each mode and connection count, every target in turn)"
+printf 'rep\ttarget\tmode\tconns\tsecs\trps\tp50_us\tp90_us\tp99_us\terrors\trss_peak_kb\trss_end_kb\treqs\tcpu_ms\tbad_bodies\tsys_ms\tnats_cpu_ms\n' >"$OUT/results.tsv"
 for rep in $(seq "$REPS"); do
-  for t in $TARGETS; do
-    for m in $(modes_of "$t"); do
-      for c in $CONNS; do
+  for m in $ALL_MODES; do
+    for c in $CONNS; do
+      for t in $TARGETS; do
+        [[ " $(modes_of "$t") " == *" $m "* ]] || continue
         d=$DUR; [ "$c" -ge 64 ] && d=$DUR_SAT
         run_wrk "$t" "$m" "$c" "$d"
         errs=$(($(field err_connect) + $(field err_read) + $(field err_write) + $(field err_status) + $(field err_timeout)))
-        row=$(printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s' "$rep" "$t" "$m" "$c" "$d" \
+        row=$(printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s' "$rep" "$t" "$m" "$c" "$d" \
           "$(field rps)" "$(field p50_us)" "$(field p90_us)" "$(field p99_us)" "$errs" "$PEAK" "$END" "$(field reqs)" "$CPU" \
-          "$(field bad_body)" "$SYS")
+          "$(field bad_body)" "$SYS" "$NATS_CPU")
         printf '%s\n' "$row" >>"$OUT/results.tsv"
         printf '  %s\n' "$row"
         sleep 1

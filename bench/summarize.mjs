@@ -130,16 +130,38 @@ const features = [
   ['switchboard-vm-weight', 'switchboard', 'weight-routed virtual model'],
   ['mcp-gateway-guardrails', 'mcp-gateway', 'guardrails at mcp_pre_tool and mcp_post_tool (PII, secrets, regex)'],
 ].filter(([f, base]) => targets.includes(f) && targets.includes(base));
+// The runs of one repetition at a mode and connection count, target by target: run.sh runs them back to back.
+const runOf = (t, m, c, rep) => runs.find(r => r.target === t && r.mode === m && r.conns === c && r.rep === rep);
+const perReq = r => (r.reqs > 0 && r.cpu_ms > 0 ? (r.cpu_ms * 1000) / r.reqs : NaN);
+// Per repetition, the feature's run against the plain run beside it: a drift of the machine's speed over minutes
+// falls on both, where the ratio of two medians mixes runs minutes apart.
+const paired = (f, base, m, c) => {
+  const rps = [], cpu = [];
+  for (const rep of order(r => r.rep)) {
+    const s = runOf(f, m, c, rep), b = runOf(base, m, c, rep);
+    if (!s || !b || !(b.rps > 0)) continue;
+    rps.push(s.rps / b.rps);
+    if (Number.isFinite(perReq(s)) && Number.isFinite(perReq(b))) cpu.push(perReq(s) - perReq(b));
+  }
+  return { rps, cpu };
+};
 if (features.length) {
   out.push('## What a feature costs (its row vs the plain row; the same process but for switchboard-full)', '');
+  out.push('“RPS × plain” and “CPU µs/req vs plain” are medians over the repetitions of the feature\'s run against the '
+    + 'plain run of the same repetition, mode and connections (run one after the other); “range” is the lowest and '
+    + 'highest of those per-repetition ratios.', '');
   const cost = [];
   for (const [f, base, what] of features) for (const m of modes) for (const c of conns) {
     const s = stat(f, m, c), b = stat(base, m, c);
     if (!s || !b) continue;
-    cost.push([f + (base === 'switchboard' ? '' : ` vs ${base}`), what, m, c, ratio(s.rps, b.rps), signed(s.p50 - b.p50),
-      Number.isFinite(s.cpuPerReq) && Number.isFinite(b.cpuPerReq) ? signed(s.cpuPerReq - b.cpuPerReq) : '–']);
+    const p = paired(f, base, m, c);
+    cost.push([f + (base === 'switchboard' ? '' : ` vs ${base}`), what, m, c,
+      p.rps.length ? `${median(p.rps).toFixed(2)}×` : '–',
+      p.rps.length > 1 ? `${Math.min(...p.rps).toFixed(2)}–${Math.max(...p.rps).toFixed(2)}` : '–',
+      signed(s.p50 - b.p50), p.cpu.length ? signed(median(p.cpu)) : '–']);
   }
-  out.push(table(['target', 'feature', 'mode', 'conns', 'RPS × plain', 'p50 µs vs plain', 'CPU µs/req vs plain'], cost), '');
+  out.push(table(['target', 'feature', 'mode', 'conns', 'RPS × plain', 'range', 'p50 µs vs plain', 'CPU µs/req vs plain'],
+    cost), '');
 }
 
 const rssTargets = order(r => r.target).filter(t => t !== 'nginx-direct' && t !== 'mcp-direct');
@@ -162,6 +184,16 @@ if (telemetry.length) {
     + `after the run: ${int(t.stored)} (${t.answered > 0 ? ((100 * t.stored) / t.answered).toFixed(1) : '–'}%, `
     + `FAIL below ${(100 * t.min_share).toFixed(0)}%): **${t.result}**. The control plane used ${int(t.control_plane_cpu_ms)} ms `
     + `of CPU (on the load generator's core) over the whole run; its admin API answered GET /admin/v1/request-logs with HTTP ${t.admin_api_http}.`, '');
+  const nats = [];
+  for (const m of modes) for (const c of conns) {
+    const g = groups.get(`switchboard-full|${m}|${c}`) || [];
+    const us = median(g.filter(r => r.reqs > 0 && r.nats_cpu_ms > 0).map(r => (r.nats_cpu_ms * 1000) / r.reqs));
+    if (Number.isFinite(us)) nats.push([m, c, us.toFixed(1)]);
+  }
+  if (nats.length) {
+    out.push('The NATS server\'s CPU while it took switchboard-full\'s telemetry (pinned to the load generator\'s core, '
+      + 'not counted in the gateway\'s figures), per request answered:', '', table(['mode', 'conns', 'NATS µs/req'], nats), '');
+  }
   if (telemetryMetrics.length) out.push('The gateway\'s own counters (/q/metrics):', '', '```', ...telemetryMetrics, '```', '');
 }
 
