@@ -17,7 +17,7 @@
 #
 # Knobs (env): MODES ("json sse"), CONNS (16), REPS (3), DUR (10 s per run), WARMUP (40 s per mode), GW_CPU (1),
 # LG_CPU (0), SB_HEAP (256m; empty: no -Xmx, the JVM's own sizing), JAVA_OPTS (more JVM options for the gateway,
-# e.g. "-XX:MaxRAM=1g -XX:MaxRAMPercentage=75" for the chart's heap; they come after the script's own -D options, so
+# e.g. "-XX:MaxRAM=1g -XX:MaxRAMPercentage=75 -XX:NewSize=24m" for the chart's heap; they come after the script's own -D options, so
 # they can override them), JAVA_OPTS_B (gateway B's, default JAVA_OPTS; e.g. telemetry off beside A with
 # "-Dswitchboard.telemetry.enabled=false -Dswitchboard.traces.export=none" and COMPARE_JAR set to the same jar),
 # WORK (target/profile), TOP (25 frames), ASPROF (the path of async-profiler's asprof: the second run of each

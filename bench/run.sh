@@ -29,7 +29,7 @@ KEY_INDEX=${KEY_INDEX:-499}      # which generated API key wrk sends (0-based: 4
 SB_JAR=${SB_JAR:-$REPO/gateway-plane/target/quarkus-app/quarkus-run.jar}
 MCPGW_JAR=${MCPGW_JAR:-$REPO/mcp-gateway/target/quarkus-app/quarkus-run.jar}
 SB_HEAP=${SB_HEAP-256m}          # -Xmx of the Java gateways; empty: none (the JVM sizes the heap from the RAM it sees)
-SB_JAVA_OPTS=${SB_JAVA_OPTS:-}   # more options for the Java gateways, e.g. the chart's heap: "-XX:MaxRAM=1g -XX:MaxRAMPercentage=75"
+SB_JAVA_OPTS=${SB_JAVA_OPTS:-}   # more options for the Java gateways, e.g. the chart's heap: "-XX:MaxRAM=1g -XX:MaxRAMPercentage=75 -XX:NewSize=24m"
 # switchboard-full: a second gateway process with telemetry to NATS, written to ClickHouse by a control plane of its own
 SBFULL_PORT=${SBFULL_PORT:-18193}
 CP_PORT=${CP_PORT:-18194}
