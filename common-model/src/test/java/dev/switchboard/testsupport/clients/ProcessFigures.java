@@ -3,8 +3,8 @@ package dev.switchboard.testsupport.clients;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.io.IOException;
-import java.time.Duration;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -53,7 +53,7 @@ public record ProcessFigures(long heapAfterGcBytes, Map<String, Integer> threads
      * The figures once the server's threads are back within {@code slack} of {@code before}'s, or after {@code wait}:
      * a thread that ends a moment after its work is no leak, one that is still there after seconds is.
      */
-    public static ProcessFigures settled(ProcessFigures before, int slack, Duration wait) throws InterruptedException {
+    private static ProcessFigures settled(ProcessFigures before, int slack, Duration wait) throws InterruptedException {
         long deadline = System.nanoTime() + wait.toNanos();
         ProcessFigures now = now();
         while (now.threads() > before.threads() + slack && System.nanoTime() < deadline) {
