@@ -235,7 +235,7 @@ FULL_LIMIT_SUBJECTS=$(tr '_' '-' <<<"$FULL_NAME").limits.counts.
 FULL_BUCKET=$(tr '_' '-' <<<"$FULL_NAME")                           # the control plane's config bucket
 FULL_INSTANCE=bench-full-$(date +%s)                                # the gateway's instance id: its rows in ClickHouse
 FULL_ANSWERED=0                                                     # requests switchboard-full answered (wrk + curl)
-ch() { curl -sS --fail --max-time 30 "$SWITCHBOARD_CLICKHOUSE_URL/" --data-binary "$1"; }
+ch() { curl -sS --fail --max-time "${CH_MAX_TIME:-30}" "$SWITCHBOARD_CLICKHOUSE_URL/" --data-binary "$1"; }
 pg() {
   command -v psql >/dev/null || return 0
   PGPASSWORD=${SWITCHBOARD_PG_PASSWORD:-} psql -q -h "$SWITCHBOARD_PG_HOST" -p "$SWITCHBOARD_PG_PORT" \
@@ -258,8 +258,9 @@ full_start() { # starts the stack and the control plane (stopped again before th
   while IFS='=' read -r k v; do   # shell variables, not exported: the other gateways must not see a NATS URL
     case "$k" in SWITCHBOARD_*) declare -g "$k=$v" ;; esac
   done < <(SWITCHBOARD_STACK_DIR=$WORK/stack "$REPO/deploy/stack.sh" env)
-  # a clean slate: the previous run's rows and config are gone
-  ch "DROP DATABASE IF EXISTS $FULL_NAME" >/dev/null || return 1
+  # a clean slate: the previous run's rows and config are gone. ClickHouse 18.16 needs minutes to drop a database of
+  # millions of rows, and a previous run's drop may still be going on: this one waits for it (up to 15 minutes)
+  CH_MAX_TIME=900 ch "DROP DATABASE IF EXISTS $FULL_NAME" >/dev/null || return 1
   pg "DROP SCHEMA IF EXISTS $FULL_NAME CASCADE" || true
   js_delete_stream "$FULL_STREAM" && js_create_stream || return 1   # a stream and consumers of this run's own
   FULL_TOKEN=bench-full-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
@@ -270,8 +271,10 @@ full_start() { # starts the stack and the control plane (stopped again before th
 # The NATS server takes switchboard-full's telemetry during the load. One already running (the system's, or a
 # `./switchboard up`'s) may be scheduled on any CPU, the gateway's too, where its work would count against the
 # gateway: it is moved to the load generator's CPU for the run, as a server on another host would be, and put back.
-# Its CPU during each switchboard-full run is results.tsv's nats_cpu_ms.
-NATS_PID= NATS_AFFINITY=
+# There it runs at nice 19 (when this script may set it back after: as root), so that it takes the load generator's
+# idle time rather than holding wrk and the mock back between a request and its answer: a server on another host
+# delays neither. Its CPU during each switchboard-full run is results.tsv's nats_cpu_ms.
+NATS_PID= NATS_AFFINITY= NATS_NICE=
 nats_pin() {
   local port=${SWITCHBOARD_NATS_URL##*:}
   port=${port%%/*}
@@ -287,10 +290,22 @@ nats_pin() {
     say "bench: switchboard-full: could not pin the NATS server (pid $NATS_PID) to CPU $LG_CPU; it may share the gateway's CPU" >&2
     NATS_AFFINITY=
   fi
+  if [ "$(id -u)" = 0 ]; then
+    NATS_NICE=$(ps -o ni= -p "$NATS_PID" | tr -d ' ')
+    nats_renice 19 && say "  NATS server at nice 19 for the run (was $NATS_NICE)"
+  else
+    say "  NATS server left at its priority: only root may set it back after a run"
+  fi
+}
+nats_renice() { # every thread of the NATS server to nice $1
+  local task ok=0
+  for task in /proc/"$NATS_PID"/task/*; do renice -n "$1" -p "${task##*/}" >/dev/null 2>&1 && ok=1; done
+  [ "$ok" = 1 ]
 }
 nats_unpin() {
   [ -n "$NATS_AFFINITY" ] && taskset -apc "$NATS_AFFINITY" "$NATS_PID" >/dev/null 2>&1 || true
-  NATS_AFFINITY=
+  [ -n "$NATS_NICE" ] && nats_renice "$NATS_NICE" || true
+  NATS_AFFINITY= NATS_NICE=
 }
 # The control plane of switchboard-full, started under the name $1 (its log: $OUT/$1.log). It is started once before
 # the load, to make its schema, consumers and buckets, and stopped before the warm-up (cp_stop): on this 2-core

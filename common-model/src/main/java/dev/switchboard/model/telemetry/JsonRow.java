@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Writes {@code JSONEachRow} rows the way {@link TelemetryWire} says: flat JSON objects, times as
@@ -166,16 +165,21 @@ public final class JsonRow {
     }
 
     /**
-     * A {@code String} column holding a nested thing as JSON text: what {@code writer} writes, put in the row as one
-     * escaped string straight from its UTF-8 bytes (no {@code String} of it in between, as {@link #text} makes).
+     * A {@code String} column holding a nested thing as JSON text: what {@code writer} writes, escaped as a string's
+     * characters as it is written, straight into the row (no text of it made first, as {@link #text} makes, nor
+     * copied in a second pass).
      */
     public JsonRow nested(String column, Writer writer) {
-        Text text = nested == null ? (nested = new Text()) : nested;
-        text.reset();
-        writer.write(text);
         field(column);
         out.write('"');
-        out.escapedUtf8(text.out.buf, 0, text.out.count);
+        Text text = nested == null ? (nested = new Text(out)) : nested;
+        text.reset();
+        out.embedded = true;
+        try {
+            writer.write(text);
+        } finally {
+            out.embedded = false;
+        }
         out.write('"');
         return this;
     }
@@ -235,7 +239,7 @@ public final class JsonRow {
 
     /** The JSON text {@code writer} produces, for a {@code String} column holding a nested thing. */
     public static String text(Writer writer) {
-        Text text = new Text();
+        Text text = new Text(new Bytes(256));
         writer.write(text);
         return new String(text.out.buf, 0, text.out.count, StandardCharsets.UTF_8);
     }
@@ -246,16 +250,18 @@ public final class JsonRow {
      */
     public static final class Text {
         private static final int MAX_DEPTH = 63;
-        private final Bytes out = new Bytes(256);
+        /** Where the text goes: a buffer of its own, or a row's (then inside a string: {@link Bytes#embedded}). */
+        private final Bytes out;
         /** Bit d: the array or object at depth d has a value yet (a comma before the next). */
         private long hasValue;
         private int depth;
 
-        Text() {
+        Text(Bytes out) {
+            this.out = out;
         }
 
+        /** Ready for another text, written after what {@link #out} holds. */
         void reset() {
-            out.count = 0;
             hasValue = 0;
             depth = 0;
         }
@@ -297,11 +303,11 @@ public final class JsonRow {
          */
         public void writeHexField(String name, long... ids) {
             name(name);
-            out.write('"');
+            out.quote();
             for (long id : ids) {
                 out.hex(id);
             }
-            out.write('"');
+            out.quote();
         }
 
         /** As Jackson writes a double: a value that is not finite as a string ({@code "NaN"}). */
@@ -389,13 +395,27 @@ public final class JsonRow {
 
         /**
          * {@code "name":} as written, per field name: the names are the code's constants, a third of a row's bytes,
-         * and are escaped once rather than for every row. Bounded, for a caller that would make up names.
+         * and are escaped once rather than for every row. An open-addressed table by the name's hash, compared by
+         * reference first (a constant is the same {@code String} every row); a name that finds no room within
+         * {@link #NAME_PROBES} slots is escaped every time, as are all once the table is half full (a caller that makes
+         * up names). Read and written by every thread without a lock: a {@link Name} is immutable, so a thread sees
+         * either a whole one or none, and one lost to a racing write is written again.
          */
-        private static final ConcurrentHashMap<String, byte[]> NAMES = new ConcurrentHashMap<>();
-        private static final int MAX_NAMES = 1024;
+        private static final int NAME_SLOTS = 1024;
+        private static final int NAME_PROBES = 8;
+        private static final Name[] NAMES = new Name[NAME_SLOTS];
+        private static final java.util.concurrent.atomic.AtomicInteger NAMES_HELD =
+                new java.util.concurrent.atomic.AtomicInteger();
 
         byte[] buf;
         int count;
+        /**
+         * Whether what is written is JSON text inside a JSON string (a nested column, {@link JsonRow#nested}): its
+         * quotes and escapes are escaped once more ({@code "} as {@code \"}, {@code \n} as {@code \\n}), the bytes
+         * that JSON text then reads as the text itself. Nothing else in JSON text needs it: brackets, digits, letters
+         * and UTF-8 beyond ASCII are written as they are at both levels.
+         */
+        boolean embedded;
         /** A string's characters, copied out in bulk to be read without {@code charAt}'s checks. */
         private char[] chars = new char[64];
 
@@ -405,17 +425,44 @@ public final class JsonRow {
 
         /** A field's name and its colon. */
         void name(String name) {
-            byte[] written = NAMES.get(name);
-            if (written == null) {
-                int start = count;
-                string(name);
-                write(':');
-                if (NAMES.size() < MAX_NAMES) {
-                    NAMES.putIfAbsent(name, Arrays.copyOfRange(buf, start, count));
+            int hash = name.hashCode();
+            int free = -1;
+            for (int probe = 0; probe < NAME_PROBES; probe++) {
+                int slot = (hash + probe) & (NAME_SLOTS - 1);
+                Name known = NAMES[slot];
+                if (known == null) {
+                    free = slot;
+                    break;
                 }
+                if (known.name == name || known.name.equals(name)) {
+                    write(embedded ? known.embedded : known.plain);
+                    return;
+                }
+            }
+            if (free >= 0 && NAMES_HELD.get() < NAME_SLOTS / 2) {
+                Name made = Name.of(name);
+                NAMES[free] = made;
+                NAMES_HELD.incrementAndGet();
+                write(embedded ? made.embedded : made.plain);
                 return;
             }
-            write(written, 0, written.length);
+            string(name);
+            write(':');
+        }
+
+        /** A field name and its bytes as written, {@code "name":}, in a row and in a nested text. */
+        private record Name(String name, byte[] plain, byte[] embedded) {
+            static Name of(String name) {
+                return new Name(name, written(name, false), written(name, true));
+            }
+
+            private static byte[] written(String name, boolean embedded) {
+                Bytes b = new Bytes(name.length() + 8);
+                b.embedded = embedded;
+                b.string(name);
+                b.write(':');
+                return Arrays.copyOf(b.buf, b.count);
+            }
         }
 
         private void ensure(int more) {
@@ -429,6 +476,10 @@ public final class JsonRow {
                 ensure(1);
             }
             buf[count++] = (byte) b;
+        }
+
+        void write(byte[] b) {
+            write(b, 0, b.length);
         }
 
         void write(byte[] b, int off, int len) {
@@ -451,8 +502,17 @@ public final class JsonRow {
                 ascii("null");
                 return;
             }
-            write('"');
+            quote();
             escaped(s);
+            quote();
+        }
+
+        /** A string's quote. */
+        void quote() {
+            if (embedded) {
+                ensure(2);
+                buf[count++] = '\\';
+            }
             write('"');
         }
 
@@ -499,36 +559,20 @@ public final class JsonRow {
             }
         }
 
-        /** UTF-8 bytes as the characters of a JSON string: ASCII escaped as above, the rest as it is. */
-        void escapedUtf8(byte[] utf8, int off, int len) {
-            int i = off;
-            int end = off + len;
-            while (i < end) {
-                // a run of bytes that are written as they are (multi-byte UTF-8 included), then one ASCII escape
-                ensure(end - i);
-                byte[] b = buf;
-                int at = count;
-                for (; i < end; i++) {
-                    int c = utf8[i];
-                    if (c >= 0 && ESCAPES[c] != 0) {
-                        break;
-                    }
-                    b[at++] = (byte) c;
-                }
-                count = at;
-                if (i < end) {
-                    escapedAscii(utf8[i++]);
-                }
-            }
-        }
-
         private void escapedAscii(int c) {
             int e = ESCAPES[c];
             if (e == 0) {
                 write(c);
             } else if (e > 0) {
-                ensure(2);
+                ensure(4);
                 buf[count++] = '\\';
+                if (embedded) {
+                    // the escape's backslash escaped, and its letter too when it is one that needs it: \" and \\
+                    buf[count++] = '\\';
+                    if (e == '"' || e == '\\') {
+                        buf[count++] = '\\';
+                    }
+                }
                 buf[count++] = (byte) e;
             } else {
                 unicodeEscape(c);
@@ -536,8 +580,11 @@ public final class JsonRow {
         }
 
         private void unicodeEscape(int c) {
-            ensure(6);
+            ensure(7);
             buf[count++] = '\\';
+            if (embedded) {
+                buf[count++] = '\\';
+            }
             buf[count++] = 'u';
             buf[count++] = HEX[(c >> 12) & 0xf];
             buf[count++] = HEX[(c >> 8) & 0xf];

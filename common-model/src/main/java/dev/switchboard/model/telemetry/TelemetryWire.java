@@ -10,8 +10,12 @@ package dev.switchboard.model.telemetry;
  *   <li>Times are {@code "YYYY-MM-DD hh:mm:ss"} in UTC (a ClickHouse {@code DateTime}, which every version reads)
  *       plus the same instant in epoch milliseconds; nested things (attempts, guardrail verdicts, an approval) are
  *       JSON text in a {@code String} column; booleans are 0/1; the request metadata is two parallel JSON arrays of
- *       strings, {@code metadata_keys} and {@code metadata_values} (always written, empty when none: ClickHouse 18.16
- *       has no Map type and refuses null in an {@code Array} column).</li>
+ *       strings, {@code metadata_keys} and {@code metadata_values} (ClickHouse 18.16 has no Map type).</li>
+ *   <li>A row may leave out a column whose value is both its type's default (the empty string, 0, an empty array,
+ *       null in a {@code Nullable} column) and the column's default in the table: ClickHouse fills in the same value
+ *       whatever its version, so that a row carries only what the request had. A column whose table default is
+ *       something else ({@code audio_seconds}, -1) is always written: 18.16 fills in the type's default, not the
+ *       table's.</li>
  *   <li>The {@code Nats-Msg-Id} header is {@code <instance>-<sequence>}, so a batch published twice (a retry after a
  *       lost acknowledgement) is stored once by JetStream's duplicate window.</li>
  * </ul>
@@ -52,7 +56,7 @@ public final class TelemetryWire {
      * {@code completion} and whether each was cut, "" and 0 when not logged) since {@code V6__payloads.sql};
      * {@code audio_seconds} (a transcription's or translation's reported audio, -1 for every other request) since
      * {@code V8__audio_seconds.sql}; {@code trace} (what the request's spans need beyond the other columns, as JSON
-     * text, when the plane's spans go through its request logs; "" otherwise: see {@code RequestLogRows}) since
+     * text, when the plane's spans go through its request logs; "" otherwise, left out by {@code RequestLogRows}) since
      * {@code V9__trace.sql}.
      */
     public static final java.util.List<String> REQUEST_LOG_COLUMNS = java.util.List.of(

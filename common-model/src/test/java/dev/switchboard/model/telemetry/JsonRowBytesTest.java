@@ -149,7 +149,7 @@ class JsonRowBytesTest {
                 for (int n = random.nextInt(4); n > 0; n--) {
                     items.add(new Object[] {text(random), random.nextInt(600) - 1, fraction(random),
                             random.nextBoolean(), random.nextInt(3) == 0 ? null : text(random), random.nextLong(),
-                    random.nextLong()});
+                    random.nextLong(), random.nextInt(4) == 0 ? text(random) : "named"});
                 }
                 return new Call() {
                     public void on(JsonRow row) {
@@ -165,6 +165,7 @@ class JsonRowBytesTest {
                                 json.writeNullField("none");
                                 json.writeHexField("span_id", (long) item[5]);
                                 json.writeHexField("trace_id", (long) item[5], (long) item[6]);
+                                json.writeStringField((String) item[7], (String) item[0]); // a name to escape
                                 json.writeEndObject();
                             }
                             json.writeEndArray();
@@ -186,6 +187,7 @@ class JsonRowBytesTest {
                                 inner.writeStringField("span_id", HexFormat.of().toHexDigits((long) item[5]));
                                 inner.writeStringField("trace_id", HexFormat.of().toHexDigits((long) item[5])
                                         + HexFormat.of().toHexDigits((long) item[6]));
+                                inner.writeStringField((String) item[7], (String) item[0]);
                                 inner.writeEndObject();
                             }
                             inner.writeEndArray();

@@ -16,6 +16,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.controlplane.support.Admin;
 import dev.switchboard.controlplane.support.ClickHouseHttp;
 import dev.switchboard.controlplane.support.ControlPlaneTestStack;
+import dev.switchboard.model.telemetry.JsonRow;
+import dev.switchboard.model.telemetry.RequestLog;
+import dev.switchboard.model.telemetry.RequestLogRows;
 import dev.switchboard.model.telemetry.TelemetryWire;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
@@ -31,6 +34,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -253,6 +257,46 @@ class TelemetryWriterTest {
                 requestLog(run + "-2", "ivan", "chat", Instant.now(), 200))));
         await("both rows", WAIT, () -> countQuietly(TelemetryKind.REQUEST_LOGS, "request_id LIKE '" + run + "-%'") == 2);
         assertEquals(droppedBefore, writer.status().droppedRows());
+    }
+
+    @Test
+    void aRowLeavingOutColumnsAtTheirDefaultsIsStoredWithThemAndReadsBackAsWritten() throws Exception {
+        // as a gateway writes it: no team, credential, resolved model, error, metadata, limits, payloads or trace
+        String run = "d-" + UUID.randomUUID();
+        RequestLog log = new RequestLog(run, Instant.now().truncatedTo(ChronoUnit.MILLIS), "user:judy", "", null,
+                "/v1/embeddings", "emb", null, false, 200, null, 12.5, -1, 7, -1, -1, 0.25,
+                List.of(new RequestLog.Attempt("acct/emb", 200, 11.75, null, 0, 0)), List.of(), Map.of(), List.of(),
+                null, null, null, -1);
+        JsonRow row = new JsonRow(1024);
+        RequestLogRows.write(log, "gw-defaults", row.begin(), true);
+        row.string(TelemetryWire.EVENT_ID, "gw-defaults", 1).finish();
+        byte[] body = row.copy(0, row.size());
+        for (String leftOut : List.of("\"team\"", "\"credential\"", "\"resolved_model\"", "\"stream\"",
+                "\"error_code\"", "\"metadata_keys\"", "\"limit_keys\"", "\"limit_rule\"", "\"prompt\"",
+                "\"completion_truncated\"", "\"trace\"")) {
+            assertFalse(new String(body, java.nio.charset.StandardCharsets.UTF_8).contains(leftOut + ":"), leftOut);
+        }
+        publish(nc, subject(TelemetryKind.REQUEST_LOGS), run, body);
+        await("the row", WAIT, () -> countQuietly(TelemetryKind.REQUEST_LOGS, "request_id = '" + run + "'") == 1);
+
+        JsonNode stored = Admin.json(ClickHouseHttp.run("SELECT * FROM " + Telemetry.table(TelemetryKind.REQUEST_LOGS)
+                + " WHERE request_id = '" + run + "' FORMAT JSONEachRow"));
+        assertEquals("", stored.get("team").asText());
+        assertTrue(stored.get("credential").isNull(), stored.toString());
+        assertTrue(stored.get("resolved_model").isNull());
+        assertEquals(0, stored.get("stream").asInt());
+        assertTrue(stored.get("error_code").isNull());
+        assertTrue(stored.get("metadata_keys").isArray() && stored.get("metadata_keys").isEmpty());
+        assertTrue(stored.get("metadata_values").isArray() && stored.get("metadata_values").isEmpty());
+        assertTrue(stored.get("limit_keys").isArray() && stored.get("limit_keys").isEmpty());
+        assertTrue(stored.get("limit_rule").isNull());
+        assertEquals("", stored.get("prompt").asText());
+        assertEquals(0, stored.get("prompt_truncated").asInt());
+        assertEquals("", stored.get("completion").asText());
+        assertEquals(0, stored.get("completion_truncated").asInt());
+        assertEquals(-1, stored.get("audio_seconds").asDouble(), "written: 18.16 would fill in 0, not the table's -1");
+        assertEquals("", stored.get("trace").asText());
+        assertEquals(log, RequestLogRows.read(stored), "the stored row reads back as the request log written");
     }
 
     @Test

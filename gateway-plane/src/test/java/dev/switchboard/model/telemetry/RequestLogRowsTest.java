@@ -1,6 +1,8 @@
 package dev.switchboard.model.telemetry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,6 +11,7 @@ import dev.switchboard.gateway.pipeline.RequestMetadata;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The request_logs row of a request the gateway answered itself after two failed attempts, metadata included. */
@@ -36,12 +39,15 @@ class RequestLogRowsTest {
         JsonNode row = JSON.readTree(row(log));
         List<String> columns = new ArrayList<>();
         row.fieldNames().forEachRemaining(columns::add);
-        // the contract's columns in table order, but the event id, which the publisher adds
-        assertEquals(TelemetryWire.REQUEST_LOG_COLUMNS.stream().filter(c -> !c.equals(TelemetryWire.EVENT_ID)).toList(), columns);
+        // the contract's columns in table order, but the event id, which the publisher adds, and those at their
+        // defaults: no resolved model (null), no payloads ("" and 0), no trace ("")
+        Set<String> leftOut = Set.of(TelemetryWire.EVENT_ID, "resolved_model", "prompt", "prompt_truncated",
+                "completion", "completion_truncated", "trace");
+        assertEquals(TelemetryWire.REQUEST_LOG_COLUMNS.stream().filter(c -> !leftOut.contains(c)).toList(), columns);
         assertEquals("2026-11-25 23:59:59", row.path("started_at").asText());
         assertEquals(at.toEpochMilli(), row.path("started_at_ms").asLong());
         assertEquals("gw-1", row.path("instance").asText());
-        assertTrue(row.path("resolved_model").isNull());
+        assertTrue(row.path("resolved_model").isMissingNode());
         assertEquals(1, row.path("stream").asInt());
         assertEquals(502, row.path("status").asInt());
         assertEquals("upstream_unavailable", row.path("error_code").asText());
@@ -65,27 +71,37 @@ class RequestLogRowsTest {
     }
 
     @Test
-    void aColumnThatIsNotNullableNeverGetsNull() throws Exception {
+    void aColumnAtItsTypesDefaultIsLeftOutAndOneThatIsNotNullableNeverGetsNull() throws Exception {
         RequestLog log = new RequestLog("req-10", Instant.now(), "user:bob", null, null, "/v1/chat/completions", null,
                 null, false, 400, "invalid_request", Double.NaN, -1, -1, -1, -1, 0, List.of(), List.of(), null, null,
                 null, null, null);
         JsonNode row = JSON.readTree(row(log));
+        List<String> columns = new ArrayList<>();
+        row.fieldNames().forEachRemaining(columns::add);
+        // ClickHouse fills in what is left out with the type's default, which is the table's default for each of
+        // these: "" (team, prompt, completion, trace), null (credential, resolved_model, limit_rule), 0 (stream, the
+        // truncation flags), [] (the metadata, limit_keys)
+        assertEquals(List.of("request_id", "started_at", "started_at_ms", "instance", "subject", "endpoint",
+                "requested_model", "status", "error_code", "latency_ms", "time_to_first_token_ms", "prompt_tokens",
+                "completion_tokens", "time_per_output_token_ms", "cost_usd", "attempts", "guardrails",
+                "audio_seconds"), columns);
         assertEquals("", row.path("requested_model").asText());
-        assertTrue(row.path("requested_model").isTextual());
-        assertTrue(row.path("credential").isNull(), "Nullable: null");
-        assertEquals(-1.0, row.path("latency_ms").asDouble());
+        assertTrue(row.path("requested_model").isTextual(), "not Nullable: the empty string for null");
+        assertEquals(-1.0, row.path("latency_ms").asDouble(), "a time that is not a number");
         assertEquals("[]", row.path("attempts").asText());
-        assertEquals("[]", row.path("guardrails").asText());
-        assertEquals("", row.path("team").asText());
-        // 18.16 refuses null in an Array column: no metadata is two empty arrays
-        assertTrue(row.path("metadata_keys").isArray() && row.path("metadata_keys").isEmpty());
-        assertTrue(row.path("metadata_values").isArray() && row.path("metadata_values").isEmpty());
-        assertTrue(row.path("limit_keys").isArray() && row.path("limit_keys").isEmpty());
-        assertTrue(row.path("limit_rule").isNull(), "Nullable: null");
-        assertEquals("", row.path("prompt").asText(), "no payloads: the columns' defaults");
-        assertEquals(0, row.path("prompt_truncated").asInt());
-        assertEquals("", row.path("completion").asText());
-        assertEquals(0, row.path("completion_truncated").asInt());
+        assertEquals("[]", row.path("guardrails").asText(), "the table's String default is not [], so it is written");
+        assertEquals(-1.0, row.path("audio_seconds").asDouble(), "its table default (-1) is not the type's: written");
+
+        RequestLog read = RequestLogRows.read(row);
+        assertEquals("", read.team());
+        assertNull(read.credential());
+        assertNull(read.resolvedModel());
+        assertNull(read.limitRule());
+        assertFalse(read.stream());
+        assertTrue(read.metadata().isEmpty());
+        assertTrue(read.limitKeys().isEmpty());
+        assertNull(read.payloads());
+        assertNull(read.trace());
     }
 
     @Test
