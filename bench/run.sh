@@ -292,7 +292,11 @@ nats_pin() {
   fi
   if [ "$(id -u)" = 0 ]; then
     NATS_NICE=$(ps -o ni= -p "$NATS_PID" | tr -d ' ')
-    nats_renice 19 && say "  NATS server at nice 19 for the run (was $NATS_NICE)"
+    if nats_renice 19; then
+      say "  NATS server at nice 19 for the run (was $NATS_NICE)"
+    else
+      say "bench: switchboard-full: could not set the NATS server (pid $NATS_PID) to nice 19; it runs at $NATS_NICE" >&2
+    fi
   else
     say "  NATS server left at its priority: only root may set it back after a run"
   fi
